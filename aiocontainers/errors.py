@@ -1,0 +1,162 @@
+"""The exception hierarchy; every failure of the public API is one of these.
+
+```
+DockerException
+├── APIError                 the daemon answered with an HTTP error
+│   ├── NotFound             404
+│   │   └── ImageNotFound
+│   ├── Conflict             409
+│   └── ServerError          5xx
+├── DaemonUnavailable        could not connect to the daemon at all
+├── StreamError              a stream broke before its natural end
+├── Timeout                  a deadline passed (also a TimeoutError)
+├── ContainerError           a container exited non-zero under run()
+├── BuildError               an image build failed
+├── ImageLoadError           docker load/push/pull reported an error in its stream
+└── InvalidArgument          bad input, found before the daemon is called
+```
+
+Names follow docker-py's ``docker.errors`` so ``except`` clauses port unchanged.
+Errors from aiohttp and aiodocker are translated in exactly one place, the
+transport, and chained with ``raise ... from``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._resources.containers import Container
+
+__all__ = [
+    "APIError",
+    "BuildError",
+    "Conflict",
+    "ContainerError",
+    "DaemonUnavailable",
+    "DockerException",
+    "ImageLoadError",
+    "ImageNotFound",
+    "InvalidArgument",
+    "NotFound",
+    "ServerError",
+    "StreamError",
+    "Timeout",
+]
+
+
+class DockerException(Exception):
+    """Root of every exception this library raises on purpose."""
+
+
+class APIError(DockerException):
+    """The daemon answered a request with an HTTP error status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        explanation: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.explanation = explanation
+        self.method = method
+        self.path = path
+
+    def __str__(self) -> str:
+        text = f"{self.status_code} {self.args[0]}"
+        if self.explanation and self.explanation not in text:
+            text += f" ({self.explanation})"
+        return text
+
+    def is_client_error(self) -> bool:
+        """True for 4xx statuses: the request was wrong."""
+        return 400 <= self.status_code < 500
+
+    def is_server_error(self) -> bool:
+        """True for 5xx statuses: the daemon failed."""
+        return 500 <= self.status_code < 600
+
+
+class NotFound(APIError):
+    """The object a request names does not exist (HTTP 404)."""
+
+
+class ImageNotFound(NotFound):
+    """The image a request names does not exist locally or in its registry."""
+
+
+class Conflict(APIError):
+    """The request conflicts with the object's state (HTTP 409), e.g. a name in use."""
+
+
+class ServerError(APIError):
+    """The daemon failed while handling the request (HTTP 5xx)."""
+
+
+class DaemonUnavailable(DockerException):
+    """No connection to the daemon could be made; the message names the URL tried."""
+
+    def __init__(self, message: str, *, url: str) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class StreamError(DockerException):
+    """A stream (logs, events, exec output, progress) broke before its natural end."""
+
+
+class Timeout(DockerException, TimeoutError):
+    """A deadline passed before the operation finished."""
+
+
+class ContainerError(DockerException):
+    """A container run in the foreground exited with a non-zero status.
+
+    Unlike docker-py, both ``stdout`` and ``stderr`` are kept.
+    """
+
+    def __init__(
+        self,
+        container: Container,
+        exit_status: int,
+        command: str | list[str] | None,
+        image: str,
+        stdout: bytes,
+        stderr: bytes,
+    ) -> None:
+        self.container = container
+        self.exit_status = exit_status
+        self.command = command
+        self.image = image
+        self.stdout = stdout
+        self.stderr = stderr
+        tail = stderr.decode("utf-8", "replace").strip()
+        message = (
+            f"Command {command!r} in image {image!r} returned non-zero exit status "
+            f"{exit_status}"
+        )
+        if tail:
+            message += f": {tail[-1000:]}"
+        super().__init__(message)
+
+
+class BuildError(DockerException):
+    """A build step failed; ``build_log`` holds every log entry up to the failure."""
+
+    def __init__(self, reason: str, build_log: list[dict[str, Any]]) -> None:
+        super().__init__(reason)
+        self.msg = reason
+        self.build_log = build_log
+
+
+class ImageLoadError(DockerException):
+    """A pull, push or load reported an error inside its progress stream."""
+
+
+class InvalidArgument(DockerException, ValueError):
+    """The caller's input is wrong, or needs a newer API version than the daemon's."""

@@ -137,8 +137,7 @@ class ContainerError(DockerException):
         self.stderr = stderr
         tail = stderr.decode("utf-8", "replace").strip()
         message = (
-            f"Command {command!r} in image {image!r} returned non-zero exit status "
-            f"{exit_status}"
+            f"Command {command!r} in image {image!r} returned non-zero exit status {exit_status}"
         )
         if tail:
             message += f": {tail[-1000:]}"

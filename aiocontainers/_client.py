@@ -1,0 +1,141 @@
+"""The client: one connection to one daemon, with a manager per resource."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+from ._config import resolve_endpoint
+from ._transport import Transport
+from .errors import DockerException
+
+__all__ = ["DockerClient", "from_env"]
+
+
+class DockerClient:
+    """An async client for one Docker daemon.
+
+    Use it as ``async with DockerClient(...) as client:`` or call
+    :meth:`close` yourself. Connections open on the first request; the API
+    version is negotiated once, on first use, as the lower of the library's
+    newest and the daemon's.
+
+    Args:
+        base_url: ``unix:///path``, ``tcp://host:port``, ``https://...`` or
+            ``ssh://user@host``; by default the environment decides
+            (``DOCKER_HOST``, then ``DOCKER_CONTEXT``, then the CLI's current
+            context, then ``unix:///var/run/docker.sock``).
+        version: ``"auto"`` or a fixed API version such as ``"1.41"``.
+        timeout: seconds a unary call may take (``None``: no limit). Streams
+            (logs, events, progress) never time out while idle.
+        tls: ``True``/``False`` or an :class:`ssl.SSLContext`; ``None`` follows
+            ``DOCKER_TLS_VERIFY``/``DOCKER_CERT_PATH`` when the host came from
+            the environment.
+        max_pool_size: most connections open at once.
+        connect_timeout: seconds to wait for a connection.
+        user_agent: the ``User-Agent`` header.
+        environment: a mapping used instead of ``os.environ``.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        version: str = "auto",
+        timeout: float | None = 60.0,
+        tls: bool | ssl.SSLContext | None = None,
+        max_pool_size: int = 10,
+        *,
+        connect_timeout: float = 10.0,
+        user_agent: str | None = None,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
+        endpoint = resolve_endpoint(base_url, tls=tls, environ=environment)
+        self.transport = Transport(
+            endpoint,
+            version=version,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            max_pool_size=max_pool_size,
+            user_agent=user_agent,
+        )
+        self.environment = environment
+
+    @property
+    def base_url(self) -> str:
+        """The daemon address this client talks to."""
+        return self.transport.endpoint.url
+
+    def __repr__(self) -> str:
+        return f"<DockerClient {self.base_url}>"
+
+    # -- lifecycle ------------------------------------------------------------
+
+    async def __aenter__(self) -> DockerClient:
+        if self.transport.closed:
+            raise DockerException("this client is closed and cannot be reopened")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close all connections. Closing twice is a no-op; later calls raise."""
+        await self.transport.aclose()
+
+    # -- system ---------------------------------------------------------------
+
+    async def ping(self) -> bool:
+        """True when the daemon answers; raises DaemonUnavailable when it cannot be reached."""
+        body = await self.transport.request("GET", "/_ping", versioned=False)
+        return body.strip() == b"OK"
+
+    async def version(self, api_version: bool = True) -> dict[str, Any]:
+        """The daemon's version information (``docker version``)."""
+        data: dict[str, Any] = await self.transport.request_json(
+            "GET", "/version", versioned=api_version
+        )
+        return data
+
+    async def info(self) -> dict[str, Any]:
+        """System-wide information (``docker info``)."""
+        data: dict[str, Any] = await self.transport.request_json("GET", "/info")
+        return data
+
+    async def df(self) -> dict[str, Any]:
+        """Disk usage by images, containers, volumes and build cache (``docker system df``)."""
+        data: dict[str, Any] = await self.transport.request_json("GET", "/system/df", timeout=None)
+        return data
+
+    async def api_version(self) -> str:
+        """The API version this client speaks with the daemon, e.g. ``"1.41"``."""
+        return await self.transport.api_version()
+
+
+def from_env(
+    *,
+    version: str = "auto",
+    timeout: float | None = 60.0,
+    max_pool_size: int = 10,
+    environment: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> DockerClient:
+    """A client configured from the environment, like ``docker.from_env()``.
+
+    Reads ``DOCKER_HOST``, ``DOCKER_CONTEXT``, ``DOCKER_TLS_VERIFY``,
+    ``DOCKER_CERT_PATH`` and ``DOCKER_CONFIG``; keyword ``overrides`` are
+    passed to :class:`DockerClient` (e.g. ``base_url``, ``tls``).
+    """
+    return DockerClient(
+        version=version,
+        timeout=timeout,
+        max_pool_size=max_pool_size,
+        environment=environment,
+        **overrides,
+    )

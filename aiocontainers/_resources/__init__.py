@@ -1,0 +1,1 @@
+"""Resource managers (collections) and handles (models), one module per resource."""

@@ -1,0 +1,94 @@
+"""The shape every resource shares: a collection per resource, a model per object.
+
+As in docker-py, a model keeps the daemon's inspect data in ``attrs`` and
+never calls the daemon behind a property; ``await model.reload()`` refreshes.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from .._client import DockerClient
+    from .._transport import Transport
+
+__all__ = ["Collection", "Model"]
+
+ModelT = TypeVar("ModelT", bound="Model")
+
+
+class Model:
+    """A handle on one daemon object: its id, cached ``attrs``, and methods."""
+
+    id_attribute: ClassVar[str] = "Id"
+
+    def __init__(
+        self,
+        attrs: dict[str, Any] | None = None,
+        client: DockerClient | None = None,
+        collection: Collection[Any] | None = None,
+    ) -> None:
+        self.attrs: dict[str, Any] = attrs or {}
+        self._client = client
+        self._collection = collection
+
+    @property
+    def client(self) -> DockerClient:
+        if self._client is None:
+            raise RuntimeError(f"{type(self).__name__} is not bound to a client")
+        return self._client
+
+    @property
+    def collection(self) -> Collection[Any]:
+        if self._collection is None:
+            raise RuntimeError(f"{type(self).__name__} is not bound to a collection")
+        return self._collection
+
+    @property
+    def _transport(self) -> Transport:
+        return self.client.transport
+
+    @property
+    def id(self) -> str:
+        return str(self.attrs.get(self.id_attribute, ""))
+
+    @property
+    def short_id(self) -> str:
+        """The id truncated to 12 characters, as the Docker CLI shows it."""
+        return self.id[:12]
+
+    async def reload(self) -> None:
+        """Refresh ``attrs`` from the daemon."""
+        fresh = await self.collection.get(self.id)
+        self.attrs = fresh.attrs
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.short_id}>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, type(self)) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(f"{type(self).__name__}:{self.id}")
+
+
+class Collection(ABC, Generic[ModelT]):
+    """A manager for one kind of daemon object, hanging off the client."""
+
+    model: ClassVar[type[Model]]
+
+    def __init__(self, client: DockerClient) -> None:
+        self.client = client
+
+    @property
+    def _transport(self) -> Transport:
+        return self.client.transport
+
+    @abstractmethod
+    async def get(self, key: str) -> ModelT:
+        """The object named ``key`` (id, short id or name); NotFound if absent."""
+
+    def prepare_model(self, attrs: dict[str, Any]) -> ModelT:
+        """Wrap inspect data in this collection's model class."""
+        return self.model(attrs=attrs, client=self.client, collection=self)  # type: ignore[return-value]

@@ -1,0 +1,181 @@
+"""Demultiplexing of Docker's attach/logs/exec stream format.
+
+Without a TTY the daemon multiplexes stdout and stderr on one connection: every
+write becomes a frame made of an 8-byte header (``>BxxxL``: stream id, three
+padding bytes, payload length) and the payload. With a TTY there are no headers:
+every byte is stdout. :class:`FrameDecoder` turns arbitrary chunks of either
+format into :class:`Frame` objects, however the chunks split headers and payloads.
+
+Speed matters here (log streams can carry hundreds of MB), so decoding works on
+whole chunks with ``struct.unpack_from`` and slicing; bytes are copied at most
+twice, however a frame is split across chunks.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import NamedTuple
+
+from ..errors import StreamError
+
+__all__ = [
+    "HEADER_SIZE",
+    "STDERR",
+    "STDIN",
+    "STDOUT",
+    "Frame",
+    "FrameDecoder",
+]
+
+STDIN = 0
+STDOUT = 1
+STDERR = 2
+_SYSTEMERR = 3  # the daemon reports its own failure mid-stream in this stream id
+
+HEADER_SIZE = 8
+_unpack_header = struct.Struct(">BxxxL").unpack_from
+_STREAM_NAMES = {STDIN: "stdin", STDOUT: "stdout", STDERR: "stderr"}
+
+
+class Frame(NamedTuple):
+    """One payload of one stream: ``stream`` is ``STDIN``, ``STDOUT`` or ``STDERR``."""
+
+    stream: int
+    data: bytes
+
+
+_new_frame = tuple.__new__  # Frame(...) calls a Python-level __new__; this is ~2x faster
+
+
+class FrameDecoder:
+    """Incremental decoder from raw chunks to :class:`Frame` objects.
+
+    ``tty=False`` expects multiplexed frames, ``tty=True`` raw bytes (all stdout),
+    ``tty=None`` decides from the first bytes: a multiplexed stream starts with a
+    stream id 0-3 followed by three zero bytes, which TTY output practically never
+    does. :attr:`tty` tells the decision once made.
+
+    :meth:`feed` returns the frames completed by a chunk; empty frames carry
+    nothing and are dropped. :meth:`eof` must be called when the source ends: it
+    raises :class:`~aiocontainers.errors.StreamError` if the stream stopped inside
+    a frame. A frame with stream id 3 (the daemon's own error) or an unknown id
+    ends decoding: the frames before it are returned and the next :meth:`feed` or
+    :meth:`eof` raises ``StreamError``.
+    """
+
+    __slots__ = ("_error", "_need", "_pending", "_pending_len", "_tty")
+
+    def __init__(self, *, tty: bool | None = False) -> None:
+        self._tty = tty
+        self._pending: list[bytes] = []  # an incomplete header or frame, in pieces
+        self._pending_len = 0
+        self._need = HEADER_SIZE  # bytes needed before the pending frame can complete
+        self._error: StreamError | None = None
+
+    @property
+    def tty(self) -> bool | None:
+        """Whether the stream is raw TTY output; ``None`` while still undecided."""
+        return self._tty
+
+    @property
+    def pending(self) -> int:
+        """Number of bytes buffered that do not form a complete frame yet."""
+        return self._pending_len
+
+    def feed(self, data: bytes) -> list[Frame]:
+        """Consume one chunk and return the frames it completes, in order."""
+        return [_new_frame(Frame, pair) for pair in self._split(data)]
+
+    def eof(self) -> list[Frame]:
+        """Signal the end of the source; return what is left or raise ``StreamError``."""
+        if self._error is not None:
+            raise self._error
+        if not self._pending_len:
+            return []
+        rest = b"".join(self._pending)
+        self._pending.clear()
+        self._pending_len = 0
+        if self._tty is None:  # too short to look like a header: raw output
+            self._tty = True
+            return [Frame(STDOUT, rest)]
+        if len(rest) < HEADER_SIZE:
+            detail = f"{len(rest)} of {HEADER_SIZE} header bytes"
+        else:
+            stream, size = _unpack_header(rest)
+            name = _STREAM_NAMES.get(stream, str(stream))
+            detail = f"{len(rest) - HEADER_SIZE} of {size} payload bytes of a {name} frame"
+        raise StreamError(f"stream ended in the middle of a frame ({detail} received)")
+
+    def _split(self, data: bytes) -> list[tuple[int, bytes]]:
+        """Decode a chunk into ``(stream, payload)`` pairs; the hot loop of every stream."""
+        if self._error is not None:
+            raise self._error
+        if not data:
+            return []
+        if self._tty is None:
+            data = self._sniff(data)
+            if not data:
+                return []
+        if self._tty:
+            return [(STDOUT, data)]
+        if self._pending:
+            self._pending.append(data)
+            self._pending_len += len(data)
+            if self._pending_len < self._need:
+                return []
+            data = b"".join(self._pending)
+            self._pending.clear()
+        total = len(data)
+        pos = 0
+        out: list[tuple[int, bytes]] = []
+        append = out.append
+        while total - pos >= HEADER_SIZE:
+            stream, size = _unpack_header(data, pos)
+            end = pos + HEADER_SIZE + size
+            if end > total:
+                break
+            if stream > STDERR:
+                self._fail(stream, data[pos + HEADER_SIZE : end])
+                return out
+            if size:
+                append((stream, data[pos + HEADER_SIZE : end]))
+            pos = end
+        if pos < total:
+            rest = data[pos:] if pos else data
+            self._pending.append(rest)
+            self._pending_len = len(rest)
+            if len(rest) >= HEADER_SIZE:
+                self._need = HEADER_SIZE + _unpack_header(rest)[1]
+            else:
+                self._need = HEADER_SIZE
+        else:
+            self._pending_len = 0
+            self._need = HEADER_SIZE
+        return out
+
+    def _sniff(self, data: bytes) -> bytes:
+        """Decide between raw and multiplexed from the first bytes; ``b""`` if too few."""
+        if self._pending:
+            data = b"".join([*self._pending, data])
+            self._pending.clear()
+            self._pending_len = 0
+        if data[0] > _SYSTEMERR or data[1:4].strip(b"\0"):
+            self._tty = True
+        elif len(data) >= 4:
+            self._tty = False
+        else:
+            self._pending.append(data)
+            self._pending_len = len(data)
+            return b""
+        return data
+
+    def _fail(self, stream: int, payload: bytes) -> None:
+        self._pending.clear()
+        self._pending_len = 0
+        if stream == _SYSTEMERR:
+            message = payload.decode("utf-8", "replace").strip()
+            self._error = StreamError(f"the daemon reported an error in the stream: {message}")
+        else:
+            self._error = StreamError(
+                f"invalid frame header: unknown stream id {stream} (is the stream a TTY?)"
+            )

@@ -1,0 +1,120 @@
+"""JSON message streams: pull, push, build, load, import and events progress.
+
+The daemon writes one JSON object per message, usually followed by ``\\r\\n`` or
+``\\n`` but sometimes with no separator at all, and the transport cuts the bytes
+anywhere. :class:`JSONStreamDecoder` keeps a text buffer and takes complete
+values off its front with ``json.JSONDecoder.raw_decode``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import StreamError
+
+__all__ = ["JSONStreamDecoder", "progress_error"]
+
+_WHITESPACE = " \t\r\n"
+# A pending value can only complete once a chunk brings the character that closes it;
+# checking for it first keeps a large value arriving in many chunks from being
+# re-parsed from the start on every chunk.
+_CLOSERS = {"{": "}", "[": "]", '"': '"'}
+
+
+class JSONStreamDecoder:
+    """Incremental decoder of concatenated JSON values from raw byte chunks.
+
+    Bytes are decoded as UTF-8 (invalid bytes become U+FFFD) before parsing.
+    Values may be separated by any JSON whitespace or by nothing. A number at the
+    very end of the buffer is held back until more data or :meth:`eof` shows it is
+    complete. Malformed JSON raises :class:`~aiocontainers.errors.StreamError` as
+    soon as a line break after the error shows that more data cannot fix it, or
+    at :meth:`eof`; values before the error are returned first and the error is
+    raised by the next call.
+    """
+
+    __slots__ = ("_buffer", "_decoder", "_error", "_parser", "_wait_for")
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._parser = json.JSONDecoder()
+        self._buffer = ""
+        self._wait_for: str | None = None  # the closer a pending value needs
+        self._error: StreamError | None = None  # raised after the values before it
+
+    def feed(self, data: bytes) -> list[Any]:
+        """Consume one chunk and return the values it completes, in order."""
+        if self._error is not None:
+            raise self._error
+        text = self._decoder.decode(data)
+        if not text:
+            return []
+        self._buffer += text
+        if self._wait_for is not None and self._wait_for not in text:
+            return []
+        return self._parse(final=False)
+
+    def eof(self) -> list[Any]:
+        """End of source: return the last values; raise ``StreamError`` on leftovers."""
+        if self._error is not None:
+            raise self._error
+        self._buffer += self._decoder.decode(b"", True)
+        values = self._parse(final=True)
+        if self._buffer:
+            leftover = self._buffer[:80]
+            self._buffer = ""
+            raise StreamError(f"JSON stream ended inside a message: {leftover!r}")
+        return values
+
+    def _parse(self, *, final: bool) -> list[Any]:
+        buffer = self._buffer
+        raw_decode = self._parser.raw_decode
+        values: list[Any] = []
+        pos = 0
+        end = len(buffer)
+        self._wait_for = None
+        while True:
+            while pos < end and buffer[pos] in _WHITESPACE:
+                pos += 1
+            if pos == end:
+                break
+            try:
+                value, stop = raw_decode(buffer, pos)
+            except json.JSONDecodeError as exc:
+                if final or "\n" in buffer[exc.pos :]:
+                    self._buffer = ""
+                    if not values:
+                        raise StreamError(f"invalid JSON in stream: {exc}") from exc
+                    self._error = StreamError(f"invalid JSON in stream: {exc}")
+                    self._error.__cause__ = exc
+                    return values
+                self._wait_for = _CLOSERS.get(buffer[pos])
+                break
+            if stop == end and not final and type(value) in (int, float):
+                break  # more digits may follow
+            values.append(value)
+            pos = stop
+        self._buffer = buffer[pos:] if pos else buffer
+        return values
+
+
+def progress_error(message: Any) -> str | None:
+    """Return the error text of a progress message, or ``None`` if it reports none.
+
+    Docker reports a failed pull, push, build or load inside the stream as
+    ``{"errorDetail": {"message": ...}, "error": ...}`` (either key may be alone).
+    """
+    if not isinstance(message, Mapping):
+        return None
+    detail = message.get("errorDetail")
+    if isinstance(detail, Mapping) and detail.get("message"):
+        return str(detail["message"])
+    error = message.get("error")
+    if error:
+        return str(error)
+    if detail:
+        return str(detail)
+    return None

@@ -1,0 +1,162 @@
+"""Line assembly and incremental UTF-8 decoding, one buffer per stream.
+
+Lines are ``bytes`` that keep their trailing ``b"\\n"`` (as docker-py's line
+iteration does, and as ``docker logs`` prints them); a TTY's ``b"\\r\\n"`` stays
+intact. Only ``b"\\n"`` ends a line: a lone ``b"\\r"`` (progress bars) does not.
+The last line may lack its newline: it is returned by ``flush``/``eof`` when the
+source ends. stdout and stderr are assembled separately, so partial lines of
+interleaved frames never mix. A line of any length is joined once, never
+concatenated piece by piece.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import NamedTuple
+
+from ._frames import STDERR, STDIN, STDOUT, Frame, FrameDecoder
+
+__all__ = [
+    "LineAssembler",
+    "LineDecoder",
+    "TextChunk",
+    "TextDecoder",
+    "split_lines",
+]
+
+_new_frame = tuple.__new__
+
+
+def split_lines(data: bytes) -> tuple[list[bytes], bytes]:
+    """Split ``data`` into complete lines (newline kept) and the unterminated rest."""
+    if b"\r" not in data:
+        # bytes.splitlines() only breaks at \n, \r\n and \r, and is far faster than a
+        # Python loop; without \r it breaks exactly at \n.
+        lines = data.splitlines(True)
+        if lines and lines[-1][-1] != 10:
+            return lines, lines.pop()
+        return lines, b""
+    parts = data.split(b"\n")
+    rest = parts.pop()
+    return [part + b"\n" for part in parts], rest
+
+
+class LineAssembler:
+    """Turn per-stream payloads into complete lines, each stream with its own buffer.
+
+    Stream id 0 (stdin, echoed by the daemon) is treated as stdout, as Docker does.
+    """
+
+    __slots__ = ("_partial",)
+
+    def __init__(self) -> None:
+        self._partial: dict[int, list[bytes]] = {STDOUT: [], STDERR: []}
+
+    def feed(self, stream: int, data: bytes) -> list[bytes]:
+        """Add a payload of ``stream``; return the lines of that stream it completes."""
+        partial = self._partial[STDOUT if stream == STDIN else stream]
+        if data[-1:] == b"\n" and not partial and data.find(b"\n", 0, -1) < 0:
+            return [data]  # the common case: one frame is one line
+        lines, rest = split_lines(data)
+        if partial and lines:
+            partial.append(lines[0])
+            lines[0] = b"".join(partial)
+            partial.clear()
+        if rest:
+            partial.append(rest)
+        return lines
+
+    def flush(self, stream: int) -> bytes:
+        """Return and forget the unterminated last line of ``stream`` (``b""`` if none)."""
+        partial = self._partial[STDOUT if stream == STDIN else stream]
+        rest = b"".join(partial)
+        partial.clear()
+        return rest
+
+    def flush_all(self) -> list[Frame]:
+        """Return the unterminated last lines of every stream (stdout first)."""
+        out = []
+        for stream in (STDOUT, STDERR):
+            rest = self.flush(stream)
+            if rest:
+                out.append(Frame(stream, rest))
+        return out
+
+
+class LineDecoder:
+    """Raw chunks in, :class:`Frame` lines out: a :class:`FrameDecoder` plus line assembly.
+
+    Each returned frame holds exactly one line of one stream (``STDOUT`` or
+    ``STDERR``), in the order the lines completed. See :class:`FrameDecoder` for
+    ``tty`` and errors.
+    """
+
+    __slots__ = ("_frames", "_lines")
+
+    def __init__(self, *, tty: bool | None = False) -> None:
+        self._frames = FrameDecoder(tty=tty)
+        self._lines = LineAssembler()
+
+    @property
+    def tty(self) -> bool | None:
+        """Whether the stream is raw TTY output; ``None`` while still undecided."""
+        return self._frames.tty
+
+    def feed(self, data: bytes) -> list[Frame]:
+        """Consume one chunk and return the lines it completes."""
+        return self._assemble(self._frames._split(data))
+
+    def eof(self) -> list[Frame]:
+        """End of source: return the unterminated last lines; raise ``StreamError`` if cut."""
+        out = self._assemble([(f.stream, f.data) for f in self._frames.eof()])
+        out.extend(self._lines.flush_all())
+        return out
+
+    def _assemble(self, pairs: list[tuple[int, bytes]]) -> list[Frame]:
+        out: list[Frame] = []
+        append = out.append
+        partial = self._lines._partial
+        feed = self._lines.feed
+        for stream, data in pairs:
+            if stream == STDIN:
+                stream = STDOUT
+            if data[-1] == 10 and not partial[stream] and data.find(b"\n", 0, -1) < 0:
+                append(_new_frame(Frame, (stream, data)))
+            else:
+                for line in feed(stream, data):
+                    append(_new_frame(Frame, (stream, line)))
+        return out
+
+
+class TextChunk(NamedTuple):
+    """Decoded text of one stream: ``stream`` is ``STDOUT`` or ``STDERR``."""
+
+    stream: int
+    text: str
+
+
+class TextDecoder:
+    """Incremental UTF-8 decoding with one decoder per stream.
+
+    A multi-byte character split across frames decodes whole; invalid bytes
+    become U+FFFD and are never dropped.
+    """
+
+    __slots__ = ("_decoders",)
+
+    def __init__(self) -> None:
+        factory = codecs.getincrementaldecoder("utf-8")
+        self._decoders = {STDOUT: factory(errors="replace"), STDERR: factory(errors="replace")}
+
+    def decode(self, stream: int, data: bytes) -> str:
+        """Decode a payload of ``stream``; an incomplete trailing character is held back."""
+        return self._decoders[STDOUT if stream == STDIN else stream].decode(data)
+
+    def flush(self) -> list[TextChunk]:
+        """End of source: return held-back bytes of every stream (as U+FFFD)."""
+        out = []
+        for stream, decoder in self._decoders.items():
+            text = decoder.decode(b"", True)
+            if text:
+                out.append(TextChunk(stream, text))
+        return out

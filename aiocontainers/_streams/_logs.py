@@ -1,0 +1,138 @@
+"""Log records: one line of one stream, with the daemon's timestamp when asked for.
+
+With ``timestamps=True`` the daemon prefixes every log message with its time in
+RFC 3339 with nanoseconds and a space (``2024-01-02T03:04:05.123456789Z ``).
+On a multiplexed stream every frame is one message, so the prefix is taken off
+each frame; a message the logging driver split (lines over 16 KiB arrive as
+several frames) becomes one record with the time of its first piece. A TTY
+stream has no frames, so the prefix is taken off each line instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Literal
+
+from ._frames import STDERR, STDIN, STDOUT, FrameDecoder
+from ._lines import LineAssembler
+
+__all__ = ["LogDecoder", "LogRecord", "StreamName", "parse_timestamp", "split_timestamp"]
+
+StreamName = Literal["stdout", "stderr"]
+
+_NAMES: dict[int, StreamName] = {STDIN: "stdout", STDOUT: "stdout", STDERR: "stderr"}
+
+_TIMESTAMP = re.compile(
+    rb"(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?([Zz]|[+-]\d\d:\d\d)"
+)
+_PREFIX = re.compile(_TIMESTAMP.pattern + rb" ")
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    """One log line: its stream, its bytes (trailing newline kept) and its time if known."""
+
+    stream: StreamName
+    data: bytes
+    timestamp: datetime | None = None
+
+    @property
+    def text(self) -> str:
+        """The line decoded as UTF-8; invalid bytes become U+FFFD."""
+        return self.data.decode("utf-8", "replace")
+
+
+def _to_datetime(match: re.Match[bytes]) -> datetime:
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    micro = int((fraction or b"0")[:6].ljust(6, b"0"))
+    if zone in (b"Z", b"z"):
+        tz = timezone.utc
+    else:
+        hours, minutes = int(zone[1:3]), int(zone[4:6])
+        offset = timedelta(hours=hours, minutes=minutes)
+        tz = timezone(-offset if zone[:1] == b"-" else offset)
+    return datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tz
+    )
+
+
+def parse_timestamp(value: str | bytes) -> datetime:
+    """Parse an RFC 3339 time as Docker writes it into an aware ``datetime``.
+
+    Nanoseconds are truncated to microseconds. Raises ``ValueError`` if ``value``
+    is not such a time.
+    """
+    raw = value.encode("ascii", "replace") if isinstance(value, str) else value
+    match = _TIMESTAMP.fullmatch(raw)
+    if match is None:
+        raise ValueError(f"not an RFC 3339 timestamp: {value!r}")
+    return _to_datetime(match)
+
+
+def split_timestamp(line: bytes) -> tuple[datetime | None, bytes]:
+    """Split a ``timestamps=True`` prefix off ``line``: ``(time, rest)``.
+
+    A line without a valid prefix comes back whole with ``None`` as its time.
+    """
+    match = _PREFIX.match(line)
+    if match is None:
+        return None, line
+    try:
+        return _to_datetime(match), line[match.end() :]
+    except ValueError:  # matched the shape but not a real date, e.g. month 13
+        return None, line
+
+
+class LogDecoder:
+    """Raw log chunks in, :class:`LogRecord` lines out.
+
+    ``tty`` is as for :class:`FrameDecoder`; ``timestamps`` must match the request.
+    """
+
+    __slots__ = ("_frames", "_line_time", "_lines", "_timestamps")
+
+    def __init__(self, *, tty: bool | None = False, timestamps: bool = False) -> None:
+        self._frames = FrameDecoder(tty=tty)
+        self._lines = LineAssembler()
+        self._timestamps = timestamps
+        self._line_time: dict[int, datetime | None] = {STDOUT: None, STDERR: None}
+
+    def feed(self, data: bytes) -> list[LogRecord]:
+        """Consume one chunk and return the records it completes."""
+        return self._records(self._frames._split(data))
+
+    def eof(self) -> list[LogRecord]:
+        """End of source: return unterminated last lines; raise ``StreamError`` if cut."""
+        out = self._records([(f.stream, f.data) for f in self._frames.eof()])
+        for frame in self._lines.flush_all():
+            out.extend(self._make(frame.stream, [frame.data], self._line_time[frame.stream]))
+        return out
+
+    def _records(self, pairs: list[tuple[int, bytes]]) -> list[LogRecord]:
+        out: list[LogRecord] = []
+        by_frame = self._timestamps and not self._frames.tty
+        partial = self._lines._partial
+        for stream, data in pairs:
+            if stream == STDIN:
+                stream = STDOUT
+            if not by_frame:
+                out.extend(self._make(stream, self._lines.feed(stream, data), None))
+                continue
+            time, body = split_timestamp(data)
+            start = self._line_time[stream] if partial[stream] else time
+            lines = self._lines.feed(stream, body)
+            if lines:
+                name = _NAMES[stream]
+                out.append(LogRecord(name, lines[0], start))
+                out.extend(LogRecord(name, line, time) for line in lines[1:])
+                start = time
+            self._line_time[stream] = start
+        return out
+
+    def _make(self, stream: int, lines: list[bytes], time: datetime | None) -> list[LogRecord]:
+        name = _NAMES[stream]
+        if self._timestamps and self._frames.tty:
+            return [LogRecord(name, rest, ts) for ts, rest in map(split_timestamp, lines)]
+        return [LogRecord(name, line, time) for line in lines]

@@ -81,13 +81,9 @@ def iter_lines(
     """
     decoder = LineDecoder(tty=tty)
 
-    def feed(chunk: bytes) -> list[bytes]:
-        return [frame[1] for frame in decoder.feed(chunk)]
-
-    def eof() -> list[bytes]:
-        return [frame[1] for frame in decoder.eof()]
-
-    return _pump(chunks, feed, eof)
+    return _pump(
+        chunks, lambda chunk: decoder.feed_lines(chunk)[1], lambda: decoder.eof_lines()[1]
+    )
 
 
 def iter_records(

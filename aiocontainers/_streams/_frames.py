@@ -107,40 +107,57 @@ class FrameDecoder:
         raise StreamError(f"stream ended in the middle of a frame ({detail} received)")
 
     def _split(self, data: bytes) -> list[tuple[int, bytes]]:
-        """Decode a chunk into ``(stream, payload)`` pairs; the hot loop of every stream."""
-        if self._error is not None:
-            raise self._error
+        """Decode a chunk into ``(stream, payload)`` pairs."""
+        data = self._take(data)
         if not data:
             return []
-        if self._tty is None:
-            data = self._sniff(data)
-            if not data:
-                return []
         if self._tty:
             return [(STDOUT, data)]
-        if self._pending:
-            self._pending.append(data)
-            self._pending_len += len(data)
-            if self._pending_len < self._need:
-                return []
-            data = b"".join(self._pending)
-            self._pending.clear()
         total = len(data)
         pos = 0
         out: list[tuple[int, bytes]] = []
         append = out.append
-        while total - pos >= HEADER_SIZE:
-            stream, size = _unpack_header(data, pos)
-            end = pos + HEADER_SIZE + size
+        unpack = _unpack_header
+        while total - pos >= 8:  # literals, not HEADER_SIZE: this is the hot loop
+            stream, size = unpack(data, pos)
+            end = pos + 8 + size
             if end > total:
                 break
-            if stream > STDERR:
-                self._fail(stream, data[pos + HEADER_SIZE : end])
+            if stream > 2:
+                self._fail(stream, data[pos + 8 : end])
                 return out
             if size:
-                append((stream, data[pos + HEADER_SIZE : end]))
+                append((stream, data[pos + 8 : end]))
             pos = end
-        if pos < total:
+        self._keep(data, pos)
+        return out
+
+    def _take(self, data: bytes) -> bytes:
+        """Prepare a chunk for decoding: the bytes to parse, or ``b""`` to wait for more.
+
+        Decoders that share this class's buffering call ``_take``, parse whole frames
+        from the result (raw bytes if :attr:`tty`), then hand the end back to ``_keep``.
+        """
+        if self._error is not None:
+            raise self._error
+        if not data:
+            return data
+        if self._tty is None:
+            data = self._sniff(data)
+            if not data:
+                return data
+        if self._pending and not self._tty:
+            self._pending.append(data)
+            self._pending_len += len(data)
+            if self._pending_len < self._need:
+                return b""
+            data = b"".join(self._pending)
+            self._pending.clear()
+        return data
+
+    def _keep(self, data: bytes, pos: int) -> None:
+        """Buffer ``data[pos:]``, the start of a frame not complete yet."""
+        if pos < len(data):
             rest = data[pos:] if pos else data
             self._pending.append(rest)
             self._pending_len = len(rest)
@@ -151,7 +168,6 @@ class FrameDecoder:
         else:
             self._pending_len = 0
             self._need = HEADER_SIZE
-        return out
 
     def _sniff(self, data: bytes) -> bytes:
         """Decide between raw and multiplexed from the first bytes; ``b""`` if too few."""

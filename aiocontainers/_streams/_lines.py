@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 from typing import NamedTuple
 
-from ._frames import STDERR, STDIN, STDOUT, Frame, FrameDecoder
+from ._frames import STDERR, STDIN, STDOUT, Frame, FrameDecoder, _unpack_header
 
 __all__ = [
     "LineAssembler",
@@ -84,11 +84,12 @@ class LineAssembler:
 
 
 class LineDecoder:
-    """Raw chunks in, :class:`Frame` lines out: a :class:`FrameDecoder` plus line assembly.
+    """Raw chunks in, lines out: a :class:`FrameDecoder` fused with line assembly.
 
     Each returned frame holds exactly one line of one stream (``STDOUT`` or
     ``STDERR``), in the order the lines completed. See :class:`FrameDecoder` for
-    ``tty`` and errors.
+    ``tty`` and errors. The frame loop is repeated here rather than layered, as
+    log streams are the library's hottest path.
     """
 
     __slots__ = ("_frames", "_lines")
@@ -104,28 +105,70 @@ class LineDecoder:
 
     def feed(self, data: bytes) -> list[Frame]:
         """Consume one chunk and return the lines it completes."""
-        return self._assemble(self._frames._split(data))
+        streams, lines = self.feed_lines(data)
+        return [_new_frame(Frame, pair) for pair in zip(streams, lines, strict=True)]
 
     def eof(self) -> list[Frame]:
         """End of source: return the unterminated last lines; raise ``StreamError`` if cut."""
-        out = self._assemble([(f.stream, f.data) for f in self._frames.eof()])
-        out.extend(self._lines.flush_all())
-        return out
+        streams, lines = self.eof_lines()
+        return [_new_frame(Frame, pair) for pair in zip(streams, lines, strict=True)]
 
-    def _assemble(self, pairs: list[tuple[int, bytes]]) -> list[Frame]:
-        out: list[Frame] = []
-        append = out.append
+    def feed_lines(self, data: bytes) -> tuple[list[int], list[bytes]]:
+        """Like :meth:`feed`, as parallel lists of stream ids and lines (faster)."""
+        frames = self._frames
+        data = frames._take(data)
+        streams: list[int] = []
+        lines: list[bytes] = []
+        if not data:
+            return streams, lines
+        if frames.tty:
+            lines = self._lines.feed(STDOUT, data)
+            return [STDOUT] * len(lines), lines
+        add_stream = streams.append
+        add_line = lines.append
+        unpack = _unpack_header
+        find = data.find
         partial = self._lines._partial
-        feed = self._lines.feed
-        for stream, data in pairs:
+        clean = not (partial[STDOUT] or partial[STDERR])
+        total = len(data)
+        pos = 0
+        while total - pos >= 8:
+            stream, size = unpack(data, pos)
+            start = pos + 8
+            end = start + size
+            if end > total:
+                break
+            if stream > 2:
+                frames._fail(stream, data[start:end])
+                return streams, lines
+            pos = end
+            if not size:
+                continue
             if stream == STDIN:
                 stream = STDOUT
-            if data[-1] == 10 and not partial[stream] and data.find(b"\n", 0, -1) < 0:
-                append(_new_frame(Frame, (stream, data)))
-            else:
-                for line in feed(stream, data):
-                    append(_new_frame(Frame, (stream, line)))
-        return out
+            if clean and find(b"\n", start, end) == end - 1:  # one frame, one line
+                add_stream(stream)
+                add_line(data[start:end])
+                continue
+            for line in self._lines.feed(stream, data[start:end]):
+                add_stream(stream)
+                add_line(line)
+            clean = not (partial[STDOUT] or partial[STDERR])
+        frames._keep(data, pos)
+        return streams, lines
+
+    def eof_lines(self) -> tuple[list[int], list[bytes]]:
+        """Like :meth:`eof`, as parallel lists of stream ids and lines."""
+        streams: list[int] = []
+        lines: list[bytes] = []
+        for stream, data in self._frames.eof():  # only bytes too short to be sniffed
+            for line in self._lines.feed(stream, data):
+                streams.append(STDOUT)
+                lines.append(line)
+        for stream, line in self._lines.flush_all():
+            streams.append(stream)
+            lines.append(line)
+        return streams, lines
 
 
 class TextChunk(NamedTuple):

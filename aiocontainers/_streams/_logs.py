@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
-from ._frames import STDERR, STDIN, STDOUT, FrameDecoder
-from ._lines import LineAssembler
+from ._frames import STDERR, STDIN, STDOUT
+from ._lines import LineDecoder
 
 __all__ = ["LogDecoder", "LogRecord", "StreamName", "parse_timestamp", "split_timestamp"]
 
@@ -91,48 +91,61 @@ class LogDecoder:
     ``tty`` is as for :class:`FrameDecoder`; ``timestamps`` must match the request.
     """
 
-    __slots__ = ("_frames", "_line_time", "_lines", "_timestamps")
+    __slots__ = ("_decoder", "_line_time", "_timestamps")
 
     def __init__(self, *, tty: bool | None = False, timestamps: bool = False) -> None:
-        self._frames = FrameDecoder(tty=tty)
-        self._lines = LineAssembler()
+        self._decoder = LineDecoder(tty=tty)
         self._timestamps = timestamps
+        # the time of the first frame of each stream's unterminated line
         self._line_time: dict[int, datetime | None] = {STDOUT: None, STDERR: None}
 
     def feed(self, data: bytes) -> list[LogRecord]:
         """Consume one chunk and return the records it completes."""
-        return self._records(self._frames._split(data))
+        decoder = self._decoder
+        if self._timestamps and not decoder.tty:
+            pairs = decoder._frames._split(data)
+            if not decoder.tty:
+                return self._by_frame(pairs)
+            # the first bytes just showed a TTY stream: pairs hold raw output
+            return self._by_line([line for _, d in pairs for line in decoder._lines.feed(1, d)])
+        streams, lines = decoder.feed_lines(data)
+        if self._timestamps:
+            return self._by_line(lines)
+        names = _NAMES
+        return [LogRecord(names[s], line) for s, line in zip(streams, lines, strict=True)]
 
     def eof(self) -> list[LogRecord]:
         """End of source: return unterminated last lines; raise ``StreamError`` if cut."""
-        out = self._records([(f.stream, f.data) for f in self._frames.eof()])
-        for frame in self._lines.flush_all():
-            out.extend(self._make(frame.stream, [frame.data], self._line_time[frame.stream]))
-        return out
+        streams, lines = self._decoder.eof_lines()
+        if not self._timestamps:
+            return [LogRecord(_NAMES[s], line) for s, line in zip(streams, lines, strict=True)]
+        if self._decoder.tty:
+            return self._by_line(lines)
+        times = self._line_time
+        return [
+            LogRecord(_NAMES[s], line, times[s]) for s, line in zip(streams, lines, strict=True)
+        ]
 
-    def _records(self, pairs: list[tuple[int, bytes]]) -> list[LogRecord]:
+    def _by_line(self, lines: list[bytes]) -> list[LogRecord]:
+        """Records of TTY lines, each with its own timestamp prefix."""
+        return [LogRecord("stdout", rest, time) for time, rest in map(split_timestamp, lines)]
+
+    def _by_frame(self, pairs: list[tuple[int, bytes]]) -> list[LogRecord]:
+        """Records of multiplexed frames, each frame with one timestamp prefix."""
         out: list[LogRecord] = []
-        by_frame = self._timestamps and not self._frames.tty
-        partial = self._lines._partial
+        assembler = self._decoder._lines
+        partial = assembler._partial
+        line_time = self._line_time
         for stream, data in pairs:
             if stream == STDIN:
                 stream = STDOUT
-            if not by_frame:
-                out.extend(self._make(stream, self._lines.feed(stream, data), None))
-                continue
             time, body = split_timestamp(data)
-            start = self._line_time[stream] if partial[stream] else time
-            lines = self._lines.feed(stream, body)
+            start = line_time[stream] if partial[stream] else time
+            lines = assembler.feed(stream, body)
             if lines:
                 name = _NAMES[stream]
                 out.append(LogRecord(name, lines[0], start))
                 out.extend(LogRecord(name, line, time) for line in lines[1:])
                 start = time
-            self._line_time[stream] = start
+            line_time[stream] = start
         return out
-
-    def _make(self, stream: int, lines: list[bytes], time: datetime | None) -> list[LogRecord]:
-        name = _NAMES[stream]
-        if self._timestamps and self._frames.tty:
-            return [LogRecord(name, rest, ts) for ts, rest in map(split_timestamp, lines)]
-        return [LogRecord(name, line, time) for line in lines]

@@ -1,0 +1,66 @@
+"""Developer and CI sessions: ``nox -s tests|lint|typecheck|bench|docs|demo``.
+
+Sessions that talk to Docker first run ``scripts/engine.sh up``, which reuses a running
+engine (``DOCKER_HOST`` or ``/var/run/docker.sock``) or starts one, plus the local registry
+and the offline test image. Virtualenvs are reused between runs; ``nox -R`` also skips the
+install step. Python 3.11 by default; pick another with ``nox -P 3.12 -s tests``.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["lint", "typecheck", "tests"]
+
+PYTHON = "3.11"
+
+
+def _engine_up(session: nox.Session) -> None:
+    session.run("bash", "scripts/engine.sh", "up", external=True)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run pytest (config in pyproject.toml); arguments after ``--`` go to pytest."""
+    session.install("-e", ".[dev]")
+    _engine_up(session)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole tree."""
+    session.install("-e", ".[dev]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the package and the tests (config in pyproject.toml)."""
+    session.install("-e", ".[dev]")
+    session.run("mypy", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Run benchmarks/run.py against the engine; arguments after ``--`` go to it."""
+    session.install("-e", ".[dev]")
+    _engine_up(session)
+    session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the documentation site, failing on any warning."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def demo(session: nox.Session) -> None:
+    """Start the engine and run examples/demo.py."""
+    session.install("-e", ".")
+    _engine_up(session)
+    session.run("python", "examples/demo.py", *session.posargs)

@@ -128,15 +128,23 @@ engine_up() {
     fi
 }
 
-pid_alive() {  # pidfile -> exit 0 when its process runs
-    [[ -s "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null
+proc_running() {  # pid -> exit 0 when it exists and is not a zombie awaiting its reaper
+    local stat
+    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+    stat="${stat##*) }"
+    [[ "${stat:0:1}" != Z ]]
 }
 
-wait_until() {  # description, command...: poll for up to WAIT_SECONDS
-    local what="$1" deadline=$((SECONDS + WAIT_SECONDS))
-    shift
+pid_alive() {  # pidfile -> exit 0 when its process runs
+    [[ -s "$1" ]] && proc_running "$(cat "$1")"
+}
+
+wait_until() {  # description, pid, command...: poll while pid runs, for up to WAIT_SECONDS
+    local what="$1" pid="$2" deadline=$((SECONDS + WAIT_SECONDS))
+    shift 2
     until "$@"; do
-        ((SECONDS < deadline)) || return 1
+        ((SECONDS < deadline)) || { log "$what: no answer after ${WAIT_SECONDS}s"; return 1; }
+        proc_running "$pid" || { log "$what: process $pid exited"; return 1; }
         sleep 0.5
     done
     log "$what is ready"
@@ -167,10 +175,11 @@ start_dockerd() {
     mkdir -p "$LOG_DIR"
     log "starting dockerd (log: $LOG_DIR/dockerd.log)"
     # setsid + nohup: the daemon outlives this script and the session (nox, CI step) that ran it.
+    # Job control is off in scripts, so setsid execs in place and $! is the daemon's pid.
     setsid nohup dockerd --pidfile "$DOCKERD_PIDFILE" >>"$LOG_DIR/dockerd.log" 2>&1 </dev/null &
-    if ! wait_until "engine at $DEFAULT_HOST" engine_pings "$DEFAULT_HOST"; then
+    if ! wait_until "engine at $DEFAULT_HOST" $! engine_pings "$DEFAULT_HOST"; then
         tail -n 30 "$LOG_DIR/dockerd.log" >&2 || true
-        die "dockerd did not answer within ${WAIT_SECONDS}s"
+        die "dockerd did not come up; log: $LOG_DIR/dockerd.log"
     fi
 }
 
@@ -215,13 +224,12 @@ ensure_registry() {
     write_registry_config
     mkdir -p "$LOG_DIR"
     log "starting docker-registry on $REGISTRY_ADDR (log: $LOG_DIR/registry.log)"
-    # Job control is off in scripts, so setsid execs in place and $! is the registry's pid.
     setsid nohup docker-registry serve "$STATE_DIR/registry.yml" \
         >>"$LOG_DIR/registry.log" 2>&1 </dev/null &
     echo $! >"$REGISTRY_PIDFILE"
-    if ! wait_until "registry at $REGISTRY_ADDR" registry_answers "$REGISTRY_ADDR"; then
+    if ! wait_until "registry at $REGISTRY_ADDR" $! registry_answers "$REGISTRY_ADDR"; then
         tail -n 30 "$LOG_DIR/registry.log" >&2 || true
-        die "docker-registry did not answer within ${WAIT_SECONDS}s"
+        die "docker-registry did not come up; log: $LOG_DIR/registry.log"
     fi
 }
 
@@ -313,7 +321,7 @@ stop_pidfile() {  # name, pidfile, expected command name
         return
     fi
     pid="$(cat "$pidfile")"
-    if [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$comm"* ]]; then
+    if [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$comm" ]]; then
         rm -f "$pidfile"
         log "$name: pid $pid is no longer $comm; removed stale $pidfile"
         return
@@ -321,7 +329,7 @@ stop_pidfile() {  # name, pidfile, expected command name
     log "stopping $name (pid $pid)"
     kill -TERM "$pid"
     local deadline=$((SECONDS + WAIT_SECONDS))
-    while kill -0 "$pid" 2>/dev/null; do
+    while proc_running "$pid"; do
         ((SECONDS < deadline)) || die "$name (pid $pid) did not stop within ${WAIT_SECONDS}s"
         sleep 0.5
     done
@@ -329,7 +337,7 @@ stop_pidfile() {  # name, pidfile, expected command name
 }
 
 cmd_down() {
-    stop_pidfile docker-registry "$REGISTRY_PIDFILE" registry
+    stop_pidfile docker-registry "$REGISTRY_PIDFILE" docker-registry
     stop_pidfile dockerd "$DOCKERD_PIDFILE" dockerd
 }
 

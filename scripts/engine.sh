@@ -24,7 +24,8 @@
 # AIOCONTAINERS_LOG_DIR, PYTHON (interpreter for the stdlib-only probes, default python3).
 set -euo pipefail
 
-readonly ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly ROOT_DIR
 readonly STATE_DIR="${AIOCONTAINERS_STATE_DIR:-/var/lib/aiocontainers}"
 readonly LOG_DIR="${AIOCONTAINERS_LOG_DIR:-/var/log/aiocontainers}"
 readonly DOCKERD_PIDFILE=/var/run/aiocontainers-dockerd.pid
@@ -291,7 +292,8 @@ ensure_test_image() {
 
 install_missing() {  # one apt-get run for every package a later step needs
     local missing=()
-    if ! command -v docker >/dev/null || { ! command -v dockerd >/dev/null && ! engine_up; }; then
+    if ! command -v docker >/dev/null || { [[ "$ENGINE_HOST" == "$DEFAULT_HOST" ]] \
+        && ! command -v dockerd >/dev/null && ! engine_up; }; then
         missing+=(docker.io)
     fi
     command -v docker-registry >/dev/null || registry_answers "$REGISTRY_ADDR" \

@@ -62,12 +62,7 @@ class JSONStreamDecoder:
         if self._error is not None:
             raise self._error
         self._buffer += self._decoder.decode(b"", True)
-        values = self._parse(final=True)
-        if self._buffer:
-            leftover = self._buffer[:80]
-            self._buffer = ""
-            raise StreamError(f"JSON stream ended inside a message: {leftover!r}")
-        return values
+        return self._parse(final=True)
 
     def _parse(self, *, final: bool) -> list[Any]:
         buffer = self._buffer
@@ -86,9 +81,16 @@ class JSONStreamDecoder:
             except json.JSONDecodeError as exc:
                 if final or "\n" in buffer[exc.pos :]:
                     self._buffer = ""
+                    if final:
+                        message = (
+                            "JSON stream ended with an incomplete or invalid message "
+                            f"({exc.msg}): {buffer[pos : pos + 80]!r}"
+                        )
+                    else:
+                        message = f"invalid JSON in stream: {exc}"
                     if not values:
-                        raise StreamError(f"invalid JSON in stream: {exc}") from exc
-                    self._error = StreamError(f"invalid JSON in stream: {exc}")
+                        raise StreamError(message) from exc
+                    self._error = StreamError(message)
                     self._error.__cause__ = exc
                     return values
                 self._wait_for = _CLOSERS.get(buffer[pos])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import struct
 
 import pytest
@@ -18,7 +19,7 @@ def encode(stream: int, payload: bytes) -> bytes:
 
 def cut(data: bytes, points: list[int]) -> list[bytes]:
     bounds = [0, *sorted({p % (len(data) + 1) for p in points}), len(data)]
-    return [data[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [data[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def decode_all(decoder: FrameDecoder, chunks: list[bytes]) -> list[Frame]:
@@ -105,7 +106,9 @@ def test_daemon_error_frame_raises_after_earlier_frames() -> None:
     decoder = FrameDecoder()
     wire = encode(STDOUT, b"before\n") + encode(3, b"container gone\n") + encode(STDOUT, b"x")
     assert decoder.feed(wire) == [Frame(STDOUT, b"before\n")]
-    with pytest.raises(StreamError, match="daemon reported an error in the stream: container gone"):
+    with pytest.raises(
+        StreamError, match="daemon reported an error in the stream: container gone"
+    ):
         decoder.feed(b"")
     with pytest.raises(StreamError):
         decoder.eof()

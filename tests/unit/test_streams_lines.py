@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import struct
 
 import pytest
@@ -103,7 +104,7 @@ def test_line_decoder_matches_per_stream_reference(
     payloads = [(s, b"".join(parts)) for s, parts in frames]
     wire = b"".join(encode(s, p) for s, p in payloads)
     bounds = [0, *sorted({p % (len(wire) + 1) for p in points}), len(wire)]
-    chunks = [wire[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    chunks = [wire[a:b] for a, b in itertools.pairwise(bounds)]
     decoded = decode_lines(chunks)
     for stream in (STDOUT, STDERR):
         text = b"".join(p for s, p in payloads if s == stream)

@@ -146,7 +146,7 @@ class FrameDecoder:
             data = self._sniff(data)
             if not data:
                 return data
-        if self._pending and not self._tty:
+        if self._pending:  # after sniffing, only multiplexed streams buffer
             self._pending.append(data)
             self._pending_len += len(data)
             if self._pending_len < self._need:

@@ -36,12 +36,12 @@ class JSONStreamDecoder:
     raised by the next call.
     """
 
-    __slots__ = ("_buffer", "_decoder", "_error", "_parser", "_wait_for")
+    __slots__ = ("_decoder", "_error", "_parser", "_pieces", "_wait_for")
 
     def __init__(self) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._parser = json.JSONDecoder()
-        self._buffer = ""
+        self._pieces: list[str] = []  # unparsed text, joined only to parse it
         self._wait_for: str | None = None  # the closer a pending value needs
         self._error: StreamError | None = None  # raised after the values before it
 
@@ -52,7 +52,7 @@ class JSONStreamDecoder:
         text = self._decoder.decode(data)
         if not text:
             return []
-        self._buffer += text
+        self._pieces.append(text)
         if self._wait_for is not None and self._wait_for not in text:
             return []
         return self._parse(final=False)
@@ -61,11 +61,12 @@ class JSONStreamDecoder:
         """End of source: return the last values; raise ``StreamError`` on leftovers."""
         if self._error is not None:
             raise self._error
-        self._buffer += self._decoder.decode(b"", True)
+        self._pieces.append(self._decoder.decode(b"", True))
         return self._parse(final=True)
 
     def _parse(self, *, final: bool) -> list[Any]:
-        buffer = self._buffer
+        buffer = "".join(self._pieces)
+        self._pieces.clear()
         raw_decode = self._parser.raw_decode
         values: list[Any] = []
         pos = 0
@@ -80,7 +81,6 @@ class JSONStreamDecoder:
                 value, stop = raw_decode(buffer, pos)
             except json.JSONDecodeError as exc:
                 if final or "\n" in buffer[exc.pos :]:
-                    self._buffer = ""
                     if final:
                         message = (
                             "JSON stream ended with an incomplete or invalid message "
@@ -99,7 +99,8 @@ class JSONStreamDecoder:
                 break  # more digits may follow
             values.append(value)
             pos = stop
-        self._buffer = buffer[pos:] if pos else buffer
+        if pos < end:
+            self._pieces.append(buffer[pos:] if pos else buffer)
         return values
 
 

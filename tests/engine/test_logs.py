@@ -1,0 +1,239 @@
+"""Container logs against the real engine: lines, records, UTF-8, follow, release."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import anyio
+import pytest
+
+from aiocontainers import DockerClient
+from aiocontainers._resources._base import Model
+from aiocontainers._resources._exec import ExecMixin
+from aiocontainers._resources._logs import LogsMixin, to_timestamp
+from aiocontainers._resources._stats import StatsMixin
+from aiocontainers._streams._logs import LogRecord
+from aiocontainers.errors import InvalidArgument
+
+
+class StreamingContainer(LogsMixin, ExecMixin, StatsMixin, Model):
+    """The stream mixins on a bare model, independent of the Container class."""
+
+
+Runner = Callable[..., Awaitable[StreamingContainer]]
+
+
+@pytest.fixture
+async def run(client: DockerClient, image: str, labels: dict[str, str]) -> AsyncIterator[Runner]:
+    """Start a labelled container running ``sh -c script``; removed after the test."""
+    created: list[str] = []
+
+    async def start(script: str, *, tty: bool = False, **config: Any) -> StreamingContainer:
+        t = client.transport
+        body = {
+            "Image": image,
+            "Cmd": ["sh", "-c", script],
+            "Labels": labels,
+            "Tty": tty,
+            **config,
+        }
+        cid = (await t.request_json("POST", "/containers/create", json=body))["Id"]
+        created.append(cid)
+        await t.request("POST", "/containers/{id}/start", path_args={"id": cid})
+        attrs = await t.request_json("GET", "/containers/{id}/json", path_args={"id": cid})
+        return StreamingContainer(attrs, client)
+
+    yield start
+    for cid in created:
+        await client.transport.request(
+            "DELETE", "/containers/{id}", path_args={"id": cid}, params={"force": True}
+        )
+
+
+async def wait(c: StreamingContainer) -> int:
+    result = await c._transport.request_json(
+        "POST", "/containers/{id}/wait", path_args={"id": c.id}, timeout=30
+    )
+    return int(result["StatusCode"])
+
+
+def acquired(client: DockerClient) -> int:
+    """Connections the client's pool has handed out and not got back."""
+    connector = client.transport.session.connector
+    assert connector is not None
+    return len(connector._acquired)
+
+
+def socket_fds() -> int:
+    return sum(1 for fd in os.listdir("/proc/self/fd") if "socket" in _readlink(fd))
+
+
+def _readlink(fd: str) -> str:
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return ""
+
+
+# -- whole logs ---------------------------------------------------------------
+
+
+async def test_logs_bytes_merge_stdout_and_stderr(run: Runner) -> None:
+    c = await run("echo out; echo err >&2")
+    await wait(c)
+    logs = await c.logs()
+    assert sorted(logs.splitlines()) == [b"err", b"out"]
+    assert await c.logs(stderr=False) == b"out\n"
+    assert await c.logs(stdout=False) == b"err\n"
+
+
+async def test_logs_tail_timestamps_since_until(run: Runner) -> None:
+    c = await run("for i in 1 2 3 4 5; do echo line$i; done")
+    await wait(c)
+    assert await c.logs(tail=2) == b"line4\nline5\n"
+    assert await c.logs(tail=0) == b""
+    stamped = await c.logs(timestamps=True, tail=1)
+    stamp, _, rest = stamped.partition(b" ")
+    assert rest == b"line5\n"
+    assert abs(
+        datetime.now(timezone.utc) - datetime.fromisoformat(stamp[:26].decode() + "+00:00")
+    ) < timedelta(minutes=5)
+    future = datetime.now(timezone.utc) + timedelta(hours=1)
+    assert await c.logs(since=future) == b""
+    assert await c.logs(since=time.time() - 600) == b"".join(b"line%d\n" % i for i in range(1, 6))
+    assert await c.logs(until=datetime(2000, 1, 1)) == b""
+    with pytest.raises(InvalidArgument):
+        await c.logs(tail=-1)
+
+
+def test_to_timestamp_formats() -> None:
+    assert to_timestamp(datetime(1970, 1, 2), "since") == "86400.000000000"
+    aware = datetime(1970, 1, 1, 1, tzinfo=timezone(timedelta(hours=1)))
+    assert to_timestamp(aware, "since") == "0.000000000"
+    assert to_timestamp(12, "since") == "12"
+    assert to_timestamp(1.5, "since") == "1.500000000"
+    with pytest.raises(InvalidArgument):
+        to_timestamp(-1, "since")
+
+
+async def test_tty_container_logs(run: Runner) -> None:
+    c = await run("echo one; echo two >&2", tty=True)
+    await wait(c)
+    assert await c.logs() == b"one\r\ntwo\r\n"
+    lines = [line async for line in c.logs(stream=True, follow=False)]
+    assert lines == [b"one\r\n", b"two\r\n"]
+
+
+# -- streamed logs ------------------------------------------------------------
+
+
+async def test_stream_yields_lines_and_records_tell_streams_apart(run: Runner) -> None:
+    c = await run("echo out1; echo err1 >&2; echo out2")
+    await wait(c)
+    lines = [line async for line in c.logs(stream=True)]
+    assert sorted(lines) == [b"err1\n", b"out1\n", b"out2\n"]
+    records = [r async for r in c.logs(stream=True, records=True)]
+    by_stream = {(r.stream, r.data) for r in records}
+    assert by_stream == {("stdout", b"out1\n"), ("stderr", b"err1\n"), ("stdout", b"out2\n")}
+    assert all(r.timestamp is None for r in records)
+    stamped = [r async for r in c.logs(stream=True, records=True, timestamps=True)]
+    assert [r.data for r in stamped if r.stream == "stdout"] == [b"out1\n", b"out2\n"]
+    assert all(isinstance(r.timestamp, datetime) for r in stamped)
+
+
+async def test_split_multibyte_character_and_invalid_utf8(run: Runner) -> None:
+    c = await run(r"printf '\360\237'; sleep 0.2; printf '\230\200\n'; printf 'bad\377end\n'")
+    await wait(c)
+    records: list[LogRecord] = [r async for r in c.logs(stream=True, records=True)]
+    assert records[0].data == "\U0001f600\n".encode()
+    assert records[0].text == "\U0001f600\n"
+    # json-file stores JSON, so the daemon itself replaces the invalid byte; it is not dropped.
+    assert records[1].data in (b"bad\xffend\n", "bad\ufffdend\n".encode())
+    assert records[1].text == "bad\ufffdend\n"
+
+
+async def test_one_megabyte_line_arrives_whole(run: Runner) -> None:
+    c = await run("head -c 1048576 /dev/zero | tr '\\0' a; echo; echo after")
+    await wait(c)
+    lines = [line async for line in c.logs(stream=True)]
+    assert [len(line) for line in lines] == [1048577, 6]
+    assert lines[0] == b"a" * 1048576 + b"\n"
+
+
+async def test_raw_chunks_with_lines_false(run: Runner) -> None:
+    # json-file stores lines over 16 KiB in pieces: raw payloads show them, lines join them.
+    c = await run("head -c 40000 /dev/zero | tr '\\0' a; echo")
+    await wait(c)
+    chunks = [chunk async for chunk in c.logs(stream=True, lines=False)]
+    assert b"".join(chunks) == b"a" * 40000 + b"\n"
+    assert len(chunks) == 3
+    assert [len(line) async for line in c.logs(stream=True)] == [40001]
+
+
+async def test_follow_ends_when_container_exits(run: Runner) -> None:
+    c = await run("for i in 1 2 3; do echo tick$i; sleep 0.2; done")
+    with anyio.fail_after(10):
+        lines = [line async for line in c.logs(stream=True, follow=True)]
+    assert lines == [b"tick1\n", b"tick2\n", b"tick3\n"]
+
+
+async def test_follow_ends_when_container_is_killed(run: Runner) -> None:
+    c = await run("echo started; sleep 600")
+    got: list[bytes] = []
+    with anyio.fail_after(15):
+        async with c.logs(stream=True, follow=True) as lines:
+            async for line in lines:
+                got.append(line)
+                await c._transport.request("POST", "/containers/{id}/kill", path_args={"id": c.id})
+    assert got == [b"started\n"]
+
+
+async def test_follow_on_exited_container_does_not_hang(run: Runner) -> None:
+    c = await run("echo done")
+    await wait(c)
+    with anyio.fail_after(10):
+        assert [line async for line in c.logs(stream=True, follow=True)] == [b"done\n"]
+        assert await c.logs(follow=True) == b"done\n"
+
+
+async def test_break_releases_connection(client: DockerClient, run: Runner) -> None:
+    c = await run("while true; do echo tick; sleep 0.05; done")
+    await client.ping()
+    before = socket_fds()
+    with anyio.fail_after(10):
+        async for line in c.logs(stream=True, follow=True):
+            assert line == b"tick\n"
+            assert acquired(client) == 1
+            break
+    assert acquired(client) == 0
+    await anyio.sleep(0.05)  # the socket itself closes on the next loop iteration
+    assert socket_fds() <= before
+
+
+async def test_cancel_releases_connection(client: DockerClient, run: Runner) -> None:
+    c = await run("echo once; sleep 600")
+    got: list[bytes] = []
+    with anyio.move_on_after(1) as scope:
+        async for line in c.logs(stream=True, follow=True):
+            got.append(line)
+    assert scope.cancelled_caught
+    assert got == [b"once\n"]
+    assert acquired(client) == 0
+
+
+async def test_aclose_and_context_manager_release(client: DockerClient, run: Runner) -> None:
+    c = await run("while true; do echo tick; sleep 0.05; done")
+    stream = c.logs(stream=True, follow=True)
+    assert await stream.__anext__() == b"tick\n"
+    assert acquired(client) == 1
+    await stream.aclose()
+    assert acquired(client) == 0
+    assert stream.closed
+    assert [line async for line in stream] == []
+    async with c.logs(stream=True, follow=True) as lines:
+        assert await lines.__anext__() == b"tick\n"
+    assert acquired(client) == 0

@@ -55,12 +55,12 @@ def bench(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the documentation site, failing on any warning."""
     session.install("-e", ".[docs]")
-    session.run("mkdocs", "build", "--strict", *session.posargs)
+    session.run("mkdocs", "build", "--strict", "-f", "docs/mkdocs.yml", *session.posargs)
 
 
 @nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
-    """Start the engine and run examples/demo.py."""
+    """Start the engine and run scripts/demo.py, a short tour of the library."""
     session.install("-e", ".")
     _engine_up(session)
-    session.run("python", "examples/demo.py", *session.posargs)
+    session.run("python", "scripts/demo.py", *session.posargs)

@@ -99,6 +99,11 @@ class LogDecoder:
         # the time of the first frame of each stream's unterminated line
         self._line_time: dict[int, datetime | None] = {STDOUT: None, STDERR: None}
 
+    @property
+    def tty(self) -> bool | None:
+        """Whether the stream is raw TTY output; ``None`` while still undecided."""
+        return self._decoder.tty
+
     def feed(self, data: bytes) -> list[LogRecord]:
         """Consume one chunk and return the records it completes."""
         decoder = self._decoder

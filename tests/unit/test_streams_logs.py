@@ -7,12 +7,15 @@ import struct
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aiocontainers._streams import (
     STDERR,
     STDOUT,
     LogDecoder,
     LogRecord,
+    StreamName,
     parse_timestamp,
     split_timestamp,
 )
@@ -150,7 +153,55 @@ def test_decoder_sniffs_multiplexed_with_timestamps() -> None:
 
 
 def test_decoder_short_tty_stream_with_timestamps_at_eof() -> None:
-    assert decode([b"hi"], tty=None, timestamps=True) == [LogRecord("stdout", b"hi")]
+    decoder = LogDecoder(tty=None, timestamps=True)
+    assert decoder.feed(b"\x02") == []  # could still be a stderr frame header
+    assert decoder.tty is None
+    assert decoder.eof() == [LogRecord("stdout", b"\x02")]
+    assert decoder.tty is True
+
+
+STAMPS = [(T1, DT1), (T2, DT2), (None, None)]
+
+
+@given(
+    messages=st.lists(
+        st.tuples(
+            st.sampled_from([STDOUT, STDERR]),
+            st.sampled_from(range(len(STAMPS))),
+            st.lists(st.sampled_from([b"a", b"bc", b"\n", b" "]), min_size=1, max_size=6),
+        ),
+        max_size=12,
+    ),
+    size=st.integers(min_value=1, max_value=40),
+)
+def test_decoder_random_messages_and_chunking(
+    messages: list[tuple[int, int, list[bytes]]], size: int
+) -> None:
+    wire = b""
+    expected: dict[StreamName, list[LogRecord]] = {"stdout": [], "stderr": []}
+    pending: dict[StreamName, tuple[bytes, datetime | None] | None] = {
+        "stdout": None,
+        "stderr": None,
+    }
+    for stream, stamp, parts in messages:
+        raw, when = STAMPS[stamp]
+        body = b"".join(parts)
+        wire += encode(stream, body if raw is None else raw + b" " + body)
+        name: StreamName = "stdout" if stream == STDOUT else "stderr"
+        start = pending[name]
+        text, first = (start[0] + body, start[1]) if start else (body, when)
+        *lines, rest = text.split(b"\n")
+        for line in lines:
+            expected[name].append(LogRecord(name, line + b"\n", first))
+            first = when
+        pending[name] = (rest, first) if rest else None
+    for name, last in pending.items():
+        if last:
+            expected[name].append(LogRecord(name, last[0], last[1]))
+    chunks = [wire[i : i + size] for i in range(0, len(wire), size)]
+    records = decode(chunks, timestamps=True)
+    for stream_name, want in expected.items():
+        assert [r for r in records if r.stream == stream_name] == want
 
 
 def test_decoder_truncated_frame_raises() -> None:

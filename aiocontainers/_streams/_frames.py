@@ -141,7 +141,9 @@ class FrameDecoder:
         if self._error is not None:
             raise self._error
         if not data:
-            return data
+            return b""
+        if type(data) is not bytes:  # frames must not alias a caller's mutable buffer
+            data = bytes(data)
         if self._tty is None:
             data = self._sniff(data)
             if not data:

@@ -166,3 +166,12 @@ def test_sniffing_waits_for_four_bytes() -> None:
     assert decoder.tty is None
     assert decoder.feed(wire[3:]) == [Frame(STDERR, b"err")]
     assert decoder.tty is False
+
+
+@pytest.mark.parametrize("tty", [False, True])
+def test_bytes_like_chunks_give_independent_bytes(tty: bool) -> None:
+    buffer = bytearray(encode(STDOUT, b"data") if not tty else b"data")
+    frames = FrameDecoder(tty=tty).feed(buffer)  # type: ignore[arg-type]
+    buffer[:] = b"\xff" * len(buffer)
+    assert frames == [Frame(STDOUT, b"data")]
+    assert type(frames[0].data) is bytes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import errors
 from ._client import DockerClient, from_env
+from ._resources.containers import Container
 from .errors import (
     APIError,
     BuildError,
@@ -22,6 +23,7 @@ __all__ = [
     "APIError",
     "BuildError",
     "Conflict",
+    "Container",
     "ContainerError",
     "DaemonUnavailable",
     "DockerClient",

@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any
 
 from ._config import resolve_endpoint
+from ._resources.containers import ContainerCollection
 from ._transport import Transport
 from .errors import DockerException
 
@@ -61,6 +62,7 @@ class DockerClient:
             user_agent=user_agent,
         )
         self.environment = environment
+        self.containers = ContainerCollection(self)
 
     @property
     def base_url(self) -> str:

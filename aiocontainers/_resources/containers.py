@@ -1,0 +1,736 @@
+"""Containers: the collection (``client.containers``) and the ``Container`` handle.
+
+Names, parameters and results follow docker-py's ``docker.models.containers``,
+made async. Where we deliberately differ:
+
+* ``run()`` never leaves an orphan: if it fails or is cancelled at any point
+  before handing a container back, the container it created is force-removed
+  (shielded from cancellation). A ``ContainerError`` carries both stdout and
+  stderr.
+* ``wait(timeout=)`` is a real deadline raising :class:`~aiocontainers.Timeout`.
+* ``container.image`` is the image reference the container was created from
+  (a property cannot call the daemon); ``await container.get_image()`` fetches
+  the image object.
+* ``get_archive()`` streams; ``copy_to()``/``copy_from()`` copy local files and
+  directories in and out, extracting safely.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import posixpath
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal, overload
+
+import anyio
+
+from .._logging import log_event
+from .._specs import ContainerSpec, RestartPolicy, parse_bytes
+from .._streams import STDERR, iter_frames, iter_json, progress_error
+from .._transport import StreamResponse
+from ..errors import (
+    ContainerError,
+    DockerException,
+    ImageLoadError,
+    ImageNotFound,
+    InvalidArgument,
+    NotFound,
+    Timeout,
+)
+from ._archive import decode_path_stat, extract_stream, is_directory, tar_bytes, tar_path
+from ._base import Collection
+from ._exec import ExecMixin
+from ._logs import LogsMixin
+from ._stats import StatsMixin
+
+__all__ = ["Container", "ContainerCollection"]
+
+DEFAULT_CHUNK_SIZE = 2 * 1024 * 1024
+_LIST_CONCURRENCY = 8
+_WAIT_CONDITIONS = ("not-running", "next-exit", "removed")
+_PATH_STAT_HEADER = "X-Docker-Container-Path-Stat"
+_DAEMON_STOP_TIMEOUT = 10  # seconds the daemon waits by default before SIGKILL
+
+Command = str | Sequence[str] | None
+
+
+def convert_filters(filters: Mapping[str, Any] | None) -> dict[str, builtins.list[str]] | None:
+    """docker-py's filter shorthand (``{"label": "a=b", "dangling": True}``) for the API."""
+    if not filters:
+        return None
+    converted: dict[str, builtins.list[str]] = {}
+    for key, value in filters.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        converted[key] = [
+            ("true" if item else "false") if isinstance(item, bool) else str(item)
+            for item in values
+        ]
+    return converted
+
+
+def split_image(image: str) -> tuple[str, str | None]:
+    """``"repo:tag"`` as ``("repo", "tag")``; a digest reference keeps no separate tag."""
+    if "@" in image:
+        return image, None
+    name, sep, tag = image.rpartition(":")
+    if sep and "/" not in tag:
+        return name, tag
+    return image, "latest"
+
+
+def _size(value: int | str | None, field: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        return parse_bytes(value, field)
+    except ValueError as exc:
+        raise InvalidArgument(str(exc)) from None
+
+
+def _restart_policy(policy: RestartPolicy | Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if policy is None:
+        return None
+    if not isinstance(policy, RestartPolicy):
+        policy = RestartPolicy.model_validate(dict(policy))
+    return policy.to_wire()
+
+
+async def _chunked(response: StreamResponse, chunk_size: int) -> AsyncGenerator[bytes, None]:
+    """The body of ``response`` in pieces of at most ``chunk_size`` bytes; closes it."""
+    async with response:
+        async for chunk in response:
+            for start in range(0, len(chunk), chunk_size):
+                yield chunk[start : start + chunk_size]
+
+
+class Container(LogsMixin, ExecMixin, StatsMixin):
+    """A handle on one container; ``attrs`` caches its inspect data (``await reload()``)."""
+
+    # -- cached properties (never call the daemon) ---------------------------
+
+    @property
+    def name(self) -> str | None:
+        """The container's name without Docker's leading ``/``."""
+        name = self.attrs.get("Name")
+        if name is None and self.attrs.get("Names"):  # a sparse list entry
+            name = self.attrs["Names"][0]
+        return name.lstrip("/") if isinstance(name, str) else None
+
+    @property
+    def image(self) -> str | None:
+        """The image reference the container was created from (``Config.Image``).
+
+        docker-py returns an Image object here by calling the daemon; a property
+        cannot await, so use ``await container.get_image()`` for the object.
+        """
+        config = self.attrs.get("Config")
+        if isinstance(config, dict) and config.get("Image"):
+            return str(config["Image"])
+        image = self.attrs.get("Image")
+        return str(image) if image else None
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The container's labels (``{}`` when it has none)."""
+        config = self.attrs.get("Config")
+        labels = config.get("Labels") if isinstance(config, dict) else self.attrs.get("Labels")
+        return dict(labels or {})
+
+    @property
+    def status(self) -> str:
+        """``created``, ``running``, ``paused``, ``restarting``, ``exited``, ``dead``..."""
+        state = self.attrs.get("State")
+        if isinstance(state, dict):
+            return str(state.get("Status", "unknown"))
+        return str(state) if state else "unknown"
+
+    @property
+    def health(self) -> str:
+        """``starting``, ``healthy``, ``unhealthy``, or ``unknown`` without a health check."""
+        state = self.attrs.get("State")
+        if isinstance(state, dict) and isinstance(state.get("Health"), dict):
+            return str(state["Health"].get("Status") or "unknown")
+        return "unknown"
+
+    @property
+    def ports(self) -> dict[str, Any]:
+        """Published ports: ``{"80/tcp": [{"HostIp": "127.0.0.1", "HostPort": "49153"}]}``."""
+        settings = self.attrs.get("NetworkSettings")
+        ports = settings.get("Ports") if isinstance(settings, dict) else None
+        return dict(ports or {})
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def _path_args(self) -> dict[str, str]:
+        return {"id": self.id}
+
+    def _stop_call_timeout(self, timeout: float | None) -> float | None:
+        """The HTTP deadline of a stop/restart: the client's plus the stop grace period."""
+        base = self._transport.timeout
+        if base is None:
+            return None
+        if timeout is None:
+            config = self.attrs.get("Config")
+            configured = config.get("StopTimeout") if isinstance(config, dict) else None
+            timeout = configured if configured is not None else _DAEMON_STOP_TIMEOUT
+        return base + max(timeout, 0)
+
+    async def start(self) -> None:
+        """Start the container (a no-op if it is already running)."""
+        await self._transport.request(
+            "POST", "/containers/{id}/start", path_args=self._path_args()
+        )
+
+    async def stop(self, timeout: float | None = None) -> None:
+        """Send the stop signal, then SIGKILL after ``timeout`` seconds (daemon default 10)."""
+        await self._transport.request(
+            "POST",
+            "/containers/{id}/stop",
+            path_args=self._path_args(),
+            params={"t": None if timeout is None else int(timeout)},
+            timeout=self._stop_call_timeout(timeout),
+        )
+
+    async def restart(self, timeout: float | None = None) -> None:
+        """Stop (waiting up to ``timeout`` seconds before SIGKILL), then start again."""
+        await self._transport.request(
+            "POST",
+            "/containers/{id}/restart",
+            path_args=self._path_args(),
+            params={"t": None if timeout is None else int(timeout)},
+            timeout=self._stop_call_timeout(timeout),
+        )
+
+    async def kill(self, signal: str | int | None = None) -> None:
+        """Send ``signal`` (default SIGKILL), e.g. ``"SIGTERM"`` or ``15``."""
+        await self._transport.request(
+            "POST",
+            "/containers/{id}/kill",
+            path_args=self._path_args(),
+            params={"signal": signal},
+        )
+
+    async def pause(self) -> None:
+        """Freeze every process in the container."""
+        await self._transport.request(
+            "POST", "/containers/{id}/pause", path_args=self._path_args()
+        )
+
+    async def unpause(self) -> None:
+        """Resume a paused container."""
+        await self._transport.request(
+            "POST", "/containers/{id}/unpause", path_args=self._path_args()
+        )
+
+    async def remove(self, v: bool = False, link: bool = False, force: bool = False) -> None:
+        """Remove the container; ``v`` its anonymous volumes, ``force`` kills it if running."""
+        await self._transport.request(
+            "DELETE",
+            "/containers/{id}",
+            path_args=self._path_args(),
+            params={"v": v, "link": link, "force": force},
+        )
+
+    async def wait(
+        self,
+        timeout: float | None = None,
+        condition: Literal["not-running", "next-exit", "removed"] | None = None,
+    ) -> dict[str, Any]:
+        """Block until the container reaches ``condition`` (default: not running).
+
+        Returns ``{"StatusCode": int, "Error": {...} or None}`` as docker-py does.
+        ``timeout`` is a real deadline: :class:`~aiocontainers.Timeout` is
+        raised when it passes (the container keeps running).
+        """
+        if condition is not None and condition not in _WAIT_CONDITIONS:
+            raise InvalidArgument(
+                f"condition must be one of {_WAIT_CONDITIONS}, got {condition!r}"
+            )
+        with anyio.move_on_after(timeout):
+            result: dict[str, Any] = await self._transport.request_json(
+                "POST",
+                "/containers/{id}/wait",
+                path_args=self._path_args(),
+                params={"condition": condition},
+                timeout=None,
+            )
+            return {"StatusCode": result.get("StatusCode"), "Error": result.get("Error")}
+        raise Timeout(f"container {self.short_id} did not stop within {timeout} s")
+
+    async def rename(self, name: str) -> None:
+        """Give the container a new name (``attrs`` keeps the old one until ``reload()``)."""
+        await self._transport.request(
+            "POST", "/containers/{id}/rename", path_args=self._path_args(), params={"name": name}
+        )
+
+    async def resize(self, height: int, width: int) -> None:
+        """Resize the container's TTY."""
+        await self._transport.request(
+            "POST",
+            "/containers/{id}/resize",
+            path_args=self._path_args(),
+            params={"h": height, "w": width},
+        )
+
+    async def update(
+        self,
+        *,
+        blkio_weight: int | None = None,
+        cpu_period: int | None = None,
+        cpu_quota: int | None = None,
+        cpu_shares: int | None = None,
+        cpuset_cpus: str | None = None,
+        cpuset_mems: str | None = None,
+        mem_limit: int | str | None = None,
+        mem_reservation: int | str | None = None,
+        memswap_limit: int | str | None = None,
+        kernel_memory: int | str | None = None,
+        restart_policy: RestartPolicy | Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Change resource limits of a live container; sizes accept ``"512m"``.
+
+        Returns the daemon's answer, ``{"Warnings": [...]}``.
+        """
+        body: dict[str, Any] = {
+            "BlkioWeight": blkio_weight,
+            "CpuPeriod": cpu_period,
+            "CpuQuota": cpu_quota,
+            "CpuShares": cpu_shares,
+            "CpusetCpus": cpuset_cpus,
+            "CpusetMems": cpuset_mems,
+            "Memory": _size(mem_limit, "mem_limit"),
+            "MemoryReservation": _size(mem_reservation, "mem_reservation"),
+            "MemorySwap": _size(memswap_limit, "memswap_limit"),
+            "KernelMemory": _size(kernel_memory, "kernel_memory"),
+            "RestartPolicy": _restart_policy(restart_policy),
+        }
+        result: dict[str, Any] = await self._transport.request_json(
+            "POST",
+            "/containers/{id}/update",
+            path_args=self._path_args(),
+            json={key: value for key, value in body.items() if value is not None},
+        )
+        return result or {}
+
+    # -- inspection ------------------------------------------------------------
+
+    async def top(self, ps_args: str | None = None) -> dict[str, Any]:
+        """The container's processes: ``{"Titles": [...], "Processes": [[...], ...]}``."""
+        result: dict[str, Any] = await self._transport.request_json(
+            "GET", "/containers/{id}/top", path_args=self._path_args(), params={"ps_args": ps_args}
+        )
+        return result
+
+    async def diff(self) -> builtins.list[dict[str, Any]]:
+        """Filesystem changes since creation: ``[{"Path": ..., "Kind": 0|1|2}]`` (modified,
+        added, deleted)."""
+        result = await self._transport.request_json(
+            "GET", "/containers/{id}/changes", path_args=self._path_args()
+        )
+        return list(result or [])
+
+    async def commit(
+        self,
+        repository: str | None = None,
+        tag: str | None = None,
+        message: str | None = None,
+        author: str | None = None,
+        pause: bool = True,
+        changes: str | Sequence[str] | None = None,
+        conf: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Make an image of the container's filesystem; returns ``{"Id": ...}``.
+
+        ``changes`` are Dockerfile instructions (``"ENV A=1"`` or a list of them).
+        """
+        if changes is not None and not isinstance(changes, str):
+            changes = "\n".join(changes)
+        result: dict[str, Any] = await self._transport.request_json(
+            "POST",
+            "/commit",
+            params={
+                "container": self.id,
+                "repo": repository,
+                "tag": tag,
+                "comment": message,
+                "author": author,
+                "pause": pause,
+                "changes": changes,
+            },
+            json=dict(conf) if conf else {},
+            timeout=None,
+        )
+        return result
+
+    # -- files -----------------------------------------------------------------
+
+    async def get_archive(
+        self, path: str, chunk_size: int = DEFAULT_CHUNK_SIZE
+    ) -> tuple[AsyncGenerator[bytes, None], dict[str, Any]]:
+        """A tar stream of ``path`` in the container, and the path's stat.
+
+        The archive is streamed in pieces of at most ``chunk_size`` bytes; it is
+        never held in memory. Iterate the stream to the end or ``aclose()`` it.
+        The stat is ``{"name", "size", "mode", "mtime", "linkTarget"}``.
+        """
+        if chunk_size < 1:
+            raise InvalidArgument(f"chunk_size must be positive, got {chunk_size!r}")
+        response = await self._transport.open_stream(
+            "GET", "/containers/{id}/archive", path_args=self._path_args(), params={"path": path}
+        )
+        try:
+            stat = decode_path_stat(response.headers.get(_PATH_STAT_HEADER))
+        except BaseException:
+            response.close()
+            raise
+        return _chunked(response, chunk_size), stat
+
+    async def put_archive(self, path: str, data: bytes | AsyncIterable[bytes]) -> bool:
+        """Extract the tar ``data`` (bytes, or an async iterable streamed as it comes)
+        into the existing directory ``path``; returns True like docker-py."""
+        body: bytes | AsyncIterator[bytes] = (
+            bytes(data) if isinstance(data, (bytes, bytearray, memoryview)) else aiter(data)
+        )
+        await self._transport.request(
+            "PUT",
+            "/containers/{id}/archive",
+            path_args=self._path_args(),
+            params={"path": path},
+            data=body,
+            headers={"Content-Type": "application/x-tar"},
+            timeout=None,
+        )
+        return True
+
+    async def _path_stat(self, path: str) -> dict[str, Any] | None:
+        """The stat of ``path`` in the container, or None if it does not exist."""
+        try:
+            async with await self._transport.open_stream(
+                "HEAD",
+                "/containers/{id}/archive",
+                path_args=self._path_args(),
+                params={"path": path},
+            ) as response:
+                return decode_path_stat(response.headers.get(_PATH_STAT_HEADER))
+        except NotFound:
+            return None
+
+    async def copy_to(
+        self,
+        src: str | os.PathLike[str] | bytes,
+        dest: str,
+        *,
+        name: str | None = None,
+    ) -> None:
+        """Copy a local file or directory (or ``bytes``) into the container, like ``docker cp``.
+
+        If ``dest`` is an existing directory (or ends with ``/``) the copy lands
+        inside it as ``name`` (default: the source's base name; required for
+        bytes); otherwise ``dest`` is the full path of the copy. Directories are
+        tarred in a worker thread and streamed, never held in memory. Files are
+        owned by root.
+        """
+        stat = None if dest.endswith("/") else await self._path_stat(dest)
+        if dest.endswith("/") or (stat is not None and is_directory(stat)):
+            directory, arcname = dest, name
+        else:
+            directory = posixpath.dirname(dest.rstrip("/")) or "/"
+            arcname = posixpath.basename(dest.rstrip("/"))
+        if isinstance(src, bytes):
+            if not arcname:
+                raise InvalidArgument("copy_to(bytes, directory) needs name= for the file")
+            await self.put_archive(directory, tar_bytes(arcname, src))
+            return
+        local = anyio.Path(src)
+        if not await local.exists() and not await local.is_symlink():
+            raise InvalidArgument(f"copy_to: no such local file or directory: {os.fspath(src)}")
+        arcname = arcname or local.name
+        if not arcname:
+            raise InvalidArgument(f"copy_to: cannot name the copy of {os.fspath(src)!r}")
+        await self.put_archive(directory, tar_path(src, arcname))
+
+    async def copy_from(self, src: str, dest: str | os.PathLike[str]) -> Path:
+        """Copy ``src`` (file or directory) out of the container into the local directory
+        ``dest`` (created if missing); returns the local path of the copy.
+
+        The archive is extracted as it streams in. Members that would land
+        outside ``dest`` (absolute paths, ``..``, links pointing outside) or
+        that are device files raise
+        :class:`~aiocontainers._resources._archive.UnsafeArchiveError`.
+        """
+        stream, stat = await self.get_archive(src)
+        try:
+            await anyio.Path(dest).mkdir(parents=True, exist_ok=True)
+        except BaseException:
+            await stream.aclose()
+            raise
+        await extract_stream(stream, dest)
+        return Path(dest) / str(stat.get("name") or "").strip("/")
+
+    async def export(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> AsyncIterator[bytes]:
+        """Stream the container's whole filesystem as a tar (``docker export``)."""
+        response = await self._transport.open_stream(
+            "GET", "/containers/{id}/export", path_args=self._path_args()
+        )
+        async for chunk in _chunked(response, chunk_size):
+            yield chunk
+
+    async def _collect_output(self) -> tuple[builtins.list[tuple[int, bytes]], bool]:
+        """Every log frame so far (stdout and stderr, in order) and whether it was a TTY."""
+        config = self.attrs.get("Config")
+        tty = bool(config.get("Tty")) if isinstance(config, dict) else False
+        response = await self._transport.open_stream(
+            "GET",
+            "/containers/{id}/logs",
+            path_args=self._path_args(),
+            params={"stdout": True, "stderr": True},
+        )
+        frames = [(stream, data) async for stream, data in iter_frames(response, tty=tty)]
+        return frames, tty
+
+
+class ContainerCollection(Collection[Container]):
+    """``client.containers``: run, create, get, list and prune containers."""
+
+    model = Container
+
+    async def get(self, container_id: str) -> Container:
+        """The container with this id, short id or name; NotFound if there is none."""
+        attrs = await self._transport.request_json(
+            "GET", "/containers/{id}/json", path_args={"id": container_id}
+        )
+        return self.prepare_model(attrs)
+
+    async def list(
+        self,
+        all: bool = False,
+        before: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        limit: int = -1,
+        since: str | None = None,
+        sparse: bool = False,
+        ignore_removed: bool = False,
+    ) -> builtins.list[Container]:
+        """Containers, newest first; by default only running ones (``all=True`` for all).
+
+        Without ``sparse`` each container is inspected (a few at a time,
+        concurrently) so ``attrs`` is complete; ``ignore_removed`` skips those
+        removed meanwhile instead of raising NotFound.
+        """
+        merged = dict(filters or {})
+        if before is not None:
+            merged["before"] = before
+        if since is not None:
+            merged["since"] = since
+        rows = await self._transport.request_json(
+            "GET",
+            "/containers/json",
+            params={
+                "all": all,
+                "limit": limit if limit > 0 else None,
+                "filters": convert_filters(merged),
+            },
+        )
+        if sparse:
+            return [self.prepare_model(row) for row in rows]
+        found: builtins.list[Container | None] = [None] * len(rows)
+        failures: builtins.list[DockerException] = []
+        limiter = anyio.CapacityLimiter(_LIST_CONCURRENCY)
+
+        async def inspect(index: int, container_id: str) -> None:
+            async with limiter:
+                try:
+                    found[index] = await self.get(container_id)
+                except NotFound as exc:
+                    if not ignore_removed:
+                        failures.append(exc)
+                        tg.cancel_scope.cancel()
+                except DockerException as exc:
+                    failures.append(exc)
+                    tg.cancel_scope.cancel()
+
+        async with anyio.create_task_group() as tg:
+            for index, row in enumerate(rows):
+                tg.start_soon(inspect, index, row["Id"])
+        if failures:
+            raise failures[0]
+        return [container for container in found if container is not None]
+
+    async def prune(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Remove stopped containers: ``{"ContainersDeleted": [...], "SpaceReclaimed": n}``."""
+        result: dict[str, Any] = await self._transport.request_json(
+            "POST",
+            "/containers/prune",
+            params={"filters": convert_filters(filters)},
+            timeout=None,
+        )
+        return result
+
+    # -- create and run --------------------------------------------------------
+
+    async def _create_request(
+        self, image: str, command: Command, options: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """Validate every option (before any daemon call) into the create body and params."""
+        spec = ContainerSpec(image=image, command=command, **options)
+        api_version = await self._transport.api_version()
+        return spec.to_create_body(api_version), spec.create_params(api_version)
+
+    async def _create_id(
+        self, body: dict[str, Any], params: dict[str, str], created: builtins.list[str]
+    ) -> str:
+        """POST the create, shielded, and record the new id in ``created`` at once.
+
+        Shielding (the call is bounded by the client's timeout) means a
+        cancellation can never strike between the daemon creating the container
+        and us learning its id; the caller's ``finally`` then removes it.
+        """
+        with anyio.CancelScope(shield=True):
+            result = await self._transport.request_json(
+                "POST", "/containers/create", params=params, json=body
+            )
+            created.append(result["Id"])
+        if result.get("Warnings"):
+            log_event("docker.container.warnings", id=result["Id"], warnings=result["Warnings"])
+        return str(result["Id"])
+
+    async def _pull(self, image: str, platform: str | None) -> None:
+        """Pull ``image``, draining its progress; an error inside the stream raises."""
+        repository, tag = split_image(image)
+        response = await self._transport.open_stream(
+            "POST",
+            "/images/create",
+            params={"fromImage": repository, "tag": tag, "platform": platform},
+        )
+        async for message in iter_json(response):
+            error = progress_error(message)
+            if error is not None:
+                raise ImageLoadError(f"pull {image}: {error}")
+
+    async def _discard(self, container_id: str) -> None:
+        """Force-remove a container we created but will not hand back; never raises."""
+        with anyio.CancelScope(shield=True):
+            try:
+                await self._transport.request(
+                    "DELETE",
+                    "/containers/{id}",
+                    path_args={"id": container_id},
+                    params={"force": True, "v": True},
+                )
+            except NotFound:
+                pass
+            except DockerException as exc:
+                log_event("docker.container.cleanup_failed", id=container_id, error=str(exc))
+
+    async def create(self, image: str, command: Command = None, **kwargs: Any) -> Container:
+        """Create (but do not start) a container; every docker-py create option is accepted.
+
+        Raises ImageNotFound when the image is not present (``run()`` pulls it).
+        """
+        body, params = await self._create_request(image, command, kwargs)
+        created: builtins.list[str] = []
+        try:
+            return await self.get(await self._create_id(body, params, created))
+        except BaseException:
+            if created:
+                await self._discard(created[0])
+            raise
+
+    @overload
+    async def run(
+        self,
+        image: str,
+        command: Command = None,
+        stdout: bool = True,
+        stderr: bool = False,
+        remove: bool = False,
+        *,
+        detach: Literal[True],
+        **kwargs: Any,
+    ) -> Container: ...
+
+    @overload
+    async def run(
+        self,
+        image: str,
+        command: Command = None,
+        stdout: bool = True,
+        stderr: bool = False,
+        remove: bool = False,
+        *,
+        detach: Literal[False] = False,
+        **kwargs: Any,
+    ) -> bytes: ...
+
+    @overload
+    async def run(
+        self,
+        image: str,
+        command: Command = None,
+        stdout: bool = True,
+        stderr: bool = False,
+        remove: bool = False,
+        *,
+        detach: bool,
+        **kwargs: Any,
+    ) -> Container | bytes: ...
+
+    async def run(
+        self,
+        image: str,
+        command: Command = None,
+        stdout: bool = True,
+        stderr: bool = False,
+        remove: bool = False,
+        *,
+        detach: bool = False,
+        **kwargs: Any,
+    ) -> Container | bytes:
+        """Create and start a container, pulling the image first if it is missing.
+
+        ``detach=True`` returns the running :class:`Container` (with ``remove``
+        the daemon removes it when it exits). Otherwise waits for the exit and
+        returns its output (stdout and/or stderr per the flags, in order); a
+        non-zero exit raises :class:`~aiocontainers.ContainerError` with both
+        streams. ``remove`` removes it afterwards, also after an error.
+
+        If ``run()`` fails or is cancelled anywhere before it returns, the
+        container it created is force-removed: nothing is left behind.
+        """
+        if kwargs.get("stream"):
+            raise InvalidArgument(
+                "run(stream=True) is not supported; use run(detach=True) and "
+                "container.logs(stream=True, follow=True)"
+            )
+        options = {"detach": detach, "remove": remove, "stdout": stdout, "stderr": stderr}
+        body, params = await self._create_request(image, command, {**kwargs, **options})
+        created: builtins.list[str] = []
+        keep = False
+        try:
+            try:
+                container_id = await self._create_id(body, params, created)
+            except ImageNotFound:
+                await self._pull(image, kwargs.get("platform"))
+                container_id = await self._create_id(body, params, created)
+            container = await self.get(container_id)
+            await container.start()
+            if detach:
+                keep = True
+                return container
+            exit_status = int((await container.wait())["StatusCode"])
+            frames, _ = await container._collect_output()
+            if exit_status != 0:
+                keep = not remove
+                out = b"".join(data for stream, data in frames if stream != STDERR)
+                err = b"".join(data for stream, data in frames if stream == STDERR)
+                argv = command if command is None or isinstance(command, str) else list(command)
+                raise ContainerError(container, exit_status, argv, image, out, err)
+            keep = not remove
+            return b"".join(
+                data for stream, data in frames if (stderr if stream == STDERR else stdout)
+            )
+        finally:
+            if created and not keep:
+                await self._discard(created[0])

@@ -1,0 +1,132 @@
+"""Files in and out of containers: streamed archives, copy_to/copy_from, export."""
+
+from __future__ import annotations
+
+import io
+import os
+import tarfile
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+import aiocontainers
+from aiocontainers import Container, DockerClient
+from aiocontainers._resources._archive import UnsafeArchiveError, tar_bytes, tar_path
+from aiocontainers.errors import InvalidArgument, NotFound
+
+from .conftest import LABELS
+
+CASE_LABEL = "aiocontainers.test.case"
+
+
+@pytest.fixture
+async def sleeper(client: DockerClient, image: str) -> AsyncIterator[Container]:
+    """A running container, force-removed afterwards."""
+    labels = {**LABELS, CASE_LABEL: uuid.uuid4().hex}
+    container = await client.containers.run(image, "sleep 60", detach=True, labels=labels)
+    yield container
+    async with aiocontainers.from_env() as cleanup:
+        await cleanup.transport.request(
+            "DELETE",
+            "/containers/{id}",
+            path_args={"id": container.id},
+            params={"force": True, "v": True},
+        )
+
+
+async def test_put_and_get_archive_round_trip_a_multi_megabyte_file(
+    sleeper: Container, tmp_path: Path
+) -> None:
+    payload = os.urandom(6 * 1024 * 1024 + 3)
+    (tmp_path / "big.bin").write_bytes(payload)
+    sent_chunks = 0
+
+    async def upload() -> AsyncIterator[bytes]:
+        nonlocal sent_chunks
+        async for chunk in tar_path(tmp_path / "big.bin", "big.bin", chunk_size=256 * 1024):
+            sent_chunks += 1
+            yield chunk
+
+    assert await sleeper.put_archive("/tmp", upload()) is True
+    assert sent_chunks > 10  # streamed, not sent as one body
+
+    stream, stat = await sleeper.get_archive("/tmp/big.bin", chunk_size=64 * 1024)
+    assert stat["name"] == "big.bin" and stat["size"] == len(payload)
+    chunks = [chunk async for chunk in stream]
+    assert len(chunks) > 10 and max(map(len, chunks)) <= 64 * 1024
+    with tarfile.open(fileobj=io.BytesIO(b"".join(chunks))) as tar:
+        member = tar.extractfile("big.bin")
+        assert member is not None and member.read() == payload
+
+
+async def test_get_archive_of_a_missing_path_is_not_found(sleeper: Container) -> None:
+    with pytest.raises(NotFound):
+        await sleeper.get_archive("/no/such/path")
+
+
+async def test_put_archive_bytes(sleeper: Container) -> None:
+    await sleeper.put_archive("/tmp", tar_bytes("note.txt", b"hello\n"))
+    stream, stat = await sleeper.get_archive("/tmp/note.txt")
+    data = b"".join([chunk async for chunk in stream])
+    assert stat["size"] == 6
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        extracted = tar.extractfile("note.txt")
+        assert extracted is not None and extracted.read() == b"hello\n"
+
+
+async def test_copy_to_and_copy_from_a_directory_tree(sleeper: Container, tmp_path: Path) -> None:
+    src = tmp_path / "project"
+    (src / "pkg").mkdir(parents=True)
+    (src / "pkg" / "mod.py").write_text("print('hi')\n")
+    (src / "README").write_text("readme\n")
+    (src / "link").symlink_to("README")
+
+    await sleeper.copy_to(src, "/tmp")  # existing directory: lands inside it
+    await sleeper.copy_to(src / "README", "/tmp/renamed.txt")  # new path: full target
+    await sleeper.copy_to(b"raw bytes", "/root", name="raw.txt")
+    await sleeper.copy_to(b"again", "/root/direct.txt")
+
+    copied = await sleeper.copy_from("/tmp/project", tmp_path / "back")
+    assert copied == tmp_path / "back" / "project"
+    assert (copied / "pkg" / "mod.py").read_text() == "print('hi')\n"
+    assert os.readlink(copied / "link") == "README"
+    assert (await sleeper.copy_from("/tmp/renamed.txt", tmp_path / "one")).read_text() == (
+        "readme\n"
+    )
+    assert (await sleeper.copy_from("/root/raw.txt", tmp_path / "raw")).read_bytes() == (
+        b"raw bytes"
+    )
+    assert (tmp_path / "raw2").exists() is False
+    assert (await sleeper.copy_from("/root/direct.txt", tmp_path / "raw2")).read_bytes() == (
+        b"again"
+    )
+
+
+async def test_copy_to_needs_a_name_for_bytes_into_a_directory(sleeper: Container) -> None:
+    with pytest.raises(InvalidArgument, match="name"):
+        await sleeper.copy_to(b"data", "/tmp")
+    with pytest.raises(InvalidArgument, match="no such local"):
+        await sleeper.copy_to("/definitely/not/here", "/tmp")
+
+
+async def test_copy_from_refuses_absolute_symlinks_from_the_container(
+    sleeper: Container, tmp_path: Path
+) -> None:
+    # busybox's applets are absolute symlinks (/bin/sh -> /bin/busybox): never extracted
+    with pytest.raises(UnsafeArchiveError, match="absolute") as info:
+        await sleeper.copy_from("/bin/sh", tmp_path / "out")
+    assert info.value.member == "sh"
+    assert not (tmp_path / "out" / "sh").exists()
+
+
+async def test_export_streams_the_filesystem(sleeper: Container) -> None:
+    names = set()
+    buffer = bytearray()
+    async for chunk in sleeper.export(chunk_size=32 * 1024):
+        assert len(chunk) <= 32 * 1024
+        buffer += chunk
+    with tarfile.open(fileobj=io.BytesIO(bytes(buffer))) as tar:
+        names = set(tar.getnames())
+    assert {"bin/busybox", "etc/passwd"} <= names

@@ -1,0 +1,380 @@
+"""Containers against a real engine: docker-py's examples with ``await``, plus our guarantees."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+import aiocontainers
+from aiocontainers import Container, DockerClient
+from aiocontainers.errors import (
+    APIError,
+    ContainerError,
+    ImageNotFound,
+    InvalidArgument,
+    NotFound,
+    Timeout,
+)
+
+from .conftest import LABELS, REGISTRY
+
+CASE_LABEL = "aiocontainers.test.case"
+
+
+@pytest.fixture
+async def case_labels() -> AsyncIterator[dict[str, str]]:
+    """The shared test label plus one unique to this test; removes what carries it after."""
+    labels = {**LABELS, CASE_LABEL: uuid.uuid4().hex}
+    yield labels
+    async with aiocontainers.from_env() as client:
+        for row in await labelled(client, labels):
+            await client.transport.request(
+                "DELETE",
+                "/containers/{id}",
+                path_args={"id": row["Id"]},
+                params={"force": True, "v": True},
+            )
+
+
+async def labelled(client: DockerClient, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Every container (any state) carrying this test's unique label, straight from the API."""
+    rows: list[dict[str, Any]] = await client.transport.request_json(
+        "GET",
+        "/containers/json",
+        params={"all": True, "filters": {"label": [f"{CASE_LABEL}={labels[CASE_LABEL]}"]}},
+    )
+    return rows
+
+
+async def run_sleeper(client: DockerClient, image: str, labels: dict[str, str]) -> Container:
+    return await client.containers.run(image, "sleep 30", detach=True, labels=labels)
+
+
+# -- run, get, list, stop, remove ---------------------------------------------
+
+
+async def test_run_detached_then_get_list_stop_remove(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    name = f"aiocontainers-test-{uuid.uuid4().hex[:8]}"
+    container = await client.containers.run(
+        image,
+        command="sleep 30",
+        name=name,
+        detach=True,
+        environment={"DEBUG": "1"},
+        labels={**case_labels, "app": "web"},
+    )
+    assert isinstance(container, Container)
+    await container.reload()
+    assert container.status == "running"
+    assert container.name == name
+    assert container.short_id == container.id[:12]
+    assert container.labels["app"] == "web"
+    assert container.image == image
+    assert "DEBUG=1" in container.attrs["Config"]["Env"]
+    assert container.health == "unknown"
+    assert repr(container) == f"<Container: {container.short_id}>"
+
+    fetched = await client.containers.get(name)
+    assert fetched == container and hash(fetched) == hash(container)
+    assert await client.containers.get(container.short_id) == container
+
+    running = await client.containers.list(filters={"label": "app=web"})
+    assert container in running
+    sparse = await client.containers.list(
+        filters={"label": f"{CASE_LABEL}={case_labels[CASE_LABEL]}"}, sparse=True
+    )
+    assert [c.name for c in sparse] == [name]
+    assert sparse[0].status == "running" and sparse[0].labels["app"] == "web"
+
+    await container.stop(timeout=0)
+    result = await container.wait()
+    assert result["StatusCode"] == 137  # sh as PID 1 ignores SIGTERM: SIGKILL after 0 s
+    assert container not in await client.containers.list(filters={"label": "app=web"})
+    assert container in await client.containers.list(all=True, filters={"label": "app=web"})
+    await container.remove()
+    with pytest.raises(NotFound):
+        await client.containers.get(name)
+    with pytest.raises(NotFound):
+        await container.reload()
+
+
+async def test_list_inspects_concurrently_with_limit_and_order(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    created = [await client.containers.create(image, "true", labels=case_labels) for _ in range(4)]
+    found = await client.containers.list(
+        all=True, filters={"label": f"{CASE_LABEL}={case_labels[CASE_LABEL]}"}
+    )
+    assert found == created[::-1]  # newest first, as the daemon orders them
+    assert all("HostConfig" in c.attrs for c in found)  # fully inspected
+    limited = await client.containers.list(
+        all=True, limit=2, filters={"label": f"{CASE_LABEL}={case_labels[CASE_LABEL]}"}
+    )
+    assert limited == created[:1:-1]
+    before = await client.containers.list(
+        all=True,
+        before=created[2].id,
+        filters={"label": f"{CASE_LABEL}={case_labels[CASE_LABEL]}"},
+    )
+    assert before == created[1::-1]
+
+
+# -- foreground runs ------------------------------------------------------------
+
+
+async def test_run_returns_output_per_stream_flags(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    script = "echo out1; echo err1 >&2; echo out2"
+    run = client.containers.run
+    assert await run(image, ["sh", "-c", script], labels=case_labels) == b"out1\nout2\n"
+    assert await run(image, ["sh", "-c", script], stdout=False, stderr=True) == b"err1\n"
+    both = await run(image, ["sh", "-c", script], stderr=True, labels=case_labels)
+    assert sorted(both.splitlines()) == [b"err1", b"out1", b"out2"]
+    # without remove the exited containers stay, like docker-py
+    assert len(await labelled(client, case_labels)) == 2
+
+
+async def test_run_remove_leaves_nothing(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    output = await client.containers.run(image, "echo hi", remove=True, labels=case_labels)
+    assert output == b"hi\n"
+    assert await labelled(client, case_labels) == []
+
+
+async def test_container_error_carries_both_streams_and_status(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    command = ["sh", "-c", "echo partial; echo boom >&2; exit 3"]
+    with pytest.raises(ContainerError) as info:
+        await client.containers.run(image, command, labels=case_labels)
+    error = info.value
+    assert (error.exit_status, error.stdout, error.stderr) == (3, b"partial\n", b"boom\n")
+    assert error.command == command and error.image == image
+    assert "boom" in str(error)
+    await error.container.reload()
+    assert error.container.status == "exited"  # kept without remove=True
+
+    with pytest.raises(ContainerError) as info:
+        await client.containers.run(image, command, remove=True, labels=case_labels)
+    assert info.value.stdout == b"partial\n"
+    assert [row["Id"] for row in await labelled(client, case_labels)] == [error.container.id]
+
+
+async def test_missing_image_fails_fast_without_leftovers(
+    client: DockerClient, case_labels: dict[str, str]
+) -> None:
+    start = time.monotonic()
+    with pytest.raises(APIError) as info:
+        await client.containers.run(
+            f"{REGISTRY}/aiocontainers-nonexistent:latest", "true", labels=case_labels
+        )
+    assert isinstance(info.value, ImageNotFound)
+    assert time.monotonic() - start < 15
+    assert await labelled(client, case_labels) == []
+    with pytest.raises(ImageNotFound):
+        await client.containers.create(f"{REGISTRY}/aiocontainers-nonexistent:latest")
+
+
+async def test_invalid_options_fail_before_the_daemon(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    with pytest.raises(ValueError):  # pydantic ValidationError or InvalidArgument
+        await client.containers.run(image, "true", labels=case_labels, mem_limit="lots")
+    with pytest.raises(InvalidArgument):
+        await client.containers.run(image, "true", stream=True)
+    assert await labelled(client, case_labels) == []
+
+
+async def test_run_options_environment_ports_volumes_restart_and_limits(
+    client: DockerClient, image: str, case_labels: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "in.txt").write_text("from the host\n")
+    output = await client.containers.run(
+        image,
+        ["sh", "-c", 'cat /data/in.txt; echo "$GREETING"; pwd'],
+        environment={"GREETING": "hello"},
+        volumes={str(tmp_path): {"bind": "/data", "mode": "ro"}},
+        working_dir="/tmp",
+        remove=True,
+        labels=case_labels,
+    )
+    assert output == b"from the host\nhello\n/tmp\n"
+
+    container = await client.containers.run(
+        image,
+        "sleep 30",
+        detach=True,
+        ports={"8080/tcp": ("127.0.0.1", None)},
+        restart_policy={"Name": "on-failure", "MaximumRetryCount": 2},
+        mem_limit="64m",
+        labels=case_labels,
+    )
+    await container.reload()
+    (binding,) = container.ports["8080/tcp"]
+    assert binding["HostIp"] == "127.0.0.1" and int(binding["HostPort"]) > 0
+    host_config = container.attrs["HostConfig"]
+    assert host_config["RestartPolicy"] == {"Name": "on-failure", "MaximumRetryCount": 2}
+    assert host_config["Memory"] == 64 * 1024 * 1024
+    await container.remove(force=True)
+
+
+# -- wait and cancellation --------------------------------------------------------
+
+
+async def test_wait_timeout_is_a_real_deadline(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    container = await run_sleeper(client, image, case_labels)
+    start = time.monotonic()
+    with pytest.raises(Timeout):
+        await container.wait(timeout=0.5)
+    assert 0.4 < time.monotonic() - start < 3
+    assert isinstance(Timeout("x"), TimeoutError)
+    await container.reload()
+    assert container.status == "running"
+    with pytest.raises(InvalidArgument):
+        await container.wait(condition="bogus")  # type: ignore[arg-type]
+    await container.kill()
+    assert (await container.wait(timeout=10))["StatusCode"] == 137
+
+
+async def test_cancelled_run_never_leaves_a_container(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    """Cancel run() at many points (create, start, inspect, wait): nothing is left behind."""
+    began = time.monotonic()
+    calibration = await run_sleeper(client, image, case_labels)
+    took = time.monotonic() - began
+    await calibration.remove(force=True)
+
+    for step in range(9):  # foreground: the last steps cancel during the wait
+        with anyio.move_on_after(step * took / 5) as scope:
+            await client.containers.run(image, "sleep 30", labels=case_labels)
+        assert scope.cancelled_caught
+        assert await labelled(client, case_labels) == [], f"orphan at {step * took / 5:.2f} s"
+
+    outcomes = set()
+    for delay in [step * took / 8 for step in range(10)] + [5 * took]:
+        returned = None
+        with anyio.move_on_after(delay):
+            returned = await client.containers.run(
+                image, "sleep 30", detach=True, labels=case_labels
+            )
+        outcomes.add(returned is not None)
+        if returned is not None:
+            await returned.remove(force=True)
+        assert await labelled(client, case_labels) == [], f"orphan at {delay:.2f} s"
+    assert outcomes == {True, False}  # the sweep covered both sides of completion
+
+
+# -- lifecycle operations ------------------------------------------------------------
+
+
+async def test_pause_unpause_restart_rename_top_diff_update(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    container = await client.containers.run(
+        image, ["sh", "-c", "touch /tmp/made; sleep 30"], detach=True, labels=case_labels
+    )
+    await container.pause()
+    await container.reload()
+    assert container.status == "paused"
+    await container.unpause()
+    await container.reload()
+    assert container.status == "running"
+
+    top = await container.top()
+    assert "PID" in top["Titles"]
+    assert any("sleep 30" in " ".join(process) for process in top["Processes"])
+
+    changes = {change["Path"]: change["Kind"] for change in await container.diff()}
+    assert changes.get("/tmp/made") == 1  # added
+
+    new_name = f"aiocontainers-renamed-{uuid.uuid4().hex[:8]}"
+    await container.rename(new_name)
+    await container.reload()
+    assert container.name == new_name
+
+    result = await container.update(cpu_shares=512, mem_limit="32m", memswap_limit="64m")
+    assert "Warnings" in result
+    await container.reload()
+    assert container.attrs["HostConfig"]["CpuShares"] == 512
+    assert container.attrs["HostConfig"]["Memory"] == 32 * 1024 * 1024
+    with pytest.raises(InvalidArgument):
+        await container.update(mem_limit="plenty")
+
+    started = container.attrs["State"]["StartedAt"]
+    await container.restart(timeout=0)
+    await container.reload()
+    assert container.status == "running" and container.attrs["State"]["StartedAt"] != started
+    await container.remove(force=True)
+
+
+async def test_kill_with_a_signal(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    container = await client.containers.run(
+        image,
+        ["sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.1; done"],
+        detach=True,
+        labels=case_labels,
+    )
+    await anyio.sleep(0.3)  # let the shell install its trap
+    await container.kill(signal="SIGTERM")
+    assert (await container.wait(timeout=10))["StatusCode"] == 7
+    await container.remove()
+
+
+async def test_commit_makes_an_image(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    output = ["sh", "-c", "echo committed > /root/marker"]
+    await client.containers.run(image, output, labels=case_labels)
+    (row,) = await labelled(client, case_labels)
+    container = await client.containers.get(row["Id"])
+    repository = "aiocontainers-test/committed"
+    tag = uuid.uuid4().hex[:8]
+    result = await container.commit(
+        repository, tag, message="snapshot", author="tests", changes=["ENV COMMITTED=1"]
+    )
+    image_id = result["Id"]
+    try:
+        inspect = await client.transport.request_json(
+            "GET", "/images/{name}/json", path_args={"name": f"{repository}:{tag}"}
+        )
+        assert inspect["Id"] == image_id
+        assert inspect["Comment"] == "snapshot" and inspect["Author"] == "tests"
+        assert "COMMITTED=1" in inspect["Config"]["Env"]
+        assert (
+            await client.containers.run(
+                f"{repository}:{tag}", "cat /root/marker", remove=True, labels=case_labels
+            )
+            == b"committed\n"
+        )
+    finally:
+        await client.transport.request(
+            "DELETE", "/images/{name}", path_args={"name": image_id}, params={"force": True}
+        )
+
+
+async def test_prune_with_a_label_filter(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    stopped = await client.containers.create(image, "true", labels=case_labels)
+    running = await run_sleeper(client, image, case_labels)
+    result = await client.containers.prune(
+        filters={"label": f"{CASE_LABEL}={case_labels[CASE_LABEL]}"}
+    )
+    assert result["ContainersDeleted"] == [stopped.id]
+    assert [row["Id"] for row in await labelled(client, case_labels)] == [running.id]
+    await running.remove(force=True)

@@ -12,7 +12,7 @@ import builtins
 import ipaddress
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
@@ -68,6 +68,12 @@ class DriverConfig(Spec):
 
     _positional = ("name", "options")
 
+    if TYPE_CHECKING:
+
+        def __init__(
+            self, name: str = ..., options: dict[str, str] | None = None, **data: Any
+        ) -> None: ...
+
     name: str = Field(validation_alias=_choices("name", "Name"))
     options: dict[str, str] | None = Field(
         default=None, validation_alias=_choices("options", "Options")
@@ -105,6 +111,24 @@ class Mount(Spec):
         "tmpfs_mode",
         "subpath",
     )
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            target: str,
+            source: str | None = None,
+            type: Literal["bind", "volume", "tmpfs", "npipe"] = "volume",
+            read_only: bool = False,
+            consistency: str | None = None,
+            propagation: str | None = None,
+            no_copy: bool = False,
+            labels: dict[str, str] | None = None,
+            driver_config: DriverConfig | str | dict[str, Any] | None = None,
+            tmpfs_size: int | str | None = None,
+            tmpfs_mode: int | None = None,
+            subpath: str | None = None,
+        ) -> None: ...
 
     target: str
     source: str | None = None
@@ -390,6 +414,12 @@ class RestartPolicy(Spec):
 
     _positional = ("name", "maximum_retry_count")
 
+    if TYPE_CHECKING:
+
+        def __init__(
+            self, name: str = ..., maximum_retry_count: int | None = None, **data: Any
+        ) -> None: ...
+
     name: str = Field(validation_alias=_choices("name", "Name"))
     maximum_retry_count: int | None = Field(
         default=None,
@@ -469,6 +499,17 @@ class IPAMPool(Spec):
 
     _positional = ("subnet", "iprange", "gateway", "aux_addresses")
 
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            subnet: str | None = None,
+            iprange: str | None = None,
+            gateway: str | None = None,
+            aux_addresses: dict[str, str] | None = None,
+            **data: Any,
+        ) -> None: ...
+
     subnet: str | None = Field(default=None, validation_alias=_choices("subnet", "Subnet"))
     iprange: str | None = Field(default=None, validation_alias=_choices("iprange", "IPRange"))
     gateway: str | None = Field(default=None, validation_alias=_choices("gateway", "Gateway"))
@@ -511,6 +552,16 @@ class IPAMConfig(Spec):
     """A network's IP address management: driver, pools and driver options."""
 
     _positional = ("driver", "pool_configs", "options")
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            driver: str = "default",
+            pool_configs: list[IPAMPool] | list[dict[str, Any]] | None = None,
+            options: dict[str, str] | None = None,
+            **data: Any,
+        ) -> None: ...
 
     driver: str = Field(default="default", validation_alias=_choices("driver", "Driver"))
     pool_configs: list[IPAMPool] = Field(

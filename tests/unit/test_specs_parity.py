@@ -56,7 +56,7 @@ def docker_py_body(**kwargs: Any) -> dict[str, Any]:
         args.pop(query_only, None)
     args.setdefault("command", None)
     config = DOCKER_PY.create_container_config(**args)
-    body = json.loads(json.dumps(config))
+    body: dict[str, Any] = json.loads(json.dumps(config))
     if body["HostConfig"].get("NetworkMode") == "default":
         del body["HostConfig"]["NetworkMode"]
     body = _strip(body)
@@ -66,7 +66,8 @@ def docker_py_body(**kwargs: Any) -> dict[str, Any]:
 
 
 def our_body(**kwargs: Any) -> dict[str, Any]:
-    return _strip(ContainerSpec(**kwargs).to_create_body(API))
+    body: dict[str, Any] = _strip(ContainerSpec(**kwargs).to_create_body(API))
+    return body
 
 
 CASES: dict[str, dict[str, Any]] = {

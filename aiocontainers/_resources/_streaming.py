@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
 
+from typing_extensions import Self
+
 from .._streams._frames import STDERR, FrameDecoder
 from .._streams._jsonstream import JSONStreamDecoder
 from .._streams._lines import LineDecoder
@@ -162,7 +164,7 @@ class DockerStream(Generic[T]):
     async def _on_end(self) -> None:
         """Called once after the daemon ended the stream normally."""
 
-    def __aiter__(self) -> DockerStream[T]:
+    def __aiter__(self) -> Self:
         return self
 
     async def __anext__(self) -> T:
@@ -203,7 +205,7 @@ class DockerStream(Generic[T]):
         self.close()
         self._items.clear()
 
-    async def __aenter__(self) -> DockerStream[T]:
+    async def __aenter__(self) -> Self:
         await self._open()
         return self
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -17,7 +18,7 @@ from aiocontainers._resources._exec import ExecMixin
 from aiocontainers._resources._logs import LogsMixin, to_timestamp
 from aiocontainers._resources._stats import StatsMixin
 from aiocontainers._streams._logs import LogRecord
-from aiocontainers.errors import InvalidArgument
+from aiocontainers.errors import InvalidArgument, NotFound
 
 
 class StreamingContainer(LogsMixin, ExecMixin, StatsMixin, Model):
@@ -49,9 +50,10 @@ async def run(client: DockerClient, image: str, labels: dict[str, str]) -> Async
 
     yield start
     for cid in created:
-        await client.transport.request(
-            "DELETE", "/containers/{id}", path_args={"id": cid}, params={"force": True}
-        )
+        with contextlib.suppress(NotFound):
+            await client.transport.request(
+                "DELETE", "/containers/{id}", path_args={"id": cid}, params={"force": True}
+            )
 
 
 async def wait(c: StreamingContainer) -> int:

@@ -21,6 +21,7 @@ from aiocontainers.errors import (
     NotFound,
     Timeout,
 )
+from aiocontainers.types import Healthcheck
 
 from .conftest import LABELS, REGISTRY
 
@@ -378,3 +379,26 @@ async def test_prune_with_a_label_filter(
     assert result["ContainersDeleted"] == [stopped.id]
     assert [row["Id"] for row in await labelled(client, case_labels)] == [running.id]
     await running.remove(force=True)
+
+
+async def test_seed_examples_logs_exec_and_health(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    container = await client.containers.create(
+        image,
+        ["sh", "-c", "echo started; sleep 30"],
+        healthcheck=Healthcheck(test=["CMD", "true"], interval=0.2, retries=1),
+        labels=case_labels,
+    )
+    assert container.status == "created"
+    await container.start()
+    result = await container.exec_run("sh -c 'echo $((6 * 7))'")
+    assert (result.exit_code, result.output) == (0, b"42\n")
+    assert await container.logs() == b"started\n"
+    with anyio.fail_after(10):
+        while container.health != "healthy":
+            await anyio.sleep(0.1)
+            await container.reload()
+    await container.kill()
+    await container.wait()
+    await container.remove(v=True)

@@ -1,0 +1,42 @@
+"""Attach against the real engine: output streams and stdin over a hijacked connection."""
+
+from __future__ import annotations
+
+import anyio
+
+from aiocontainers import DockerClient
+
+from .test_logs import Runner, acquired, run, wait
+
+__all__ = ["run"]  # the fixture, imported for use here
+
+
+async def test_attach_stream_follows_until_exit(client: DockerClient, run: Runner) -> None:
+    c = await run("sleep 0.5; echo out; echo err >&2; sleep 0.2")
+    with anyio.fail_after(10):
+        pairs = [pair async for pair in c.attach(stream=True, demux=True)]
+    assert sorted(pairs) == [(b"", b"err\n"), (b"out\n", b"")]
+    assert acquired(client) == 0
+
+
+async def test_attach_logs_without_stream(run: Runner) -> None:
+    c = await run("echo before; sleep 60")
+    with anyio.fail_after(10):
+        for _ in range(50):
+            if await c.logs():
+                break
+            await anyio.sleep(0.05)
+        assert await c.attach(logs=True) == b"before\n"
+        assert await c.attach(logs=True, demux=True) == (b"before\n", b"")
+
+
+async def test_attach_socket_writes_stdin(client: DockerClient, run: Runner) -> None:
+    c = await run("cat", OpenStdin=True, StdinOnce=True)
+    with anyio.fail_after(15):
+        async with await c.attach_socket() as attached:
+            await attached.write(b"through stdin\n")
+            assert await attached.__anext__() == b"through stdin\n"
+            await attached.close_stdin()
+            assert [chunk async for chunk in attached] == []
+        assert await wait(c) == 0
+    assert acquired(client) == 0

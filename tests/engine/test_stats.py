@@ -1,0 +1,40 @@
+"""Container stats against the real engine: one-shot and streamed."""
+
+from __future__ import annotations
+
+import anyio
+
+from aiocontainers import DockerClient
+
+from .test_logs import Runner, acquired, run
+
+__all__ = ["run"]  # the fixture, imported for use here
+
+
+async def test_stats_one_shot_is_a_dict(run: Runner) -> None:
+    c = await run("sleep 60")
+    with anyio.fail_after(10):
+        stats = await c.stats(stream=False)
+    assert stats["id"] == c.id
+    assert stats["memory_stats"]["usage"] > 0
+    assert "cpu_stats" in stats
+
+
+async def test_stats_two_samples_without_one_shot(run: Runner) -> None:
+    c = await run("sleep 60")
+    with anyio.fail_after(10):
+        stats = await c.stats(stream=False, one_shot=False)
+    assert stats["precpu_stats"]["cpu_usage"]["total_usage"] > 0
+
+
+async def test_stats_stream_yields_dicts_and_releases(client: DockerClient, run: Runner) -> None:
+    c = await run("sleep 60")
+    seen = []
+    with anyio.fail_after(15):
+        async for stats in c.stats(decode=True):
+            seen.append(stats)
+            if len(seen) == 2:
+                break
+    assert [s["id"] for s in seen] == [c.id, c.id]
+    assert seen[0]["read"] != seen[1]["read"]
+    assert acquired(client) == 0

@@ -402,3 +402,52 @@ async def test_seed_examples_logs_exec_and_health(
     await container.kill()
     await container.wait()
     await container.remove(v=True)
+
+
+async def test_resize_reaches_the_tty(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    container = await client.containers.run(
+        image,
+        ["sh", "-c", "sleep 0.5; stty size; sleep 30"],
+        tty=True,
+        detach=True,
+        labels=case_labels,
+    )
+    await container.resize(height=33, width=101)
+    seen = []
+    with anyio.fail_after(10):
+        async for line in container.logs(stream=True, follow=True):
+            seen.append(line)
+            if line.strip() == b"33 101":
+                break
+    assert seen[-1].strip() == b"33 101"
+    await container.remove(force=True)
+
+
+async def test_stop_call_outlives_its_grace_period(
+    image: str, case_labels: dict[str, str]
+) -> None:
+    """The HTTP deadline of stop() is the client's timeout plus the stop timeout."""
+    async with aiocontainers.from_env(timeout=1) as client:
+        container = await run_sleeper(client, image, case_labels)
+        start = time.monotonic()
+        await container.stop(timeout=2)  # sh as PID 1 ignores SIGTERM: killed after 2 s
+        assert time.monotonic() - start >= 1.9
+        assert (await container.wait(timeout=5))["StatusCode"] == 137
+        await container.remove()
+
+
+def test_filter_shorthand_and_image_references() -> None:
+    from aiocontainers._resources.containers import convert_filters, split_image
+
+    assert convert_filters({"label": "a=b", "dangling": True, "id": ["x", 3]}) == {
+        "label": ["a=b"],
+        "dangling": ["true"],
+        "id": ["x", "3"],
+    }
+    assert convert_filters({}) is None
+    assert split_image("busybox") == ("busybox", "latest")
+    assert split_image("127.0.0.1:5000/team/app:1.2") == ("127.0.0.1:5000/team/app", "1.2")
+    assert split_image("127.0.0.1:5000/app") == ("127.0.0.1:5000/app", "latest")
+    assert split_image("app@sha256:abc") == ("app@sha256:abc", None)

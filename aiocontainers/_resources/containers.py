@@ -97,6 +97,20 @@ def _restart_policy(policy: RestartPolicy | Mapping[str, Any] | None) -> dict[st
     return policy.to_wire()
 
 
+def _container_error(
+    container: Container,
+    exit_status: int,
+    command: Command,
+    image: str,
+    frames: builtins.list[tuple[int, bytes]],
+) -> ContainerError:
+    """A ContainerError carrying both output streams of the exited container."""
+    out = b"".join(data for stream, data in frames if stream != STDERR)
+    err = b"".join(data for stream, data in frames if stream == STDERR)
+    argv = command if command is None or isinstance(command, str) else list(command)
+    return ContainerError(container, exit_status, argv, image, out, err)
+
+
 async def _chunked(response: StreamResponse, chunk_size: int) -> AsyncGenerator[bytes, None]:
     """The body of ``response`` in pieces of at most ``chunk_size`` bytes; closes it."""
     async with response:
@@ -648,6 +662,7 @@ class ContainerCollection(Collection[Container]):
         remove: bool = False,
         *,
         detach: Literal[True],
+        stream: bool = False,
         **kwargs: Any,
     ) -> Container: ...
 
@@ -661,6 +676,21 @@ class ContainerCollection(Collection[Container]):
         remove: bool = False,
         *,
         detach: Literal[False] = False,
+        stream: Literal[True],
+        **kwargs: Any,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    async def run(
+        self,
+        image: str,
+        command: Command = None,
+        stdout: bool = True,
+        stderr: bool = False,
+        remove: bool = False,
+        *,
+        detach: Literal[False] = False,
+        stream: Literal[False] = False,
         **kwargs: Any,
     ) -> bytes: ...
 
@@ -673,9 +703,10 @@ class ContainerCollection(Collection[Container]):
         stderr: bool = False,
         remove: bool = False,
         *,
-        detach: bool,
+        detach: bool = False,
+        stream: bool = False,
         **kwargs: Any,
-    ) -> Container | bytes: ...
+    ) -> Container | bytes | AsyncGenerator[bytes, None]: ...
 
     async def run(
         self,
@@ -686,8 +717,9 @@ class ContainerCollection(Collection[Container]):
         remove: bool = False,
         *,
         detach: bool = False,
+        stream: bool = False,
         **kwargs: Any,
-    ) -> Container | bytes:
+    ) -> Container | bytes | AsyncGenerator[bytes, None]:
         """Create and start a container, pulling the image first if it is missing.
 
         ``detach=True`` returns the running :class:`Container` (with ``remove``
@@ -696,15 +728,21 @@ class ContainerCollection(Collection[Container]):
         non-zero exit raises :class:`~aiocontainers.ContainerError` with both
         streams. ``remove`` removes it afterwards, also after an error.
 
+        ``stream=True`` returns, once the container started, an async iterator
+        of its output lines as they come; the exit status is checked when the
+        output ends (``ContainerError`` then), and ``remove`` applies when the
+        iterator ends or is closed (use ``contextlib.aclosing`` to close early).
+
         If ``run()`` fails or is cancelled anywhere before it returns, the
         container it created is force-removed: nothing is left behind.
         """
-        if kwargs.get("stream"):
-            raise InvalidArgument(
-                "run(stream=True) is not supported; use run(detach=True) and "
-                "container.logs(stream=True, follow=True)"
-            )
-        options = {"detach": detach, "remove": remove, "stdout": stdout, "stderr": stderr}
+        options = {
+            "detach": detach,
+            "stream": stream,
+            "remove": remove,
+            "stdout": stdout,
+            "stderr": stderr,
+        }
         body, params = await self._create_request(image, command, {**kwargs, **options})
         created: builtins.list[str] = []
         keep = False
@@ -719,18 +757,41 @@ class ContainerCollection(Collection[Container]):
             if detach:
                 keep = True
                 return container
+            if stream:
+                keep = True
+                return self._follow(container, command, image, stdout, stderr, remove)
             exit_status = int((await container.wait())["StatusCode"])
             frames, _ = await container._collect_output()
-            if exit_status != 0:
-                keep = not remove
-                out = b"".join(data for stream, data in frames if stream != STDERR)
-                err = b"".join(data for stream, data in frames if stream == STDERR)
-                argv = command if command is None or isinstance(command, str) else list(command)
-                raise ContainerError(container, exit_status, argv, image, out, err)
             keep = not remove
+            if exit_status != 0:
+                raise _container_error(container, exit_status, command, image, frames)
             return b"".join(
-                data for stream, data in frames if (stderr if stream == STDERR else stdout)
+                data for stream_id, data in frames if (stderr if stream_id == STDERR else stdout)
             )
         finally:
             if created and not keep:
                 await self._discard(created[0])
+
+    async def _follow(
+        self,
+        container: Container,
+        command: Command,
+        image: str,
+        stdout: bool,
+        stderr: bool,
+        remove: bool,
+    ) -> AsyncGenerator[bytes, None]:
+        """``run(stream=True)``: output lines as they come, then the exit status check."""
+        try:
+            async with container.logs(
+                stream=True, follow=True, stdout=stdout, stderr=stderr
+            ) as lines:
+                async for line in lines:
+                    yield line
+            exit_status = int((await container.wait())["StatusCode"])
+            if exit_status != 0:
+                frames, _ = await container._collect_output()
+                raise _container_error(container, exit_status, command, image, frames)
+        finally:
+            if remove:
+                await self._discard(container.id)

@@ -191,9 +191,32 @@ async def test_invalid_options_fail_before_the_daemon(
 ) -> None:
     with pytest.raises(ValueError):  # pydantic ValidationError or InvalidArgument
         await client.containers.run(image, "true", labels=case_labels, mem_limit="lots")
-    with pytest.raises(InvalidArgument):
-        await client.containers.run(image, "true", stream=True)
     assert await labelled(client, case_labels) == []
+
+
+async def test_run_stream_yields_output_then_checks_the_exit_status(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    lines = await client.containers.run(
+        image,
+        ["sh", "-c", "echo a; sleep 0.2; echo b"],
+        stream=True,
+        remove=True,
+        labels=case_labels,
+    )
+    assert [line async for line in lines] == [b"a\n", b"b\n"]
+    assert await labelled(client, case_labels) == []
+
+    failing = await client.containers.run(
+        image, ["sh", "-c", "echo x; echo y >&2; exit 4"], stream=True, labels=case_labels
+    )
+    seen = []
+    with pytest.raises(ContainerError) as info:
+        async for line in failing:
+            seen.append(line)
+    assert seen == [b"x\n"]
+    assert (info.value.exit_status, info.value.stdout, info.value.stderr) == (4, b"x\n", b"y\n")
+    assert len(await labelled(client, case_labels)) == 1  # kept without remove=True
 
 
 async def test_run_options_environment_ports_volumes_restart_and_limits(

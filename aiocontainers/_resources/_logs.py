@@ -333,10 +333,13 @@ class LogsMixin(Model):
     ) -> InteractiveStream[bytes]:
         """Attach with stdin: write with ``await s.write(...)``, iterate the output.
 
-        The container must have been created with ``stdin_open=True``;
-        ``await s.close_stdin()`` sends EOF (with ``stdin_once=True`` that
-        closes the process's stdin). Unlike docker-py this returns an async
-        stream object, not a socket.
+        The container needs ``stdin_open=True``. ``await s.close_stdin()``
+        sends EOF: if the container was created with stdin held for one
+        attach (Docker's ``StdinOnce``, which docker-py and we set for
+        ``create(stdin_open=True)`` but not for ``run(detach=True)``) the
+        process's stdin closes and its remaining output follows; otherwise
+        the daemon ends the attach session. Unlike docker-py this returns an
+        async stream object, not a socket.
         """
         tty = await self._is_tty()
         params = {"stdin": stdin, "stdout": stdout, "stderr": stderr, "logs": logs, "stream": True}

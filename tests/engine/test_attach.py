@@ -30,13 +30,21 @@ async def test_attach_logs_without_stream(run: Runner) -> None:
         assert await c.attach(logs=True, demux=True) == (b"before\n", b"")
 
 
-async def test_attach_socket_writes_stdin(client: DockerClient, run: Runner) -> None:
-    c = await run("cat", OpenStdin=True, StdinOnce=True)
-    with anyio.fail_after(15):
-        async with await c.attach_socket() as attached:
-            await attached.write(b"through stdin\n")
-            assert await attached.__anext__() == b"through stdin\n"
-            await attached.close_stdin()
-            assert [chunk async for chunk in attached] == []
-        assert await wait(c) == 0
-    assert acquired(client) == 0
+async def test_attach_socket_writes_stdin(
+    client: DockerClient, image: str, labels: dict[str, str]
+) -> None:
+    # Created, not run detached: like docker-py, only then is StdinOnce set, so that
+    # closing our stdin closes cat's.
+    c = await client.containers.create(image, ["cat"], stdin_open=True, labels=labels)
+    try:
+        await c.start()
+        with anyio.fail_after(15):
+            async with await c.attach_socket() as attached:
+                await attached.write(b"through stdin\n")
+                assert await attached.__anext__() == b"through stdin\n"
+                await attached.close_stdin()
+                assert [chunk async for chunk in attached] == []
+            assert await wait(c) == 0
+        assert acquired(client) == 0
+    finally:
+        await c.remove(force=True)

@@ -13,50 +13,33 @@ import anyio
 import pytest
 
 from aiocontainers import DockerClient
-from aiocontainers._resources._base import Model
-from aiocontainers._resources._exec import ExecMixin
-from aiocontainers._resources._logs import LogsMixin, to_timestamp
-from aiocontainers._resources._stats import StatsMixin
+from aiocontainers._resources._logs import to_timestamp
+from aiocontainers._resources.containers import Container
 from aiocontainers._streams._logs import LogRecord
 from aiocontainers.errors import InvalidArgument, NotFound
 
-
-class StreamingContainer(LogsMixin, ExecMixin, StatsMixin, Model):
-    """The stream mixins on a bare model, independent of the Container class."""
-
-
-Runner = Callable[..., Awaitable[StreamingContainer]]
+Runner = Callable[..., Awaitable[Container]]
 
 
 @pytest.fixture
 async def run(client: DockerClient, image: str, labels: dict[str, str]) -> AsyncIterator[Runner]:
     """Start a labelled container running ``sh -c script``; removed after the test."""
-    created: list[str] = []
+    created: list[Container] = []
 
-    async def start(script: str, *, tty: bool = False, **config: Any) -> StreamingContainer:
-        t = client.transport
-        body = {
-            "Image": image,
-            "Cmd": ["sh", "-c", script],
-            "Labels": labels,
-            "Tty": tty,
-            **config,
-        }
-        cid = (await t.request_json("POST", "/containers/create", json=body))["Id"]
-        created.append(cid)
-        await t.request("POST", "/containers/{id}/start", path_args={"id": cid})
-        attrs = await t.request_json("GET", "/containers/{id}/json", path_args={"id": cid})
-        return StreamingContainer(attrs, client)
+    async def start(script: str, **kwargs: Any) -> Container:
+        container: Container = await client.containers.run(
+            image, ["sh", "-c", script], detach=True, labels=labels, **kwargs
+        )
+        created.append(container)
+        return container
 
     yield start
-    for cid in created:
+    for container in created:
         with contextlib.suppress(NotFound):
-            await client.transport.request(
-                "DELETE", "/containers/{id}", path_args={"id": cid}, params={"force": True}
-            )
+            await container.remove(force=True)
 
 
-async def wait(c: StreamingContainer) -> int:
+async def wait(c: Container) -> int:
     result = await c._transport.request_json(
         "POST", "/containers/{id}/wait", path_args={"id": c.id}, timeout=30
     )

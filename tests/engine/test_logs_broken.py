@@ -17,9 +17,8 @@ import anyio
 import pytest
 
 from aiocontainers import DockerClient
+from aiocontainers._resources.containers import Container
 from aiocontainers.errors import StreamError
-
-from .test_logs import StreamingContainer
 
 Reply = Callable[[str], bytes]
 
@@ -91,8 +90,8 @@ async def fake_daemon(tmp_path: Path) -> AsyncIterator[Serve]:
         await server.wait_closed()
 
 
-def container(client: DockerClient) -> StreamingContainer:
-    return StreamingContainer({"Id": "c1", "Config": {"Tty": False}}, client)
+def container(client: DockerClient) -> Container:
+    return Container({"Id": "c1", "Config": {"Tty": False}}, client)
 
 
 async def test_cut_inside_a_chunk_raises(fake_daemon: Serve) -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import ssl
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal, overload
 
 from ._config import resolve_endpoint
 from ._resources.containers import ContainerCollection
+from ._resources.events import Event, EventStream, Timestamp, open_events
+from ._resources.images import ImageCollection
+from ._resources.networks import NetworkCollection
+from ._resources.volumes import VolumeCollection
 from ._transport import Transport
 from .errors import DockerException
 
@@ -63,6 +67,9 @@ class DockerClient:
         )
         self.environment = environment
         self.containers = ContainerCollection(self)
+        self.images = ImageCollection(self)
+        self.networks = NetworkCollection(self)
+        self.volumes = VolumeCollection(self)
 
     @property
     def base_url(self) -> str:
@@ -118,6 +125,79 @@ class DockerClient:
     async def api_version(self) -> str:
         """The API version this client speaks with the daemon, e.g. ``"1.41"``."""
         return await self.transport.api_version()
+
+    async def login(
+        self,
+        username: str,
+        password: str | None = None,
+        email: str | None = None,
+        registry: str | None = None,
+    ) -> dict[str, Any]:
+        """Log in to a registry; later pulls and pushes use these credentials."""
+        return await self.images.login(username, password, email, registry)
+
+    @overload
+    def events(
+        self,
+        since: Timestamp | None = ...,
+        until: Timestamp | None = ...,
+        filters: dict[str, Any] | None = ...,
+        decode: None = ...,
+        *,
+        resume: bool = ...,
+        retry_budget: float = ...,
+    ) -> EventStream[Event]: ...
+    @overload
+    def events(
+        self,
+        since: Timestamp | None = ...,
+        until: Timestamp | None = ...,
+        filters: dict[str, Any] | None = ...,
+        *,
+        decode: Literal[True],
+        resume: bool = ...,
+        retry_budget: float = ...,
+    ) -> EventStream[dict[str, Any]]: ...
+    @overload
+    def events(
+        self,
+        since: Timestamp | None = ...,
+        until: Timestamp | None = ...,
+        filters: dict[str, Any] | None = ...,
+        *,
+        decode: Literal[False],
+        resume: bool = ...,
+        retry_budget: float = ...,
+    ) -> EventStream[bytes]: ...
+    def events(
+        self,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        filters: dict[str, Any] | None = None,
+        decode: bool | None = None,
+        *,
+        resume: bool = False,
+        retry_budget: float = 30.0,
+    ) -> EventStream[Any]:
+        """The daemon's events as an async iterator (no ``await``): ``async for e in ...``.
+
+        Yields typed :class:`~aiocontainers.Event` objects; ``decode=True`` gives
+        docker-py's dicts, ``decode=False`` each message as JSON bytes. ``since``
+        and ``until`` take a datetime or epoch seconds. With ``resume=True`` the
+        stream survives a dropped connection or a daemon restart (no event lost
+        or repeated) and raises ``DaemonUnavailable`` after ``retry_budget``
+        seconds of failed reconnecting; otherwise a broken stream raises
+        ``StreamError``. See :mod:`aiocontainers._resources.events`.
+        """
+        return open_events(
+            self.transport,
+            decode=decode,
+            since=since,
+            until=until,
+            filters=filters,
+            resume=resume,
+            retry_budget=retry_budget,
+        )
 
 
 def from_env(

@@ -1,0 +1,362 @@
+"""The daemon's event stream (``docker events``), typed, and optionally resuming.
+
+:meth:`DockerClient.events` returns an :class:`EventStream` at once (no
+``await``); the connection opens on entering ``async with`` or on the first
+``__anext__``. The stream never
+times out while idle. Without ``until`` the daemon never ends it, so an end or
+a broken connection raises :class:`~aiocontainers.errors.StreamError` -- or,
+with ``resume=True``, reconnects with exponential backoff, asks the daemon for
+the events since the last one it delivered (nanosecond precision), drops the
+ones already delivered, and raises
+:class:`~aiocontainers.errors.DaemonUnavailable` only once ``retry_budget``
+seconds of failed reconnecting have passed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timezone
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import anyio
+from pydantic import BaseModel, ConfigDict, Field
+
+from .._logging import log_event
+from .._streams import JSONStreamDecoder
+from ..errors import DaemonUnavailable, InvalidArgument, StreamError
+
+if TYPE_CHECKING:
+    from .._transport import StreamResponse, Transport
+
+__all__ = ["Event", "EventActor", "EventStream", "format_timestamp", "open_events"]
+
+Timestamp = datetime | float | int | str
+EventKey = tuple[int, str, str, str]
+
+_NANOS = 1_000_000_000
+_BACKOFF_START = 0.05
+_BACKOFF_MAX = 2.0
+# A resumed stream asks for events from this long before the newest one it has
+# delivered (events published concurrently can arrive slightly out of order)
+# and drops the replayed ones it remembers.
+_RESUME_SLACK = _NANOS
+
+T = TypeVar("T")
+
+
+class EventActor(BaseModel):
+    """The object an event is about: its id (or name) and its attributes (labels...)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    id: str = Field("", alias="ID")
+    attributes: dict[str, str] = Field(default_factory=dict, alias="Attributes")
+
+
+class Event(BaseModel):
+    """One daemon event.
+
+    ``time_nano`` keeps the daemon's nanoseconds exactly; ``time`` is the same
+    instant as an aware UTC datetime (microsecond precision). ``raw`` is the
+    message as the daemon sent it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    type: str = Field("", alias="Type")
+    action: str = Field("", alias="Action")
+    actor: EventActor = Field(default_factory=EventActor, alias="Actor")
+    scope: str = "local"
+    time_nano: int = Field(0, alias="timeNano")
+    raw: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+
+    @classmethod
+    def from_message(cls, message: Mapping[str, Any]) -> Event:
+        """Build an event from a daemon message, old (``status``/``id``) fields included."""
+        data = dict(message)
+        if "timeNano" not in data and "time" in data:
+            data["timeNano"] = int(data["time"]) * _NANOS
+        if "Action" not in data and "status" in data:
+            data["Action"] = data["status"]
+        if "Actor" not in data and "id" in data:
+            data["Actor"] = {"ID": data["id"]}
+        return cls.model_validate({**data, "raw": dict(message)})
+
+    @property
+    def id(self) -> str:
+        """The actor's id (a container id, volume name...)."""
+        return self.actor.id
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        return self.actor.attributes
+
+    @property
+    def status(self) -> str:
+        """The action without its detail: ``"health_status"`` for ``"health_status: healthy"``."""
+        return self.action.split(":", 1)[0]
+
+    @property
+    def time(self) -> datetime:
+        return datetime.fromtimestamp(self.time_nano // _NANOS, timezone.utc).replace(
+            microsecond=(self.time_nano % _NANOS) // 1000
+        )
+
+    @property
+    def key(self) -> EventKey:
+        """What identifies one event when a resumed stream replays it."""
+        return (self.time_nano, self.actor.id, self.action, self.type)
+
+
+def format_timestamp(value: Timestamp) -> str:
+    """A ``since``/``until`` value as the daemon parses it: ``seconds[.nanoseconds]``.
+
+    Accepts an aware or naive (local time) datetime, epoch seconds as int or
+    float, or a string passed through unchanged (e.g. ``"10m"``).
+    """
+    if isinstance(value, bool):
+        raise InvalidArgument(f"not a timestamp: {value!r}")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        seconds = int(value.timestamp() // 1)
+        return f"{seconds}.{value.microsecond * 1000:09d}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        nanos = round(value * _NANOS)
+        return f"{nanos // _NANOS}.{nanos % _NANOS:09d}"
+    raise InvalidArgument(f"not a timestamp: {value!r}")
+
+
+def _nanos_to_since(nanos: int) -> str:
+    return f"{nanos // _NANOS}.{nanos % _NANOS:09d}"
+
+
+class EventStream(Generic[T]):
+    """Async iterator over daemon events; close it with ``aclose()`` or ``async with``.
+
+    Yields each :class:`Event` passed through ``convert`` (see
+    :func:`open_events`). Dropping the stream frees its
+    connection; closing it twice is a no-op, and closing it while another task
+    waits for the next event ends that task's iteration.
+    """
+
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        filters: Mapping[str, str | Sequence[str] | Mapping[str, bool]] | None = None,
+        convert: Callable[[Event], T],
+        resume: bool = False,
+        retry_budget: float = 30.0,
+    ) -> None:
+        if retry_budget < 0:
+            raise InvalidArgument(f"retry_budget must be >= 0, got {retry_budget!r}")
+        self._transport = transport
+        self._since = None if since is None else format_timestamp(since)
+        self._until = None if until is None else format_timestamp(until)
+        self._filters = _normalize_filters(filters)
+        self._convert = convert
+        self._resume = resume
+        self._retry_budget = retry_budget
+        self._response: StreamResponse | None = None
+        self._decoder = JSONStreamDecoder()
+        self._pending: deque[Event] = deque()
+        self._closed = False
+        self._finished = False
+        self._started_nano: int | None = None
+        self._last_nano: int | None = None  # the newest event delivered
+        self._recent: dict[EventKey, int] = {}  # delivered within the slack window
+        self.reconnects = 0
+
+    # -- iteration --------------------------------------------------------------
+
+    def __aiter__(self) -> EventStream[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        return self._convert(await self._next_event())
+
+    async def _next_event(self) -> Event:
+        while True:
+            if self._pending:
+                return self._pending.popleft()
+            if self._closed or self._finished:
+                raise StopAsyncIteration
+            if self._response is None:
+                await self._connect()
+                continue
+            try:
+                chunk = await self._response.read_chunk()
+                messages = self._decoder.feed(chunk) if chunk else self._decoder.eof()
+            except StreamError as exc:
+                if self._closed:
+                    raise StopAsyncIteration from None
+                await self._broken(exc)
+                continue
+            self._accept(messages)
+            if not chunk:
+                self._drop_response()
+                if self._until is not None:
+                    self._finished = True
+                else:
+                    await self._broken(StreamError("the daemon ended the events stream"))
+
+    def _accept(self, messages: list[Any]) -> None:
+        for message in messages:
+            if not isinstance(message, Mapping):
+                continue
+            event = Event.from_message(message)
+            if event.key in self._recent:
+                continue  # a resumed stream's replay of an event already delivered
+            self._recent[event.key] = event.time_nano
+            if self._last_nano is None or event.time_nano > self._last_nano:
+                self._last_nano = event.time_nano
+            self._pending.append(event)
+        self._forget_old()
+
+    def _forget_old(self) -> None:
+        if self._last_nano is None:
+            return
+        horizon = self._last_nano - _RESUME_SLACK
+        for key, nano in list(self._recent.items()):
+            if nano >= horizon:
+                break
+            del self._recent[key]
+
+    # -- connection -------------------------------------------------------------
+
+    def _params(self) -> dict[str, Any]:
+        since = self._since
+        if self._last_nano is not None:
+            since = _nanos_to_since(self._last_nano - _RESUME_SLACK)
+        elif since is None and self._until is None and self._started_nano is not None:
+            # The daemon subscribes only after answering; asking for the events
+            # since the call also delivers those that happened in between.
+            since = _nanos_to_since(self._started_nano)
+        return {"since": since, "until": self._until, "filters": self._filters}
+
+    async def _open(self) -> None:
+        if self._started_nano is None:
+            self._started_nano = time.time_ns()
+        self._decoder = JSONStreamDecoder()
+        self._response = await self._transport.open_stream("GET", "/events", params=self._params())
+
+    async def _connect(self) -> None:
+        if not self._resume or self._started_nano is None:
+            await self._open()
+            return
+        # Resuming: retry until the daemon answers or the budget is spent.
+        deadline = time.monotonic() + self._retry_budget
+        delay = _BACKOFF_START
+        while True:
+            try:
+                await self._open()
+            except (DaemonUnavailable, StreamError) as exc:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise DaemonUnavailable(
+                        f"events stream could not reconnect within {self._retry_budget} s: {exc}",
+                        url=self._transport.endpoint.url,
+                    ) from exc
+                await anyio.sleep(min(delay, left))
+                delay = min(delay * 2, _BACKOFF_MAX)
+                continue
+            self.reconnects += 1
+            log_event("docker.events.resumed", since=self._params()["since"])
+            return
+
+    async def _broken(self, exc: StreamError) -> None:
+        self._drop_response()
+        if not self._resume:
+            self._finished = True
+            raise exc
+        log_event("docker.events.broken", error=str(exc))
+        await self._connect()
+
+    def _drop_response(self) -> None:
+        response, self._response = self._response, None
+        if response is not None:
+            response.close()
+
+    # -- lifecycle --------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the connection; iteration ends. Safe to call twice."""
+        self._closed = True
+        self._pending.clear()
+        self._drop_response()
+
+    def close(self) -> None:
+        """Synchronous :meth:`aclose`."""
+        self._closed = True
+        self._pending.clear()
+        self._drop_response()
+
+    async def __aenter__(self) -> EventStream[T]:
+        """Connect now, so every event after entering the block is delivered."""
+        if self._response is None and not (self._closed or self._finished):
+            await self._connect()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def _normalize_filters(
+    filters: Mapping[str, str | Sequence[str] | Mapping[str, bool]] | None,
+) -> dict[str, list[str]] | None:
+    """Filters as the daemon wants them: ``{"type": ["container"], ...}``.
+
+    A single string becomes a one-item list; docker-py's ``{"label": {"a=b": True}}``
+    style maps keep their true keys.
+    """
+    if not filters:
+        return None
+    out: dict[str, list[str]] = {}
+    for key, value in filters.items():
+        if isinstance(value, str):
+            out[key] = [value]
+        elif isinstance(value, Mapping):
+            out[key] = [k for k, v in value.items() if v]
+        else:
+            out[key] = [str(v) for v in value]
+    return out
+
+
+def _as_dict(event: Event) -> dict[str, Any]:
+    return event.raw
+
+
+def _as_bytes(event: Event) -> bytes:
+    return json.dumps(event.raw, separators=(",", ":")).encode()
+
+
+def _as_event(event: Event) -> Event:
+    return event
+
+
+def open_events(
+    transport: Transport, *, decode: bool | None = None, **options: Any
+) -> EventStream[Any]:
+    """An :class:`EventStream` yielding events typed (``None``), as dicts or as bytes."""
+    convert: Callable[[Event], Any]
+    if decode is None:
+        convert = _as_event
+    elif decode:
+        convert = _as_dict
+    else:
+        convert = _as_bytes
+    return EventStream(transport, convert=convert, **options)

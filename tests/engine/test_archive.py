@@ -14,7 +14,7 @@ import pytest
 import aiocontainers
 from aiocontainers import Container, DockerClient
 from aiocontainers._resources._archive import UnsafeArchiveError, tar_bytes, tar_path
-from aiocontainers.errors import InvalidArgument, NotFound
+from aiocontainers.errors import Conflict, InvalidArgument, NotFound
 
 from .conftest import LABELS
 
@@ -28,12 +28,15 @@ async def sleeper(client: DockerClient, image: str) -> AsyncIterator[Container]:
     container = await client.containers.run(image, "sleep 60", detach=True, labels=labels)
     yield container
     async with aiocontainers.from_env() as cleanup:
-        await cleanup.transport.request(
-            "DELETE",
-            "/containers/{id}",
-            path_args={"id": container.id},
-            params={"force": True, "v": True},
-        )
+        try:
+            await cleanup.transport.request(
+                "DELETE",
+                "/containers/{id}",
+                path_args={"id": container.id},
+                params={"force": True, "v": True},
+            )
+        except (NotFound, Conflict):  # already gone, or being removed
+            pass
 
 
 async def test_put_and_get_archive_round_trip_a_multi_megabyte_file(

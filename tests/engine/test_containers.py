@@ -15,6 +15,7 @@ import aiocontainers
 from aiocontainers import Container, DockerClient
 from aiocontainers.errors import (
     APIError,
+    Conflict,
     ContainerError,
     ImageNotFound,
     InvalidArgument,
@@ -35,12 +36,15 @@ async def case_labels() -> AsyncIterator[dict[str, str]]:
     yield labels
     async with aiocontainers.from_env() as client:
         for row in await labelled(client, labels):
-            await client.transport.request(
-                "DELETE",
-                "/containers/{id}",
-                path_args={"id": row["Id"]},
-                params={"force": True, "v": True},
-            )
+            try:
+                await client.transport.request(
+                    "DELETE",
+                    "/containers/{id}",
+                    path_args={"id": row["Id"]},
+                    params={"force": True, "v": True},
+                )
+            except (NotFound, Conflict):  # already gone, or being removed
+                pass
 
 
 async def labelled(client: DockerClient, labels: dict[str, str]) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import pytest
 
 import aiocontainers
 from aiocontainers import DockerClient
+from aiocontainers.testing import remove_labelled
 
 TEST_LABEL = "aiocontainers.test"
 LABELS = {TEST_LABEL: "1"}
@@ -45,41 +46,9 @@ async def _check_engine() -> str | None:
     return None
 
 
-async def remove_labelled(label: str = TEST_LABEL) -> None:
-    """Force-remove every container, network and volume carrying ``label``."""
-    async with aiocontainers.from_env(timeout=60) as client:
-        t = client.transport
-        filters = {"label": [label]}
-        for c in await t.request_json(
-            "GET", "/containers/json", params={"all": True, "filters": filters}
-        ):
-            try:
-                await t.request(
-                    "DELETE",
-                    "/containers/{id}",
-                    path_args={"id": c["Id"]},
-                    params={"force": True, "v": True},
-                )
-            except aiocontainers.NotFound:
-                pass
-        for n in await t.request_json("GET", "/networks", params={"filters": filters}):
-            try:
-                await t.request("DELETE", "/networks/{id}", path_args={"id": n["Id"]})
-            except aiocontainers.NotFound:
-                pass
-        volumes = (await t.request_json("GET", "/volumes", params={"filters": filters}))[
-            "Volumes"
-        ] or []
-        for v in volumes:
-            try:
-                await t.request(
-                    "DELETE",
-                    "/volumes/{name}",
-                    path_args={"name": v["Name"]},
-                    params={"force": True},
-                )
-            except aiocontainers.NotFound:
-                pass
+async def _remove_test_resources() -> None:
+    async with aiocontainers.from_env() as client:
+        await remove_labelled(client, TEST_LABEL)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -93,7 +62,7 @@ def _engine_session() -> Iterator[None]:
         )
     yield
     if not os.environ.get("AIOCONTAINERS_KEEP"):
-        anyio.run(remove_labelled)
+        anyio.run(_remove_test_resources)
 
 
 @pytest.fixture
@@ -111,6 +80,7 @@ def image() -> str:
 
 
 @pytest.fixture
-def labels() -> dict[str, str]:
-    """Labels every test resource carries, so a killed run is cleaned up next time."""
-    return dict(LABELS)
+def labels(docker_labels: dict[str, str]) -> dict[str, str]:
+    """Labels every test resource carries: the suite's own, and the run's, so what a
+    killed run leaves behind is reaped by the next one (see aiocontainers.testing)."""
+    return {**LABELS, **docker_labels}

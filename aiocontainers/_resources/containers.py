@@ -27,6 +27,7 @@ from typing import Any, Literal, overload
 import anyio
 
 from .._logging import log_event
+from .._models import Health
 from .._specs import ContainerSpec, RestartPolicy, parse_bytes
 from .._streams import STDERR, iter_frames, iter_json, progress_error
 from .._transport import StreamResponse
@@ -167,6 +168,14 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         if isinstance(state, dict) and isinstance(state.get("Health"), dict):
             return str(state["Health"].get("Status") or "unknown")
         return "unknown"
+
+    @property
+    def health_details(self) -> Health | None:
+        """``State.Health`` as a typed model (status, failing streak, recent probes)."""
+        state = self.attrs.get("State")
+        if isinstance(state, dict) and isinstance(state.get("Health"), dict):
+            return Health.model_validate(state["Health"])
+        return None
 
     @property
     def ports(self) -> dict[str, Any]:

@@ -425,10 +425,14 @@ async def test_seed_examples_logs_exec_and_health(
     result = await container.exec_run("sh -c 'echo $((6 * 7))'")
     assert (result.exit_code, result.output) == (0, b"42\n")
     assert await container.logs() == b"started\n"
+    assert container.health_details is None  # attrs from before the start
     with anyio.fail_after(10):
         while container.health != "healthy":
             await anyio.sleep(0.1)
             await container.reload()
+    details = container.health_details
+    assert details is not None and details.status == "healthy"
+    assert details.log and details.log[-1].exit_code == 0
     await container.kill()
     await container.wait()
     await container.remove(v=True)

@@ -93,10 +93,7 @@ class ExecStream(InteractiveStream[T]):
     def __init__(
         self, source: ChunkSource, decoder: Decoder[T], *, exec_id: str, transport: Transport
     ) -> None:
-        async def opened() -> tuple[ChunkSource, Decoder[T]]:
-            return source, decoder
-
-        super().__init__(opened, name=f"exec {exec_id[:12]}")
+        super().__init__((source, decoder), name=f"exec {exec_id[:12]}")
         self.id = exec_id
         self._transport = transport
         self.exit_code: int | None = None

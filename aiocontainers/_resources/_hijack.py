@@ -134,10 +134,7 @@ class HijackedConnection:
         response, self._response = self._response, None
         if response is not None:
             self._write_closed = True
-            response.close()
-            # Upgraded connections are not the pool's to close; make sure the socket is.
-            if self._transport is not None and not self._transport.is_closing():
-                self._transport.close()
+            response.close()  # closes the socket: an upgraded connection is never pooled
 
     def __del__(self) -> None:
         if getattr(self, "_response", None) is not None:

@@ -133,11 +133,16 @@ class DockerStream(Generic[T]):
     again after it ended or was closed: iterating then ends immediately.
     """
 
-    def __init__(self, opener: Opener[T], *, name: str) -> None:
-        self._opener: Opener[T] | None = opener
+    def __init__(self, opener: Opener[T] | tuple[ChunkSource, Decoder[T]], *, name: str) -> None:
+        """``opener`` connects on first use; a ``(source, decoder)`` pair is already open."""
         self._name = name
+        self._opener: Opener[T] | None = None
         self._source: ChunkSource | None = None
         self._decoder: Decoder[T] | None = None
+        if isinstance(opener, tuple):
+            self._source, self._decoder = opener
+        else:
+            self._opener = opener
         self._items: deque[T] = deque()
         self._ended = False
 

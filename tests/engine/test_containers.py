@@ -485,3 +485,28 @@ def test_filter_shorthand_and_image_references() -> None:
     assert split_image("127.0.0.1:5000/team/app:1.2") == ("127.0.0.1:5000/team/app", "1.2")
     assert split_image("127.0.0.1:5000/app") == ("127.0.0.1:5000/app", "latest")
     assert split_image("app@sha256:abc") == ("app@sha256:abc", None)
+
+
+async def test_detached_run_with_remove_is_removed_by_the_daemon(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    container = await client.containers.run(
+        image, "sleep 0.5", detach=True, remove=True, labels=case_labels
+    )
+    assert container.attrs["HostConfig"]["AutoRemove"] is True
+    result = await container.wait(condition="removed", timeout=10)
+    assert result["StatusCode"] == 0
+    with pytest.raises(NotFound):
+        await container.reload()
+
+
+async def test_cancelled_create_never_leaves_a_container(
+    client: DockerClient, image: str, case_labels: dict[str, str]
+) -> None:
+    for step in range(6):
+        created = None
+        with anyio.move_on_after(step * 0.01):
+            created = await client.containers.create(image, "true", labels=case_labels)
+        if created is not None:
+            await created.remove()
+        assert await labelled(client, case_labels) == []

@@ -9,6 +9,7 @@ call. ``to_create_body(api_version)`` then renders the JSON of ``POST /container
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import math
 import re
@@ -404,6 +405,19 @@ class ContainerSpec(Spec):
     volumes: list[str] | None = None
     volumes_from: list[str] | None = None
     working_dir: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unknown_options(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = [key for key in data if key not in cls.model_fields]
+            if unknown:
+                names = []
+                for key in unknown:
+                    close = difflib.get_close_matches(str(key), cls.model_fields, n=1)
+                    names.append(f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key))
+                raise ValueError(f"unknown option {', '.join(names)} for run()/create()")
+        return data
 
     @field_validator(*_PARSERS, mode="before")
     @classmethod

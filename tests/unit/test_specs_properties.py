@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from aiocontainers._specs import parse_bytes
-from aiocontainers.types import ContainerSpec
+from aiocontainers.types import ContainerSpec, Healthcheck
 
 valid_port = st.integers(min_value=1, max_value=65535)
 invalid_port = st.one_of(st.integers(max_value=0), st.integers(min_value=65536))
@@ -84,3 +85,10 @@ def test_garbage_sizes_are_rejected_with_the_value(text: str) -> None:
         ContainerSpec(image="busybox", shm_size=text)
     assert "shm_size" in str(info.value)
     assert repr(text) in str(info.value)
+
+
+@given(st.integers(min_value=1, max_value=999_999_999))
+def test_healthcheck_milliseconds_become_exact_nanoseconds(milliseconds: int) -> None:
+    check = Healthcheck(interval=timedelta(milliseconds=milliseconds), timeout=milliseconds / 1000)
+    wire = check.to_wire("1.41")
+    assert wire["Interval"] == wire["Timeout"] == milliseconds * 1_000_000

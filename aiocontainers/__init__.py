@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from . import errors
 from ._client import DockerClient, from_env
+from ._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from ._resources.containers import Container
+from ._resources.images import Image
+from ._resources.networks import Network
+from ._resources.volumes import Volume
 from .errors import (
     APIError,
     BuildError,
@@ -28,11 +32,17 @@ __all__ = [
     "DaemonUnavailable",
     "DockerClient",
     "DockerException",
+    "Image",
     "ImageNotFound",
     "InvalidArgument",
+    "LayerProgress",
+    "Network",
     "NotFound",
+    "ProgressEvent",
+    "ProgressSnapshot",
     "StreamError",
     "Timeout",
+    "Volume",
     "errors",
     "from_env",
 ]

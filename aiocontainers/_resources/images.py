@@ -1,0 +1,728 @@
+"""Images: the collection (``client.images``) and the ``Image`` handle.
+
+Names, parameters and results follow docker-py's ``docker.models.images``,
+made async. Where we deliberately differ:
+
+* Progress streams instead of being drained: :meth:`ImageCollection.pull_progress`
+  and :meth:`~ImageCollection.push_progress` yield typed
+  :class:`~aiocontainers.ProgressEvent` objects, each with an aggregate
+  (per-layer and overall bytes, one fraction) for a single progress bar;
+  :meth:`~ImageCollection.build_stream` yields build log entries as they
+  happen. An error inside any of these streams raises (``ImageLoadError``,
+  ``BuildError``) with the daemon's message; it never ends as a success.
+* ``build()`` tars the context in a worker thread while it uploads, never
+  holding it whole, with the Docker CLI's ``.dockerignore`` rules; ``fileobj``
+  may also be the Dockerfile's text, and with ``path`` it replaces the
+  context's Dockerfile (like ``docker build -f - PATH``).
+* ``push()`` returns the decoded progress messages instead of raw JSON text.
+* Registry credentials come from ``client.login`` or the CLI's config file
+  (helpers included); see :mod:`aiocontainers._auth`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import posixpath
+import re
+import secrets
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping, Sequence
+from contextlib import aclosing
+from typing import IO, Any, Literal, overload
+from urllib.parse import urlencode
+
+import anyio
+import anyio.to_thread
+
+from .._auth import INDEX_URL, Credentials, encode_header, registry_for
+from .._build_context import build_context, dockerfile_tar
+from .._progress import Operation, ProgressEvent, ProgressTracker
+from .._streams import iter_json, progress_error
+from .._transport import StreamResponse
+from ..errors import (
+    BuildError,
+    ImageLoadError,
+    InvalidArgument,
+    NotFound,
+    Timeout,
+)
+from ._base import Collection, Model
+from .containers import convert_filters
+
+__all__ = ["Image", "ImageCollection", "parse_repository_tag"]
+
+DEFAULT_CHUNK_SIZE = 2 * 1024 * 1024
+_LIST_CONCURRENCY = 8
+_REMOTE_PREFIXES = ("http://", "https://", "git://", "github.com/", "git@")
+_BUILT = re.compile(r"(?:^Successfully built |sha256:)([0-9a-f]+)$")
+_LOADED = ("Loaded image: ", "Loaded image ID: ")
+_CONTAINER_LIMITS = frozenset(
+    {"memory", "memswap", "cpushares", "cpusetcpus", "cpuperiod", "cpuquota"}
+)
+_PROXY_VARS = {
+    "httpProxy": ("http_proxy", "HTTP_PROXY"),
+    "httpsProxy": ("https_proxy", "HTTPS_PROXY"),
+    "ftpProxy": ("ftp_proxy", "FTP_PROXY"),
+    "noProxy": ("no_proxy", "NO_PROXY"),
+}
+
+FileSource = IO[bytes] | IO[str] | bytes | str
+
+
+def parse_repository_tag(name: str) -> tuple[str, str | None]:
+    """``"repo:tag"`` → ``("repo", "tag")``, ``"repo@sha256:..."`` → ``("repo", "sha256:...")``."""
+    repository, sep, digest = name.rpartition("@")
+    if sep:
+        return repository, digest
+    repository, sep, tag = name.rpartition(":")
+    if sep and "/" not in tag:
+        return repository, tag
+    return name, None
+
+
+def _reference(repository: str, tag: str) -> str:
+    return f"{repository}{'@' if tag.startswith('sha256:') else ':'}{tag}"
+
+
+def _query(key: str, values: Sequence[str]) -> str:
+    """A query string repeating ``key`` (the transport's params hold one value per key)."""
+    return urlencode([(key, value) for value in values])
+
+
+class Image(Model):
+    """A local image. ``attrs`` holds ``GET /images/{id}/json``; ``await reload()`` refreshes."""
+
+    def __repr__(self) -> str:
+        return f"<Image: {', '.join(repr(tag) for tag in self.tags)}>"
+
+    @property
+    def short_id(self) -> str:
+        """``sha256:`` and the first 10 hex digits, as docker-py shows image ids."""
+        if self.id.startswith("sha256:"):
+            return self.id[:17]
+        return self.id[:10]
+
+    @property
+    def tags(self) -> builtins.list[str]:
+        """The image's ``repository:tag`` names (``<none>:<none>`` left out)."""
+        return [tag for tag in self.attrs.get("RepoTags") or [] if tag != "<none>:<none>"]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """The image's labels (``{}`` when it has none)."""
+        config = self.attrs.get("Config") or {}
+        labels = config.get("Labels") if "Config" in self.attrs else self.attrs.get("Labels")
+        return dict(labels or {})
+
+    async def history(self) -> builtins.list[dict[str, Any]]:
+        """The image's layers, newest first (``docker history``)."""
+        data: builtins.list[dict[str, Any]] = await self._transport.request_json(
+            "GET", "/images/{name}/history", path_args={"name": self.id}
+        )
+        return data
+
+    async def tag(self, repository: str, tag: str | None = None, force: bool = False) -> bool:
+        """Name this image ``repository:tag``; True on success."""
+        return await _images(self).tag(self.id, repository, tag, force=force)
+
+    async def remove(self, force: bool = False, noprune: bool = False) -> builtins.list[Any]:
+        """Remove this image; see :meth:`ImageCollection.remove`."""
+        return await _images(self).remove(self.id, force=force, noprune=noprune)
+
+    def save(
+        self, chunk_size: int = DEFAULT_CHUNK_SIZE, named: str | bool = False
+    ) -> AsyncGenerator[bytes, None]:
+        """The image as a tar stream (``docker save``): ``async for chunk in image.save()``.
+
+        ``named=True`` saves under the first tag so loading restores the name;
+        a string picks one of the image's tags.
+        """
+        name = self.id
+        if named:
+            name = self.tags[0] if self.tags else self.id
+            if isinstance(named, str):
+                if named not in self.tags:
+                    raise InvalidArgument(f"{named!r} is not one of the image's tags {self.tags}")
+                name = named
+        return _images(self).save(name, chunk_size=chunk_size)
+
+
+def _images(image: Image) -> ImageCollection:
+    collection = image.collection
+    assert isinstance(collection, ImageCollection)
+    return collection
+
+
+async def _iter_body(source: AsyncIterable[bytes] | bytes) -> AsyncIterator[bytes]:
+    """A request body as an async iterator (aiohttp warns about large raw bytes bodies)."""
+    if isinstance(source, bytes):
+        view = memoryview(source)
+        for start in range(0, len(view), 1 << 20):
+            yield bytes(view[start : start + (1 << 20)])
+        return
+    async for chunk in source:
+        yield chunk
+
+
+async def _iter_file(fileobj: IO[bytes], chunk_size: int = 1 << 20) -> AsyncIterator[bytes]:
+    while chunk := await anyio.to_thread.run_sync(fileobj.read, chunk_size):
+        yield chunk
+
+
+async def _rechunk(response: StreamResponse, chunk_size: int) -> AsyncGenerator[bytes, None]:
+    """The response body in pieces of ``chunk_size`` bytes (the last may be shorter)."""
+    async with response:
+        pending = bytearray()
+        async for chunk in response:
+            pending += chunk
+            while len(pending) >= chunk_size:
+                yield bytes(pending[:chunk_size])
+                del pending[:chunk_size]
+        if pending:
+            yield bytes(pending)
+
+
+class ImageCollection(Collection[Image]):
+    """``client.images``: pull, build, push, list, tag, save, load and remove images."""
+
+    model = Image
+
+    def __init__(self, client: Any) -> None:
+        super().__init__(client)
+        self.credentials = Credentials(client.environment)
+
+    # -- lookup -----------------------------------------------------------------
+
+    async def get(self, name: str) -> Image:
+        """The image named ``name`` (id, ``repo:tag`` or digest); ImageNotFound if absent."""
+        attrs = await self._transport.request_json(
+            "GET", "/images/{name}/json", path_args={"name": name}
+        )
+        return self.prepare_model(attrs)
+
+    async def list(
+        self,
+        name: str | None = None,
+        all: bool = False,
+        filters: Mapping[str, Any] | None = None,
+    ) -> builtins.list[Image]:
+        """Local images, optionally only those matching the reference ``name``.
+
+        Each image is inspected (a few at a time, concurrently) so ``attrs`` is
+        complete, as in docker-py; images removed meanwhile are left out.
+        """
+        merged = dict(filters or {})
+        if name:
+            merged["reference"] = name
+        rows = await self._transport.request_json(
+            "GET", "/images/json", params={"all": all, "filters": convert_filters(merged)}
+        )
+        found: builtins.list[Image | None] = [None] * len(rows)
+        limiter = anyio.CapacityLimiter(_LIST_CONCURRENCY)
+
+        async def inspect(index: int, image_id: str) -> None:
+            async with limiter:
+                try:
+                    found[index] = await self.get(image_id)
+                except NotFound:
+                    pass
+
+        async with anyio.create_task_group() as tg:
+            for index, row in enumerate(rows):
+                tg.start_soon(inspect, index, row["Id"])
+        return [image for image in found if image is not None]
+
+    # -- names and removal ------------------------------------------------------
+
+    async def tag(
+        self, image: str, repository: str, tag: str | None = None, force: bool = False
+    ) -> bool:
+        """Name ``image`` as ``repository:tag``; True on success."""
+        await self._transport.request(
+            "POST",
+            "/images/{name}/tag",
+            path_args={"name": image},
+            params={"repo": repository, "tag": tag, "force": force or None},
+        )
+        return True
+
+    async def remove(
+        self, image: str, force: bool = False, noprune: bool = False
+    ) -> builtins.list[Any]:
+        """Remove an image (untag, then delete unused layers); returns the daemon's report."""
+        data: builtins.list[Any] = await self._transport.request_json(
+            "DELETE",
+            "/images/{name}",
+            path_args={"name": image},
+            params={"force": force, "noprune": noprune},
+        )
+        return data
+
+    async def prune(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Remove unused images (``{"dangling": False}`` for all unused, not only untagged)."""
+        data: dict[str, Any] = await self._transport.request_json(
+            "POST",
+            "/images/prune",
+            params={"filters": convert_filters(filters)},
+            timeout=None,
+        )
+        return data
+
+    # -- registries -------------------------------------------------------------
+
+    async def login(
+        self,
+        username: str,
+        password: str | None = None,
+        email: str | None = None,
+        registry: str | None = None,
+    ) -> dict[str, Any]:
+        """Check credentials with the daemon (``POST /auth``) and use them from now on.
+
+        ``registry`` defaults to Docker Hub. The credentials stay in this
+        client's memory; nothing is written to the CLI's config file.
+        """
+        server = registry or INDEX_URL
+        body = {"username": username, "password": password, "email": email}
+        body["serveraddress"] = server
+        result: dict[str, Any] = await self._transport.request_json(
+            "POST", "/auth", json={k: v for k, v in body.items() if v is not None}
+        )
+        remembered = {"username": username, "serveraddress": server}
+        if result.get("IdentityToken"):
+            remembered["identitytoken"] = str(result["IdentityToken"])
+        elif password is not None:
+            remembered["password"] = password
+        self.credentials.remember(server, remembered)
+        return result
+
+    async def _auth_header(
+        self, repository: str, auth_config: Mapping[str, Any] | None
+    ) -> dict[str, str]:
+        auth = auth_config
+        if auth is None:
+            auth = await self.credentials.for_registry(registry_for(repository))
+        return {"X-Registry-Auth": encode_header(auth or {})}
+
+    async def _progress(
+        self, operation: Operation, what: str, response: StreamResponse
+    ) -> AsyncGenerator[ProgressEvent, None]:
+        tracker = ProgressTracker(operation)
+        async with aclosing(iter_json(response)) as messages:
+            async for message in messages:
+                try:
+                    event = tracker.feed(message)
+                except ImageLoadError as exc:
+                    raise ImageLoadError(f"{operation} {what}: {exc}") from None
+                yield event
+
+    async def pull_progress(
+        self,
+        repository: str,
+        tag: str | None = None,
+        all_tags: bool = False,
+        *,
+        platform: str | None = None,
+        auth_config: Mapping[str, Any] | None = None,
+    ) -> AsyncGenerator[ProgressEvent, None]:
+        """Pull an image, yielding a :class:`ProgressEvent` per daemon message.
+
+        ``event.aggregate`` is the whole pull so far (layers, bytes,
+        ``fraction``). An error reported inside the stream raises
+        ``ImageLoadError``; a missing image raises ``ImageNotFound``.
+        """
+        repository, parsed = parse_repository_tag(repository)
+        tag = None if all_tags else (tag or parsed or "latest")
+        headers = await self._auth_header(repository, auth_config)
+        response = await self._transport.open_stream(
+            "POST",
+            "/images/create",
+            params={"fromImage": repository, "tag": tag, "platform": platform},
+            headers=headers,
+        )
+        what = repository if tag is None else _reference(repository, tag)
+        async with aclosing(self._progress("pull", what, response)) as events:
+            async for event in events:
+                yield event
+
+    @overload
+    async def pull(
+        self,
+        repository: str,
+        tag: str | None = ...,
+        all_tags: Literal[False] = ...,
+        *,
+        platform: str | None = ...,
+        auth_config: Mapping[str, Any] | None = ...,
+    ) -> Image: ...
+    @overload
+    async def pull(
+        self,
+        repository: str,
+        tag: str | None = ...,
+        *,
+        all_tags: Literal[True],
+        platform: str | None = ...,
+        auth_config: Mapping[str, Any] | None = ...,
+    ) -> builtins.list[Image]: ...
+    async def pull(
+        self,
+        repository: str,
+        tag: str | None = None,
+        all_tags: bool = False,
+        *,
+        platform: str | None = None,
+        auth_config: Mapping[str, Any] | None = None,
+    ) -> Image | builtins.list[Image]:
+        """Pull an image and return it (every tag's image with ``all_tags=True``).
+
+        The tag comes from ``tag``, else from ``repository`` (``"app:1.0"``),
+        else ``latest``. Watch progress with :meth:`pull_progress` instead.
+        """
+        repository, parsed = parse_repository_tag(repository)
+        tag = tag or parsed or "latest"
+        async with aclosing(
+            self.pull_progress(
+                repository, tag, all_tags, platform=platform, auth_config=auth_config
+            )
+        ) as events:
+            async for _ in events:
+                pass
+        if all_tags:
+            return await self.list(repository)
+        return await self.get(_reference(repository, tag))
+
+    async def push_progress(
+        self,
+        repository: str,
+        tag: str | None = None,
+        *,
+        auth_config: Mapping[str, Any] | None = None,
+    ) -> AsyncGenerator[ProgressEvent, None]:
+        """Push an image, yielding a :class:`ProgressEvent` per daemon message.
+
+        Without ``tag`` (and no tag in ``repository``) every tag of the
+        repository is pushed. An error inside the stream (e.g. ``unauthorized``)
+        raises ``ImageLoadError`` with the daemon's message.
+        """
+        if not tag:
+            repository, tag = parse_repository_tag(repository)
+        headers = await self._auth_header(repository, auth_config)
+        response = await self._transport.open_stream(
+            "POST",
+            "/images/{name}/push",
+            path_args={"name": repository},
+            params={"tag": tag},
+            headers=headers,
+        )
+        what = repository if not tag else _reference(repository, tag)
+        async with aclosing(self._progress("push", what, response)) as events:
+            async for event in events:
+                yield event
+
+    async def push(
+        self,
+        repository: str,
+        tag: str | None = None,
+        *,
+        auth_config: Mapping[str, Any] | None = None,
+    ) -> builtins.list[dict[str, Any]]:
+        """Push an image and return the daemon's progress messages, decoded.
+
+        Raises ``ImageLoadError`` if the push fails; watch progress with
+        :meth:`push_progress` instead.
+        """
+        messages: builtins.list[dict[str, Any]] = []
+        async with aclosing(
+            self.push_progress(repository, tag, auth_config=auth_config)
+        ) as events:
+            async for event in events:
+                messages.append(dict(event.raw))
+        return messages
+
+    # -- save and load ------------------------------------------------------------
+
+    async def save(
+        self, images: str | Sequence[str], chunk_size: int = DEFAULT_CHUNK_SIZE
+    ) -> AsyncGenerator[bytes, None]:
+        """One or more images as one tar stream (``docker save``), in ``chunk_size`` pieces."""
+        if isinstance(images, str):
+            response = await self._transport.open_stream(
+                "GET", "/images/{name}/get", path_args={"name": images}
+            )
+        else:
+            if not images:
+                raise InvalidArgument("save() needs at least one image")
+            response = await self._transport.open_stream(
+                "GET", "/images/get?" + _query("names", list(images))
+            )
+        async with aclosing(_rechunk(response, chunk_size)) as chunks:
+            async for chunk in chunks:
+                yield chunk
+
+    async def load(self, data: bytes | AsyncIterable[bytes]) -> builtins.list[Image]:
+        """Load images from a ``docker save`` tar (bytes or an async byte stream).
+
+        Returns the loaded images; an error reported by the daemon raises
+        ``ImageLoadError``.
+        """
+        response = await self._transport.open_stream(
+            "POST",
+            "/images/load",
+            params={"quiet": True},
+            data=_iter_body(data),
+            headers={"Content-Type": "application/x-tar"},
+        )
+        names: builtins.list[str] = []
+        async with aclosing(iter_json(response)) as messages:
+            async for message in messages:
+                error = progress_error(message)
+                if error is not None:
+                    raise ImageLoadError(f"load: {error}")
+                text = str(message.get("stream") or "").strip()
+                for prefix in _LOADED:
+                    if text.startswith(prefix):
+                        names.append(text[len(prefix) :])
+        return [await self.get(name) for name in names]
+
+    # -- build --------------------------------------------------------------------
+
+    async def _build_request(
+        self,
+        *,
+        path: str | os.PathLike[str] | None,
+        fileobj: FileSource | AsyncIterable[bytes] | None,
+        custom_context: bool,
+        encoding: str | None,
+        dockerfile: str | None,
+        tag: str | Sequence[str] | None,
+        quiet: bool,
+        nocache: bool,
+        rm: bool,
+        forcerm: bool,
+        pull: bool,
+        buildargs: Mapping[str, str] | None,
+        container_limits: Mapping[str, Any] | None,
+        shmsize: int | None,
+        labels: Mapping[str, str] | None,
+        cache_from: Sequence[str] | None,
+        target: str | None,
+        network_mode: str | None,
+        squash: bool | None,
+        extra_hosts: Mapping[str, str] | Sequence[str] | None,
+        platform: str | None,
+        isolation: str | None,
+        use_config_proxy: bool,
+    ) -> tuple[str, dict[str, Any], dict[str, str], bytes | AsyncIterator[bytes] | None]:
+        if path is None and fileobj is None:
+            raise InvalidArgument("build() needs either path or fileobj")
+        headers = {"Content-Type": "application/x-tar"}
+        params: dict[str, Any] = {}
+        body: bytes | AsyncIterator[bytes] | None
+        if custom_context:
+            if fileobj is None:
+                raise InvalidArgument("custom_context=True needs fileobj (a tar archive)")
+            if isinstance(fileobj, (bytes, AsyncIterable)):
+                body = _iter_body(fileobj)
+            elif isinstance(fileobj, str):
+                raise InvalidArgument("custom_context=True needs a binary tar, not text")
+            else:
+                body = _iter_file(fileobj)  # type: ignore[arg-type]
+            if encoding:
+                headers["Content-Encoding"] = encoding
+        elif fileobj is not None:
+            if isinstance(fileobj, AsyncIterable):
+                raise InvalidArgument("an async stream fileobj needs custom_context=True")
+            if path is None:
+                body = await anyio.to_thread.run_sync(dockerfile_tar, fileobj)
+            else:
+                if dockerfile is not None:
+                    raise InvalidArgument("give the Dockerfile as fileobj or dockerfile, not both")
+                text = fileobj if isinstance(fileobj, (bytes, str)) else fileobj.read()
+                data = text.encode() if isinstance(text, str) else text
+                dockerfile = f".dockerfile.{secrets.token_hex(10)}"
+                body = build_context(path, dockerfile, extra=[(dockerfile, data)])
+        elif str(path).startswith(_REMOTE_PREFIXES):
+            params["remote"] = str(path)
+            body = None
+        else:
+            assert path is not None
+            root = os.fspath(path)
+            extra: builtins.list[tuple[str, bytes]] = []
+            if dockerfile is not None and os.path.isabs(dockerfile):
+                inside = posixpath.relpath(dockerfile, root)  # pure string work
+                if inside.startswith(".."):
+                    content = await anyio.Path(dockerfile).read_bytes()
+                    dockerfile = f".dockerfile.{secrets.token_hex(10)}"
+                    extra.append((dockerfile, content))
+                else:
+                    dockerfile = inside
+            body = build_context(root, dockerfile, extra=extra)
+
+        if container_limits:
+            unknown = set(container_limits) - _CONTAINER_LIMITS
+            if unknown:
+                raise InvalidArgument(f"unknown container_limits keys: {sorted(unknown)}")
+            params.update(container_limits)
+        if use_config_proxy:
+            buildargs = await self._proxy_buildargs(buildargs)
+        params.update(
+            {
+                "dockerfile": dockerfile,
+                "q": quiet or None,
+                "nocache": nocache or None,
+                "rm": rm,
+                "forcerm": forcerm or None,
+                "pull": pull or None,
+                "buildargs": dict(buildargs) if buildargs else None,
+                "shmsize": shmsize,
+                "labels": dict(labels) if labels else None,
+                "cachefrom": list(cache_from) if cache_from else None,
+                "target": target,
+                "networkmode": network_mode,
+                "squash": squash or None,
+                "platform": platform,
+                "isolation": isolation,
+            }
+        )
+        repeated: builtins.list[str] = []
+        if tag:
+            repeated.append(_query("t", [tag] if isinstance(tag, str) else list(tag)))
+        if extra_hosts:
+            hosts = (
+                [f"{host}:{ip}" for host, ip in extra_hosts.items()]
+                if isinstance(extra_hosts, Mapping)
+                else list(extra_hosts)
+            )
+            repeated.append(_query("extrahosts", hosts))
+        registries = await self.credentials.for_all()
+        if registries:
+            headers["X-Registry-Config"] = encode_header(registries)
+        url = "/build" + ("?" + "&".join(repeated) if repeated else "")
+        return url, params, headers, body
+
+    async def _proxy_buildargs(self, buildargs: Mapping[str, str] | None) -> dict[str, str]:
+        """Build args with the CLI config's default proxies, as docker-py's use_config_proxy."""
+        merged = dict(buildargs or {})
+        proxies = (await self.credentials.load_config()).get("proxies") or {}
+        default = proxies.get("default") or {}
+        for key, names in _PROXY_VARS.items():
+            if default.get(key):
+                for name in names:
+                    merged.setdefault(name, str(default[key]))
+        return merged
+
+    async def build_stream(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        fileobj: FileSource | AsyncIterable[bytes] | None = None,
+        *,
+        tag: str | Sequence[str] | None = None,
+        dockerfile: str | None = None,
+        buildargs: Mapping[str, str] | None = None,
+        target: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        cache_from: Sequence[str] | None = None,
+        network_mode: str | None = None,
+        platform: str | None = None,
+        nocache: bool = False,
+        pull: bool = False,
+        rm: bool = True,
+        forcerm: bool = False,
+        extra_hosts: Mapping[str, str] | Sequence[str] | None = None,
+        shmsize: int | None = None,
+        squash: bool | None = None,
+        quiet: bool = False,
+        container_limits: Mapping[str, Any] | None = None,
+        isolation: str | None = None,
+        use_config_proxy: bool = True,
+        custom_context: bool = False,
+        encoding: str | None = None,
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        """Build an image, yielding each build log entry (a dict) as the daemon sends it.
+
+        Entries are docker-py's: ``{"stream": "Step 1/3 : FROM ..."}``, pull
+        progress for ``FROM``, and ``{"aux": {"ID": "sha256:..."}}`` naming the
+        result. A failed step raises :class:`BuildError` carrying every entry.
+        Parameters are those of :meth:`build`.
+        """
+        url, params, headers, body = await self._build_request(
+            path=path,
+            fileobj=fileobj,
+            custom_context=custom_context,
+            encoding=encoding,
+            dockerfile=dockerfile,
+            tag=tag,
+            quiet=quiet,
+            nocache=nocache,
+            rm=rm,
+            forcerm=forcerm,
+            pull=pull,
+            buildargs=buildargs,
+            container_limits=container_limits,
+            shmsize=shmsize,
+            labels=labels,
+            cache_from=cache_from,
+            target=target,
+            network_mode=network_mode,
+            squash=squash,
+            extra_hosts=extra_hosts,
+            platform=platform,
+            isolation=isolation,
+            use_config_proxy=use_config_proxy,
+        )
+        response = await self._transport.open_stream(
+            "POST", url, params=params, headers=headers, data=body
+        )
+        log: builtins.list[dict[str, Any]] = []
+        async with aclosing(iter_json(response)) as entries:
+            async for entry in entries:
+                log.append(entry)
+                error = progress_error(entry)
+                if error is not None:
+                    raise BuildError(error, log)
+                yield entry
+
+    async def build(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        fileobj: FileSource | AsyncIterable[bytes] | None = None,
+        *,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> tuple[Image, builtins.list[dict[str, Any]]]:
+        """Build an image and return ``(image, build_log)``, like docker-py.
+
+        ``path``: a context directory (``.dockerignore`` honoured as the CLI
+        does) or a remote URL (git or tarball). ``fileobj``: a Dockerfile (file
+        object, bytes or text) forming the whole context, or with ``path``
+        replacing the context's Dockerfile; with ``custom_context=True`` a tar
+        (file object, bytes or async byte stream), ``encoding`` naming its
+        compression. ``timeout`` bounds the whole build (``Timeout``). Other
+        keywords are docker-py's: ``tag``, ``dockerfile``, ``buildargs``,
+        ``target``, ``labels``, ``cache_from``, ``network_mode``, ``platform``,
+        ``nocache``, ``pull``, ``rm`` (default True), ``forcerm``,
+        ``extra_hosts``, ``shmsize``, ``squash``, ``quiet``,
+        ``container_limits``, ``isolation``, ``use_config_proxy``.
+
+        A failed step raises :class:`BuildError` with the log.
+        """
+        log: builtins.list[dict[str, Any]] = []
+        image_id: str | None = None
+        try:
+            with anyio.fail_after(timeout):
+                async with aclosing(self.build_stream(path, fileobj, **kwargs)) as entries:
+                    async for entry in entries:
+                        log.append(entry)
+                        aux = entry.get("aux")
+                        if isinstance(aux, Mapping) and aux.get("ID"):
+                            image_id = str(aux["ID"])
+                        match = _BUILT.search(str(entry.get("stream") or "").strip())
+                        if match and image_id is None:
+                            image_id = match.group(1)
+        except TimeoutError as exc:
+            raise Timeout(f"build took longer than {timeout} s") from exc
+        if image_id is None:
+            last = log[-1] if log else {}
+            raise BuildError(f"build finished without an image id: {last}", log)
+        return await self.get(image_id), log

@@ -16,7 +16,7 @@ from aiocontainers import DockerClient
 from aiocontainers._resources._logs import to_timestamp
 from aiocontainers._resources.containers import Container
 from aiocontainers._streams._logs import LogRecord
-from aiocontainers.errors import InvalidArgument, NotFound
+from aiocontainers.errors import Conflict, InvalidArgument, NotFound
 
 Runner = Callable[..., Awaitable[Container]]
 
@@ -35,7 +35,7 @@ async def run(client: DockerClient, image: str, labels: dict[str, str]) -> Async
 
     yield start
     for container in created:
-        with contextlib.suppress(NotFound):
+        with contextlib.suppress(NotFound, Conflict):  # another run may be cleaning up
             await container.remove(force=True)
 
 

@@ -225,7 +225,7 @@ class Mount(Spec):
         tmpfs = wire.get("TmpfsOptions") or {}
         data: dict[str, Any] = {
             "target": wire.get("Target"),
-            "source": wire.get("Source"),
+            "source": wire.get("Source") or None,
             "type": wire.get("Type", "volume"),
             "read_only": wire.get("ReadOnly", False),
             "consistency": wire.get("Consistency"),

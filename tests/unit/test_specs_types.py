@@ -119,6 +119,10 @@ def test_mount_strings_and_wire_round_trip() -> None:
         Mount("/t", type="tmpfs", tmpfs_size=1024, tmpfs_mode=0o755),
     ):
         assert Mount.from_wire(mount.to_wire(API)) == mount
+    # Inspect output reports tmpfs and anonymous volumes with an empty Source.
+    assert Mount.from_wire({"Target": "/t", "Type": "tmpfs", "Source": ""}) == Mount(
+        "/t", type="tmpfs"
+    )
     with pytest.raises(ValueError, match="Bogus"):
         Mount.from_wire({"Target": "/x", "Bogus": 1})
 

@@ -16,7 +16,7 @@ import json
 import os
 import tarfile
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,9 +39,7 @@ __all__ = [
 
 BLOCK = tarfile.BLOCKSIZE
 _DIR_BIT = 1 << 31  # Go's os.ModeDir, as the daemon reports a path's mode
-_DATA_FILTER: Callable[[tarfile.TarInfo, str], tarfile.TarInfo | None] | None = getattr(
-    tarfile, "data_filter", None
-)
+_HAS_FILTERS = hasattr(tarfile, "data_filter")  # Python 3.10.12+, 3.11.4+
 
 
 class UnsafeArchiveError(DockerException):
@@ -201,8 +199,8 @@ def _extract(source: IO[bytes], dest: str) -> None:
     with tarfile.open(fileobj=source, mode="r|") as tar:
         for member in tar:
             check_member(member, root)
-            if _DATA_FILTER is None:  # Python without extraction filters (< 3.10.12)
-                tar.extract(member, root, set_attrs=not member.issym())
+            if not _HAS_FILTERS:  # older Pythons: our own checks alone
+                tar.extract(member, root)
                 continue
             try:
                 tar.extract(member, root, filter="data")

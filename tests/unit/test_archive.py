@@ -14,6 +14,7 @@ from pathlib import Path
 import anyio
 import pytest
 
+from aiocontainers._resources import _archive
 from aiocontainers._resources._archive import (
     UnsafeArchiveError,
     decode_path_stat,
@@ -173,9 +174,16 @@ UNSAFE = [
     ("bad", "data", "reason"),
     [pytest.param(m, d, r, id=i) for i, m, d, r in UNSAFE],
 )
+@pytest.mark.parametrize("filters", [True, False], ids=["with-filters", "own-checks-only"])
 async def test_unsafe_members_are_refused_and_named(
-    tmp_path: Path, bad: tarfile.TarInfo, data: bytes | None, reason: str
+    tmp_path: Path,
+    bad: tarfile.TarInfo,
+    data: bytes | None,
+    reason: str,
+    filters: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(_archive, "_HAS_FILTERS", filters and _archive._HAS_FILTERS)
     dest = tmp_path / "dest"
     dest.mkdir()
     archive = make_tar((member("ok.txt"), b"fine"), (bad, data), (member("after.txt"), b"no"))

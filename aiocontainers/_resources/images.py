@@ -47,7 +47,6 @@ from ..errors import (
     Timeout,
 )
 from ._base import Collection, Model
-from .containers import convert_filters
 
 __all__ = ["Image", "ImageCollection", "parse_repository_tag"]
 
@@ -67,6 +66,20 @@ _PROXY_VARS = {
 }
 
 FileSource = IO[bytes] | IO[str] | bytes | str
+
+
+def convert_filters(filters: Mapping[str, Any] | None) -> dict[str, builtins.list[str]] | None:
+    """docker-py's filter shorthand (``{"dangling": True, "label": "a=b"}``) for the API."""
+    if not filters:
+        return None
+    converted: dict[str, builtins.list[str]] = {}
+    for key, value in filters.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        converted[key] = [
+            ("true" if item else "false") if isinstance(item, bool) else str(item)
+            for item in values
+        ]
+    return converted
 
 
 def parse_repository_tag(name: str) -> tuple[str, str | None]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._base import Collection, Model
-from .containers import convert_filters
+from .images import convert_filters
 
 __all__ = ["Volume", "VolumeCollection"]
 

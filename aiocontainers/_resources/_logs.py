@@ -139,6 +139,22 @@ class LogsMixin(Model):
         records: Literal[True],
     ) -> DockerStream[LogRecord]: ...
 
+    @overload
+    def logs(
+        self,
+        *,
+        stdout: bool = ...,
+        stderr: bool = ...,
+        stream: bool,
+        timestamps: bool = ...,
+        tail: int | Literal["all"] = ...,
+        since: Timestamp | None = ...,
+        follow: bool | None = ...,
+        until: Timestamp | None = ...,
+        lines: bool = ...,
+        records: bool = ...,
+    ) -> Coroutine[Any, Any, bytes] | DockerStream[Any]: ...
+
     def logs(
         self,
         *,
@@ -152,7 +168,7 @@ class LogsMixin(Model):
         until: Timestamp | None = None,
         lines: bool = True,
         records: bool = False,
-    ) -> Coroutine[Any, Any, bytes] | DockerStream[bytes] | DockerStream[LogRecord]:
+    ) -> Coroutine[Any, Any, bytes] | DockerStream[Any]:
         """The container's output, like ``docker logs``.
 
         Without ``stream``: ``await container.logs()`` returns stdout and

@@ -111,6 +111,10 @@ async def test_tty_container_logs(run: Runner) -> None:
     assert await c.logs() == b"one\r\ntwo\r\n"
     lines = [line async for line in c.logs(stream=True, follow=False)]
     assert lines == [b"one\r\n", b"two\r\n"]
+    # A handle without inspect data (as from a listing) finds out about the TTY itself.
+    sparse = Container({"Id": c.id}, c.client, c.collection)
+    assert await sparse.logs() == b"one\r\ntwo\r\n"
+    assert sparse.attrs["Config"]["Tty"] is True
 
 
 # -- streamed logs ------------------------------------------------------------

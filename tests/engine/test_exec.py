@@ -167,3 +167,29 @@ async def test_write_needs_socket(run: Runner) -> None:
     async with await c.exec_run("echo x", stream=True) as stream:
         with pytest.raises(InvalidArgument, match="socket=True"):
             await stream.write(b"x")
+
+
+async def test_docker_py_guide_exec_examples(run: Runner) -> None:
+    """The usage guide's exec examples, with ``await``/``async for`` added."""
+    container = await run("mkdir -p /app && sleep 60")
+    result = await container.exec_run("ls -la /app")
+    assert result.exit_code == 0
+    assert isinstance(result.output, bytes)
+
+    streamed = await container.exec_run("sh -c 'echo a; sleep 0.1; echo b'", stream=True)
+    text = ""
+    async for chunk in streamed.output:
+        text += chunk.decode()
+    assert text == "a\nb\n"
+
+    result2 = await container.exec_run("sh -c 'echo out; echo err >&2'", demux=True)
+    stdout, stderr = result2.output
+    assert (stdout, stderr) == (b"out\n", b"err\n")
+
+    result3 = await container.exec_run(
+        "sh -c 'echo $DB_URL; pwd; id -u'",
+        environment={"DB_URL": "sqlite:///app.db"},
+        workdir="/app",
+        user="nobody",
+    )
+    assert result3 == (0, b"sqlite:///app.db\n/app\n65534\n")

@@ -226,3 +226,20 @@ async def test_aclose_and_context_manager_release(client: DockerClient, run: Run
     async with c.logs(stream=True, follow=True) as lines:
         assert await lines.__anext__() == b"tick\n"
     assert acquired(client) == 0
+
+
+async def test_docker_py_guide_log_examples(run: Runner) -> None:
+    """The usage guide's log examples, with ``await``/``async for`` added."""
+    container = await run("echo first; echo second; sleep 0.3; echo third")
+    printed = []
+    with anyio.fail_after(10):
+        async for line in container.logs(stream=True, follow=True):
+            printed.append(line.decode().strip())
+    assert printed == ["first", "second", "third"]
+    logs = await container.logs()
+    assert logs == b"first\nsecond\nthird\n"
+    assert await container.logs(tail=100) == logs
+    utcnow = datetime.now(timezone.utc).replace(tzinfo=None)  # what datetime.utcnow() gives
+    assert await container.logs(since=utcnow - timedelta(hours=1)) == logs
+    stamped = await container.logs(timestamps=True)
+    assert [line.split(b" ", 1)[1] for line in stamped.splitlines()] == logs.splitlines()

@@ -29,12 +29,11 @@ import anyio
 from .._logging import log_event
 from .._models import Health
 from .._specs import ContainerSpec, RestartPolicy, parse_bytes
-from .._streams import STDERR, iter_frames, iter_json, progress_error
+from .._streams import STDERR, iter_frames
 from .._transport import StreamResponse
 from ..errors import (
     ContainerError,
     DockerException,
-    ImageLoadError,
     ImageNotFound,
     InvalidArgument,
     NotFound,
@@ -45,6 +44,7 @@ from ._base import Collection
 from ._exec import ExecMixin
 from ._logs import LogsMixin
 from ._stats import StatsMixin
+from .images import Image
 
 __all__ = ["Container", "ContainerCollection"]
 
@@ -69,16 +69,6 @@ def convert_filters(filters: Mapping[str, Any] | None) -> dict[str, builtins.lis
             for item in values
         ]
     return converted
-
-
-def split_image(image: str) -> tuple[str, str | None]:
-    """``"repo:tag"`` as ``("repo", "tag")``; a digest reference keeps no separate tag."""
-    if "@" in image:
-        return image, None
-    name, sep, tag = image.rpartition(":")
-    if sep and "/" not in tag:
-        return name, tag
-    return image, "latest"
 
 
 def _size(value: int | str | None, field: str) -> int | None:
@@ -183,6 +173,13 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         settings = self.attrs.get("NetworkSettings")
         ports = settings.get("Ports") if isinstance(settings, dict) else None
         return dict(ports or {})
+
+    async def get_image(self) -> Image:
+        """The image this container runs, fetched from the daemon (docker-py's ``.image``)."""
+        image_id = self.attrs.get("ImageID") or self.attrs.get("Image")
+        if not image_id:
+            raise InvalidArgument(f"{self!r} has no image data; call reload() first")
+        return await self.client.images.get(str(image_id))
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -363,8 +360,8 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         pause: bool = True,
         changes: str | Sequence[str] | None = None,
         conf: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """Make an image of the container's filesystem; returns ``{"Id": ...}``.
+    ) -> Image:
+        """Make an image of the container's filesystem and return it.
 
         ``changes`` are Dockerfile instructions (``"ENV A=1"`` or a list of them).
         """
@@ -385,7 +382,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             json=dict(conf) if conf else {},
             timeout=None,
         )
-        return result
+        return await self.client.images.get(str(result["Id"]))
 
     # -- files -----------------------------------------------------------------
 
@@ -619,19 +616,6 @@ class ContainerCollection(Collection[Container]):
             log_event("docker.container.warnings", id=result["Id"], warnings=result["Warnings"])
         return str(result["Id"])
 
-    async def _pull(self, image: str, platform: str | None) -> None:
-        """Pull ``image``, draining its progress; an error inside the stream raises."""
-        repository, tag = split_image(image)
-        response = await self._transport.open_stream(
-            "POST",
-            "/images/create",
-            params={"fromImage": repository, "tag": tag, "platform": platform},
-        )
-        async for message in iter_json(response):
-            error = progress_error(message)
-            if error is not None:
-                raise ImageLoadError(f"pull {image}: {error}")
-
     async def _discard(self, container_id: str) -> None:
         """Force-remove a container we created but will not hand back; never raises."""
         with anyio.CancelScope(shield=True):
@@ -647,11 +631,15 @@ class ContainerCollection(Collection[Container]):
             except DockerException as exc:
                 log_event("docker.container.cleanup_failed", id=container_id, error=str(exc))
 
-    async def create(self, image: str, command: Command = None, **kwargs: Any) -> Container:
+    async def create(
+        self, image: str | Image, command: Command = None, **kwargs: Any
+    ) -> Container:
         """Create (but do not start) a container; every docker-py create option is accepted.
 
         Raises ImageNotFound when the image is not present (``run()`` pulls it).
         """
+        if isinstance(image, Image):
+            image = image.id
         body, params = await self._create_request(image, command, kwargs)
         created: builtins.list[str] = []
         try:
@@ -664,7 +652,7 @@ class ContainerCollection(Collection[Container]):
     @overload
     async def run(
         self,
-        image: str,
+        image: str | Image,
         command: Command = None,
         stdout: bool = True,
         stderr: bool = False,
@@ -678,7 +666,7 @@ class ContainerCollection(Collection[Container]):
     @overload
     async def run(
         self,
-        image: str,
+        image: str | Image,
         command: Command = None,
         stdout: bool = True,
         stderr: bool = False,
@@ -692,7 +680,7 @@ class ContainerCollection(Collection[Container]):
     @overload
     async def run(
         self,
-        image: str,
+        image: str | Image,
         command: Command = None,
         stdout: bool = True,
         stderr: bool = False,
@@ -706,7 +694,7 @@ class ContainerCollection(Collection[Container]):
     @overload
     async def run(
         self,
-        image: str,
+        image: str | Image,
         command: Command = None,
         stdout: bool = True,
         stderr: bool = False,
@@ -719,7 +707,7 @@ class ContainerCollection(Collection[Container]):
 
     async def run(
         self,
-        image: str,
+        image: str | Image,
         command: Command = None,
         stdout: bool = True,
         stderr: bool = False,
@@ -745,6 +733,8 @@ class ContainerCollection(Collection[Container]):
         If ``run()`` fails or is cancelled anywhere before it returns, the
         container it created is force-removed: nothing is left behind.
         """
+        if isinstance(image, Image):
+            image = image.id
         options = {
             "detach": detach,
             "stream": stream,
@@ -759,7 +749,7 @@ class ContainerCollection(Collection[Container]):
             try:
                 container_id = await self._create_id(body, params, created)
             except ImageNotFound:
-                await self._pull(image, kwargs.get("platform"))
+                await self.client.images.pull(image, platform=kwargs.get("platform"))
                 container_id = await self._create_id(body, params, created)
             container = await self.get(container_id)
             await container.start()

@@ -75,6 +75,10 @@ class HijackedConnection:
             self._protocol, _READ_LIMIT, loop=asyncio.get_running_loop()
         )
         self._protocol.set_parser(_RawParser(self._reader), self._reader)
+        if self._protocol.transport is None:
+            # The daemon hung up before the parser was in place: the bytes it sent
+            # were replayed above, but nobody will report the end of them.
+            self._reader.feed_eof()
         self._write_closed = False
 
     @property

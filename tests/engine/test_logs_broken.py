@@ -17,6 +17,7 @@ import anyio
 import pytest
 
 from aiocontainers import DockerClient
+from aiocontainers._resources._hijack import HijackedConnection
 from aiocontainers._resources.containers import Container
 from aiocontainers.errors import StreamError
 
@@ -142,3 +143,17 @@ async def test_hijacked_connection_cut_mid_frame_raises(fake_daemon: Serve) -> N
         with pytest.raises(StreamError, match="middle of a frame"):
             await proc.__anext__()
     assert proc.exit_code is None
+
+
+async def test_hijacked_connection_closed_before_takeover_ends(fake_daemon: Serve) -> None:
+    """Output and hang-up that arrive before we take the connection over still end it."""
+    client = await fake_daemon(lambda _: UPGRADED + frame(1, b"quick\n"))
+    response = await client.transport.open_stream(
+        "POST", "/exec/e1/start", headers={"Connection": "Upgrade", "Upgrade": "tcp"}
+    )
+    await anyio.sleep(0.2)  # the fake daemon has written everything and hung up
+    connection = HijackedConnection(response, path="/exec/e1/start")
+    with anyio.fail_after(5):
+        assert await connection.read_chunk() == frame(1, b"quick\n")
+        assert await connection.read_chunk() == b""
+    assert connection.closed

@@ -11,8 +11,13 @@ made async. Where we deliberately differ:
 * ``container.image`` is the image reference the container was created from
   (a property cannot call the daemon); ``await container.get_image()`` fetches
   the image object.
+* ``run(stream=True)`` yields output as it comes and checks the exit status
+  when the output ends (docker-py waits for the exit before returning).
 * ``get_archive()`` streams; ``copy_to()``/``copy_from()`` copy local files and
-  directories in and out, extracting safely.
+  directories in and out, extracting safely. ``export()`` is an async iterator.
+* ``diff()`` returns ``[]`` rather than ``None`` when nothing changed;
+  ``list(before=, since=)`` are sent as filters (the daemon dropped the old
+  query parameters).
 """
 
 from __future__ import annotations

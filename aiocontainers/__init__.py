@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from . import errors
 from ._client import DockerClient, from_env
+from ._orchestration import HealthCheckFailed, NotReady, wait_until_healthy
 from ._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from ._resources.containers import Container
+from ._resources.events import Event, EventActor, EventStream
 from ._resources.images import Image
 from ._resources.networks import Network
 from ._resources.volumes import Volume
@@ -32,12 +34,17 @@ __all__ = [
     "DaemonUnavailable",
     "DockerClient",
     "DockerException",
+    "Event",
+    "EventActor",
+    "EventStream",
+    "HealthCheckFailed",
     "Image",
     "ImageNotFound",
     "InvalidArgument",
     "LayerProgress",
     "Network",
     "NotFound",
+    "NotReady",
     "ProgressEvent",
     "ProgressSnapshot",
     "StreamError",
@@ -45,4 +52,5 @@ __all__ = [
     "Volume",
     "errors",
     "from_env",
+    "wait_until_healthy",
 ]

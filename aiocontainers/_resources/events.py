@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .._logging import log_event
 from .._streams import JSONStreamDecoder
 from ..errors import DaemonUnavailable, InvalidArgument, StreamError
+from ._logs import to_timestamp
 
 if TYPE_CHECKING:
     from .._transport import StreamResponse, Transport
@@ -112,25 +113,15 @@ class Event(BaseModel):
         return (self.time_nano, self.actor.id, self.action, self.type)
 
 
-def format_timestamp(value: Timestamp) -> str:
+def format_timestamp(value: Timestamp, name: str = "since") -> str:
     """A ``since``/``until`` value as the daemon parses it: ``seconds[.nanoseconds]``.
 
-    Accepts an aware or naive (local time) datetime, epoch seconds as int or
-    float, or a string passed through unchanged (e.g. ``"10m"``).
+    Takes a datetime (naive means UTC, as in docker-py), epoch seconds as int
+    or float, or a string passed through unchanged (e.g. ``"10m"``).
     """
-    if isinstance(value, bool):
-        raise InvalidArgument(f"not a timestamp: {value!r}")
     if isinstance(value, str):
         return value
-    if isinstance(value, datetime):
-        seconds = int(value.timestamp() // 1)
-        return f"{seconds}.{value.microsecond * 1000:09d}"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        nanos = round(value * _NANOS)
-        return f"{nanos // _NANOS}.{nanos % _NANOS:09d}"
-    raise InvalidArgument(f"not a timestamp: {value!r}")
+    return to_timestamp(value, name)
 
 
 def _nanos_to_since(nanos: int) -> str:
@@ -161,7 +152,7 @@ class EventStream(Generic[T]):
             raise InvalidArgument(f"retry_budget must be >= 0, got {retry_budget!r}")
         self._transport = transport
         self._since = None if since is None else format_timestamp(since)
-        self._until = None if until is None else format_timestamp(until)
+        self._until = None if until is None else format_timestamp(until, "until")
         self._filters = _normalize_filters(filters)
         self._convert = convert
         self._resume = resume

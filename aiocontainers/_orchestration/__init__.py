@@ -1,0 +1,8 @@
+"""Orchestration: health waiting and readiness strategies built on the resources layer."""
+
+from __future__ import annotations
+
+from ._errors import HealthCheckFailed, NotReady
+from ._health import wait_until_healthy
+
+__all__ = ["HealthCheckFailed", "NotReady", "wait_until_healthy"]

@@ -9,7 +9,23 @@ from .._version import version_lt
 from ._base import Model
 from ._streaming import ChunkSource, Decoder, DockerStream, JSONDecoder
 
-__all__ = ["StatsMixin"]
+__all__ = ["StatsMixin", "StatsStream"]
+
+
+# The daemon keeps streaming samples stamped with Go's zero time once the
+# container is not running; the stream ends there instead of running forever.
+_NOT_RUNNING = "0001-01-01T00:00:00Z"
+
+
+class StatsStream(DockerStream[dict[str, Any]]):
+    """Stats samples as dicts, one per second, until the container stops."""
+
+    async def __anext__(self) -> dict[str, Any]:
+        sample = await super().__anext__()
+        if sample.get("read") == _NOT_RUNNING:
+            await self.aclose()
+            raise StopAsyncIteration
+        return sample
 
 
 class StatsMixin(Model):
@@ -18,7 +34,7 @@ class StatsMixin(Model):
     @overload
     def stats(
         self, *, stream: Literal[True] = True, decode: bool | None = ..., one_shot: None = None
-    ) -> DockerStream[dict[str, Any]]: ...
+    ) -> StatsStream: ...
 
     @overload
     def stats(
@@ -27,16 +43,17 @@ class StatsMixin(Model):
 
     def stats(
         self, *, stream: bool = True, decode: bool | None = None, one_shot: bool | None = None
-    ) -> DockerStream[dict[str, Any]] | Coroutine[Any, Any, dict[str, Any]]:
+    ) -> StatsStream | Coroutine[Any, Any, dict[str, Any]]:
         """Resource usage, like ``docker stats``.
 
         ``stream=True`` (the default, as in docker-py) returns at once an
-        async iterator of dicts, one per second, until the container is
-        removed or the stream is closed. ``await container.stats(stream=False)``
-        returns one dict; on API >= 1.41 it is a one-shot sample by default
-        (fast, but ``precpu_stats`` is empty) -- pass ``one_shot=False`` for
-        the two-sample reading docker-py returns. Streamed stats are always
-        decoded; ``decode`` is accepted for docker-py compatibility.
+        async iterator of dicts, one per second, that ends when the
+        container stops (docker-py's yields empty samples forever).
+        ``await container.stats(stream=False)`` returns one dict; on API >=
+        1.41 it is a one-shot sample by default (fast, but ``precpu_stats``
+        is empty) -- pass ``one_shot=False`` for the two-sample reading
+        docker-py returns. Streamed stats are always decoded; ``decode`` is
+        accepted for docker-py compatibility.
         """
         del decode  # always decoded
         path, args = "/containers/{id}/stats", {"id": self.id}
@@ -49,7 +66,7 @@ class StatsMixin(Model):
             )
             return response, JSONDecoder()
 
-        return DockerStream(open_stats, name=f"stats of {self.short_id}")
+        return StatsStream(open_stats, name=f"stats of {self.short_id}")
 
     async def _stats_once(self, one_shot: bool | None) -> dict[str, Any]:
         if one_shot is None:

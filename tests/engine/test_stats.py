@@ -38,3 +38,12 @@ async def test_stats_stream_yields_dicts_and_releases(client: DockerClient, run:
     assert [s["id"] for s in seen] == [c.id, c.id]
     assert seen[0]["read"] != seen[1]["read"]
     assert acquired(client) == 0
+
+
+async def test_stats_stream_ends_when_container_stops(client: DockerClient, run: Runner) -> None:
+    c = await run("sleep 1.5")
+    with anyio.fail_after(15):
+        samples = [s async for s in c.stats()]
+    assert 1 <= len(samples) <= 3
+    assert all(s["pids_stats"].get("current", 0) >= 1 for s in samples)
+    assert acquired(client) == 0

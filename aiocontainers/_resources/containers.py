@@ -485,12 +485,8 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         that are device files raise
         :class:`~aiocontainers._resources._archive.UnsafeArchiveError`.
         """
+        await anyio.Path(dest).mkdir(parents=True, exist_ok=True)
         stream, stat = await self.get_archive(src)
-        try:
-            await anyio.Path(dest).mkdir(parents=True, exist_ok=True)
-        except BaseException:
-            await stream.aclose()
-            raise
         await extract_stream(stream, dest)
         return Path(dest) / str(stat.get("name") or "").strip("/")
 
@@ -502,8 +498,8 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         async for chunk in _chunked(response, chunk_size):
             yield chunk
 
-    async def _collect_output(self) -> tuple[builtins.list[tuple[int, bytes]], bool]:
-        """Every log frame so far (stdout and stderr, in order) and whether it was a TTY."""
+    async def _collect_output(self) -> builtins.list[tuple[int, bytes]]:
+        """Every log frame so far: ``(stream id, payload)`` of stdout and stderr, in order."""
         config = self.attrs.get("Config")
         tty = bool(config.get("Tty")) if isinstance(config, dict) else False
         response = await self._transport.open_stream(
@@ -512,8 +508,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             path_args=self._path_args(),
             params={"stdout": True, "stderr": True},
         )
-        frames = [(stream, data) async for stream, data in iter_frames(response, tty=tty)]
-        return frames, tty
+        return [(stream, data) async for stream, data in iter_frames(response, tty=tty)]
 
 
 class ContainerCollection(Collection[Container]):
@@ -765,7 +760,7 @@ class ContainerCollection(Collection[Container]):
                 keep = True
                 return self._follow(container, command, image, stdout, stderr, remove)
             exit_status = int((await container.wait())["StatusCode"])
-            frames, _ = await container._collect_output()
+            frames = await container._collect_output()
             keep = not remove
             if exit_status != 0:
                 raise _container_error(container, exit_status, command, image, frames)
@@ -794,7 +789,7 @@ class ContainerCollection(Collection[Container]):
                     yield line
             exit_status = int((await container.wait())["StatusCode"])
             if exit_status != 0:
-                frames, _ = await container._collect_output()
+                frames = await container._collect_output()
                 raise _container_error(container, exit_status, command, image, frames)
         finally:
             if remove:

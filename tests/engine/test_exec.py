@@ -7,7 +7,7 @@ import pytest
 
 from aiocontainers import DockerClient
 from aiocontainers._resources._exec import ExecResult, ExecStream
-from aiocontainers.errors import Conflict, InvalidArgument
+from aiocontainers.errors import Conflict, InvalidArgument, StreamError
 
 from .test_logs import Runner, acquired, run
 
@@ -132,7 +132,7 @@ async def test_interactive_cat_echoes_and_exits_on_half_close(
     assert rest == b"a" * 100_000 + b"\nbye\n"
     assert proc.exit_code == 0
     assert acquired(client) == 0
-    with pytest.raises(Exception, match="closed"):
+    with pytest.raises(StreamError, match="closed"):
         await proc.write(b"late")
 
 
@@ -193,3 +193,15 @@ async def test_docker_py_guide_exec_examples(run: Runner) -> None:
         user="nobody",
     )
     assert result3 == (0, b"sqlite:///app.db\n/app\n65534\n")
+
+
+async def test_cancelled_read_closes_interactive_exec(client: DockerClient, run: Runner) -> None:
+    c = await run("sleep 60")
+    proc = await c.exec_interactive(["cat"])
+    with anyio.move_on_after(0.3) as scope:
+        await proc.__anext__()
+    assert scope.cancelled_caught
+    assert proc.closed
+    assert acquired(client) == 0
+    with pytest.raises(StreamError, match="closed"):
+        await proc.write(b"x")

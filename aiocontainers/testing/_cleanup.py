@@ -64,6 +64,14 @@ class TestSession:
     pid: int = field(default_factory=os.getpid)
     host: str = field(default_factory=socket.gethostname)
 
+    @classmethod
+    def current(cls) -> TestSession:
+        """The session of this process, shared by the plugin and module-level constants."""
+        global _current
+        if _current is None or _current.pid != os.getpid():
+            _current = cls()
+        return _current
+
     @property
     def labels(self) -> dict[str, str]:
         return {SESSION_LABEL: self.id, PID_LABEL: str(self.pid), HOST_LABEL: self.host}
@@ -71,6 +79,9 @@ class TestSession:
     async def cleanup(self, client: DockerClient) -> CleanupReport:
         """Remove every container, network, volume and image of this session."""
         return await remove_labelled(client, f"{SESSION_LABEL}={self.id}")
+
+
+_current: TestSession | None = None
 
 
 async def _delete(transport: Transport, path: str, key: str, params: Mapping[str, Any]) -> bool:

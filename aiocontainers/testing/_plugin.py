@@ -50,7 +50,7 @@ async def _cleanup(session: TestSession) -> None:
 @pytest.fixture(scope="session")
 def docker_session() -> Iterator[TestSession]:
     """This test run's identity; everything labelled with it is removed at the end."""
-    session = TestSession()
+    session = TestSession.current()
     with warnings.catch_warnings():
         warnings.simplefilter("default")
         anyio.run(_reap)

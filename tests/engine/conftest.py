@@ -8,8 +8,7 @@ whose engine tests silently skip would pass while testing nothing.
 from __future__ import annotations
 
 import gc
-import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import anyio
@@ -17,10 +16,12 @@ import pytest
 
 import aiocontainers
 from aiocontainers import DockerClient
-from aiocontainers.testing import remove_labelled
+from aiocontainers.testing import TestSession
 
 TEST_LABEL = "aiocontainers.test"
-LABELS = {TEST_LABEL: "1"}
+# The run's session labels too: the plugin's docker_session removes all of it at the end,
+# and a killed run's leftovers are reaped by the next one (aiocontainers.testing).
+LABELS = {TEST_LABEL: "1", **TestSession.current().labels}
 TEST_IMAGE = "aiocontainers-test/busybox:latest"
 REGISTRY = "127.0.0.1:5000"
 
@@ -46,13 +47,8 @@ async def _check_engine() -> str | None:
     return None
 
 
-async def _remove_test_resources() -> None:
-    async with aiocontainers.from_env() as client:
-        await remove_labelled(client, TEST_LABEL)
-
-
 @pytest.fixture(scope="session", autouse=True)
-def _engine_session() -> Iterator[None]:
+def _engine_session(docker_session: TestSession) -> None:
     problem = anyio.run(_check_engine)
     if problem is not None:
         pytest.fail(
@@ -60,9 +56,6 @@ def _engine_session() -> Iterator[None]:
             f"(it starts dockerd, the registry and builds {TEST_IMAGE}).",
             pytrace=False,
         )
-    yield
-    if not os.environ.get("AIOCONTAINERS_KEEP"):
-        anyio.run(_remove_test_resources)
 
 
 @pytest.fixture
@@ -80,7 +73,6 @@ def image() -> str:
 
 
 @pytest.fixture
-def labels(docker_labels: dict[str, str]) -> dict[str, str]:
-    """Labels every test resource carries: the suite's own, and the run's, so what a
-    killed run leaves behind is reaped by the next one (see aiocontainers.testing)."""
-    return {**LABELS, **docker_labels}
+def labels() -> dict[str, str]:
+    """Labels every test resource carries (see LABELS)."""
+    return dict(LABELS)

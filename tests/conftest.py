@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import structlog
+from structlog.typing import EventDict
 
 
 @pytest.fixture
@@ -12,7 +13,7 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def _drop_event(_logger: object, _method: str, _event: object) -> object:
+def _drop_event(_logger: object, _method: str, _event: EventDict) -> EventDict:
     raise structlog.DropEvent
 
 

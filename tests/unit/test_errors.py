@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiocontainers import errors
+from aiocontainers import Container, errors
 from aiocontainers._transport import api_error
 
 
@@ -44,7 +44,7 @@ def test_timeout_is_a_timeout_error() -> None:
 
 
 def test_container_error_keeps_stdout_and_stderr() -> None:
-    exc = errors.ContainerError(None, 3, "sh -c x", "busybox", b"out", b"err line\n")
+    exc = errors.ContainerError(Container(), 3, "sh -c x", "busybox", b"out", b"err line\n")
     assert exc.stdout == b"out" and exc.stderr == b"err line\n"
     assert "exit status 3" in str(exc) and "err line" in str(exc)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import errors
+from . import errors, wait
 from ._client import DockerClient, from_env
 from ._orchestration import HealthCheckFailed, NotReady, wait_until_healthy
 from ._progress import LayerProgress, ProgressEvent, ProgressSnapshot
@@ -52,5 +52,6 @@ __all__ = [
     "Volume",
     "errors",
     "from_env",
+    "wait",
     "wait_until_healthy",
 ]

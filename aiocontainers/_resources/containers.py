@@ -27,7 +27,7 @@ import os
 import posixpath
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import anyio
 
@@ -50,6 +50,9 @@ from ._exec import ExecMixin
 from ._logs import LogsMixin
 from ._stats import StatsMixin
 from .images import Image
+
+if TYPE_CHECKING:
+    from .._orchestration._wait import WaitStrategy
 
 __all__ = ["Container", "ContainerCollection"]
 
@@ -715,6 +718,8 @@ class ContainerCollection(Collection[Container]):
         *,
         detach: bool = False,
         stream: bool = False,
+        wait_for: WaitStrategy | None = None,
+        keep_on_failure: bool = False,
         **kwargs: Any,
     ) -> Container | bytes | AsyncGenerator[bytes, None]:
         """Create and start a container, pulling the image first if it is missing.
@@ -732,7 +737,13 @@ class ContainerCollection(Collection[Container]):
 
         If ``run()`` fails or is cancelled anywhere before it returns, the
         container it created is force-removed: nothing is left behind.
+
+        ``wait_for`` (with ``detach=True``): a readiness strategy from
+        :mod:`aiocontainers.wait`; ``run()`` returns only once it passes. If it
+        fails, the container is removed unless ``keep_on_failure=True``.
         """
+        if wait_for is not None and not detach:
+            raise InvalidArgument("wait_for needs detach=True")
         if isinstance(image, Image):
             image = image.id
         options = {
@@ -754,6 +765,9 @@ class ContainerCollection(Collection[Container]):
             container = await self.get(container_id)
             await container.start()
             if detach:
+                if wait_for is not None:
+                    keep = keep_on_failure
+                    await wait_for.wait(container, self.client)
                 keep = True
                 return container
             if stream:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import anyio
 import pytest
 
 from aiocontainers import DockerClient, HealthCheckFailed, NotReady, Timeout, wait
+from aiocontainers.errors import InvalidArgument, NotFound
 
 from .test_health import HTTPD, Spawn, fast_check, spawn
 
@@ -164,3 +166,43 @@ async def test_overall_deadline(spawn: Spawn, client: DockerClient) -> None:
     with pytest.raises(Timeout, match="all of"):
         await wait.all_of(wait.for_log("never", timeout=30), timeout=1).wait(container, client)
     assert time.monotonic() - started < 5
+
+
+async def test_run_returns_when_ready(spawn: Spawn) -> None:
+    started = time.monotonic()
+    container = await spawn(LATE_HTTPD, ports=PUBLISH, wait_for=wait.for_http("/", port=80))
+    assert time.monotonic() - started >= 0.5  # the server starts after a second
+    host, port = wait.host_address(container, 80)
+    stream = await anyio.connect_tcp(host, port)
+    async with stream:
+        await stream.send(b"GET / HTTP/1.0\r\n\r\n")
+        assert b"200" in await stream.receive()
+
+
+async def test_run_removes_the_container_when_readiness_fails(
+    spawn: Spawn, client: DockerClient
+) -> None:
+    name = f"not-ready-{uuid.uuid4().hex[:8]}"
+    with pytest.raises(NotReady) as caught:
+        await spawn(["sh", "-c", "echo bye; exit 5"], name=name, wait_for=wait.for_log("never"))
+    assert caught.value.exit_code == 5
+    with pytest.raises(NotFound):
+        await client.containers.get(name)
+
+
+async def test_run_keeps_the_container_when_asked(spawn: Spawn, client: DockerClient) -> None:
+    name = f"kept-{uuid.uuid4().hex[:8]}"
+    with pytest.raises(Timeout):
+        await spawn(
+            ["sleep", "30"],
+            name=name,
+            wait_for=wait.for_log("never", timeout=0.5),
+            keep_on_failure=True,
+        )
+    kept = await client.containers.get(name)
+    assert kept.status == "running"
+
+
+async def test_run_wait_for_needs_detach(client: DockerClient, image: str) -> None:
+    with pytest.raises(InvalidArgument, match="detach"):
+        await client.containers.run(image, "true", wait_for=wait.for_exit(0))

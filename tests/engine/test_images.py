@@ -302,3 +302,32 @@ async def test_seed_examples(
 
     result = await client.images.prune(filters={"dangling": True, "label": "no.such=label"})
     assert result["SpaceReclaimed"] == 0
+
+
+async def test_context_upload_does_not_stall_the_event_loop(
+    client: DockerClient, tmp_path: Path, labels: dict[str, str], cleanup: list[str]
+) -> None:
+    """A few thousand files are tarred and sent while the loop keeps ticking."""
+    for d in range(30):
+        directory = tmp_path / f"dir{d}"
+        directory.mkdir()
+        for f in range(100):
+            (directory / f"file{f}.txt").write_bytes(os.urandom(2048))
+    (tmp_path / "Dockerfile").write_text(FROM + "COPY . /ctx\nRUN find /ctx -type f | wc -l\n")
+    worst = 0.0
+    done = False
+
+    async def watch_lag() -> None:
+        nonlocal worst
+        while not done:
+            before = anyio.current_time()
+            await anyio.sleep(0.005)
+            worst = max(worst, anyio.current_time() - before - 0.005)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(watch_lag)
+        image, log = await client.images.build(path=tmp_path, labels=labels)
+        done = True
+    cleanup.append(image.id)
+    assert any(entry.get("stream", "").strip() == "3001" for entry in log)
+    assert worst < 0.05, f"event loop stalled for {worst * 1000:.0f} ms"

@@ -331,3 +331,25 @@ async def test_context_upload_does_not_stall_the_event_loop(
     cleanup.append(image.id)
     assert any(entry.get("stream", "").strip() == "3001" for entry in log)
     assert worst < 0.05, f"event loop stalled for {worst * 1000:.0f} ms"
+
+
+async def test_several_tags_extra_hosts_and_an_outside_dockerfile(
+    client: DockerClient, tmp_path: Path, labels: dict[str, str], cleanup: list[str]
+) -> None:
+    context = tmp_path / "context"
+    context.mkdir()
+    (context / "Dockerfile").write_text("not used\n")
+    outside = tmp_path / "elsewhere.Dockerfile"
+    outside.write_text(FROM + "RUN grep myhost /etc/hosts\n")
+    first, second = unique() + ":a", unique() + ":b"
+    cleanup.extend([first, second])
+    image, log = await client.images.build(
+        path=context,
+        dockerfile=str(outside),
+        tag=[first, second],
+        extra_hosts={"myhost": "10.9.9.9"},
+        labels=labels,
+        nocache=True,
+    )
+    assert sorted(image.tags) == sorted([first, second])
+    assert any("10.9.9.9" in entry.get("stream", "") for entry in log)

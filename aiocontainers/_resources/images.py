@@ -28,7 +28,7 @@ import re
 import secrets
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping, Sequence
 from contextlib import aclosing
-from typing import IO, Any, Literal, overload
+from typing import IO, TYPE_CHECKING, Any, Literal, overload
 from urllib.parse import urlencode
 
 import anyio
@@ -48,7 +48,10 @@ from ..errors import (
 )
 from ._base import Collection, Model
 
-__all__ = ["Image", "ImageCollection", "parse_repository_tag"]
+if TYPE_CHECKING:
+    from .._client import DockerClient
+
+__all__ = ["Image", "ImageCollection", "convert_filters", "parse_repository_tag"]
 
 DEFAULT_CHUNK_SIZE = 2 * 1024 * 1024
 _LIST_CONCURRENCY = 8
@@ -200,7 +203,7 @@ class ImageCollection(Collection[Image]):
 
     model = Image
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: DockerClient) -> None:
         super().__init__(client)
         self.credentials = Credentials(client.environment)
 

@@ -166,3 +166,30 @@ async def test_remembered_login_wins(tmp_path: Path) -> None:
     creds = Credentials(env)
     creds.remember("http://r.example/", {"username": "login", "password": "y"})
     assert (await creds.for_registry("r.example") or {})["username"] == "login"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("busybox", ("busybox", None)),
+        ("busybox:1.36", ("busybox", "1.36")),
+        ("127.0.0.1:5000/app", ("127.0.0.1:5000/app", None)),
+        ("127.0.0.1:5000/app:v1", ("127.0.0.1:5000/app", "v1")),
+        ("app@sha256:abc", ("app", "sha256:abc")),
+    ],
+)
+def test_parse_repository_tag(name: str, expected: tuple[str, str | None]) -> None:
+    from aiocontainers._resources.images import parse_repository_tag
+
+    assert parse_repository_tag(name) == expected
+
+
+def test_convert_filters() -> None:
+    from aiocontainers._resources.images import convert_filters
+
+    assert convert_filters(None) is None
+    assert convert_filters({"dangling": True, "label": ["a=b", "c"], "x": 1}) == {
+        "dangling": ["true"],
+        "label": ["a=b", "c"],
+        "x": ["1"],
+    }

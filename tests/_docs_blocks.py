@@ -10,6 +10,8 @@ Conventions for documentation authors:
   line in the block is left out, so examples read like real programs.
 * A block without ``main`` is plain code, executed in a worker thread (the sync shim's
   examples).
+* A block preceded by ``<!-- run-with: pytest -->`` is a test module: it is written to a
+  temporary directory and run with ``python -m pytest`` in a subprocess, which must pass.
 * Resources an example creates carry the label ``demo=docs`` and are removed by the
   example itself; the harness fails an example that leaves any behind.
 """
@@ -28,6 +30,7 @@ EXAMPLE_LABEL = "demo=docs"
 _OPEN = re.compile(r"^(?P<indent>\s*)```python\s*$")
 _NO_RUN = re.compile(r"^\s*<!--\s*no-run:\s*(?P<reason>.*?)\s*-->\s*$")
 _RUN_MAIN = re.compile(r"^(anyio\.run\(main\)|asyncio\.run\(main\(\)\))\s*(#.*)?$")
+_PYTEST = re.compile(r"^\s*<!--\s*run-with:\s*pytest\s*-->\s*$")
 _DEFINES_MAIN = re.compile(r"^async def main\(", re.MULTILINE)
 
 
@@ -39,6 +42,7 @@ class Block:
     line: int  # 1-based line of the first code line in the page
     source: str
     no_run: str | None  # the reason, when marked not runnable
+    pytest: bool = False  # a test module, run by pytest in a subprocess
 
     @property
     def id(self) -> str:
@@ -80,6 +84,7 @@ def _page_blocks(path: Path) -> list[Block]:
                 line=start,
                 source="\n".join(body) + "\n",
                 no_run=no_run.group("reason") if no_run else None,
+                pytest=_PYTEST.match(previous) is not None,
             )
         )
     return found

@@ -9,6 +9,8 @@ fails, after the harness removed it.
 from __future__ import annotations
 
 import inspect
+import sys
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -34,8 +36,29 @@ async def _leftovers() -> list[str]:
     return [f"{kind} {name}" for kind, names in vars(report).items() for name in names]
 
 
+async def _run_pytest_module(block: Block, tmp_path: Path) -> None:
+    """Run a documented test module with pytest in a subprocess; it must pass."""
+    (tmp_path / "test_docs_module.py").write_text(block.source)
+    try:
+        with anyio.fail_after(EXAMPLE_TIMEOUT):
+            result = await anyio.run_process(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
+                cwd=tmp_path,
+                check=False,
+            )
+    finally:
+        leaked = await _leftovers()
+    output = (result.stdout + result.stderr).decode(errors="replace")
+    assert result.returncode == 0, f"{block.id}: pytest failed:\n{output}"
+    assert " passed" in output
+    assert not leaked, f"{block.id} left resources behind: {leaked}"
+
+
 @pytest.mark.parametrize("block", RUNNABLE, ids=[block.id for block in RUNNABLE])
-async def test_docs_example(block: Block) -> None:
+async def test_docs_example(block: Block, tmp_path: Path) -> None:
+    if block.pytest:
+        await _run_pytest_module(block, tmp_path)
+        return
     code = compile(runnable_source(block), str(block.path), "exec")
     namespace: dict[str, Any] = {"__name__": "docs_example"}
     try:

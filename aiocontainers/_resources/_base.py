@@ -7,15 +7,31 @@ never calls the daemon behind a property; ``await model.reload()`` refreshes.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 if TYPE_CHECKING:
     from .._client import DockerClient
     from .._transport import Transport
 
-__all__ = ["Collection", "Model"]
+__all__ = ["Collection", "Model", "convert_filters"]
 
 ModelT = TypeVar("ModelT", bound="Model")
+
+
+def convert_filters(filters: Mapping[str, Any] | None) -> dict[str, list[str]] | None:
+    """docker-py's filter shorthand (``{"dangling": True, "label": "a=b"}``) for the API:
+    every value a list of strings, booleans as ``"true"``/``"false"``."""
+    if not filters:
+        return None
+    converted: dict[str, list[str]] = {}
+    for key, value in filters.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        converted[key] = [
+            ("true" if item else "false") if isinstance(item, bool) else str(item)
+            for item in values
+        ]
+    return converted
 
 
 class Model:

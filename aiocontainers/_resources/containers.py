@@ -45,7 +45,7 @@ from ..errors import (
     Timeout,
 )
 from ._archive import decode_path_stat, extract_stream, is_directory, tar_bytes, tar_path
-from ._base import Collection
+from ._base import Collection, convert_filters
 from ._exec import ExecMixin
 from ._logs import LogsMixin
 from ._stats import StatsMixin
@@ -63,20 +63,6 @@ _PATH_STAT_HEADER = "X-Docker-Container-Path-Stat"
 _DAEMON_STOP_TIMEOUT = 10  # seconds the daemon waits by default before SIGKILL
 
 Command = str | Sequence[str] | None
-
-
-def convert_filters(filters: Mapping[str, Any] | None) -> dict[str, builtins.list[str]] | None:
-    """docker-py's filter shorthand (``{"label": "a=b", "dangling": True}``) for the API."""
-    if not filters:
-        return None
-    converted: dict[str, builtins.list[str]] = {}
-    for key, value in filters.items():
-        values = value if isinstance(value, (list, tuple)) else [value]
-        converted[key] = [
-            ("true" if item else "false") if isinstance(item, bool) else str(item)
-            for item in values
-        ]
-    return converted
 
 
 def _size(value: int | str | None, field: str) -> int | None:

@@ -46,12 +46,12 @@ from ..errors import (
     NotFound,
     Timeout,
 )
-from ._base import Collection, Model
+from ._base import Collection, Model, convert_filters
 
 if TYPE_CHECKING:
     from .._client import DockerClient
 
-__all__ = ["Image", "ImageCollection", "convert_filters", "parse_repository_tag"]
+__all__ = ["Image", "ImageCollection", "parse_repository_tag"]
 
 DEFAULT_CHUNK_SIZE = 2 * 1024 * 1024
 _LIST_CONCURRENCY = 8
@@ -69,20 +69,6 @@ _PROXY_VARS = {
 }
 
 FileSource = IO[bytes] | IO[str] | bytes | str
-
-
-def convert_filters(filters: Mapping[str, Any] | None) -> dict[str, builtins.list[str]] | None:
-    """docker-py's filter shorthand (``{"dangling": True, "label": "a=b"}``) for the API."""
-    if not filters:
-        return None
-    converted: dict[str, builtins.list[str]] = {}
-    for key, value in filters.items():
-        values = value if isinstance(value, (list, tuple)) else [value]
-        converted[key] = [
-            ("true" if item else "false") if isinstance(item, bool) else str(item)
-            for item in values
-        ]
-    return converted
 
 
 def parse_repository_tag(name: str) -> tuple[str, str | None]:

@@ -19,8 +19,8 @@ import anyio
 
 from .._specs import EndpointConfig, IPAMConfig
 from ..errors import DockerException, NotFound
-from ._base import Collection, Model
-from .containers import Container, convert_filters
+from ._base import Collection, Model, convert_filters
+from .containers import Container
 
 __all__ = ["Network", "NetworkCollection"]
 

@@ -11,8 +11,7 @@ import builtins
 from collections.abc import Mapping
 from typing import Any
 
-from ._base import Collection, Model
-from .images import convert_filters
+from ._base import Collection, Model, convert_filters
 
 __all__ = ["Volume", "VolumeCollection"]
 

@@ -476,7 +476,7 @@ async def test_stop_call_outlives_its_grace_period(
 
 
 def test_filter_shorthand() -> None:
-    from aiocontainers._resources.containers import convert_filters
+    from aiocontainers._resources._base import convert_filters
 
     assert convert_filters({"label": "a=b", "dangling": True, "id": ["x", 3]}) == {
         "label": ["a=b"],

@@ -185,7 +185,7 @@ def test_parse_repository_tag(name: str, expected: tuple[str, str | None]) -> No
 
 
 def test_convert_filters() -> None:
-    from aiocontainers._resources.images import convert_filters
+    from aiocontainers._resources._base import convert_filters
 
     assert convert_filters(None) is None
     assert convert_filters({"dangling": True, "label": ["a=b", "c"], "x": 1}) == {

@@ -6,10 +6,15 @@ from . import errors, wait
 from ._client import DockerClient, from_env
 from ._orchestration import HealthCheckFailed, NotReady, wait_until_healthy
 from ._progress import LayerProgress, ProgressEvent, ProgressSnapshot
+from ._resources.configs import Config
 from ._resources.containers import Container
 from ._resources.events import Event, EventActor, EventStream
 from ._resources.images import Image
 from ._resources.networks import Network
+from ._resources.nodes import Node
+from ._resources.secrets import Secret
+from ._resources.services import Service
+from ._resources.swarm import Swarm
 from ._resources.volumes import Volume
 from .errors import (
     APIError,
@@ -28,6 +33,7 @@ from .errors import (
 __all__ = [
     "APIError",
     "BuildError",
+    "Config",
     "Conflict",
     "Container",
     "ContainerError",
@@ -43,11 +49,15 @@ __all__ = [
     "InvalidArgument",
     "LayerProgress",
     "Network",
+    "Node",
     "NotFound",
     "NotReady",
     "ProgressEvent",
     "ProgressSnapshot",
+    "Secret",
+    "Service",
     "StreamError",
+    "Swarm",
     "Timeout",
     "Volume",
     "errors",

@@ -8,10 +8,15 @@ from types import TracebackType
 from typing import Any, Literal, overload
 
 from ._config import resolve_endpoint
+from ._resources.configs import ConfigCollection
 from ._resources.containers import ContainerCollection
 from ._resources.events import Event, EventStream, Timestamp, open_events
 from ._resources.images import ImageCollection
 from ._resources.networks import NetworkCollection
+from ._resources.nodes import NodeCollection
+from ._resources.secrets import SecretCollection
+from ._resources.services import ServiceCollection
+from ._resources.swarm import Swarm
 from ._resources.volumes import VolumeCollection
 from ._transport import Transport
 from .errors import DockerException
@@ -70,6 +75,11 @@ class DockerClient:
         self.images = ImageCollection(self)
         self.networks = NetworkCollection(self)
         self.volumes = VolumeCollection(self)
+        self.swarm = Swarm(self)
+        self.services = ServiceCollection(self)
+        self.nodes = NodeCollection(self)
+        self.secrets = SecretCollection(self)
+        self.configs = ConfigCollection(self)
 
     @property
     def base_url(self) -> str:

@@ -3,6 +3,13 @@
 ``from aiocontainers.types import Mount, Healthcheck`` replaces
 ``from docker.types import Mount, Healthcheck``. One difference on purpose:
 :class:`Healthcheck` takes durations in seconds (or ``timedelta``), not nanoseconds.
+
+Swarm services: two docker-py names clash with container types, so
+``docker.types.ContainerSpec`` (a service's container) is
+:class:`ServiceContainerSpec` here and ``docker.types.RestartPolicy`` (a task's
+restart condition) is :class:`ServiceRestartPolicy`; :class:`ContainerSpec` and
+:class:`RestartPolicy` are the ``containers.run()`` ones. Service durations
+(``UpdateConfig.delay``, ``stop_grace_period``...) are seconds too.
 """
 
 from __future__ import annotations
@@ -20,17 +27,53 @@ from ._specs import (
     RestartPolicy,
     Ulimit,
 )
+from ._specs._service import (
+    ConfigReference,
+    DNSConfig,
+    EndpointSpec,
+    NetworkAttachmentConfig,
+    Placement,
+    PlacementPreference,
+    Privileges,
+    Resources,
+    RollbackConfig,
+    SecretReference,
+    ServiceContainerSpec,
+    ServiceMode,
+    ServiceRestartPolicy,
+    SwarmExternalCA,
+    SwarmSpec,
+    TaskTemplate,
+    UpdateConfig,
+)
 
 __all__ = [
+    "ConfigReference",
     "ContainerSpec",
+    "DNSConfig",
     "DeviceRequest",
     "DriverConfig",
     "EndpointConfig",
+    "EndpointSpec",
     "Healthcheck",
     "IPAMConfig",
     "IPAMPool",
     "LogConfig",
     "Mount",
+    "NetworkAttachmentConfig",
+    "Placement",
+    "PlacementPreference",
+    "Privileges",
+    "Resources",
     "RestartPolicy",
+    "RollbackConfig",
+    "SecretReference",
+    "ServiceContainerSpec",
+    "ServiceMode",
+    "ServiceRestartPolicy",
+    "SwarmExternalCA",
+    "SwarmSpec",
+    "TaskTemplate",
     "Ulimit",
+    "UpdateConfig",
 ]

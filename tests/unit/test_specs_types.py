@@ -47,6 +47,24 @@ def test_public_names() -> None:
         "Mount",
         "RestartPolicy",
         "Ulimit",
+        # swarm service types (aiocontainers._specs._service)
+        "ConfigReference",
+        "DNSConfig",
+        "EndpointSpec",
+        "NetworkAttachmentConfig",
+        "Placement",
+        "PlacementPreference",
+        "Privileges",
+        "Resources",
+        "RollbackConfig",
+        "SecretReference",
+        "ServiceContainerSpec",
+        "ServiceMode",
+        "ServiceRestartPolicy",
+        "SwarmExternalCA",
+        "SwarmSpec",
+        "TaskTemplate",
+        "UpdateConfig",
     }
 
 

@@ -1,23 +1,28 @@
 """``wait_until_healthy``: wait for many containers' health checks at once, woken by events.
 
-One events subscription per client covers every container waited for
-(filtered to their ids and to ``health_status``, ``die`` and ``destroy``),
-so a container is re-inspected only when the daemon reports a change: the
-wait returns within milliseconds of the ``health_status: healthy`` event,
-instead of half a polling interval later. When events cannot be had (or the
-stream breaks), each container is re-inspected every ``poll_interval``
-instead. The waits run concurrently in one task group; the first failure
-cancels the others and is raised as it is, not wrapped in an exception group.
+Every wait on one client shares one events subscription (a :class:`_Hub`,
+filtered to ``health_status``, ``die`` and ``destroy`` container events), so
+any number of concurrent waits holds a single pooled connection, and a
+container is re-inspected only when the daemon reports a change: the wait
+returns within milliseconds of the ``health_status: healthy`` event instead
+of half a polling interval later. The subscription is run by one of the
+waiting calls at a time; when that call returns, another takes over and
+resumes from the last event seen (the daemon replays what happened in
+between). When events cannot be had, each container is re-inspected every
+``poll_interval`` instead. The waits of one call run concurrently in one task
+group; the first failure cancels the others and is raised as it is, not
+wrapped in an exception group.
 """
 
 from __future__ import annotations
 
+import time
+import weakref
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import anyio
-from anyio.abc import TaskStatus
 
 from .._models import ContainerState
 from .._resources.events import open_events
@@ -32,9 +37,14 @@ if TYPE_CHECKING:
 __all__ = ["wait_until_healthy"]
 
 _HEALTHY_EVENT = "health_status: healthy"
+_NANOS = 1_000_000_000
 # While events flow, a container is still re-inspected this often: a safety net
 # for a daemon whose clock differs from ours (no event should ever be missed).
 _EVENTS_SAFETY_POLL = 5.0
+# How long to wait before trying to subscribe again after events failed.
+_RESUBSCRIBE_DELAY = 1.0
+# A handed-over subscription resumes this long before the previous one ended.
+_HANDOVER_SLACK = _NANOS
 # A container in one of these states has exited (a restarting one, at least once).
 _STOPPED = ("exited", "dead", "removing", "restarting")
 
@@ -42,9 +52,9 @@ _STOPPED = ("exited", "dead", "removing", "restarting")
 class _Watch:
     """What the waiter of one container knows, and the event that wakes it."""
 
-    def __init__(self, container: Container, feed: _EventFeed) -> None:
+    def __init__(self, container: Container, hub: _Hub) -> None:
         self.container = container
-        self.feed = feed
+        self.hub = hub
         self.wake = anyio.Event()
         self.status = "unknown"
         self.last_action: str | None = None
@@ -54,44 +64,73 @@ class _Watch:
         self.wake.set()
 
 
-class _EventFeed:
-    """One events subscription waking the watches of one client's containers."""
+class _Hub:
+    """The events subscription shared by every wait on one client."""
 
     def __init__(self, client: DockerClient) -> None:
         self.client = client
-        self.watches: dict[str, _Watch] = {}
+        self.watches: dict[str, set[_Watch]] = {}
+        self.users = 0
         self.live = False
+        self.running = False
+        self.vacated = anyio.Event()
+        # Events from here on are wanted: a new subscription asks for them (since=).
+        self.since_nano = time.time_ns()
 
-    async def run(self, *, task_status: TaskStatus[None]) -> None:
-        stream = open_events(
-            self.client.transport,
-            filters={
-                "type": ["container"],
-                "container": sorted(self.watches),
-                "event": ["health_status", "die", "destroy"],
-            },
-        )
-        try:
+    def add(self, watch: _Watch) -> None:
+        self.watches.setdefault(watch.container.id, set()).add(watch)
+
+    def discard(self, watch: _Watch) -> None:
+        watches = self.watches.get(watch.container.id)
+        if watches is not None:
+            watches.discard(watch)
+            if not watches:
+                del self.watches[watch.container.id]
+
+    def _wake_all(self) -> None:
+        for watches in self.watches.values():
+            for watch in watches:
+                watch.wake.set()
+
+    async def participate(self) -> None:
+        """Run the subscription while no other wait does; take it over when it is vacated."""
+        while True:
+            if self.running:
+                await self.vacated.wait()
+                continue
+            self.running = True
             try:
-                await stream.__aenter__()
-            except DockerException:
-                task_status.started()  # no events: the watches poll
-                return
-            self.live = True
-            task_status.started()
+                await self._subscribe()
+            finally:
+                self.running = False
+                vacated, self.vacated = self.vacated, anyio.Event()
+                vacated.set()
+
+    async def _subscribe(self) -> None:
+        while True:
+            since = self.since_nano
+            stream = open_events(
+                self.client.transport,
+                since=f"{since // _NANOS}.{since % _NANOS:09d}",
+                filters={"type": ["container"], "event": ["health_status", "die", "destroy"]},
+            )
             try:
-                async for event in stream:
-                    watch = self.watches.get(event.id)
-                    if watch is not None:
-                        watch.signal(event.action)
+                async with stream:
+                    self.live = True
+                    async for event in stream:
+                        self.since_nano = max(self.since_nano, event.time_nano)
+                        for watch in self.watches.get(event.id, ()):
+                            watch.signal(event.action)
             except DockerException:
                 pass
-        finally:
-            stream.close()
-            if self.live:
+            finally:
                 self.live = False
-                for watch in self.watches.values():
-                    watch.wake.set()  # switch to polling
+                self.since_nano = max(self.since_nano, time.time_ns() - _HANDOVER_SLACK)
+                self._wake_all()  # poll until a subscription is live again
+            await anyio.sleep(_RESUBSCRIBE_DELAY)
+
+
+_hubs: weakref.WeakKeyDictionary[DockerClient, _Hub] = weakref.WeakKeyDictionary()
 
 
 async def _wait_one(watch: _Watch, poll_interval: float) -> None:
@@ -136,7 +175,7 @@ async def _wait_one(watch: _Watch, poll_interval: float) -> None:
                 status="unhealthy",
                 output=output,
             )
-        interval = _EVENTS_SAFETY_POLL if watch.feed.live else poll_interval
+        interval = _EVENTS_SAFETY_POLL if watch.hub.live else poll_interval
         with anyio.move_on_after(interval):
             await watch.wake.wait()
         watch.wake = anyio.Event()
@@ -168,33 +207,46 @@ async def wait_until_healthy(
     unique: dict[str, Container] = {c.id: c for c in containers}
     if not unique:
         return
-    feeds: dict[int, _EventFeed] = {}
+    hubs: list[_Hub] = []
     watches: list[_Watch] = []
     for container in unique.values():
-        feed = feeds.setdefault(id(container.client), _EventFeed(container.client))
-        watch = _Watch(container, feed)
-        feed.watches[container.id] = watch
+        hub = _hubs.get(container.client)
+        if hub is None:
+            hub = _hubs[container.client] = _Hub(container.client)
+        if hub not in hubs:
+            hub.users += 1
+            hubs.append(hub)
+        watch = _Watch(container, hub)
+        hub.add(watch)
         watches.append(watch)
 
     failure: Exception | None = None
-    with anyio.move_on_after(limit) as deadline:
-        async with anyio.create_task_group() as tg:
+    try:
+        with anyio.move_on_after(limit) as deadline:
+            async with anyio.create_task_group() as tg:
 
-            async def guarded(watch: _Watch) -> None:
-                nonlocal failure
-                try:
-                    await _wait_one(watch, interval)
-                except Exception as exc:
-                    if failure is None:
-                        failure = exc
-                    tg.cancel_scope.cancel()
+                async def guarded(watch: _Watch) -> None:
+                    nonlocal failure
+                    try:
+                        await _wait_one(watch, interval)
+                    except Exception as exc:
+                        if failure is None:
+                            failure = exc
+                        tg.cancel_scope.cancel()
 
-            for feed in feeds.values():
-                await tg.start(feed.run)
-            async with anyio.create_task_group() as waiters:
-                for watch in watches:
-                    waiters.start_soon(guarded, watch)
-            tg.cancel_scope.cancel()  # all healthy: stop the event feeds
+                for hub in hubs:
+                    tg.start_soon(hub.participate)
+                async with anyio.create_task_group() as waiters:
+                    for watch in watches:
+                        waiters.start_soon(guarded, watch)
+                tg.cancel_scope.cancel()  # all healthy: leave the subscription
+    finally:
+        for watch in watches:
+            watch.hub.discard(watch)
+        for hub in hubs:
+            hub.users -= 1
+            if not hub.users and _hubs.get(hub.client) is hub:
+                del _hubs[hub.client]
     if failure is not None:
         raise failure
     if deadline.cancelled_caught:

@@ -12,7 +12,7 @@ import pytest
 
 import aiocontainers
 from aiocontainers import Container, DockerClient, HealthCheckFailed, wait_until_healthy
-from aiocontainers._orchestration._health import _EventFeed, _wait_one, _Watch
+from aiocontainers._orchestration._health import _Hub, _hubs, _wait_one, _Watch
 from aiocontainers.errors import Conflict, InvalidArgument, NotFound, Timeout
 from aiocontainers.types import Healthcheck
 
@@ -204,7 +204,36 @@ async def test_wakes_on_the_health_event(spawn: Spawn, client: DockerClient) -> 
 
 async def test_polling_fallback_without_events(spawn: Spawn, client: DockerClient) -> None:
     container = await spawn(healthcheck=fast_check())
-    feed = _EventFeed(client)  # never run: no events, as when the stream is unavailable
+    hub = _Hub(client)  # never subscribed: no events, as when the stream is unavailable
     with anyio.fail_after(20):
-        await _wait_one(_Watch(container, feed), poll_interval=0.1)
+        await _wait_one(_Watch(container, hub), poll_interval=0.1)
     assert container.health == "healthy"
+
+
+async def test_concurrent_waits_share_one_subscription(spawn: Spawn) -> None:
+    """Six separate waits on a client with a 2-connection pool: one events stream for all.
+
+    The containers turn healthy one after the other, so the waits end at
+    different times and the subscription is handed over from one to the next.
+    """
+    check = fast_check(["CMD", "test", "-f", "/tmp/ok"], retries=1000)
+    containers = [await spawn(["sleep", "60"], healthcheck=check) for _ in range(6)]
+    async with aiocontainers.from_env(max_pool_size=2) as small:
+        mine = [await small.containers.get(c.id) for c in containers]
+        done: list[str] = []
+
+        async def wait_one(container: Container) -> None:
+            await wait_until_healthy(container, timeout=20)
+            done.append(container.id)
+
+        with anyio.fail_after(30):
+            async with anyio.create_task_group() as tg:
+                for container in mine:
+                    tg.start_soon(wait_one, container)
+                await anyio.sleep(0.5)
+                assert done == [] and _hubs[small].users == 6
+                for container in containers:
+                    await container.exec_run(["touch", "/tmp/ok"])
+                    await anyio.sleep(0.4)
+        assert done == [c.id for c in containers]  # each returned as soon as it was healthy
+        assert small not in _hubs  # the last wait closed the subscription

@@ -87,12 +87,21 @@ def _from_auths_entry(entry: Mapping[str, Any], server: str) -> dict[str, str] |
     return auth if len(auth) > 1 else None
 
 
+_PROXY_VARS = {
+    "httpProxy": ("http_proxy", "HTTP_PROXY"),
+    "httpsProxy": ("https_proxy", "HTTPS_PROXY"),
+    "ftpProxy": ("ftp_proxy", "FTP_PROXY"),
+    "noProxy": ("no_proxy", "NO_PROXY"),
+}
+
+
 class Credentials:
     """Registry credentials for one client: remembered logins plus the CLI's config file."""
 
     def __init__(self, environment: Mapping[str, str] | None = None) -> None:
         self._environment = environment
         self._remembered: dict[str, dict[str, str]] = {}
+        self._proxies: dict[str, str] | None = None
 
     @property
     def _environ(self) -> Mapping[str, str]:
@@ -121,6 +130,23 @@ class Credentials:
         except ValueError as exc:
             raise DockerException(f"Docker config {path} is not valid JSON: {exc}") from exc
         return data if isinstance(data, dict) else {}
+
+    async def proxy_environment(self) -> dict[str, str]:
+        """The config file's default proxies as environment variables (both cases).
+
+        docker-py passes these to containers and builds unless ``use_config_proxy``
+        is false. Read once per client, like the CLI reads its config once.
+        """
+        if self._proxies is None:
+            proxies = (await self.load_config()).get("proxies") or {}
+            default = proxies.get("default") or {} if isinstance(proxies, dict) else {}
+            self._proxies = {
+                name: str(default[key])
+                for key, names in _PROXY_VARS.items()
+                if default.get(key)
+                for name in names
+            }
+        return dict(self._proxies)
 
     def remember(self, registry: str, auth: Mapping[str, str]) -> None:
         """Use ``auth`` for ``registry`` from now on (what ``client.login`` does)."""

@@ -585,7 +585,13 @@ class ContainerCollection(Collection[Container]):
         """Validate every option (before any daemon call) into the create body and params."""
         spec = ContainerSpec(image=image, command=command, **options)
         api_version = await self._transport.api_version()
-        return spec.to_create_body(api_version), spec.create_params(api_version)
+        proxies = (
+            await self.client.images.credentials.proxy_environment()
+            if spec.use_config_proxy
+            else None
+        )
+        body = spec.to_create_body(api_version, proxy_environment=proxies)
+        return body, spec.create_params(api_version)
 
     async def _create_id(
         self, body: dict[str, Any], params: dict[str, str], created: builtins.list[str]

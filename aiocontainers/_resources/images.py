@@ -61,13 +61,6 @@ _LOADED = ("Loaded image: ", "Loaded image ID: ")
 _CONTAINER_LIMITS = frozenset(
     {"memory", "memswap", "cpushares", "cpusetcpus", "cpuperiod", "cpuquota"}
 )
-_PROXY_VARS = {
-    "httpProxy": ("http_proxy", "HTTP_PROXY"),
-    "httpsProxy": ("https_proxy", "HTTPS_PROXY"),
-    "ftpProxy": ("ftp_proxy", "FTP_PROXY"),
-    "noProxy": ("no_proxy", "NO_PROXY"),
-}
-
 FileSource = IO[bytes] | IO[str] | bytes | str
 
 
@@ -606,12 +599,8 @@ class ImageCollection(Collection[Image]):
     async def _proxy_buildargs(self, buildargs: Mapping[str, str] | None) -> dict[str, str]:
         """Build args with the CLI config's default proxies, as docker-py's use_config_proxy."""
         merged = dict(buildargs or {})
-        proxies = (await self.credentials.load_config()).get("proxies") or {}
-        default = proxies.get("default") or {}
-        for key, names in _PROXY_VARS.items():
-            if default.get(key):
-                for name in names:
-                    merged.setdefault(name, str(default[key]))
+        for name, value in (await self.credentials.proxy_environment()).items():
+            merged.setdefault(name, value)
         return merged
 
     async def build_stream(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -24,7 +25,7 @@ from aiocontainers.errors import (
 )
 from aiocontainers.types import Healthcheck
 
-from .conftest import LABELS, REGISTRY
+from .conftest import LABELS, REGISTRY, TEST_IMAGE
 
 CASE_LABEL = "aiocontainers.test.case"
 
@@ -484,3 +485,23 @@ def test_filter_shorthand() -> None:
         "id": ["x", "3"],
     }
     assert convert_filters({}) is None
+
+
+async def test_config_proxies_reach_the_container_environment(
+    tmp_path: Path, case_labels: dict[str, str]
+) -> None:
+    proxies = {"default": {"httpProxy": "http://proxy.invalid:3128", "noProxy": "*.local"}}
+    (tmp_path / "config.json").write_text(json.dumps({"proxies": proxies}))
+    env = {"DOCKER_CONFIG": str(tmp_path)}
+    async with aiocontainers.from_env(environment=env) as client:
+        with_proxy = await client.containers.create(TEST_IMAGE, "true", labels=case_labels)
+        without = await client.containers.create(
+            TEST_IMAGE, "true", labels=case_labels, use_config_proxy=False, environment={"A": "1"}
+        )
+    assert {
+        "HTTP_PROXY=http://proxy.invalid:3128",
+        "http_proxy=http://proxy.invalid:3128",
+        "NO_PROXY=*.local",
+        "no_proxy=*.local",
+    } <= set(with_proxy.attrs["Config"]["Env"])
+    assert not any("proxy" in item.lower() for item in without.attrs["Config"]["Env"])

@@ -28,7 +28,7 @@ from .._auth import encode_header, registry_for
 from .._specs import RestartPolicy
 from .._specs._service import ConfigReference, SecretReference, ServiceMode, ServiceSpec
 from .._streams._logs import LogDecoder
-from ..errors import DockerException, InvalidArgument
+from ..errors import DockerException, InvalidArgument, ServerError
 from ._base import Collection, Model, convert_filters
 from ._logs import Timestamp, _tail, to_timestamp
 from ._streaming import ChunkSource, Decoder, DockerStream, LinesDecoder, PayloadDecoder
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Service", "ServiceCollection"]
 
+_UPDATE_ATTEMPTS = 5
+_OUT_OF_SEQUENCE = "update out of sequence"
 _RESTART_CONDITIONS = {
     "": "none",
     "no": "none",
@@ -144,19 +146,35 @@ class Service(Model):
         """
         fetch_current_spec = bool(kwargs.pop("fetch_current_spec", True))
         force_update = kwargs.pop("force_update", None)
-        if fetch_current_spec:
+        if not fetch_current_spec:
+            return await self._update({}, self.version, kwargs, force_update)
+        for _ in range(_UPDATE_ATTEMPTS - 1):
             fresh = await _services(self).get(self.id, insert_defaults=True)
-            current: Mapping[str, Any] = fresh.attrs["Spec"]
-            version = fresh.version
-        else:
-            current, version = {}, self.version
+            try:
+                return await self._update(fresh.attrs["Spec"], fresh.version, kwargs, force_update)
+            except ServerError as exc:
+                # The swarm itself bumps the version while it rolls out an update;
+                # read the spec again and retry on top of the new version.
+                if _OUT_OF_SEQUENCE not in str(exc):
+                    raise
+        fresh = await _services(self).get(self.id, insert_defaults=True)
+        return await self._update(fresh.attrs["Spec"], fresh.version, kwargs, force_update)
+
+    async def _update(
+        self,
+        current: Mapping[str, Any],
+        version: int,
+        options: Mapping[str, Any],
+        force_update: object,
+    ) -> dict[str, Any]:
+        options = dict(options)
         template = (current or self.attrs["Spec"]).get("TaskTemplate", {})
-        kwargs.setdefault("image", template.get("ContainerSpec", {}).get("Image"))
+        options.setdefault("image", template.get("ContainerSpec", {}).get("Image"))
         if force_update is True:
-            kwargs["force_update"] = int(template.get("ForceUpdate", 0)) + 1
+            options["force_update"] = int(template.get("ForceUpdate", 0)) + 1
         elif force_update not in (None, False):
-            kwargs["force_update"] = force_update
-        spec = _service_spec(kwargs, "update")
+            options["force_update"] = force_update
+        spec = _service_spec(options, "update")
         api_version = await self._transport.api_version()
         body = _merge(current, spec.to_wire(api_version))
         result: dict[str, Any] = await self._transport.request_json(

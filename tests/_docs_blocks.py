@@ -2,7 +2,7 @@
 
 Conventions for documentation authors:
 
-* Every ```python block of ``docs/content/*.md`` is an example that runs.
+* Every ```python block of ``docs/content/**/*.md`` is an example that runs.
 * A block preceded by a line ``<!-- no-run: reason -->`` is only compiled (remote
   hosts, TLS, things the test engine cannot offer); the reason is required.
 * A block that defines ``async def main()`` is executed, then ``main()`` is awaited
@@ -80,7 +80,7 @@ def _page_blocks(path: Path) -> list[Block]:
         index += 1
         found.append(
             Block(
-                page=path.name,
+                page=path.relative_to(DOCS_CONTENT).as_posix(),
                 line=start,
                 source="\n".join(body) + "\n",
                 no_run=no_run.group("reason") if no_run else None,
@@ -92,7 +92,8 @@ def _page_blocks(path: Path) -> list[Block]:
 
 def blocks() -> list[Block]:
     """Every ```python block of every page, in page and line order."""
-    return [block for page in sorted(DOCS_CONTENT.glob("*.md")) for block in _page_blocks(page)]
+    pages = sorted(DOCS_CONTENT.rglob("*.md"))
+    return [block for page in pages for block in _page_blocks(page)]
 
 
 def runnable_source(block: Block) -> str:

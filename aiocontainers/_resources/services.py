@@ -25,7 +25,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._auth import encode_header, registry_for
-from .._specs import RestartPolicy
 from .._specs._service import ConfigReference, SecretReference, ServiceMode, ServiceSpec
 from .._streams._logs import LogDecoder
 from ..errors import DockerException, InvalidArgument, ServerError
@@ -42,25 +41,6 @@ __all__ = ["Service", "ServiceCollection"]
 
 _UPDATE_ATTEMPTS = 5
 _OUT_OF_SEQUENCE = "update out of sequence"
-_RESTART_CONDITIONS = {
-    "": "none",
-    "no": "none",
-    "always": "any",
-    "unless-stopped": "any",
-    "on-failure": "on-failure",
-}
-
-
-def _swarm_restart_policy(policy: object) -> object:
-    """A container :class:`RestartPolicy` (or its dict) as the swarm policy it means."""
-    if isinstance(policy, Mapping) and policy and set(policy) <= {"Name", "MaximumRetryCount"}:
-        policy = RestartPolicy.model_validate(dict(policy))
-    if isinstance(policy, RestartPolicy):
-        return {
-            "condition": _RESTART_CONDITIONS[policy.name],
-            "max_attempts": policy.maximum_retry_count or 0,
-        }
-    return policy
 
 
 def _references(items: object, kind: type[Model]) -> object:
@@ -77,8 +57,6 @@ def _references(items: object, kind: type[Model]) -> object:
 
 
 def _service_spec(options: dict[str, Any], caller: str) -> ServiceSpec:
-    if "restart_policy" in options:
-        options["restart_policy"] = _swarm_restart_policy(options["restart_policy"])
     if "secrets" in options:
         options["secrets"] = _references(options["secrets"], Secret)
     if "configs" in options:

@@ -36,7 +36,7 @@ from ._parse import (
     parse_str_map,
     to_nanoseconds,
 )
-from ._types import _NANOSECOND_SUSPECT, DriverConfig, Healthcheck, Mount
+from ._types import _NANOSECOND_SUSPECT, DriverConfig, Healthcheck, Mount, RestartPolicy
 from ._versions import require_api
 
 __all__ = [
@@ -127,6 +127,11 @@ _MODE_WIRE = {
     "replicated-job": "ReplicatedJob",
     "global-job": "GlobalJob",
 }
+_MODE_KEYS = {
+    **{wire: name for name, wire in _MODE_WIRE.items()},
+    "replicated": "replicated",
+    "global": "global",
+}
 ModeName = Literal["replicated", "global", "replicated-job", "global-job"]
 
 
@@ -158,11 +163,10 @@ class ServiceMode(Spec):
     def _accept(cls, data: Any) -> Any:
         if isinstance(data, str):
             return {"mode": data}
-        if _is_wire(data):
-            if len(data) != 1 or next(iter(data)) not in _MODE_WIRE.values():
-                raise ValueError(f"service mode: expected one of {list(_MODE_WIRE.values())}")
+        # The wire form, or docker-py's ServiceMode dict (keyed "replicated"/"global").
+        if isinstance(data, Mapping) and len(data) == 1 and next(iter(data)) in _MODE_KEYS:
             ((key, body),) = data.items()
-            mode = next(name for name, wire in _MODE_WIRE.items() if wire == key)
+            mode = _MODE_KEYS[key]
             body = body or {}
             return _drop_none(
                 {
@@ -552,7 +556,7 @@ def _port_config(published: object, target: object) -> dict[str, Any]:
             entry["PublishMode"] = target[2]
     else:
         entry["TargetPort"] = _port_number(target, f"ports[{published!r}]")
-    return entry
+    return _check_port(entry)
 
 
 def _check_port(entry: Mapping[str, Any]) -> dict[str, Any]:
@@ -940,7 +944,7 @@ class ServiceContainerSpec(Spec):
             user: str | None = None,
             labels: dict[str, str] | None = None,
             *,
-            mounts: list[Mount | str] | None = None,
+            mounts: list[Mount | str | dict[str, Any]] | None = None,
             stop_grace_period: float | timedelta | None = None,
             secrets: list[SecretReference] | None = None,
             tty: bool | None = None,
@@ -1092,6 +1096,15 @@ class ServiceContainerSpec(Spec):
         return wire
 
 
+_RESTART_CONDITIONS = {
+    "": "none",
+    "no": "none",
+    "always": "any",
+    "unless-stopped": "any",
+    "on-failure": "on-failure",
+}
+
+
 class TaskTemplate(Spec):
     """What each task of a service is: its container, resources, restarts and placement.
 
@@ -1099,7 +1112,10 @@ class TaskTemplate(Spec):
     :class:`~aiocontainers.types.DriverConfig`, a driver name, or
     ``{"Name": ..., "Options": ...}``; ``networks`` names, ids or
     :class:`NetworkAttachmentConfig` objects; ``restart_policy`` a
-    :class:`ServiceRestartPolicy` (or its dict form).
+    :class:`ServiceRestartPolicy` (or its dict form); a container
+    :class:`~aiocontainers.types.RestartPolicy` is read as the swarm policy it
+    means (``"no"`` → ``"none"``, ``"always"``/``"unless-stopped"`` → ``"any"``,
+    ``"on-failure"`` keeps its retry count).
     """
 
     _positional = (
@@ -1141,6 +1157,19 @@ class TaskTemplate(Spec):
                 "container_spec: give a ServiceContainerSpec (or its keyword dict), "
                 "not Engine API JSON"
             )
+        return value
+
+    @field_validator("restart_policy", mode="before")
+    @classmethod
+    def _restart_policy(cls, value: object) -> object:
+        """A container :class:`RestartPolicy` (or its dict) as the swarm policy it means."""
+        if isinstance(value, Mapping) and value and set(value) <= {"Name", "MaximumRetryCount"}:
+            value = RestartPolicy.model_validate(dict(value))
+        if isinstance(value, RestartPolicy):
+            return {
+                "condition": _RESTART_CONDITIONS[value.name],
+                "max_attempts": value.maximum_retry_count or 0,
+            }
         return value
 
     @field_validator("placement", mode="before")
@@ -1315,6 +1344,30 @@ class SwarmSpec(Spec):
     ``timedelta`` (docker-py: nanoseconds); ``external_ca`` is a shorthand for a
     one-element ``external_cas``.
     """
+
+    if TYPE_CHECKING:
+
+        def __init__(
+            self,
+            *,
+            task_history_retention_limit: int | None = None,
+            snapshot_interval: int | None = None,
+            keep_old_snapshots: int | None = None,
+            log_entries_for_slow_followers: int | None = None,
+            heartbeat_tick: int | None = None,
+            election_tick: int | None = None,
+            dispatcher_heartbeat_period: float | timedelta | None = None,
+            node_cert_expiry: float | timedelta | None = None,
+            external_ca: SwarmExternalCA | dict[str, Any] | None = None,
+            external_cas: list[SwarmExternalCA] | list[dict[str, Any]] | None = None,
+            name: str | None = None,
+            labels: dict[str, str] | None = None,
+            signing_ca_cert: str | None = None,
+            signing_ca_key: str | None = None,
+            ca_force_rotate: int | None = None,
+            autolock_managers: bool | None = None,
+            log_driver: DriverConfig | str | dict[str, Any] | None = None,
+        ) -> None: ...
 
     task_history_retention_limit: int | None = Field(default=None, ge=0)
     snapshot_interval: int | None = Field(default=None, ge=0)

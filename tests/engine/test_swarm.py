@@ -26,6 +26,7 @@ from .conftest import LABELS, TEST_IMAGE
 pytestmark = pytest.mark.timeout(90)
 
 _DEADLINE = 30.0
+_MARK = "aiocontainers.test"  # on the swarm this module makes, so a killed run's is found
 
 
 @dataclass(frozen=True)
@@ -34,15 +35,23 @@ class SwarmSetup:
     owned: bool  # this module made the swarm, so it may change its settings
 
 
-async def _swarm_state() -> tuple[str, str]:
+async def _swarm_state() -> tuple[str, str, bool]:
+    """The node's swarm state, its node id, and whether a test run made that swarm."""
     async with aiocontainers.from_env() as client:
         info = await client.info()
-    return str(info["Swarm"]["LocalNodeState"]), str(info["Swarm"]["NodeID"])
+        state, node_id = str(info["Swarm"]["LocalNodeState"]), str(info["Swarm"]["NodeID"])
+        ours = False
+        if state == "active":
+            await client.swarm.reload()
+            ours = (client.swarm.attrs["Spec"].get("Labels") or {}).get(_MARK) == "1"
+    return state, node_id, ours
 
 
 async def _init() -> str:
     async with aiocontainers.from_env() as client:
-        return await client.swarm.init(advertise_addr="127.0.0.1", listen_addr="127.0.0.1:2377")
+        return await client.swarm.init(
+            advertise_addr="127.0.0.1", listen_addr="127.0.0.1:2377", labels={_MARK: "1"}
+        )
 
 
 async def _leave() -> None:
@@ -55,7 +64,7 @@ async def _leave() -> None:
 
 
 async def test_outside_a_swarm(client: DockerClient) -> None:
-    state, _ = await _swarm_state()
+    state, _, _ = await _swarm_state()
     if state != "inactive":
         pytest.skip(f"the engine is in swarm state {state!r}")
     with pytest.raises(APIError) as raised:
@@ -69,11 +78,14 @@ async def test_outside_a_swarm(client: DockerClient) -> None:
 
 @pytest.fixture(scope="module")
 def swarm() -> Iterator[SwarmSetup]:
-    state, node_id = anyio.run(_swarm_state)
-    if state == "active":
+    """A single-node swarm for this module: made here and left at the end (also one a
+    killed earlier run left behind); a swarm someone else made is used as it is."""
+    state, node_id, ours = anyio.run(_swarm_state)
+    if state == "active" and not ours:
         yield SwarmSetup(node_id, owned=False)
         return
-    node_id = anyio.run(_init)
+    if state != "active":
+        node_id = anyio.run(_init)
     try:
         yield SwarmSetup(node_id, owned=True)
     finally:

@@ -8,7 +8,9 @@ made async; the spec types live in :mod:`aiocontainers.types` (see
   spec and sends them with the version it just read, then refreshes
   ``attrs`` (so ``service.version`` moves on). docker-py merges into a fresh
   spec but sends its cached version, failing with "update out of sequence"
-  unless you reloaded first.
+  unless you reloaded first. When the swarm moves the version on between our
+  read and our write (it does while rolling out), the update is re-read and
+  retried.
 * ``service.logs()`` is an async iterator of lines (as ``container.logs(
   stream=True)``) and reads both stdout and stderr by default; docker-py's
   defaults select neither stream, which the daemon refuses.
@@ -106,8 +108,11 @@ class Service(Model):
     async def tasks(
         self, filters: Mapping[str, Any] | None = None
     ) -> builtins.list[dict[str, Any]]:
-        """This service's tasks as dicts; filters: ``id``, ``name``, ``node``, ``label``,
-        ``desired-state`` (e.g. ``{"desired-state": "running"}``)."""
+        """This service's tasks, as dicts (``GET /tasks``).
+
+        Filters: ``id``, ``name``, ``node``, ``label``, ``desired-state``
+        (e.g. ``{"desired-state": "running"}``).
+        """
         merged = {**(filters or {}), "service": self.id}
         tasks: builtins.list[dict[str, Any]] = await self._transport.request_json(
             "GET", "/tasks", params={"filters": convert_filters(merged)}

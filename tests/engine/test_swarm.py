@@ -122,6 +122,22 @@ async def test_inspect_reload_update(client: DockerClient, swarm: SwarmSetup) ->
     assert await client.swarm.update(rotate_worker_token=True)
     assert client.swarm.attrs["JoinTokens"]["Worker"] != token
 
+    # autolock: a key appears, rotates, and unlocking an unlocked swarm is refused
+    assert await client.swarm.update(autolock_managers=True)
+    key = await client.swarm.get_unlock_key()
+    assert key["UnlockKey"].startswith("SWMKEY-")
+    assert await client.swarm.update(rotate_manager_unlock_key=True)
+    assert (await client.swarm.get_unlock_key()) != key
+    with pytest.raises(APIError, match="not locked"):
+        await client.swarm.unlock(key)
+    with pytest.raises(InvalidArgument):
+        await client.swarm.unlock({"Key": "x"})
+    assert await client.swarm.update(autolock_managers=False)
+    assert client.swarm.attrs["Spec"]["EncryptionConfig"]["AutoLockManagers"] is False
+    # joining another swarm while in one is refused by the daemon
+    with pytest.raises(APIError, match="already part of a swarm"):
+        await client.swarm.join(["127.0.0.1:2377"], token)
+
 
 # -- secrets and configs -------------------------------------------------------
 
@@ -160,6 +176,13 @@ async def test_configs(client: DockerClient, swarm: SwarmSetup, labels: dict[str
         await config.remove()
     with pytest.raises(NotFound):
         await client.configs.get(config.id)
+    templated = await client.configs.create(
+        "aiocontainers-test-template", "{{ .Service.Name }}", labels=labels, templating="golang"
+    )
+    try:
+        assert templated.attrs["Spec"]["Templating"] == {"Name": "golang"}
+    finally:
+        await templated.remove()
 
 
 # -- services ------------------------------------------------------------------

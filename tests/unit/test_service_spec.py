@@ -16,7 +16,7 @@ import docker.types as dt
 import pytest
 from pydantic import ValidationError
 
-from aiocontainers import Service
+from aiocontainers import Config, Secret, Service
 from aiocontainers._resources.secrets import encode_data
 from aiocontainers._resources.services import _merge
 from aiocontainers._specs._service import ServiceSpec
@@ -619,3 +619,21 @@ def test_swarm_spec_shorthand_and_errors() -> None:
         SwarmSpec(node_cert_expiry=7776000000000000)
     with pytest.raises(ValidationError):
         SwarmSpec(heartbeet_tick=1)  # type: ignore[call-arg]
+
+
+# -- handles without a daemon -------------------------------------------------------------
+
+
+def test_handles_read_their_attrs() -> None:
+    secret = Secret(attrs={"ID": "abc123", "Spec": {"Name": "db-password"}})
+    assert (secret.id, secret.name, repr(secret)) == (
+        "abc123",
+        "db-password",
+        "<Secret: 'db-password'>",
+    )
+    config = Config(attrs={"ID": "c1", "Spec": {"Name": "app.conf", "Data": "a2V5PTEK"}})
+    assert (config.name, config.data) == ("app.conf", b"key=1\n")
+    service = Service(attrs={"ID": "s1", "Version": {"Index": 7}, "Spec": {"Name": "web"}})
+    assert (service.name, service.version) == ("web", 7)
+    with pytest.raises(InvalidArgument, match="records"):
+        service.logs(records=True, lines=False)

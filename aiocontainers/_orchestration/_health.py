@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import anyio
 
 from .._models import ContainerState
-from .._resources.events import open_events
+from .._resources.events import format_nanos, open_events
 from ..errors import DockerException, InvalidArgument, NotFound, Timeout
 from ._common import describe, log_tail, seconds
 from ._errors import HealthCheckFailed
@@ -108,10 +108,9 @@ class _Hub:
 
     async def _subscribe(self) -> None:
         while True:
-            since = self.since_nano
             stream = open_events(
                 self.client.transport,
-                since=f"{since // _NANOS}.{since % _NANOS:09d}",
+                since=format_nanos(self.since_nano),
                 filters={"type": ["container"], "event": ["health_status", "die", "destroy"]},
             )
             try:

@@ -33,7 +33,14 @@ from ._logs import to_timestamp
 if TYPE_CHECKING:
     from .._transport import StreamResponse, Transport
 
-__all__ = ["Event", "EventActor", "EventStream", "format_timestamp", "open_events"]
+__all__ = [
+    "Event",
+    "EventActor",
+    "EventStream",
+    "format_nanos",
+    "format_timestamp",
+    "open_events",
+]
 
 Timestamp = datetime | float | int | str
 EventKey = tuple[int, str, str, str]
@@ -124,7 +131,16 @@ def format_timestamp(value: Timestamp, name: str = "since") -> str:
     return to_timestamp(value, name)
 
 
-def _nanos_to_since(nanos: int) -> str:
+def _parse_nanos(value: str) -> int | None:
+    """``"seconds[.fraction]"`` as epoch nanoseconds; ``None`` for other forms (``"10m"``)."""
+    seconds, _, fraction = value.partition(".")
+    if not seconds.isdigit() or (fraction and not fraction.isdigit()):
+        return None
+    return int(seconds) * _NANOS + int(fraction[:9].ljust(9, "0") or 0)
+
+
+def format_nanos(nanos: int) -> str:
+    """Epoch nanoseconds as a ``since``/``until`` value: ``"1700000000.000000005"``."""
     return f"{nanos // _NANOS}.{nanos % _NANOS:09d}"
 
 
@@ -132,7 +148,9 @@ class EventStream(Generic[T]):
     """Async iterator over daemon events; close it with ``aclose()`` or ``async with``.
 
     Yields each :class:`Event` passed through ``convert`` (see
-    :func:`open_events`). Dropping the stream frees its
+    :func:`open_events`). ``reconnects`` counts the resumptions so far. A
+    resuming stream retries only after it has once connected: a daemon that
+    cannot be reached at the first connection raises at once. Dropping the stream frees its
     connection; closing it twice is a no-op, and closing it while another task
     waits for the next event ends that task's iteration.
     """
@@ -217,7 +235,8 @@ class EventStream(Generic[T]):
         if self._last_nano is None:
             return
         horizon = self._last_nano - _RESUME_SLACK
-        for key, nano in list(self._recent.items()):
+        while self._recent:
+            key, nano = next(iter(self._recent.items()))
             if nano >= horizon:
                 break
             del self._recent[key]
@@ -227,11 +246,14 @@ class EventStream(Generic[T]):
     def _params(self) -> dict[str, Any]:
         since = self._since
         if self._last_nano is not None:
-            since = _nanos_to_since(self._last_nano - _RESUME_SLACK)
+            # Never earlier than what was asked for: those events were not wanted.
+            floor = _parse_nanos(since) if since is not None else self._started_nano
+            resume_at = self._last_nano - _RESUME_SLACK
+            since = format_nanos(resume_at if floor is None else max(resume_at, floor))
         elif since is None and self._until is None and self._started_nano is not None:
             # The daemon subscribes only after answering; asking for the events
             # since the call also delivers those that happened in between.
-            since = _nanos_to_since(self._started_nano)
+            since = format_nanos(self._started_nano)
         return {"since": since, "until": self._until, "filters": self._filters}
 
     async def _open(self) -> None:

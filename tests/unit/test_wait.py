@@ -223,3 +223,14 @@ def test_resume_drops_replayed_events_and_asks_from_before_the_last() -> None:
     # Events older than the slack window are forgotten, keeping memory bounded.
     stream._accept([_message(base + 3 * 10**9, "late")])
     assert len(stream._recent) == 1
+
+
+def test_resume_never_asks_for_events_before_since() -> None:
+    client = aiocontainers.DockerClient("unix:///nonexistent.sock")
+    base = 1_700_000_000 * 10**9
+    stream = client.events(since=1_700_000_000, resume=True)
+    stream._accept([_message(base + 5, "a")])
+    assert stream._params()["since"] == "1700000000.000000000"
+    relative = client.events(since="10m", resume=True)
+    relative._accept([_message(base + 5, "a")])
+    assert relative._params()["since"] == "1699999999.000000005"

@@ -1,8 +1,9 @@
 """``wait_until_healthy``: wait for many containers' health checks at once, woken by events.
 
 Every wait on one client shares one events subscription (a :class:`_Hub`,
-filtered to ``health_status``, ``die`` and ``destroy`` container events), so
-any number of concurrent waits holds a single pooled connection, and a
+filtered to the waited containers' ids and to ``health_status``, ``die`` and
+``destroy``; a wait that adds a container re-subscribes it), so any number
+of concurrent waits holds a single pooled connection, and a
 container is re-inspected only when the daemon reports a change: the wait
 returns within milliseconds of the ``health_status: healthy`` event instead
 of half a polling interval later. The subscription is run by one of the
@@ -76,9 +77,13 @@ class _Hub:
         self.vacated = anyio.Event()
         # Events from here on are wanted: a new subscription asks for them (since=).
         self.since_nano = time.time_ns()
+        self._subscribed: frozenset[str] = frozenset()  # the ids the stream filters on
+        self._scope: anyio.CancelScope | None = None  # cancels the live stream
 
     def add(self, watch: _Watch) -> None:
         self.watches.setdefault(watch.container.id, set()).add(watch)
+        if self._scope is not None and watch.container.id not in self._subscribed:
+            self._scope.cancel()  # subscribe again, with this container's id
 
     def discard(self, watch: _Watch) -> None:
         watches = self.watches.get(watch.container.id)
@@ -108,25 +113,34 @@ class _Hub:
 
     async def _subscribe(self) -> None:
         while True:
+            self._subscribed = frozenset(self.watches)
             stream = open_events(
                 self.client.transport,
                 since=format_nanos(self.since_nano),
-                filters={"type": ["container"], "event": ["health_status", "die", "destroy"]},
+                filters={
+                    "type": ["container"],
+                    "container": sorted(self._subscribed),
+                    "event": ["health_status", "die", "destroy"],
+                },
             )
-            try:
-                async with stream:
-                    self.live = True
-                    async for event in stream:
-                        self.since_nano = max(self.since_nano, event.time_nano)
-                        for watch in self.watches.get(event.id, ()):
-                            watch.signal(event.action)
-            except DockerException:
-                pass
-            finally:
-                self.live = False
-                self.since_nano = max(self.since_nano, time.time_ns() - _HANDOVER_SLACK)
+            with anyio.CancelScope() as self._scope:
+                try:
+                    async with stream:
+                        self.live = True
+                        async for event in stream:
+                            self.since_nano = max(self.since_nano, event.time_nano)
+                            for watch in self.watches.get(event.id, ()):
+                                watch.signal(event.action)
+                except DockerException:
+                    pass
+                finally:
+                    self.live = False
+                    self.since_nano = max(self.since_nano, time.time_ns() - _HANDOVER_SLACK)
+            resubscribe = self._scope.cancelled_caught
+            self._scope = None
+            if not resubscribe:
                 self._wake_all()  # poll until a subscription is live again
-            await anyio.sleep(_RESUBSCRIBE_DELAY)
+                await anyio.sleep(_RESUBSCRIBE_DELAY)
 
 
 _hubs: weakref.WeakKeyDictionary[DockerClient, _Hub] = weakref.WeakKeyDictionary()
@@ -161,8 +175,6 @@ async def _wait_one(watch: _Watch, poll_interval: float) -> None:
                 exit_code=state.exit_code,
                 logs=logs,
             )
-        if watch.status == "healthy" or watch.last_action == _HEALTHY_EVENT:
-            return
         if watch.status == "unhealthy":
             entries = state.health.log or []
             last = entries[-1] if entries else None
@@ -174,6 +186,8 @@ async def _wait_one(watch: _Watch, poll_interval: float) -> None:
                 status="unhealthy",
                 output=output,
             )
+        if watch.status == "healthy" or watch.last_action == _HEALTHY_EVENT:
+            return
         interval = _EVENTS_SAFETY_POLL if watch.hub.live else poll_interval
         with anyio.move_on_after(interval):
             await watch.wake.wait()

@@ -237,3 +237,29 @@ async def test_concurrent_waits_share_one_subscription(spawn: Spawn) -> None:
                     await anyio.sleep(0.4)
         assert done == [c.id for c in containers]  # each returned as soon as it was healthy
         assert small not in _hubs  # the last wait closed the subscription
+
+
+async def test_a_wait_joining_a_running_subscription_is_woken_by_events(
+    spawn: Spawn, client: DockerClient
+) -> None:
+    check = fast_check(["CMD", "test", "-f", "/tmp/ok"], retries=1000)
+    first, joiner = [await spawn(["sleep", "60"], healthcheck=check) for _ in range(2)]
+    finished: dict[str, float] = {}
+
+    async def wait_for(container: Container) -> None:
+        await wait_until_healthy(container, timeout=20, poll_interval=10)  # polling too slow
+        finished[container.id] = time.monotonic()
+
+    with anyio.fail_after(20):
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(wait_for, first)
+            await anyio.sleep(0.5)  # the subscription is live, filtered on `first` only
+            tg.start_soon(wait_for, joiner)
+            await anyio.sleep(0.3)
+            assert _hubs[client].live and _hubs[client].users == 2
+            touched = time.monotonic()
+            await joiner.exec_run(["touch", "/tmp/ok"])
+            await anyio.sleep(1.5)
+            await first.exec_run(["touch", "/tmp/ok"])
+    assert finished[joiner.id] - touched < 1.5  # probe interval 0.2 s, plus the event
+    assert finished[first.id] > finished[joiner.id]

@@ -161,7 +161,9 @@ def host_address(container: Container, port: int | str, protocol: str = "tcp") -
     bindings = container.ports.get(key) or []
     if not bindings:
         raise NotReady(
-            container, f"port {key} of container {describe(container)} is not published"
+            container,
+            f"port {key} of container {describe(container)} is not published "
+            "(publish it, or check it with PortOpen(..., inside=True))",
         )
     # Prefer an IPv4 binding: Docker publishes 0.0.0.0 and :: for one port.
     binding = min(bindings, key=lambda b: ":" in (b.get("HostIp") or ""))

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import aiodocker
 import docker
-from _harness import Stat, Unavailable
+from _harness import Cell, Stat, Unavailable
 from _raw import RawDocker
 
 import aiocontainers
@@ -24,7 +24,9 @@ __all__ = [
     "Context",
     "aio_feature",
     "interleave",
+    "per_call",
     "remove_labelled",
+    "sync_op",
 ]
 
 BENCH_LABEL = "aiocontainers.bench"
@@ -35,6 +37,7 @@ REGISTRY = "127.0.0.1:5000"
 SOCKET = "/var/run/docker.sock"
 
 Op = Callable[[], Awaitable[object]]
+T = TypeVar("T")
 
 
 @dataclass
@@ -75,7 +78,7 @@ async def open_context(quick: bool, rounds: int | None) -> AsyncIterator[Context
 
 
 def aio_feature(getter: Callable[[], object]) -> Unavailable | None:
-    """None when an aiocontainers feature exists; else why it cannot be measured."""
+    """None when an aiocontainers feature exists, else an "aiocontainers: not available" cell."""
     try:
         getter()
     except (AttributeError, ImportError) as exc:
@@ -83,43 +86,43 @@ def aio_feature(getter: Callable[[], object]) -> Unavailable | None:
     return None
 
 
-async def interleave(
-    ops: dict[str, Op | Unavailable],
-    rounds: int,
-    *,
-    repeat: int = 1,
-    measure: Callable[[Op], Awaitable[float]] | None = None,
-) -> dict[str, Stat | Unavailable]:
-    """Time every library's ``op`` once per round, rotating the order each round.
+def per_call(repeat: int = 1) -> Callable[[Op], Awaitable[float]]:
+    """A measure: seconds per call over ``repeat`` back-to-back awaits of the op."""
 
-    Rotating means no library always runs right after another's warm-up or
-    garbage. ``measure`` turns an op into one sample (default: seconds per call
-    over ``repeat`` calls). A library whose op raises is reported unavailable
-    with the error rather than failing the suite.
-    """
-
-    async def per_call(op: Op) -> float:
+    async def measure(op: Op) -> float:
         start = time.perf_counter()
         for _ in range(repeat):
             await op()
         return (time.perf_counter() - start) / repeat
 
-    measure = measure or per_call
+    return measure
+
+
+async def interleave(
+    ops: Mapping[str, T | Unavailable],
+    rounds: int,
+    measure: Callable[[T], Awaitable[float]],
+) -> dict[str, Cell]:
+    """One sample per library per round (``measure(op)``), rotating the order each round.
+
+    Rotating means no library always runs right after another's warm-up or
+    garbage. A library whose measurement raises is reported unavailable with
+    the error instead of failing the suite.
+    """
     names = list(ops)
     samples: dict[str, list[float]] = {name: [] for name in names}
     failed: dict[str, Unavailable] = {
         name: op for name, op in ops.items() if isinstance(op, Unavailable)
     }
     for r in range(rounds):
-        order = names[r % len(names) :] + names[: r % len(names)]
-        for name in order:
+        for name in names[r % len(names) :] + names[: r % len(names)]:
             op = ops[name]
             if name in failed or isinstance(op, Unavailable):
                 continue
             try:
                 samples[name].append(await measure(op))
             except Exception as exc:
-                failed[name] = Unavailable(f"failed: {type(exc).__name__}: {exc}"[:200])
+                failed[name] = Unavailable(f"failed: {type(exc).__name__}: {exc}"[:300])
     return {name: failed.get(name) or Stat.of(samples[name]) for name in names}
 
 

@@ -6,7 +6,7 @@ import asyncio
 import json
 import urllib.parse
 
-from _common import LABEL_FILTER, Context, interleave, start_containers, sync_op
+from _common import LABEL_FILTER, Context, interleave, per_call, start_containers, sync_op
 from _harness import AIO, AIODOCKER, DOCKER_PY, RAW, Goal, Row, SuiteResult, scale
 
 __all__ = ["run"]
@@ -69,7 +69,7 @@ async def run(ctx: Context) -> SuiteResult:
         for op in ops.values():
             await op()
     for metric, ops in cases.items():
-        cells = await interleave(dict(ops), rounds, repeat=repeat)
+        cells = await interleave(ops, rounds, per_call(repeat))
         row = result.add(Row(metric, "ms/call", "lower", goals=list(GOALS)))
         for name, cell in cells.items():
             row.cells[name] = scale(cell, 1000)

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any
 
-__all__ = ["FrameLines", "RawDocker", "RawResponse", "demux_payload"]
+__all__ = ["FrameLines", "Frames", "RawDocker", "RawResponse", "demux_payload"]
 
 _READ = 256 * 1024
 
@@ -131,6 +131,26 @@ def demux_payload(data: bytes) -> tuple[bytes, bytes]:
         (err if data[pos] == 2 else out).append(data[pos + 8 : pos + 8 + size])
         pos += 8 + size
     return b"".join(out), b"".join(err)
+
+
+class Frames:
+    """Docker's multiplexed frames → ``(stream, payload)`` pairs, across any chunking."""
+
+    def __init__(self) -> None:
+        self._buf = b""
+
+    def feed(self, data: bytes) -> list[tuple[int, bytes]]:
+        buf = self._buf + data if self._buf else data
+        pos, end = 0, len(buf)
+        out = []
+        while pos + 8 <= end:
+            size = int.from_bytes(buf[pos + 4 : pos + 8], "big")
+            if pos + 8 + size > end:
+                break
+            out.append((buf[pos], buf[pos + 8 : pos + 8 + size]))
+            pos += 8 + size
+        self._buf = buf[pos:]
+        return out
 
 
 class FrameLines:

@@ -82,7 +82,7 @@ def aio_feature(getter: Callable[[], object]) -> Unavailable | None:
     try:
         getter()
     except (AttributeError, ImportError) as exc:
-        return Unavailable(f"aiocontainers: not available: {exc}")
+        return Unavailable(f"aiocontainers: not available ({exc})")
     return None
 
 

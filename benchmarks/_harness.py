@@ -113,7 +113,7 @@ class Goal:
 
     def evaluate(self, row: Row) -> tuple[str, bool | None]:
         """The measured figure for this goal and whether it is met (None: not measurable)."""
-        mine = row.cells.get(AIO)
+        mine = row.cells.get(row.subject)
         if not isinstance(mine, Stat):
             return "n/a", None
         if self.kind == "below":
@@ -139,16 +139,17 @@ class Row:
     cells: dict[str, Cell] = field(default_factory=dict)
     goals: list[Goal] = field(default_factory=list)
     note: str = ""
+    subject: str = AIO
 
     def speed(self, mine: float, theirs: float) -> float:
-        """How many times faster aiocontainers is (>1) than the other (rates or times)."""
+        """How many times faster the subject is (>1) than the other (rates or times)."""
         if self.direction == "lower":
             return theirs / mine if mine else float("inf")
         return mine / theirs if theirs else float("inf")
 
     def ratio(self, other: str) -> str:
-        """aiocontainers' value divided by ``other``'s, in this row's own unit."""
-        mine, theirs = self.cells.get(AIO), self.cells.get(other)
+        """The subject's value divided by ``other``'s, in this row's own unit."""
+        mine, theirs = self.cells.get(self.subject), self.cells.get(other)
         if not isinstance(mine, Stat) or not isinstance(theirs, Stat) or not theirs.median:
             return "-"
         return f"{mine.median / theirs.median:.2f}x"
@@ -165,13 +166,15 @@ class SuiteResult:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    subject: str = AIO
 
     def add(self, row: Row) -> Row:
+        row.subject = self.subject
         self.rows.append(row)
         return row
 
     def ratio_columns(self) -> list[str]:
-        return [c for c in self.columns if c != AIO]
+        return [c for c in self.columns if c != self.subject]
 
 
 async def time_async(fn: Callable[[], Awaitable[object]], repeat: int = 1) -> float:
@@ -199,7 +202,7 @@ def _cell_text(cell: Cell | None) -> str:
     if cell is None:
         return "-"
     if isinstance(cell, Unavailable):
-        return f"not available ({cell.reason})"
+        return cell.reason
     if len(cell.samples) == 1:
         return _fmt(cell.median)
     return f"{_fmt(cell.median)} ±{_fmt(cell.iqr / 2)}"
@@ -239,7 +242,8 @@ def machine_info(engine_version: str) -> dict[str, str]:
 
 def _table(result: SuiteResult) -> tuple[list[str], list[list[str]]]:
     ratio_cols = [c for c in result.ratio_columns() if any(c in r.cells for r in result.rows)]
-    header = ["metric", *result.columns, *(f"aio / {c}" for c in ratio_cols), "goal"]
+    short = "aio" if result.subject == AIO else result.subject
+    header = ["metric", *result.columns, *(f"{short} / {c}" for c in ratio_cols), "goal"]
     body = []
     for row in result.rows:
         line = [f"{row.metric} ({row.unit}, {row.direction} is better)"]
@@ -260,7 +264,8 @@ def render_markdown(
         "Produced by `benchmarks/run.py`; every library measured in the same run, "
         "interleaved round by round. Cells are medians ±half the interquartile range; "
         "`aio / X` is aiocontainers' median divided by X's in the row's unit "
-        "(for times below 1 is faster, for rates above 1 is faster).",
+        "(for times below 1 is faster, for rates above 1 is faster); goals are the "
+        "project's targets, checked against these medians.",
         "",
         "| machine | |",
         "|---|---|",

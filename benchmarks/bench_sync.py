@@ -1,0 +1,173 @@
+"""Sync shim overhead: ``aiocontainers.sync`` against the async call it wraps and docker-py.
+
+The blocking calls (the shim and docker-py) run in a worker thread without an
+event loop, as sync code would, and time themselves there; the async calls
+run on the benchmark's loop. The shim's own background loop thread is part of
+what it costs, so it is inside the measurement.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from _common import IMAGE, LABEL_FILTER, LABELS, Context, interleave, start_containers
+from _harness import DOCKER_PY, Goal, Row, SuiteResult, Unavailable, scale
+
+__all__ = ["run"]
+
+SYNC = "sync shim"
+ASYNC = "aiocontainers (async)"
+LISTED = 5
+LINE = ("aiocontainers sync shim log line " + "0123456789" * 7)[:99]
+GOALS = [Goal("within", 1.25, ASYNC), Goal("faster", 2.0, DOCKER_PY)]
+
+# An op times itself: seconds per call, or MB/s for a stream.
+Timed = Callable[[], Awaitable[float]]
+
+
+def blocking(fn: Callable[[], object], repeat: int) -> Timed:
+    """Time ``repeat`` calls of ``fn`` inside a worker thread."""
+
+    def batch() -> float:
+        start = time.perf_counter()
+        for _ in range(repeat):
+            fn()
+        return (time.perf_counter() - start) / repeat
+
+    async def op() -> float:
+        return await asyncio.to_thread(batch)
+
+    return op
+
+
+def awaiting(fn: Callable[[], Awaitable[object]], repeat: int) -> Timed:
+    async def op() -> float:
+        start = time.perf_counter()
+        for _ in range(repeat):
+            await fn()
+        return (time.perf_counter() - start) / repeat
+
+    return op
+
+
+def _open_shim() -> Any:
+    """A sync client from ``aiocontainers.sync`` (ImportError/AttributeError when missing)."""
+    shim = importlib.import_module("aiocontainers.sync")
+    return shim.DockerClient(base_url="unix:///var/run/docker.sock")
+
+
+async def run(ctx: Context) -> SuiteResult:
+    result = SuiteResult("sync", "Sync shim overhead", [SYNC, ASYNC, DOCKER_PY])
+    result.subject = SYNC
+    rounds = ctx.rounds_or(9, 3)
+    repeat = ctx.pick(20, 10)
+    log_size = ctx.pick(20_000_000, 3_000_000)
+    try:
+        client: Any = await asyncio.to_thread(_open_shim)
+    except (ImportError, AttributeError) as exc:
+        client = Unavailable(f"aiocontainers: not available ({exc})")
+    try:
+        await _measure(ctx, result, client, rounds, repeat, log_size)
+    finally:
+        if not isinstance(client, Unavailable):
+            await asyncio.to_thread(client.close)
+    return result
+
+
+async def _measure(
+    ctx: Context, result: SuiteResult, shim: Any, rounds: int, repeat: int, log_size: int
+) -> None:
+    aio, dpy = ctx.aio, ctx.dockerpy
+    await start_containers(ctx.raw, LISTED, ["sleep", "600"])
+    body = {
+        "Image": IMAGE,
+        "Cmd": ["sh", "-c", f"yes '{LINE}' | head -c {log_size}"],
+        "Labels": LABELS,
+    }
+    log_id = (await ctx.raw.json("POST", "/containers/create", body))["Id"]
+    await ctx.raw.request("POST", f"/containers/{log_id}/start")
+    await ctx.raw.request("POST", f"/containers/{log_id}/wait")
+
+    def unavailable_or(make: Callable[[], Timed]) -> Timed | Unavailable:
+        return shim if isinstance(shim, Unavailable) else make()
+
+    cases: dict[str, dict[str, Timed | Unavailable]] = {
+        "ping": {
+            SYNC: unavailable_or(lambda: blocking(shim.ping, repeat)),
+            ASYNC: awaiting(aio.ping, repeat),
+            DOCKER_PY: blocking(dpy.ping, repeat),
+        },
+        f"containers.list sparse ({LISTED} containers)": {
+            SYNC: unavailable_or(
+                lambda: blocking(
+                    lambda: shim.containers.list(filters=LABEL_FILTER, sparse=True), repeat
+                )
+            ),
+            ASYNC: awaiting(
+                lambda: aio.containers.list(filters=LABEL_FILTER, sparse=True), repeat
+            ),
+            DOCKER_PY: blocking(
+                lambda: dpy.containers.list(filters=LABEL_FILTER, sparse=True), repeat
+            ),
+        },
+    }
+    for ops in cases.values():  # warm-up
+        for op in ops.values():
+            if not isinstance(op, Unavailable):
+                await op()
+
+    async def sample(op: Timed) -> float:
+        return await op()
+
+    for metric, ops in cases.items():
+        row = result.add(Row(metric, "ms/call", "lower", goals=list(GOALS)))
+        row.cells = {
+            name: scale(c, 1000) for name, c in (await interleave(ops, rounds, sample)).items()
+        }
+
+    def sync_lines(client: Any) -> float:
+        container = client.containers.get(log_id)
+        start = time.perf_counter()
+        total = sum(len(line) for line in container.logs(stream=True, follow=False))
+        elapsed = time.perf_counter() - start
+        if total != log_size:
+            raise RuntimeError(f"read {total} of {log_size} bytes")
+        return log_size / 1e6 / elapsed
+
+    async def async_lines() -> float:
+        container = await aio.containers.get(log_id)
+        start = time.perf_counter()
+        total = 0
+        async for line in container.logs(stream=True, follow=False):
+            total += len(line)
+        elapsed = time.perf_counter() - start
+        if total != log_size:
+            raise RuntimeError(f"read {total} of {log_size} bytes")
+        return log_size / 1e6 / elapsed
+
+    streams: dict[str, Timed | Unavailable] = {
+        SYNC: unavailable_or(lambda: lambda: asyncio.to_thread(sync_lines, shim)),
+        ASYNC: async_lines,
+        DOCKER_PY: lambda: asyncio.to_thread(sync_lines, dpy),
+    }
+    row = result.add(
+        Row(
+            f"logs(stream=True) of an exited container ({log_size / 1e6:g} MB)",
+            "MB/s",
+            "higher",
+            goals=[Goal("faster", 0.8, ASYNC), Goal("faster", 2.0, DOCKER_PY)],
+        )
+    )
+    row.cells = await interleave(streams, ctx.rounds_or(3, 2), sample)
+    result.notes.append(
+        f"unary: {rounds} rounds x {repeat} calls; blocking clients called from a worker "
+        "thread with no event loop, timed inside it"
+    )
+    result.notes.append(
+        "log lines: the shim and the async client yield lines; docker-py yields its "
+        "stream's chunks (one per log line here)"
+    )

@@ -8,12 +8,33 @@ Every library must deliver every byte or its row says why not.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gc
+import threading
 import time
-from collections.abc import Awaitable, Callable
+import tracemalloc
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from typing import Any
 
-from _common import IMAGE, LABELS, Context, aio_feature, interleave
-from _harness import AIO, AIODOCKER, DOCKER_PY, RAW, Cell, Goal, Row, SuiteResult, Unavailable
+import aiodocker
+import aiohttp
+from _common import IMAGE, LABELS, SOCKET, Context, aio_feature, interleave
+from _harness import (
+    AIO,
+    AIODOCKER,
+    DOCKER_PY,
+    RAW,
+    Cell,
+    Goal,
+    Row,
+    Stat,
+    SuiteResult,
+    Unavailable,
+)
 from _raw import FrameLines
+
+import aiocontainers
 
 __all__ = ["run"]
 
@@ -21,6 +42,7 @@ LINE = ("aiocontainers log throughput benchmark line " + "0123456789" * 6)[:99]
 GOALS = [Goal("faster", 0.9, RAW)]
 
 Reader = Callable[[str], Awaitable[int]]
+Follower = Callable[[asyncio.Event, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def _command(size: int, linger: bool) -> list[str]:
@@ -104,7 +126,7 @@ def readers(ctx: Context, size: int, *, follow: bool) -> dict[str, Reader | Unav
 async def run(ctx: Context) -> SuiteResult:
     result = SuiteResult("logs", "Log streaming throughput", [AIO, RAW, AIODOCKER, DOCKER_PY])
     size = ctx.pick(60_000_000, 6_000_000)
-    rounds = ctx.rounds_or(3, 2)
+    rounds = ctx.rounds_or(2, 2)
     mb = size / 1e6
 
     # follow=False: one exited container, read by everyone, every round.
@@ -121,6 +143,7 @@ async def run(ctx: Context) -> SuiteResult:
     row = result.add(Row("follow=True while printing", "MB/s", "higher", goals=list(GOALS)))
     libs = readers(ctx, size, follow=True)
     row.cells = await _measure(ctx, libs, rounds, size, fresh, remove=True)
+    await many_follows(ctx, result, ctx.pick(200, 50))
     result.notes.append(
         f"{mb:g} MB of {len(LINE) + 1}-byte lines (`yes | head -c`), {rounds} rounds; "
         "raw splits frames into lines, aiocontainers iterates logs(stream=True) lines, "
@@ -163,3 +186,121 @@ async def _measure(
         return size / 1e6 / elapsed
 
     return await interleave(libs, rounds, measure)
+
+
+async def many_follows(ctx: Context, result: SuiteResult, streams: int) -> None:
+    """Hold ``streams`` followed log streams of one ticking container open at once.
+
+    Each stream reads three lines, then all stay open together while the
+    Python memory they hold (tracemalloc, started just before they open) and
+    the threads added are read. Every library gets its own client sized for it.
+    """
+    body = {
+        "Image": IMAGE,
+        "Cmd": ["sh", "-c", "while :; do echo tick; sleep 0.2; done"],
+        "Labels": LABELS,
+    }
+    cid = str((await ctx.raw.json("POST", "/containers/create", body))["Id"])
+    await ctx.raw.request("POST", f"/containers/{cid}/start")
+
+    async def hold(follow_one: Follower) -> tuple[float, float]:
+        gc.collect()
+        threads = threading.active_count()
+        tracemalloc.start()
+        arrived, release = asyncio.Event(), asyncio.Event()
+        count = 0
+
+        async def one() -> None:
+            nonlocal count
+            got_three = asyncio.Event()
+            task = asyncio.create_task(follow_one(got_three, release))
+            await got_three.wait()
+            count += 1
+            if count == streams:
+                arrived.set()
+            await task
+
+        waiter = asyncio.gather(*(one() for _ in range(streams)))
+        ready = asyncio.ensure_future(arrived.wait())
+        either: list[asyncio.Future[Any]] = [ready, waiter]
+        await asyncio.wait(either, timeout=120, return_when=asyncio.FIRST_COMPLETED)
+        if not arrived.is_set():
+            ready.cancel()
+            waiter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await waiter  # raises the first follower's error
+            tracemalloc.stop()
+            raise RuntimeError(f"only {count} of {streams} streams got their lines")
+        grown = (tracemalloc.get_traced_memory()[0] / 1e6, threading.active_count() - threads)
+        tracemalloc.stop()
+        release.set()
+        await waiter
+        return grown
+
+    async def three_then_wait(
+        lines: AsyncIterator[object], got: asyncio.Event, release: asyncio.Event
+    ) -> None:
+        seen = 0
+        async for _ in lines:
+            seen += 1
+            if seen == 3:
+                got.set()
+                await release.wait()
+                return
+
+    aio_client = aiocontainers.DockerClient(f"unix://{SOCKET}", max_pool_size=streams + 8)
+    connector = aiohttp.UnixConnector(SOCKET, limit=streams + 8)
+    adk_client = aiodocker.Docker(url="unix://localhost", connector=connector)
+
+    async def aio(got: asyncio.Event, release: asyncio.Event) -> None:
+        container = aio_client.containers.prepare_model({"Id": cid, "Config": {"Tty": False}})
+        stream = container.logs(stream=True, follow=True, tail=0)
+        async with stream:
+            await three_then_wait(stream, got, release)
+
+    async def adk(got: asyncio.Event, release: asyncio.Event) -> None:
+        container = adk_client.containers.container(cid)
+        lines = container.log(stdout=True, stderr=True, follow=True, tail=0)
+        try:
+            await three_then_wait(lines, got, release)
+        finally:
+            await lines.aclose()  # type: ignore[attr-defined]
+
+    async def raw(got: asyncio.Event, release: asyncio.Event) -> None:
+        response = await ctx.raw.open(
+            "GET", f"/containers/{cid}/logs?stdout=1&stderr=1&follow=1&tail=0"
+        )
+
+        async def lines() -> AsyncIterator[bytes]:
+            splitter = FrameLines()
+            async for chunk in response.chunks():
+                for line in splitter.feed(chunk):
+                    yield line
+
+        try:
+            await three_then_wait(lines(), got, release)
+        finally:
+            response.close()
+
+    memory = result.add(
+        Row(f"{streams} follow streams open at once: Python memory", "MB", "lower")
+    )
+    threads = result.add(
+        Row(f"{streams} follow streams open at once: threads added", "threads", "lower")
+    )
+    try:
+        for name, follow_one in ((RAW, raw), (AIO, aio), (AIODOCKER, adk)):
+            try:
+                grown_mb, grown_threads = await hold(follow_one)
+            except Exception as exc:
+                memory.cells[name] = threads.cells[name] = Unavailable(f"failed: {exc!r}"[:200])
+                continue
+            memory.cells[name] = Stat.of([grown_mb])
+            threads.cells[name] = Stat.of([grown_threads])
+    finally:
+        await aio_client.close()
+        await adk_client.close()
+        await connector.close()
+        await ctx.raw.request("DELETE", f"/containers/{cid}?force=1")
+    docker_py = Unavailable("blocking: one thread per stream by design, not run")
+    memory.cells[DOCKER_PY] = threads.cells[DOCKER_PY] = docker_py

@@ -176,20 +176,27 @@ async def run(ctx: Context) -> SuiteResult:
     row.cells = {name: cells[name] for name in result.columns}
     await asyncio.sleep(0.5)
 
+    counts: list[int] = []
+
     async def replay(read: Replay) -> float:
         start = time.perf_counter()
         got = await read(since, until)
         elapsed = time.perf_counter() - start
-        if got != want:
-            raise RuntimeError(f"replayed {got} of {want} events")
+        if not got:
+            raise RuntimeError("replayed no events")
+        counts.append(got)
         return got / elapsed
 
-    row = result.add(Row(f"replay {want} events (since/until)", "events/s", "higher"))
+    row = result.add(Row(f"replay up to {want} events (since/until)", "events/s", "higher"))
     row.cells = await interleave(replays(ctx), rounds, replay)
     result.notes.append(
         f"live: {count} containers (`true`, concurrency 8) created, started, exited and "
         f"removed in {churned:.1f} s ({want / churned:.0f} events/s produced), all four "
         "libraries subscribed at once; cells are the per-event delivery lag"
     )
-    result.notes.append(f"replay: {rounds} rounds, the same {want} events each time")
+    result.notes.append(
+        f"replay: {rounds} rounds; the daemon keeps only its last 256 events, shared with "
+        f"everyone using it, so a read got {min(counts, default=0)} to "
+        f"{max(counts, default=0)} of the {want}"
+    )
     return result

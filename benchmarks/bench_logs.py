@@ -96,10 +96,12 @@ def readers(ctx: Context, size: int, *, follow: bool) -> dict[str, Reader | Unav
         container = await ctx.aiodocker.containers.get(cid)
         if follow:
             total = 0
-            async for line in container.log(stdout=True, stderr=True, follow=True):
-                total += len(line)
-                if total >= size:
-                    break
+            lines = container.log(stdout=True, stderr=True, follow=True)
+            async with contextlib.aclosing(lines):  # type: ignore[type-var]
+                async for line in lines:
+                    total += len(line)
+                    if total >= size:
+                        break
             return total
         return sum(len(line) for line in await container.log(stdout=True, stderr=True))
 

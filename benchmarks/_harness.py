@@ -257,10 +257,12 @@ def _table(result: SuiteResult) -> tuple[list[str], list[list[str]]]:
 def render_markdown(
     results: Sequence[SuiteResult], info: dict[str, str], command: str, total: float
 ) -> str:
-    """The report: machine facts, how it was run, then one table per suite."""
+    """The report: machine facts, how it was run, then one table per suite.
+
+    It has no title of its own and its sections are level-3 headings: the docs
+    include it under their own "Results" heading.
+    """
     out = [
-        "# Benchmark results",
-        "",
         "Produced by `benchmarks/run.py`; every library measured in the same run, "
         "interleaved round by round. Cells are medians ±half the interquartile range; "
         "`aio / X` is aiocontainers' median divided by X's in the row's unit "
@@ -275,7 +277,7 @@ def render_markdown(
         "",
     ]
     for result in results:
-        out += [f"## {result.title}", ""]
+        out += [f"### {result.title}", ""]
         if result.error:
             out += [f"**Suite failed:** `{result.error}`", ""]
         if result.rows:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -20,12 +20,17 @@ __all__ = [
     "BENCH_LABEL",
     "IMAGE",
     "LABELS",
+    "LABEL_FILTER",
     "REGISTRY",
+    "SOCKET",
     "Context",
     "aio_feature",
     "interleave",
+    "open_context",
     "per_call",
+    "remove_image",
     "remove_labelled",
+    "start_containers",
     "sync_op",
 ]
 
@@ -170,14 +175,3 @@ async def start_containers(
         return cid
 
     return list(await asyncio.gather(*(one() for _ in range(count))))
-
-
-@contextlib.contextmanager
-def timer() -> Iterator[list[float]]:
-    """``with timer() as t: ...`` then ``t[0]`` is the elapsed seconds."""
-    box: list[float] = []
-    start = time.perf_counter()
-    try:
-        yield box
-    finally:
-        box.append(time.perf_counter() - start)

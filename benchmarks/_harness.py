@@ -14,8 +14,7 @@ import os
 import platform
 import statistics
 import sys
-import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -34,7 +33,6 @@ __all__ = [
     "render_markdown",
     "render_text",
     "scale",
-    "time_async",
 ]
 
 AIO = "aiocontainers"
@@ -175,14 +173,6 @@ class SuiteResult:
 
     def ratio_columns(self) -> list[str]:
         return [c for c in self.columns if c != self.subject]
-
-
-async def time_async(fn: Callable[[], Awaitable[object]], repeat: int = 1) -> float:
-    """Seconds per call of ``repeat`` back-to-back awaits of ``fn()``."""
-    start = time.perf_counter()
-    for _ in range(repeat):
-        await fn()
-    return (time.perf_counter() - start) / repeat
 
 
 def _fmt(value: float) -> str:

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any
 
-__all__ = ["FrameLines", "Frames", "RawDocker", "RawResponse", "demux_payload"]
+__all__ = ["FrameLines", "Frames", "RawDocker", "RawResponse"]
 
 _READ = 256 * 1024
 
@@ -119,18 +119,6 @@ def _dechunk(buf: bytes) -> tuple[bytes, bytes, bool]:
         pieces.append(buf[start : start + size])
         pos = start + size + 2
     return b"".join(pieces), buf[pos:], False
-
-
-def demux_payload(data: bytes) -> tuple[bytes, bytes]:
-    """Split ``data`` (whole frames) into its stdout and stderr payload bytes."""
-    out: list[bytes] = []
-    err: list[bytes] = []
-    pos, end = 0, len(data)
-    while pos + 8 <= end:
-        size = int.from_bytes(data[pos + 4 : pos + 8], "big")
-        (err if data[pos] == 2 else out).append(data[pos + 8 : pos + 8 + size])
-        pos += 8 + size
-    return b"".join(out), b"".join(err)
 
 
 class Frames:

@@ -1,0 +1,111 @@
+"""The sync client: a portal (loop thread) per client and a proxy of the async client."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from .. import _client
+from ._portal import Portal
+from ._wrap import (
+    Proxy,
+    proxy_class,
+    register,
+    unwrap_args,
+    unwrap_kwargs,
+    wrap,
+    wrap_exception,
+)
+
+__all__ = ["DockerClient", "from_env", "sync_function"]
+
+_AsyncClient = _client.DockerClient
+_ClientProxy: type[Proxy] = proxy_class(_AsyncClient)
+
+
+class DockerClient(_ClientProxy):  # type: ignore[misc,valid-type]
+    """A blocking client for one Docker daemon, docker-py style.
+
+    ``DockerClient(...)`` takes the arguments of :class:`aiocontainers.DockerClient`;
+    every method blocks and returns what the async one returns, with
+    containers, images, streams... as sync objects. The client runs its own
+    event loop in a background thread, so it works from any thread, also one
+    that runs an event loop already. ``close()`` (or ``with``) ends it; a
+    client that is never closed is closed when it and every object it
+    returned are garbage, or at interpreter exit.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _open(self, _AsyncClient, args, kwargs)
+
+    @classmethod
+    def from_env(cls, **kwargs: Any) -> DockerClient:
+        """A client configured from the environment (``DOCKER_HOST``...), as :func:`from_env`."""
+        client: DockerClient = object.__new__(cls)
+        _open(client, _client.from_env, (), kwargs)
+        return client
+
+    def close(self) -> None:
+        """Close the connections and stop the loop thread; closing twice is a no-op."""
+        self._portal.close()
+
+    def __enter__(self) -> DockerClient:
+        self._portal._check()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _open(
+    client: DockerClient, factory: Callable[..., Any], args: Any, kwargs: dict[str, Any]
+) -> None:
+    portal = Portal()
+    try:
+        target = portal.call(factory, *args, **kwargs)
+    except BaseException:
+        portal.close()
+        raise
+    portal.add_closer(target.close)
+    object.__setattr__(client, "_target", target)
+    object.__setattr__(client, "_portal", portal)
+
+
+register(_AsyncClient, DockerClient)
+
+
+def from_env(**kwargs: Any) -> DockerClient:
+    """A blocking client configured from the environment, like ``docker.from_env()``.
+
+    Takes the keywords of :func:`aiocontainers.from_env` (``version``,
+    ``timeout``, ``max_pool_size``, ``environment``, ``base_url``, ``tls``...).
+    """
+    return DockerClient.from_env(**kwargs)
+
+
+def sync_function(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A blocking version of a module-level async function taking sync objects.
+
+    The call runs on the portal of the first sync object among the arguments.
+    """
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        portal = next(
+            (arg._portal for arg in (*args, *kwargs.values()) if isinstance(arg, Proxy)),
+            None,
+        )
+        if portal is None:
+            raise TypeError(f"{fn.__name__}() needs objects from a sync client")
+        try:
+            result = portal.call(fn, *unwrap_args(args), **unwrap_kwargs(kwargs))
+        except Exception as exc:
+            wrap_exception(exc, portal)
+            raise
+        return wrap(result, portal)
+
+    call.__module__ = "aiocontainers.sync"
+    return call

@@ -7,6 +7,7 @@ whose engine tests silently skip would pass while testing nothing.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -60,10 +61,25 @@ def _engine_session(docker_session: TestSession) -> None:
 
 @pytest.fixture
 async def client() -> AsyncIterator[DockerClient]:
-    """A fresh client per test, closed afterwards; unclosed connections fail the test."""
+    """A fresh client per test, closed afterwards.
+
+    Unclosed connections fail the test (warnings are errors), and so do tasks the
+    test leaves running behind it: a stream's reader, a health waiter, a pump.
+    """
+    before = asyncio.all_tasks()
     async with aiocontainers.from_env() as docker:
         yield docker
     gc.collect()
+    for _ in range(3):  # let tasks that are finishing finish
+        await asyncio.sleep(0)
+    stray = [
+        task
+        for task in asyncio.all_tasks() - before
+        if not task.done()
+        and task is not asyncio.current_task()
+        and "_call_in_runner_task" not in repr(task.get_coro())  # anyio runs the test in one
+    ]
+    assert not stray, f"tasks left running: {stray}"
 
 
 @pytest.fixture

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from . import errors, wait
+from . import errors, types, wait
 from ._client import DockerClient, from_env
-from ._orchestration import HealthCheckFailed, NotReady, wait_until_healthy
+from ._orchestration import wait_until_healthy
 from ._progress import LayerProgress, ProgressEvent, ProgressSnapshot
+from ._resources._exec import ExecResult, ExecStream
+from ._resources._hijack import InteractiveStream
+from ._resources._stats import StatsStream
+from ._resources._streaming import DockerStream
 from ._resources.configs import Config
 from ._resources.containers import Container
 from ._resources.events import Event, EventActor, EventStream
@@ -16,6 +20,7 @@ from ._resources.secrets import Secret
 from ._resources.services import Service
 from ._resources.swarm import Swarm
 from ._resources.volumes import Volume
+from ._streams import LogRecord
 from .errors import (
     APIError,
     BuildError,
@@ -23,9 +28,11 @@ from .errors import (
     ContainerError,
     DaemonUnavailable,
     DockerException,
+    HealthCheckFailed,
     ImageNotFound,
     InvalidArgument,
     NotFound,
+    NotReady,
     StreamError,
     Timeout,
 )
@@ -40,14 +47,19 @@ __all__ = [
     "DaemonUnavailable",
     "DockerClient",
     "DockerException",
+    "DockerStream",
     "Event",
     "EventActor",
     "EventStream",
+    "ExecResult",
+    "ExecStream",
     "HealthCheckFailed",
     "Image",
     "ImageNotFound",
+    "InteractiveStream",
     "InvalidArgument",
     "LayerProgress",
+    "LogRecord",
     "Network",
     "Node",
     "NotFound",
@@ -56,12 +68,14 @@ __all__ = [
     "ProgressSnapshot",
     "Secret",
     "Service",
+    "StatsStream",
     "StreamError",
     "Swarm",
     "Timeout",
     "Volume",
     "errors",
     "from_env",
+    "types",
     "wait",
     "wait_until_healthy",
 ]

@@ -13,6 +13,9 @@ DockerException
 ├── ContainerError           a container exited non-zero under run()
 ├── BuildError               an image build failed
 ├── ImageLoadError           docker load/push/pull reported an error in its stream
+├── UnsafeArchiveError       copy_from/extract refused a tar member escaping the destination
+├── NotReady                 a readiness wait cannot succeed (the container exited...)
+│   └── HealthCheckFailed    a health check turned unhealthy, or the container stopped
 └── InvalidArgument          bad input, found before the daemon is called
 ```
 
@@ -35,13 +38,16 @@ __all__ = [
     "ContainerError",
     "DaemonUnavailable",
     "DockerException",
+    "HealthCheckFailed",
     "ImageLoadError",
     "ImageNotFound",
     "InvalidArgument",
     "NotFound",
+    "NotReady",
     "ServerError",
     "StreamError",
     "Timeout",
+    "UnsafeArchiveError",
 ]
 
 
@@ -159,3 +165,54 @@ class ImageLoadError(DockerException):
 
 class InvalidArgument(DockerException, ValueError):
     """The caller's input is wrong, or needs a newer API version than the daemon's."""
+
+
+class UnsafeArchiveError(DockerException):
+    """An archive member would be written outside the destination or is a special file."""
+
+    def __init__(self, member: str, reason: str) -> None:
+        super().__init__(f"refusing unsafe archive member {member!r}: {reason}")
+        self.member = member
+        self.reason = reason
+
+
+class NotReady(DockerException):
+    """A container failed a readiness condition; ``container`` names it, ``logs`` ends its output.
+
+    ``exit_code`` is set when the container exited while being waited for.
+    """
+
+    def __init__(
+        self,
+        container: Container,
+        message: str,
+        *,
+        exit_code: int | None = None,
+        logs: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.container = container
+        self.exit_code = exit_code
+        self.logs = logs
+
+
+class HealthCheckFailed(NotReady):
+    """The container turned unhealthy, exited or was removed before turning healthy.
+
+    ``status`` is the last health status seen, ``output`` the last probe's
+    output (``None`` when the container exited or vanished instead).
+    """
+
+    def __init__(
+        self,
+        container: Container,
+        message: str,
+        *,
+        status: str,
+        output: str | None = None,
+        exit_code: int | None = None,
+        logs: str = "",
+    ) -> None:
+        super().__init__(container, message, exit_code=exit_code, logs=logs)
+        self.status = status
+        self.output = output

@@ -23,7 +23,6 @@ deadline. Write your own by implementing :class:`WaitStrategy`.
 
 from __future__ import annotations
 
-from ._orchestration._errors import HealthCheckFailed, NotReady
 from ._orchestration._wait import (
     AllOf,
     AnyOf,
@@ -38,6 +37,7 @@ from ._orchestration._wait import (
     WaitStrategy,
     host_address,
 )
+from .errors import HealthCheckFailed, NotReady
 
 __all__ = [
     "AllOf",

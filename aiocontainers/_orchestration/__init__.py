@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._errors import HealthCheckFailed, NotReady
+from ..errors import HealthCheckFailed, NotReady
 from ._health import wait_until_healthy
 
 __all__ = ["HealthCheckFailed", "NotReady", "wait_until_healthy"]

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from ..errors import DockerException, InvalidArgument, NotFound
-from ._errors import NotReady
+from ..errors import DockerException, InvalidArgument, NotFound, NotReady
 
 if TYPE_CHECKING:
     from .._resources.containers import Container

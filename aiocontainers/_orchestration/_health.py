@@ -27,9 +27,8 @@ import anyio
 
 from .._models import ContainerState
 from .._resources.events import format_nanos, open_events
-from ..errors import DockerException, InvalidArgument, NotFound, Timeout
+from ..errors import DockerException, HealthCheckFailed, InvalidArgument, NotFound, Timeout
 from ._common import describe, log_tail, seconds
-from ._errors import HealthCheckFailed
 
 if TYPE_CHECKING:
     from .._client import DockerClient

@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import aiohttp
 import anyio
 
-from ..errors import DockerException, InvalidArgument, Timeout
+from ..errors import DockerException, InvalidArgument, NotReady, Timeout
 from ._common import describe, ensure_running, log_tail, seconds
-from ._errors import NotReady
 from ._health import wait_until_healthy
 
 if TYPE_CHECKING:

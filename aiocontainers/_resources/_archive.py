@@ -25,10 +25,9 @@ import anyio.from_thread
 import anyio.to_thread
 
 from .._streams import aclose_source
-from ..errors import DockerException, InvalidArgument
+from ..errors import DockerException, InvalidArgument, UnsafeArchiveError
 
 __all__ = [
-    "UnsafeArchiveError",
     "check_member",
     "decode_path_stat",
     "extract_stream",
@@ -40,15 +39,6 @@ __all__ = [
 BLOCK = tarfile.BLOCKSIZE
 _DIR_BIT = 1 << 31  # Go's os.ModeDir, as the daemon reports a path's mode
 _HAS_FILTERS = hasattr(tarfile, "data_filter")  # Python 3.10.12+, 3.11.4+
-
-
-class UnsafeArchiveError(DockerException):
-    """An archive member would be written outside the destination or is a special file."""
-
-    def __init__(self, member: str, reason: str) -> None:
-        super().__init__(f"refusing unsafe archive member {member!r}: {reason}")
-        self.member = member
-        self.reason = reason
 
 
 def decode_path_stat(header: str | None) -> dict[str, Any]:

@@ -472,7 +472,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         The archive is extracted as it streams in. Members that would land
         outside ``dest`` (absolute paths, ``..``, links pointing outside) or
         that are device files raise
-        :class:`~aiocontainers._resources._archive.UnsafeArchiveError`.
+        :class:`~aiocontainers.errors.UnsafeArchiveError`.
         """
         await anyio.Path(dest).mkdir(parents=True, exist_ok=True)
         stream, stat = await self.get_archive(src)

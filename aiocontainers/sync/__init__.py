@@ -29,7 +29,9 @@ import aiocontainers as _aio
 
 from .. import errors, types, wait
 from .._progress import LayerProgress, ProgressEvent, ProgressSnapshot
+from .._resources._exec import ExecResult
 from .._resources.events import Event, EventActor
+from .._streams import LogRecord
 from ..errors import (
     APIError,
     BuildError,
@@ -37,9 +39,11 @@ from ..errors import (
     ContainerError,
     DaemonUnavailable,
     DockerException,
+    HealthCheckFailed,
     ImageNotFound,
     InvalidArgument,
     NotFound,
+    NotReady,
     StreamError,
     Timeout,
 )
@@ -63,8 +67,6 @@ Secret: Any = proxy_class(_aio.Secret)
 Service: Any = proxy_class(_aio.Service)
 Swarm: Any = proxy_class(_aio.Swarm)
 Volume: Any = proxy_class(_aio.Volume)
-HealthCheckFailed = _aio.HealthCheckFailed
-NotReady = _aio.NotReady
 wait_until_healthy = sync_function(_aio.wait_until_healthy)
 
 __all__ = [
@@ -80,11 +82,13 @@ __all__ = [
     "Event",
     "EventActor",
     "EventStream",
+    "ExecResult",
     "HealthCheckFailed",
     "Image",
     "ImageNotFound",
     "InvalidArgument",
     "LayerProgress",
+    "LogRecord",
     "Network",
     "Node",
     "NotFound",

@@ -13,8 +13,8 @@ import pytest
 
 import aiocontainers
 from aiocontainers import Container, DockerClient
-from aiocontainers._resources._archive import UnsafeArchiveError, tar_bytes, tar_path
-from aiocontainers.errors import Conflict, InvalidArgument, NotFound
+from aiocontainers._resources._archive import tar_bytes, tar_path
+from aiocontainers.errors import Conflict, InvalidArgument, NotFound, UnsafeArchiveError
 
 from .conftest import LABELS
 

@@ -16,14 +16,13 @@ import pytest
 
 from aiocontainers._resources import _archive
 from aiocontainers._resources._archive import (
-    UnsafeArchiveError,
     decode_path_stat,
     extract_stream,
     is_directory,
     tar_bytes,
     tar_path,
 )
-from aiocontainers.errors import DockerException, InvalidArgument
+from aiocontainers.errors import DockerException, InvalidArgument, UnsafeArchiveError
 
 pytestmark = pytest.mark.anyio
 

@@ -1,0 +1,74 @@
+"""The curated public surface: what each public module exports, and that it stays whole."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from types import ModuleType
+
+import pytest
+
+import aiocontainers
+from aiocontainers import errors, sync
+
+PUBLIC_MODULES = [
+    "aiocontainers",
+    "aiocontainers.errors",
+    "aiocontainers.types",
+    "aiocontainers.wait",
+    "aiocontainers.sync",
+    "aiocontainers.testing",
+]
+
+# Async stream classes have no sync twin: the shim hands them out as plain iterators.
+ASYNC_ONLY = {"DockerStream", "ExecStream", "InteractiveStream", "StatsStream"}
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_all_names_resolve(name: str) -> None:
+    module = importlib.import_module(name)
+    exported = list(module.__all__)
+    assert len(exported) == len(set(exported)), "duplicate names in __all__"
+    missing = [item for item in exported if not hasattr(module, item)]
+    assert not missing, f"{name}.__all__ names what it lacks: {missing}"
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_no_private_module_leaks_through_all(name: str) -> None:
+    module = importlib.import_module(name)
+    assert not [item for item in module.__all__ if item.startswith("_")]
+
+
+def _exceptions(module: ModuleType) -> set[str]:
+    return {
+        name
+        for name, value in vars(module).items()
+        if inspect.isclass(value) and issubclass(value, BaseException)
+        if value.__module__ == module.__name__
+    }
+
+
+def test_every_exception_is_a_docker_exception_and_exported() -> None:
+    defined = _exceptions(errors)
+    assert {"NotReady", "HealthCheckFailed", "UnsafeArchiveError"} <= defined
+    assert defined == set(errors.__all__)
+    for name in defined:
+        assert issubclass(getattr(errors, name), errors.DockerException), name
+
+
+def test_top_level_reexports_the_errors_callers_catch_most() -> None:
+    for name in set(errors.__all__) - {"ImageLoadError", "ServerError", "UnsafeArchiveError"}:
+        assert getattr(aiocontainers, name) is getattr(errors, name), name
+
+
+def test_sync_mirrors_the_async_package() -> None:
+    async_names = set(aiocontainers.__all__) - ASYNC_ONLY
+    assert async_names <= set(sync.__all__), async_names - set(sync.__all__)
+    assert set(sync.__all__) - async_names == {"PortalClosed"}
+
+
+def test_sync_shares_errors_types_and_plain_data() -> None:
+    assert sync.errors is errors
+    assert sync.types is aiocontainers.types
+    for name in ("ExecResult", "LogRecord", "Event", "ProgressEvent", "NotReady"):
+        assert getattr(sync, name) is getattr(aiocontainers, name), name

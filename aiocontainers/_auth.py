@@ -23,6 +23,7 @@ from typing import Any
 
 import anyio
 
+from ._config import config_dir
 from .errors import DockerException, InvalidArgument
 
 __all__ = [
@@ -109,12 +110,7 @@ class Credentials:
 
     def config_path(self) -> Path:
         """``$DOCKER_CONFIG/config.json``, else ``~/.docker/config.json``."""
-        environ = self._environ
-        directory = environ.get("DOCKER_CONFIG")
-        if directory:
-            return Path(directory) / "config.json"
-        home = environ.get("HOME") or os.path.expanduser("~")
-        return Path(home) / ".docker" / "config.json"
+        return config_dir(self._environ) / "config.json"
 
     async def load_config(self) -> dict[str, Any]:
         """The CLI config file's contents (``{}`` when there is none)."""

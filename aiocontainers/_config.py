@@ -52,9 +52,12 @@ class Endpoint:
 
 
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """The Docker CLI's configuration directory (``DOCKER_CONFIG`` or ``~/.docker``)."""
+    """The Docker CLI's configuration directory (``DOCKER_CONFIG`` or ``$HOME/.docker``)."""
     env = os.environ if environ is None else environ
-    return Path(env.get("DOCKER_CONFIG") or Path.home() / ".docker")
+    directory = env.get("DOCKER_CONFIG")
+    if directory:
+        return Path(directory)
+    return Path(env.get("HOME") or Path.home()) / ".docker"
 
 
 def _normalize_url(url: str) -> str:

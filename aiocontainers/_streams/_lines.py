@@ -1,4 +1,4 @@
-"""Line assembly and incremental UTF-8 decoding, one buffer per stream.
+"""Line assembly, one buffer per stream.
 
 Lines are ``bytes`` that keep their trailing ``b"\\n"`` (as docker-py's line
 iteration does, and as ``docker logs`` prints them); a TTY's ``b"\\r\\n"`` stays
@@ -11,16 +11,11 @@ concatenated piece by piece.
 
 from __future__ import annotations
 
-import codecs
-from typing import NamedTuple
-
 from ._frames import STDERR, STDIN, STDOUT, Frame, FrameDecoder, _unpack_header
 
 __all__ = [
     "LineAssembler",
     "LineDecoder",
-    "TextChunk",
-    "TextDecoder",
     "split_lines",
 ]
 
@@ -169,37 +164,3 @@ class LineDecoder:
             streams.append(stream)
             lines.append(line)
         return streams, lines
-
-
-class TextChunk(NamedTuple):
-    """Decoded text of one stream: ``stream`` is ``STDOUT`` or ``STDERR``."""
-
-    stream: int
-    text: str
-
-
-class TextDecoder:
-    """Incremental UTF-8 decoding with one decoder per stream.
-
-    A multi-byte character split across frames decodes whole; invalid bytes
-    become U+FFFD and are never dropped.
-    """
-
-    __slots__ = ("_decoders",)
-
-    def __init__(self) -> None:
-        factory = codecs.getincrementaldecoder("utf-8")
-        self._decoders = {STDOUT: factory(errors="replace"), STDERR: factory(errors="replace")}
-
-    def decode(self, stream: int, data: bytes) -> str:
-        """Decode a payload of ``stream``; an incomplete trailing character is held back."""
-        return self._decoders[STDOUT if stream == STDIN else stream].decode(data)
-
-    def flush(self) -> list[TextChunk]:
-        """End of source: return held-back bytes of every stream (as U+FFFD)."""
-        out = []
-        for stream, decoder in self._decoders.items():
-            text = decoder.decode(b"", True)
-            if text:
-                out.append(TextChunk(stream, text))
-        return out

@@ -5,7 +5,6 @@ from __future__ import annotations
 import struct
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
-from datetime import datetime, timezone
 from typing import TypeVar
 
 import anyio
@@ -16,16 +15,9 @@ from aiocontainers._streams import (
     STDERR,
     STDOUT,
     Frame,
-    LogRecord,
-    TextChunk,
     aclose_source,
     iter_frames,
     iter_json,
-    iter_lines,
-    iter_records,
-    iter_text,
-    read_all,
-    read_demuxed,
 )
 from aiocontainers.errors import StreamError
 
@@ -93,29 +85,6 @@ async def test_iter_frames_tty_and_sniffed() -> None:
     ]
 
 
-async def test_iter_lines_keeps_streams_apart() -> None:
-    lines = await collect(iter_lines(Source([*split(WIRE, 5), encode(STDERR, b"tail")]).gen()))
-    assert lines == [b"out 1\n", b"err\n", b"out 2\n", b"tail"]
-
-
-async def test_iter_records() -> None:
-    wire = encode(STDOUT, b"2024-01-02T03:04:05.5Z hi\n") + encode(STDERR, b"no time\n")
-    records = await collect(iter_records(Source([wire]).gen(), timestamps=True))
-    assert records == [
-        LogRecord("stdout", b"hi\n", datetime(2024, 1, 2, 3, 4, 5, 500000, timezone.utc)),
-        LogRecord("stderr", b"no time\n", None),
-    ]
-
-
-async def test_iter_text_never_splits_characters() -> None:
-    data = "h\u00e9\u2603\n".encode()
-    wire = b"".join(encode(STDOUT, data[i : i + 1]) for i in range(len(data)))
-    wire += encode(STDERR, b"bad \xff") + encode(STDERR, b"\xe2")
-    chunks = await collect(iter_text(Source([wire]).gen()))
-    assert "".join(c.text for c in chunks if c.stream == STDOUT) == "h\u00e9\u2603\n"
-    assert chunks[-2:] == [TextChunk(STDERR, "bad \ufffd"), TextChunk(STDERR, "\ufffd")]
-
-
 async def test_iter_json() -> None:
     source = Source([b'{"status": "a"}\r\n{"sta', b'tus": "b"}{"error": "x"}'])
     assert await collect(iter_json(source.gen())) == [
@@ -126,18 +95,10 @@ async def test_iter_json() -> None:
     assert source.cleaned_up
 
 
-async def test_read_all_and_read_demuxed() -> None:
-    assert await read_all(Source(split(WIRE, 4)).gen()) == b"out 1\nouterr\n 2\n"
-    assert await read_demuxed(Source([WIRE]).gen()) == (b"out 1\nout 2\n", b"err\n")
-    assert await read_demuxed(Source([encode(STDOUT, b"x")]).gen()) == (b"x", b"")
-    assert await read_demuxed(Source([]).gen()) == (b"", b"")
-    assert await read_demuxed(Source([b"raw"]).gen(), tty=True) == (b"raw", b"")
-
-
 async def test_truncated_stream_raises_and_closes_source() -> None:
     source = Source([WIRE[:-1]])
     with pytest.raises(StreamError, match="middle of a frame"):
-        await collect(iter_lines(source.gen()))
+        await collect(iter_frames(source.gen()))
     assert source.cleaned_up
     source = Source([b'{"a": '])
     with pytest.raises(StreamError):
@@ -147,19 +108,19 @@ async def test_truncated_stream_raises_and_closes_source() -> None:
 
 async def test_aclose_closes_the_source_early() -> None:
     source = Source([encode(STDOUT, b"%d\n" % i) for i in range(100)])
-    lines = iter_lines(source.gen())
-    assert await lines.__anext__() == b"0\n"
+    frames = iter_frames(source.gen())
+    assert await frames.__anext__() == Frame(STDOUT, b"0\n")
     assert not source.closed
-    await lines.aclose()
+    await frames.aclose()
     assert source.cleaned_up
     assert source.sent == 1
 
 
 async def test_break_under_aclosing_closes_the_source() -> None:
     source = Source([encode(STDOUT, b"%d\n" % i) for i in range(100)], then_wait=True)
-    async with aclosing(iter_records(source.gen())) as records:
-        async for record in records:
-            if record.data == b"3\n":
+    async with aclosing(iter_frames(source.gen())) as frames:
+        async for frame in frames:
+            if frame.data == b"3\n":
                 break
     assert source.cleaned_up
     assert source.sent == 4
@@ -179,9 +140,9 @@ async def test_cancellation_while_waiting_closes_the_source() -> None:
     source = Source([encode(STDOUT, b"a\n")], then_wait=True)
     received: list[bytes] = []
     with anyio.move_on_after(0.05):
-        async with aclosing(iter_lines(source.gen())) as lines:
-            async for line in lines:
-                received.append(line)
+        async with aclosing(iter_frames(source.gen())) as frames:
+            async for frame in frames:
+                received.append(frame.data)
     assert received == [b"a\n"]
     # the cancellation reached the source's own ``finally``; an awaiting cleanup there
     # must shield itself, as the scope is still cancelled when it runs
@@ -193,10 +154,10 @@ async def test_source_error_propagates() -> None:
         yield encode(STDOUT, b"a\n")
         raise StreamError("connection lost")
 
-    lines = iter_lines(broken())
-    assert await lines.__anext__() == b"a\n"
+    frames = iter_frames(broken())
+    assert await frames.__anext__() == Frame(STDOUT, b"a\n")
     with pytest.raises(StreamError, match="connection lost"):
-        await lines.__anext__()
+        await frames.__anext__()
 
 
 class IterableWithClose:
@@ -239,5 +200,6 @@ class PlainIterator:
 
 
 async def test_plain_iterator_source() -> None:
-    assert await collect(iter_lines(PlainIterator([b"x\n", b"y"]), tty=True)) == [b"x\n", b"y"]
+    frames = await collect(iter_frames(PlainIterator([b"x\n", b"y"]), tty=True))
+    assert frames == [Frame(STDOUT, b"x\n"), Frame(STDOUT, b"y")]
     await aclose_source(PlainIterator([]))

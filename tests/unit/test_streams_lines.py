@@ -16,8 +16,6 @@ from aiocontainers._streams import (
     Frame,
     LineAssembler,
     LineDecoder,
-    TextChunk,
-    TextDecoder,
     split_lines,
 )
 from aiocontainers.errors import StreamError
@@ -167,20 +165,3 @@ def test_feed_lines_returns_parallel_lists() -> None:
     decoder = LineDecoder()
     streams, lines = decoder.feed_lines(encode(STDERR, b"e\n") + encode(STDIN, b"i\n"))
     assert (streams, lines) == ([STDERR, STDOUT], [b"e\n", b"i\n"])
-
-
-def test_text_decoder_multibyte_char_split_across_frames() -> None:
-    decoder = TextDecoder()
-    snowman = "☃".encode()  # 3 bytes
-    assert decoder.decode(STDOUT, b"a" + snowman[:1]) == "a"
-    assert decoder.decode(STDERR, snowman[:2]) == ""  # separate buffer per stream
-    assert decoder.decode(STDOUT, snowman[1:]) == "☃"
-    assert decoder.decode(STDERR, snowman[2:] + b"!") == "☃!"
-    assert decoder.flush() == []
-
-
-def test_text_decoder_replaces_invalid_bytes_never_drops_them() -> None:
-    decoder = TextDecoder()
-    assert decoder.decode(STDOUT, b"ok \xff\xfe end") == "ok \ufffd\ufffd end"
-    assert decoder.decode(STDERR, b"cut \xe2\x98") == "cut "
-    assert decoder.flush() == [TextChunk(STDERR, "\ufffd")]

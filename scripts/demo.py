@@ -23,7 +23,7 @@ async def main() -> None:
 
         web = await client.containers.run(
             IMAGE,
-            ["httpd", "-f", "-p", "8080"],
+            ["sh", "-c", "echo ok > /tmp/index.html; exec httpd -f -p 8080 -h /tmp"],
             detach=True,
             labels=LABELS,
             ports={"8080/tcp": ("127.0.0.1", None)},

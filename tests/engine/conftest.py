@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import anyio
@@ -48,8 +48,14 @@ async def _check_engine() -> str | None:
     return None
 
 
+async def _container_ids() -> set[str]:
+    async with aiocontainers.from_env(timeout=30) as client:
+        rows = await client.transport.request_json("GET", "/containers/json", params={"all": 1})
+    return {row["Id"] for row in rows}
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _engine_session(docker_session: TestSession) -> None:
+def _engine_session(docker_session: TestSession) -> Iterator[None]:
     problem = anyio.run(_check_engine)
     if problem is not None:
         pytest.fail(
@@ -57,6 +63,11 @@ def _engine_session(docker_session: TestSession) -> None:
             f"(it starts dockerd, the registry and builds {TEST_IMAGE}).",
             pytrace=False,
         )
+    before = anyio.run(_container_ids)
+    yield
+    # Runs before the plugin's label sweep: whatever a test created, it must remove.
+    leaked = anyio.run(_container_ids) - before
+    assert not leaked, f"engine tests left {len(leaked)} container(s): {sorted(leaked)}"
 
 
 @pytest.fixture

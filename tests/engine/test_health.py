@@ -36,13 +36,15 @@ def fast_check(test: list[str] = PROBE, **overrides: Any) -> Healthcheck:
 async def spawn(client: DockerClient) -> AsyncIterator[Spawn]:
     """Run detached test containers (labelled); every one is force-removed afterwards."""
     case = {**LABELS, CASE_LABEL: uuid.uuid4().hex}
+    started: set[str] = set()
 
     async def run(command: list[str] | None = None, **kwargs: Any) -> Container:
-        kwargs.setdefault("labels", case)
+        kwargs["labels"] = {**case, **kwargs.get("labels", {})}
         container = await client.containers.run(
             TEST_IMAGE, command or HTTPD, detach=True, **kwargs
         )
         assert isinstance(container, Container)
+        started.add(container.id)
         return container
 
     yield run
@@ -53,8 +55,8 @@ async def spawn(client: DockerClient) -> AsyncIterator[Spawn]:
             params={"all": True, "filters": {"label": [f"{CASE_LABEL}={case[CASE_LABEL]}"]}},
         )
         async with anyio.create_task_group() as tg:
-            for row in rows:
-                tg.start_soon(_force_remove, cleaner, row["Id"])
+            for container_id in started | {row["Id"] for row in rows}:
+                tg.start_soon(_force_remove, cleaner, container_id)
 
 
 async def _force_remove(client: DockerClient, container_id: str) -> None:

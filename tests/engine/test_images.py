@@ -130,7 +130,8 @@ async def test_build_error_in_the_stream_form(
 ) -> None:
     entries = []
     with pytest.raises(BuildError, match="non-zero code: 4"):
-        async for entry in client.images.build_stream(fileobj=FROM + "RUN exit 4\n", rm=True):
+        stream = client.images.build_stream(fileobj=FROM + "RUN exit 4\n", forcerm=True)
+        async for entry in stream:
             entries.append(entry)
     assert any("RUN exit 4" in entry.get("stream", "") for entry in entries)
 

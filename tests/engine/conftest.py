@@ -48,10 +48,11 @@ async def _check_engine() -> str | None:
     return None
 
 
-async def _container_ids() -> set[str]:
+async def _containers() -> dict[str, str]:
+    """Every container on the engine: id -> a description for a leak report."""
     async with aiocontainers.from_env(timeout=30) as client:
         rows = await client.transport.request_json("GET", "/containers/json", params={"all": 1})
-    return {row["Id"] for row in rows}
+    return {row["Id"]: f"{row['Names']} {row['Command']!r} {row['Labels']}" for row in rows}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -63,11 +64,11 @@ def _engine_session(docker_session: TestSession) -> Iterator[None]:
             f"(it starts dockerd, the registry and builds {TEST_IMAGE}).",
             pytrace=False,
         )
-    before = anyio.run(_container_ids)
+    before = anyio.run(_containers)
     yield
     # Runs before the plugin's label sweep: whatever a test created, it must remove.
-    leaked = anyio.run(_container_ids) - before
-    assert not leaked, f"engine tests left {len(leaked)} container(s): {sorted(leaked)}"
+    leaked = [info for cid, info in anyio.run(_containers).items() if cid not in before]
+    assert not leaked, f"engine tests left {len(leaked)} container(s): {leaked}"
 
 
 @pytest.fixture

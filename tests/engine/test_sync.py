@@ -34,9 +34,8 @@ async def blocking(fn: Callable[[], T]) -> T:
 def sync_client() -> Iterator[Any]:
     client = docker.from_env()
     yield client
-    for container in client.containers.list(all=True, filters={"label": "aiocontainers.test"}):
-        if container.attrs.get("Labels", {}).get("sync-test") == "1":
-            container.remove(force=True)
+    for container in client.containers.list(all=True, filters={"label": "sync-test=1"}):
+        container.remove(force=True)
     client.close()
     gc.collect()
 

@@ -2,7 +2,8 @@
 
 Conventions for documentation authors:
 
-* Every ```python block of ``docs/content/**/*.md`` is an example that runs.
+* Every ```python block of ``docs/content/**/*.md`` and of ``README.md`` is an example
+  that runs.
 * A block preceded by a line ``<!-- no-run: reason -->`` is only compiled (remote
   hosts, TLS, things the test engine cannot offer); the reason is required.
 * A block that defines ``async def main()`` is executed, then ``main()`` is awaited
@@ -24,7 +25,9 @@ from pathlib import Path
 
 __all__ = ["DOCS_CONTENT", "EXAMPLE_LABEL", "Block", "blocks", "runnable_source"]
 
-DOCS_CONTENT = Path(__file__).resolve().parents[1] / "docs" / "content"
+ROOT = Path(__file__).resolve().parents[1]
+DOCS_CONTENT = ROOT / "docs" / "content"
+README = ROOT / "README.md"
 EXAMPLE_LABEL = "demo=docs"
 
 _OPEN = re.compile(r"^(?P<indent>\s*)```python\s*$")
@@ -50,7 +53,7 @@ class Block:
 
     @property
     def path(self) -> Path:
-        return DOCS_CONTENT / self.page
+        return README if self.page == README.name else DOCS_CONTENT / self.page
 
     @property
     def is_async(self) -> bool:
@@ -80,7 +83,7 @@ def _page_blocks(path: Path) -> list[Block]:
         index += 1
         found.append(
             Block(
-                page=path.relative_to(DOCS_CONTENT).as_posix(),
+                page=README.name if path == README else path.relative_to(DOCS_CONTENT).as_posix(),
                 line=start,
                 source="\n".join(body) + "\n",
                 no_run=no_run.group("reason") if no_run else None,
@@ -91,8 +94,8 @@ def _page_blocks(path: Path) -> list[Block]:
 
 
 def blocks() -> list[Block]:
-    """Every ```python block of every page, in page and line order."""
-    pages = sorted(DOCS_CONTENT.rglob("*.md"))
+    """Every ```python block of the README and every page, in page and line order."""
+    pages = [README, *sorted(DOCS_CONTENT.rglob("*.md"))]
     return [block for page in pages for block in _page_blocks(page)]
 
 

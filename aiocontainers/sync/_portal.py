@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import _thread
 import asyncio
+import functools
 import inspect
 import threading
 import weakref
@@ -49,7 +50,7 @@ class _Waiter:
         self.lock.acquire()
         self.ok = False
         self.value: Any = None
-        self.task: asyncio.Task[None] | None = None
+        self.task: asyncio.Future[Any] | None = None
 
     def set(self, ok: bool, value: Any) -> None:
         self.ok = ok
@@ -63,7 +64,7 @@ class _Runner:
     def __init__(self, name: str) -> None:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.thread_id: int | None = None
-        self.tasks: set[asyncio.Task[Any]] = set()
+        self.tasks: set[asyncio.Future[Any]] = set()
         self.closers: list[Callable[[], Awaitable[object]]] = []
         self.stopping = False
         self._stop_event: asyncio.Event | None = None
@@ -109,28 +110,24 @@ class _Runner:
         try:
             result = fn(*args, **kwargs)
             if inspect.isawaitable(result):
-                task = self.loop.create_task(self._complete(waiter, result))  # type: ignore[union-attr]
+                task = asyncio.ensure_future(result, loop=self.loop)
                 waiter.task = task
                 self.tasks.add(task)
+                task.add_done_callback(functools.partial(self._complete, waiter))
                 return
         except BaseException as exc:
             waiter.set(False, exc)
             return
         waiter.set(True, result)
 
-    async def _complete(self, waiter: _Waiter, awaitable: Awaitable[Any]) -> None:
-        try:
-            result = await awaitable
-        except asyncio.CancelledError:
+    def _complete(self, waiter: _Waiter, task: asyncio.Future[Any]) -> None:
+        self.tasks.discard(task)
+        if task.cancelled():
             waiter.set(False, PortalClosed("the client was closed while this call was running"))
-            raise
-        except BaseException as exc:
+        elif (exc := task.exception()) is not None:
             waiter.set(False, exc)
         else:
-            waiter.set(True, result)
-        finally:
-            if waiter.task is not None:
-                self.tasks.discard(waiter.task)
+            waiter.set(True, task.result())
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Start ``coro`` as a tracked task (loop thread only)."""

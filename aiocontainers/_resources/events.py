@@ -18,12 +18,12 @@ import json
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import anyio
-from pydantic import BaseModel, ConfigDict, Field
 
 from .._logging import log_event
 from .._streams import JSONStreamDecoder
@@ -56,43 +56,51 @@ _RESUME_SLACK = _NANOS
 T = TypeVar("T")
 
 
-class EventActor(BaseModel):
+@dataclass(frozen=True, slots=True)
+class EventActor:
     """The object an event is about: its id (or name) and its attributes (labels...)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
-
-    id: str = Field("", alias="ID")
-    attributes: dict[str, str] = Field(default_factory=dict, alias="Attributes")
+    id: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
 
 
-class Event(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Event:
     """One daemon event.
 
     ``time_nano`` keeps the daemon's nanoseconds exactly; ``time`` is the same
     instant as an aware UTC datetime (microsecond precision). ``raw`` is the
-    message as the daemon sent it.
+    message as the daemon sent it. A plain dataclass, not a pydantic model:
+    events can arrive by the thousand and the daemon's fields need no validation.
     """
 
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
-
-    type: str = Field("", alias="Type")
-    action: str = Field("", alias="Action")
-    actor: EventActor = Field(default_factory=EventActor, alias="Actor")
+    type: str = ""
+    action: str = ""
+    actor: EventActor = field(default_factory=EventActor)
     scope: str = "local"
-    time_nano: int = Field(0, alias="timeNano")
-    raw: dict[str, Any] = Field(default_factory=dict, exclude=True, repr=False)
+    time_nano: int = 0
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_message(cls, message: Mapping[str, Any]) -> Event:
         """Build an event from a daemon message, old (``status``/``id``) fields included."""
-        data = dict(message)
-        if "timeNano" not in data and "time" in data:
-            data["timeNano"] = int(data["time"]) * _NANOS
-        if "Action" not in data and "status" in data:
-            data["Action"] = data["status"]
-        if "Actor" not in data and "id" in data:
-            data["Actor"] = {"ID": data["id"]}
-        return cls.model_validate({**data, "raw": dict(message)})
+        actor = message.get("Actor")
+        if actor is None:
+            actor = {"ID": message["id"]} if "id" in message else {}
+        time_nano = message.get("timeNano")
+        if time_nano is None:
+            time_nano = int(message.get("time", 0)) * _NANOS
+        return cls(
+            type=str(message.get("Type", "")),
+            action=str(message.get("Action", message.get("status", ""))),
+            actor=EventActor(
+                id=str(actor.get("ID", "")),
+                attributes={str(k): str(v) for k, v in (actor.get("Attributes") or {}).items()},
+            ),
+            scope=str(message.get("scope", "local")),
+            time_nano=int(time_nano),
+            raw=dict(message),
+        )
 
     @property
     def id(self) -> str:

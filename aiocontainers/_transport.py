@@ -105,6 +105,25 @@ def api_error(status: int, body: bytes, method: str, path: str) -> APIError:
     return APIError(message, **kwargs)
 
 
+def _log_call(
+    event: str,
+    method: str,
+    path: str,
+    path_args: Mapping[str, str] | None,
+    status: int | None,
+    start: float,
+) -> None:
+    """Log the one structured event of a daemon call (path template and id, no secrets)."""
+    log_event(
+        event,
+        method=method,
+        path=path,
+        id=next(iter(path_args.values()), None) if path_args else None,
+        status=status,
+        duration=round(time.perf_counter() - start, 6),
+    )
+
+
 class StreamResponse:
     """An open streaming response; closing it (in any way) frees its connection.
 
@@ -401,14 +420,7 @@ class Transport:
         except asyncio.TimeoutError as exc:
             raise Timeout(f"{method} {path} took longer than {limit} s") from exc
         finally:
-            log_event(
-                "docker.request",
-                method=method,
-                path=path,
-                id=next(iter(path_args.values()), None) if path_args else None,
-                status=status,
-                duration=round(time.perf_counter() - start, 6),
-            )
+            _log_call("docker.request", method, path, path_args, status, start)
         return body
 
     async def request_json(
@@ -482,11 +494,4 @@ class Transport:
                 raise api_error(status, body, method, path)
             return StreamResponse(response, path=path)
         finally:
-            log_event(
-                "docker.stream",
-                method=method,
-                path=path,
-                id=next(iter(path_args.values()), None) if path_args else None,
-                status=status,
-                duration=round(time.perf_counter() - start, 6),
-            )
+            _log_call("docker.stream", method, path, path_args, status, start)

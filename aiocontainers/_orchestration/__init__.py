@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..errors import HealthCheckFailed, NotReady
 from ._health import wait_until_healthy
 
-__all__ = ["HealthCheckFailed", "NotReady", "wait_until_healthy"]
+__all__ = ["wait_until_healthy"]

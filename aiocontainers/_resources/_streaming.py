@@ -100,10 +100,10 @@ class LinesDecoder:
         self._lines = LineDecoder(tty=tty)
 
     def feed(self, data: bytes) -> list[bytes]:
-        return self._lines.feed_lines(data)[1]
+        return self._lines.feed(data)[1]
 
     def eof(self) -> list[bytes]:
-        return self._lines.eof_lines()[1]
+        return self._lines.eof()[1]
 
 
 class JSONDecoder:

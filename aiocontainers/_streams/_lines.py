@@ -19,8 +19,6 @@ __all__ = [
     "split_lines",
 ]
 
-_new_frame = tuple.__new__
-
 
 def split_lines(data: bytes) -> tuple[list[bytes], bytes]:
     """Split ``data`` into complete lines (newline kept) and the unterminated rest."""
@@ -81,8 +79,8 @@ class LineAssembler:
 class LineDecoder:
     """Raw chunks in, lines out: a :class:`FrameDecoder` fused with line assembly.
 
-    Each returned frame holds exactly one line of one stream (``STDOUT`` or
-    ``STDERR``), in the order the lines completed. See :class:`FrameDecoder` for
+    Lines come back as two parallel lists, stream ids (``STDOUT`` or ``STDERR``)
+    and lines, in the order the lines completed: no object per line. See :class:`FrameDecoder` for
     ``tty`` and errors. The frame loop is repeated here rather than layered, as
     log streams are the library's hottest path.
     """
@@ -98,18 +96,8 @@ class LineDecoder:
         """Whether the stream is raw TTY output; ``None`` while still undecided."""
         return self._frames.tty
 
-    def feed(self, data: bytes) -> list[Frame]:
-        """Consume one chunk and return the lines it completes."""
-        streams, lines = self.feed_lines(data)
-        return [_new_frame(Frame, pair) for pair in zip(streams, lines, strict=True)]
-
-    def eof(self) -> list[Frame]:
-        """End of source: return the unterminated last lines; raise ``StreamError`` if cut."""
-        streams, lines = self.eof_lines()
-        return [_new_frame(Frame, pair) for pair in zip(streams, lines, strict=True)]
-
-    def feed_lines(self, data: bytes) -> tuple[list[int], list[bytes]]:
-        """Like :meth:`feed`, as parallel lists of stream ids and lines (faster)."""
+    def feed(self, data: bytes) -> tuple[list[int], list[bytes]]:
+        """Consume one chunk; the lines it completes, with their stream ids alongside."""
         frames = self._frames
         data = frames._take(data)
         streams: list[int] = []
@@ -152,8 +140,8 @@ class LineDecoder:
         frames._keep(data, pos)
         return streams, lines
 
-    def eof_lines(self) -> tuple[list[int], list[bytes]]:
-        """Like :meth:`eof`, as parallel lists of stream ids and lines."""
+    def eof(self) -> tuple[list[int], list[bytes]]:
+        """End of source: the unterminated last lines; raise ``StreamError`` if cut."""
         streams: list[int] = []
         lines: list[bytes] = []
         for stream, data in self._frames.eof():  # only bytes too short to be sniffed

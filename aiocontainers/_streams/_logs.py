@@ -113,7 +113,7 @@ class LogDecoder:
                 return self._by_frame(pairs)
             # the first bytes just showed a TTY stream: pairs hold raw output
             return self._by_line([line for _, d in pairs for line in decoder._lines.feed(1, d)])
-        streams, lines = decoder.feed_lines(data)
+        streams, lines = decoder.feed(data)
         if self._timestamps:
             return self._by_line(lines)
         names = _NAMES
@@ -121,7 +121,7 @@ class LogDecoder:
 
     def eof(self) -> list[LogRecord]:
         """End of source: return unterminated last lines; raise ``StreamError`` if cut."""
-        streams, lines = self._decoder.eof_lines()
+        streams, lines = self._decoder.eof()
         if not self._timestamps:
             return [LogRecord(_NAMES[s], line) for s, line in zip(streams, lines, strict=True)]
         if self._decoder.tty:

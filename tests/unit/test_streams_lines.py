@@ -25,9 +25,16 @@ def encode(stream: int, payload: bytes) -> bytes:
     return struct.pack(">BxxxL", stream, len(payload)) + payload
 
 
+def as_frames(result: tuple[list[int], list[bytes]]) -> list[Frame]:
+    """A decoder result (parallel stream ids and lines) as one Frame per line."""
+    streams, lines = result
+    return [Frame(stream, line) for stream, line in zip(streams, lines, strict=True)]
+
+
 def decode_lines(chunks: list[bytes], *, tty: bool | None = False) -> list[Frame]:
     decoder = LineDecoder(tty=tty)
-    return [f for chunk in chunks for f in decoder.feed(chunk)] + decoder.eof()
+    frames = [f for chunk in chunks for f in as_frames(decoder.feed(chunk))]
+    return frames + as_frames(decoder.eof())
 
 
 @pytest.mark.parametrize(
@@ -133,8 +140,8 @@ def test_line_decoder_one_megabyte_line_in_many_frames() -> None:
     decoder = LineDecoder()
     lines: list[Frame] = []
     for i in range(0, len(wire), 65536):
-        lines += decoder.feed(wire[i : i + 65536])
-    assert decoder.eof() == []
+        lines += as_frames(decoder.feed(wire[i : i + 65536]))
+    assert as_frames(decoder.eof()) == []
     assert lines == [Frame(STDOUT, piece * 64 + b"\n")]
     assert len(lines[0].data) == 1024 * 1024 + 1
 
@@ -146,7 +153,7 @@ def test_line_decoder_one_megabyte_line_in_one_frame() -> None:
 
 def test_line_decoder_truncated_frame_raises() -> None:
     decoder = LineDecoder()
-    assert decoder.feed(encode(STDOUT, b"ok\n") + encode(STDOUT, b"partial")[:10]) == [
+    assert as_frames(decoder.feed(encode(STDOUT, b"ok\n") + encode(STDOUT, b"partial")[:10])) == [
         Frame(STDOUT, b"ok\n")
     ]
     with pytest.raises(StreamError):
@@ -155,13 +162,13 @@ def test_line_decoder_truncated_frame_raises() -> None:
 
 def test_line_decoder_daemon_error_keeps_earlier_lines() -> None:
     decoder = LineDecoder()
-    lines = decoder.feed(encode(STDOUT, b"a\n") + encode(3, b"boom"))
+    lines = as_frames(decoder.feed(encode(STDOUT, b"a\n") + encode(3, b"boom")))
     assert lines == [Frame(STDOUT, b"a\n")]
     with pytest.raises(StreamError, match="boom"):
         decoder.eof()
 
 
-def test_feed_lines_returns_parallel_lists() -> None:
+def test_feed_returns_parallel_lists() -> None:
     decoder = LineDecoder()
-    streams, lines = decoder.feed_lines(encode(STDERR, b"e\n") + encode(STDIN, b"i\n"))
+    streams, lines = decoder.feed(encode(STDERR, b"e\n") + encode(STDIN, b"i\n"))
     assert (streams, lines) == ([STDERR, STDOUT], [b"e\n", b"i\n"])

@@ -7,8 +7,9 @@ DockerException
 │   │   └── ImageNotFound
 │   ├── Conflict             409
 │   └── ServerError          5xx
-├── DaemonUnavailable        could not connect to the daemon at all
-├── StreamError              a stream broke before its natural end
+├── DaemonUnavailable        could not connect to the daemon: the request was not delivered
+├── StreamError              a connection broke before its answer or stream ended
+├── InvalidResponse          the daemon answered something the API does not allow
 ├── Timeout                  a deadline passed (also a TimeoutError)
 ├── ContainerError           a container exited non-zero under run()
 ├── BuildError               an image build failed
@@ -42,6 +43,7 @@ __all__ = [
     "ImageLoadError",
     "ImageNotFound",
     "InvalidArgument",
+    "InvalidResponse",
     "NotFound",
     "NotReady",
     "ServerError",
@@ -105,7 +107,11 @@ class ServerError(APIError):
 
 
 class DaemonUnavailable(DockerException):
-    """No connection to the daemon could be made; the message names the URL tried."""
+    """No connection to the daemon could be made; the message names the URL tried.
+
+    The request was not delivered, so retrying it is safe. (A connection that
+    breaks after the request was sent raises :class:`StreamError` instead.)
+    """
 
     def __init__(self, message: str, *, url: str) -> None:
         super().__init__(message)
@@ -113,7 +119,14 @@ class DaemonUnavailable(DockerException):
 
 
 class StreamError(DockerException):
-    """A stream (logs, events, exec output, progress) broke before its natural end."""
+    """A connection broke before its answer or stream (logs, events, exec...) ended.
+
+    For a call that changes something, the daemon may have acted on it.
+    """
+
+
+class InvalidResponse(DockerException):
+    """The daemon answered something the API does not allow (not JSON, wrong shape, not HTTP)."""
 
 
 class Timeout(DockerException, TimeoutError):

@@ -2,7 +2,8 @@
 
 The pytest plugin in :mod:`aiocontainers.testing._plugin` is registered through the
 ``pytest11`` entry point and offers the ``docker_session``, ``docker_labels``,
-``docker_client`` and ``docker_run`` fixtures.
+``docker_client`` and ``docker_run`` fixtures. :class:`MockTransport` answers a
+client's requests from a function, for tests without a daemon.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from structlog import DropEvent
 from structlog.testing import capture_logs
 from structlog.typing import EventDict
 
+from .._http import HTTPTransport, Request, Response
+from .._mock import MockTransport
 from ._cleanup import (
     HOST_LABEL,
     PID_LABEL,
@@ -29,6 +32,10 @@ __all__ = [
     "PID_LABEL",
     "SESSION_LABEL",
     "CleanupReport",
+    "HTTPTransport",
+    "MockTransport",
+    "Request",
+    "Response",
     "TestSession",
     "capture_events",
     "reap_orphans",

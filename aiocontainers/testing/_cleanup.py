@@ -86,7 +86,9 @@ _current: TestSession | None = None
 
 async def _delete(transport: Transport, path: str, key: str, params: Mapping[str, Any]) -> bool:
     try:
-        await transport.request("DELETE", path, path_args={"id": key}, params=params, timeout=None)
+        await transport.request(
+            "DELETE", path, path_args={"id": key}, params=params, timeout=transport.slow_timeout
+        )
     except (NotFound, Conflict):  # gone already, or its removal is already under way
         return False
     return True

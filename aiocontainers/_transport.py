@@ -66,6 +66,7 @@ DEFAULT: Final = Default.TOKEN
 
 _R = TypeVar("_R")
 _SLOW_CALL_FACTOR = 10
+_CLOSE_GRACE = 5.0  # seconds close() lets pending clean-up finish before cancelling it
 
 Params = Mapping[str, Any]
 Body = bytes | AsyncIterator[bytes] | None
@@ -265,7 +266,7 @@ class Transport:
         if self._closed:
             return
         with anyio.CancelScope(shield=True):
-            await self.reaper.aclose(self.timeout)
+            await self.reaper.aclose(_CLOSE_GRACE)
             self._closed = True
             await self.http.aclose()
 
@@ -288,7 +289,9 @@ class Transport:
         limit = self.timeout if timeout is DEFAULT else check_timeout(timeout)
         deadline = None if limit is None else time.monotonic() + limit
         while self._version is None:
-            left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise Timeout(f"negotiating the API version took longer than {limit} s")
             probe = self._probe
             if probe is None:
                 await self._run_probe(left)

@@ -86,16 +86,14 @@ def _environment(environment: Environment | None) -> list[str] | None:
     return list(environment)
 
 
-async def settle(
-    still_running: Callable[[], Awaitable[bool]], *, what: str, grace: float = END_GRACE
-) -> None:
-    """After a hijacked stream's end: wait (at most ``grace`` s) for the process to stop.
+async def settle(still_running: Callable[[], Awaitable[bool]], *, what: str) -> None:
+    """After a hijacked stream's end: wait (at most :data:`END_GRACE` s) for the process to stop.
 
     ``still_running`` asks the daemon. A process still running after the grace
     means the connection was cut: :class:`StreamError`. A daemon that cannot
     say raises ``StreamError`` too, chained to why.
     """
-    deadline = time.monotonic() + grace
+    deadline = time.monotonic() + END_GRACE
     delay = _POLL_START
     try:
         while await still_running():

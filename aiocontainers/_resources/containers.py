@@ -79,7 +79,7 @@ __all__ = [
 CREATE_TOKEN_LABEL = "aiocontainers.create-token"
 #: Seconds a cancelled create or run waits for its clean-up before leaving it
 #: to the client's reaper (see :mod:`aiocontainers._reaper`).
-CANCEL_GRACE = 2.0
+CANCEL_GRACE = 1.0
 
 DEFAULT_CHUNK_SIZE = 2 * 1024 * 1024
 _LIST_CONCURRENCY = 8
@@ -778,7 +778,11 @@ class ContainerCollection(Collection[Container]):
         return container_id
 
     async def _finish_create(self, sending: asyncio.Future[Any], token: str) -> None:
-        """After a cancelled create: remove what it made, once its answer (or failure) came."""
+        """After a cancelled create: remove what it made, once its answer (or failure) came.
+
+        Cancelled itself (the client closing), it gives up on the answer and
+        removes the container by its token instead.
+        """
         try:
             result = await asyncio.shield(sending)
         except (APIError, DaemonUnavailable):
@@ -786,6 +790,11 @@ class ContainerCollection(Collection[Container]):
         except DockerException:
             await self._sweep(token)
             return
+        except BaseException:  # cancelled: the client is closing
+            sending.cancel()
+            with anyio.CancelScope(shield=True):
+                await self._sweep(token)
+            raise
         container_id = result.get("Id") if isinstance(result, dict) else None
         if isinstance(container_id, str) and container_id:
             await self._discard(container_id)

@@ -129,6 +129,14 @@ class AiohttpTransport:
         connector = self._docker.session.connector
         return 0 if connector is None else len(connector._acquired)
 
+    @property
+    def idle_connections(self) -> int:
+        """Connections kept for reuse (at most ``max_pool_size``)."""
+        if self._docker is None:
+            return 0
+        connector = self._docker.session.connector
+        return 0 if connector is None else sum(map(len, connector._conns.values()))
+
     def _timeout(self, total: float | None) -> aiohttp.ClientTimeout:
         timeout = self._timeouts.get(total)
         if timeout is None:

@@ -164,8 +164,8 @@ class FaultProxy:
                 return
             upstream_r, upstream_w = await asyncio.open_unix_connection(self.upstream)
             upstream_w.write(_one_request_per_connection(head))
-            async with _pumping(client_r, upstream_w):
-                await self._answer(fault, upstream_r, client_w)
+            async with _pumping(client_r, upstream_w) as client_gone:
+                await self._answer(fault, upstream_r, client_w, client_gone)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
@@ -174,10 +174,14 @@ class FaultProxy:
                     writer.close()
 
     async def _answer(
-        self, fault: Fault | None, upstream: asyncio.StreamReader, client: asyncio.StreamWriter
+        self,
+        fault: Fault | None,
+        upstream: asyncio.StreamReader,
+        client: asyncio.StreamWriter,
+        client_gone: asyncio.Event,
     ) -> None:
         if fault is not None and fault.kind == "stall":
-            await asyncio.Event().wait()  # until the proxy stops
+            await client_gone.wait()  # then the daemon's side is closed too
         if fault is not None and fault.kind == "drop_answer":
             await upstream.read(1)  # the daemon has acted on the request
             return
@@ -188,7 +192,7 @@ class FaultProxy:
             client.write(body)
             await client.drain()
             if fault.kind == "stall_body":
-                await asyncio.Event().wait()
+                await client_gone.wait()
             return
         while data := await upstream.read(65536):
             client.write(data)
@@ -207,20 +211,27 @@ def _one_request_per_connection(head: bytes) -> bytes:
 @contextlib.asynccontextmanager
 async def _pumping(
     source: asyncio.StreamReader, sink: asyncio.StreamWriter
-) -> AsyncIterator[None]:
-    """Copy ``source`` to ``sink`` (request body, stdin) while the block runs."""
+) -> AsyncIterator[asyncio.Event]:
+    """Copy ``source`` to ``sink`` (request body, stdin) while the block runs.
+
+    Yields an event set once ``source`` ended (the client hung up).
+    """
+    ended = asyncio.Event()
 
     async def pump() -> None:
-        with contextlib.suppress(ConnectionError):
-            while data := await source.read(65536):
-                sink.write(data)
-                await sink.drain()
-            if sink.can_write_eof():
-                sink.write_eof()
+        try:
+            with contextlib.suppress(ConnectionError):
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+                if sink.can_write_eof():
+                    sink.write_eof()
+        finally:
+            ended.set()
 
     task = asyncio.get_running_loop().create_task(pump())
     try:
-        yield
+        yield ended
     finally:
         task.cancel()
         await asyncio.wait([task])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +40,8 @@ LABELS = {BENCH_LABEL: "1"}
 LABEL_FILTER = {"label": [f"{BENCH_LABEL}=1"]}
 IMAGE = "aiocontainers-test/busybox:latest"
 REGISTRY = "127.0.0.1:5000"
-SOCKET = "/var/run/docker.sock"
+# The engine at DOCKER_HOST (a unix socket), as every other tool here uses.
+SOCKET = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock").removeprefix("unix://")
 
 Op = Callable[[], Awaitable[object]]
 T = TypeVar("T")

@@ -121,13 +121,19 @@ class ContainerOutput(InteractiveStream[T]):
         self._hijacked = hijacked
         self._writable = writable
         self.started_at: str | None = None  # the run the stream was opened in
-        # The container had stopped when the stream opened: if it stopped before
-        # the daemon attached, the session would wait for a next run; what the
-        # run wrote arrives within the grace, then the stream ends.
-        self.stopped = False
+        self._stopped = False
+
+    def opened_stopped(self) -> None:
+        """The container had stopped when the stream opened.
+
+        If it stopped before the daemon attached, the session would wait for a
+        next run: what the run wrote arrives within a grace, then the stream ends.
+        """
+        self._stopped = True
+        self._idle_timeout = END_GRACE
 
     async def _read(self, source: ChunkSource) -> bytes:
-        if not self.stopped:
+        if not self._stopped:
             return await super()._read(source)
         with anyio.move_on_after(END_GRACE):
             return await source.read_chunk()
@@ -423,7 +429,7 @@ class LogsMixin(Model):
             # next run: a stopped container gets a plain read of what there is.
             await self.reload()
             if not self.attrs.get("State", {}).get("Running"):
-                attached.stopped = True
+                attached.opened_stopped()
                 source = await attach({**params, "stream": False})
             else:
                 source = await attach(params)
@@ -432,7 +438,8 @@ class LogsMixin(Model):
                 except BaseException:
                     source.close()
                     raise
-                attached.stopped = not self.attrs.get("State", {}).get("Running")
+                if not self.attrs.get("State", {}).get("Running"):
+                    attached.opened_stopped()
             attached.started_at = self.attrs.get("State", {}).get("StartedAt")
             return source, decoder(tty=bool(self.attrs.get("Config", {}).get("Tty")))
 

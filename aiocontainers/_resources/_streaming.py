@@ -253,6 +253,7 @@ class DockerStream(Generic[T]):
             self._release()
 
     async def _read(self, source: ChunkSource) -> bytes:
+        """The next chunk within ``idle_timeout`` (or while :meth:`_still_alive`)."""
         idle = self._idle_timeout
         if idle is None:
             return await source.read_chunk()
@@ -282,7 +283,10 @@ class DockerStream(Generic[T]):
                         raise StopAsyncIteration
                     continue
                 try:
-                    chunk = await self._read(source)
+                    if self._idle_timeout is None:
+                        chunk = await source.read_chunk()
+                    else:
+                        chunk = await self._read(source)
                 except StreamError as exc:
                     if self._closed:
                         raise StopAsyncIteration from None

@@ -29,6 +29,7 @@ async def test_attach_without_stream_waits_until_the_container_stops(run: Runner
         assert time.monotonic() - started > 0.5  # it waited for the exit
         # on a stopped container: what there was, at once
         assert await c.attach(logs=True, demux=True) == (b"before\n", b"after\n")
+        assert await c.attach() == b""  # nothing asked for: nothing, at once
 
 
 async def test_attach_socket_writes_stdin(

@@ -198,3 +198,40 @@ async def test_html_with_status_200_is_an_invalid_response(proxy: FaultProxy) ->
     async with DockerClient(proxy.url, version="1.41") as client:
         with pytest.raises(InvalidResponse, match="It works"):
             await client.containers.list()
+
+
+async def test_a_quiet_command_is_waited_for_and_a_stalled_daemon_is_not(
+    fake_daemon: FakeDaemon,
+) -> None:
+    """exec_run() waits as long as the command runs, asking the daemon when output pauses."""
+    state = {"running": True, "stalled": False}
+
+    async def create(request: web.Request) -> web.Response:
+        return web.json_response({"Id": "e1"})
+
+    async def start(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        await response.prepare(request)
+        await response.write(b"\x01\x00\x00\x00\x00\x00\x00\x02a\n")
+        await asyncio.sleep(1.0)  # five times the client's timeout without output
+        await response.write(b"\x01\x00\x00\x00\x00\x00\x00\x02b\n")
+        state["running"] = False
+        return response
+
+    async def inspect(request: web.Request) -> web.Response:
+        if state["stalled"]:
+            await asyncio.Event().wait()
+        return web.json_response({"Running": state["running"], "ExitCode": 0})
+
+    fake_daemon.on("POST", "/containers/c1/exec", create)
+    fake_daemon.on("POST", "/exec/e1/start", start)
+    fake_daemon.on("GET", "/exec/e1/json", inspect)
+    async with DockerClient(fake_daemon.url, version="1.41", timeout=0.2) as client:
+        container = client.containers.prepare_model({"Id": "c1"})
+        assert await container.exec_run("quiet") == (0, b"a\nb\n")
+        assert fake_daemon.calls.count("GET /exec/e1/json") >= 3  # asked while it was quiet
+        state.update(running=True, stalled=True)
+        started = time.monotonic()
+        with pytest.raises(Timeout):
+            await container.exec_run("quiet")
+        assert time.monotonic() - started < 1.0  # not the command's full second

@@ -464,3 +464,19 @@ async def test_exec_run_timeout_is_a_deadline_for_the_command() -> None:
         container = client.containers.prepare_model({"Id": "c1"})
         with pytest.raises(Timeout, match=r"ran longer than 0\.2 s"):
             await container.exec_run("x", timeout=0.2)
+
+
+async def test_calls_whose_daemon_work_is_long_get_ten_times_the_timeout() -> None:
+    delay = {"seconds": 0.5}
+
+    async def handler(request: Request) -> Response:
+        await anyio.sleep(delay["seconds"])
+        return Response(json={"ContainersDeleted": [], "SpaceReclaimed": 0})
+
+    async with client_for(handler, version="1.41", timeout=0.1) as client:
+        assert (await client.containers.prune())["SpaceReclaimed"] == 0  # 5x the timeout
+        with pytest.raises(Timeout):
+            await client.info()  # a plain call: the timeout itself
+        delay["seconds"] = 1.5
+        with pytest.raises(Timeout, match=r"took longer than 1\.0 s"):
+            await client.containers.prune()

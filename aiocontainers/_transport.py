@@ -75,11 +75,11 @@ Body = bytes | AsyncIterator[bytes] | None
 StreamResponse = ResponseStream
 
 
-def check_timeout(value: object, name: str = "timeout") -> float | None:
+def check_timeout(value: object, name: str = "timeout", *, zero_ok: bool = False) -> float | None:
     """``value`` as seconds: a positive finite number or ``timedelta``, or ``None`` (no limit).
 
-    Anything else (``nan``, ``inf``, zero or negative, a string, a bool)
-    raises :class:`InvalidArgument` naming ``name``.
+    Anything else (``nan``, ``inf``, negative, zero unless ``zero_ok``, a
+    string, a bool) raises :class:`InvalidArgument` naming ``name``.
     """
     if value is None:
         return None
@@ -89,10 +89,9 @@ def check_timeout(value: object, name: str = "timeout") -> float | None:
         raise InvalidArgument(
             f"{name} must be a number of seconds, a timedelta or None, got {value!r}"
         )
-    if not math.isfinite(value) or value <= 0:
-        raise InvalidArgument(
-            f"{name} must be a positive, finite number of seconds, got {value!r}"
-        )
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
+        kind = "non-negative" if zero_ok else "positive"
+        raise InvalidArgument(f"{name} must be a {kind}, finite number of seconds, got {value!r}")
     return float(value)
 
 

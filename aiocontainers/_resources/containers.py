@@ -220,24 +220,26 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             "POST", "/containers/{id}/start", path_args=self._path_args()
         )
 
-    async def stop(self, timeout: float | None = None) -> None:
+    async def stop(self, timeout: float | timedelta | None = None) -> None:
         """Send the stop signal, then SIGKILL after ``timeout`` seconds (daemon default 10)."""
+        grace = check_timeout(timeout, "timeout (the stop grace period)", zero_ok=True)
         await self._transport.request(
             "POST",
             "/containers/{id}/stop",
             path_args=self._path_args(),
-            params={"t": None if timeout is None else int(timeout)},
-            timeout=self._stop_call_timeout(timeout),
+            params={"t": None if grace is None else int(grace)},
+            timeout=self._stop_call_timeout(grace),
         )
 
-    async def restart(self, timeout: float | None = None) -> None:
+    async def restart(self, timeout: float | timedelta | None = None) -> None:
         """Stop (waiting up to ``timeout`` seconds before SIGKILL), then start again."""
+        grace = check_timeout(timeout, "timeout (the stop grace period)", zero_ok=True)
         await self._transport.request(
             "POST",
             "/containers/{id}/restart",
             path_args=self._path_args(),
-            params={"t": None if timeout is None else int(timeout)},
-            timeout=self._stop_call_timeout(timeout),
+            params={"t": None if grace is None else int(grace)},
+            timeout=self._stop_call_timeout(grace),
         )
 
     async def kill(self, signal: str | int | None = None) -> None:

@@ -37,6 +37,7 @@ from .._auth import INDEX_URL, Credentials, encode_header, registry_for
 from .._build_context import build_context, dockerfile_tar
 from .._progress import JSONMessages, ProgressDecoder, ProgressEvent
 from .._streams import progress_error
+from .._transport import check_timeout
 from ..errors import (
     BuildError,
     ImageLoadError,
@@ -701,10 +702,11 @@ class ImageCollection(Collection[Image]):
 
         A failed step raises :class:`BuildError` with the log.
         """
+        limit = check_timeout(timeout)
         log: builtins.list[dict[str, Any]] = []
         image_id: str | None = None
         try:
-            with anyio.fail_after(timeout):
+            with anyio.fail_after(limit):
                 async with self.build_stream(path, fileobj, **kwargs) as entries:
                     async for entry in entries:
                         log.append(entry)
@@ -715,7 +717,7 @@ class ImageCollection(Collection[Image]):
                         if match and image_id is None:
                             image_id = match.group(1)
         except TimeoutError as exc:
-            raise Timeout(f"build took longer than {timeout} s") from exc
+            raise Timeout(f"build took longer than {limit} s") from exc
         if image_id is None:
             last = log[-1] if log else {}
             raise BuildError(f"build finished without an image id: {last}", log)

@@ -207,6 +207,13 @@ async def test_bad_timeouts_are_rejected_at_construction_and_per_call(bad: Any) 
             await container.wait(timeout=bad)
         with pytest.raises(InvalidArgument, match="timeout"):
             await container.exec_run("true", timeout=bad)
+        with pytest.raises(InvalidArgument, match="timeout"):
+            await client.images.build(fileobj=b"FROM scratch", timeout=bad)
+        if bad != 0:  # a zero grace period is a valid stop
+            with pytest.raises(InvalidArgument, match="grace"):
+                await container.stop(timeout=bad)
+            with pytest.raises(InvalidArgument, match="grace"):
+                await container.restart(timeout=bad)
     assert transport.requests == []  # nothing reached the daemon
 
 

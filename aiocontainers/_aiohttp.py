@@ -217,33 +217,39 @@ class AiohttpTransport:
 class AiohttpStream:
     """An aiohttp response whose body is read chunk by chunk."""
 
-    def __init__(self, response: aiohttp.ClientResponse, request: Request) -> None:
+    def __init__(self, response: aiohttp.ClientResponse, request: Request | str) -> None:
         self._response: aiohttp.ClientResponse | None = response
-        self._what = f"{request.method} {request.endpoint}"
+        self._content: aiohttp.StreamReader = response.content
+        self._what = (
+            request if isinstance(request, str) else f"{request.method} {request.endpoint}"
+        )
         self.status = response.status
         self.headers: Mapping[str, str] = response.headers
 
     def __repr__(self) -> str:
-        return f"<AiohttpStream {self._what} {'closed' if self.closed else 'open'}>"
+        return f"<{type(self).__name__} {self._what} {'closed' if self.closed else 'open'}>"
 
     @property
     def closed(self) -> bool:
         return self._response is None
 
     async def read_chunk(self) -> bytes:
-        response = self._response
-        if response is None:
+        if self._response is None:
             raise StreamError(f"{self._what}: the stream is closed")
         try:
-            chunk = await response.content.readany()
+            chunk = await self._content.readany()
         except (aiohttp.ClientError, OSError) as exc:
             self.close()
             raise StreamError(f"{self._what}: the stream broke: {exc}") from exc
         if not chunk:
-            # The body ended cleanly: the connection can be reused.
-            self._response = None
-            response.release()
+            self._ended()
         return chunk
+
+    def _ended(self) -> None:
+        """The body ended cleanly: the connection can be reused."""
+        response, self._response = self._response, None
+        if response is not None:
+            response.release()
 
     def close(self) -> None:
         response, self._response = self._response, None
@@ -281,7 +287,7 @@ class _RawParser:
         self._reader.set_exception(exc)
 
 
-class HijackedConnection:
+class HijackedConnection(AiohttpStream):
     """A raw two-way byte pipe over a connection the daemon upgraded (``101``).
 
     aiohttp parks the bytes that follow a 101 until a parser is installed on
@@ -296,43 +302,29 @@ class HijackedConnection:
         if connection is None or connection.protocol is None:
             response.close()
             raise StreamError(f"{what}: the daemon closed the connection instead of upgrading")
-        self._response: aiohttp.ClientResponse | None = response
-        self._what = what
+        super().__init__(response, what)
         self._protocol = connection.protocol
         self._transport = connection.transport
         # Created now so that an abnormal close is recorded (aiohttp creates it lazily).
         self._closed_future: asyncio.Future[None] | None = self._protocol.closed
-        self._reader = aiohttp.StreamReader(
+        self._content = aiohttp.StreamReader(
             self._protocol, _READ_LIMIT, loop=asyncio.get_running_loop()
         )
-        self._protocol.set_parser(_RawParser(self._reader), self._reader)
+        self._protocol.set_parser(_RawParser(self._content), self._content)
         if self._protocol.transport is None:
             # The daemon hung up before the parser was in place: the bytes it sent
             # were replayed above, but nobody will report the end of them.
-            self._reader.feed_eof()
+            self._content.feed_eof()
         self._write_closed = False
 
-    @property
-    def closed(self) -> bool:
-        return self._response is None
-
-    async def read_chunk(self) -> bytes:
-        if self._response is None:
-            raise StreamError(f"{self._what}: the stream is closed")
-        try:
-            chunk = await self._reader.readany()
-        except (aiohttp.ClientError, OSError) as exc:
-            self.close()
-            raise StreamError(f"{self._what}: the stream broke: {exc}") from exc
-        if not chunk:
-            broken = self._connection_error()
-            self.close()
-            if broken is not None:
-                raise StreamError(f"{self._what}: the stream broke: {broken}") from broken
-        return chunk
+    def _ended(self) -> None:
+        """The daemon closed its side: normally, or with the error the connection died of."""
+        broken = self._connection_error()
+        self.close()
+        if broken is not None:
+            raise StreamError(f"{self._what}: the stream broke: {broken}") from broken
 
     def _connection_error(self) -> BaseException | None:
-        """The error the connection was lost with, if it was lost abnormally."""
         future = self._closed_future
         if future is None or not future.done() or future.cancelled():
             return None
@@ -362,11 +354,8 @@ class HijackedConnection:
         transport.write_eof()
 
     def close(self) -> None:
-        response, self._response = self._response, None
-        if response is not None:
-            self._write_closed = True
-            response.close()  # closes the socket: an upgraded connection is never pooled
+        self._write_closed = True
+        super().close()  # closes the socket: an upgraded connection is never pooled
 
-    def __del__(self) -> None:
-        if getattr(self, "_response", None) is not None:
-            self.close()
+    def upgrade(self) -> HijackedConnection:
+        return self

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import errors, types, wait
+from . import compose, errors, types, wait
 from ._client import DockerClient, from_env
 from ._orchestration import wait_until_healthy
 from ._progress import LayerProgress, ProgressEvent, ProgressSnapshot
@@ -21,9 +21,12 @@ from ._resources.services import Service
 from ._resources.swarm import Swarm
 from ._resources.volumes import Volume
 from ._streams import LogRecord
+from ._compose import Stack
+from ._stacks import RunningStack, StackEvent, StackEvents, StackLogRecord, StackLogs
 from .errors import (
     APIError,
     BuildError,
+    ComposeError,
     Conflict,
     ContainerError,
     DaemonUnavailable,
@@ -33,6 +36,7 @@ from .errors import (
     InvalidArgument,
     NotFound,
     NotReady,
+    ServiceFailed,
     StreamError,
     Timeout,
 )
@@ -78,4 +82,13 @@ __all__ = [
     "types",
     "wait",
     "wait_until_healthy",
+    "ComposeError",
+    "RunningStack",
+    "ServiceFailed",
+    "Stack",
+    "StackEvent",
+    "StackEvents",
+    "StackLogRecord",
+    "StackLogs",
+    "compose",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import compose, errors, types, wait
 from ._client import DockerClient, from_env
+from ._compose import Stack
 from ._orchestration import wait_until_healthy
 from ._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from ._resources._exec import ExecResult, ExecStream
@@ -20,9 +21,8 @@ from ._resources.secrets import Secret
 from ._resources.services import Service
 from ._resources.swarm import Swarm
 from ._resources.volumes import Volume
-from ._streams import LogRecord
-from ._compose import Stack
 from ._stacks import RunningStack, StackEvent, StackEvents, StackLogRecord, StackLogs
+from ._streams import LogRecord
 from .errors import (
     APIError,
     BuildError,
@@ -44,6 +44,7 @@ from .errors import (
 __all__ = [
     "APIError",
     "BuildError",
+    "ComposeError",
     "Config",
     "Conflict",
     "Container",
@@ -70,25 +71,24 @@ __all__ = [
     "NotReady",
     "ProgressEvent",
     "ProgressSnapshot",
+    "RunningStack",
     "Secret",
     "Service",
-    "StatsStream",
-    "StreamError",
-    "Swarm",
-    "Timeout",
-    "Volume",
-    "errors",
-    "from_env",
-    "types",
-    "wait",
-    "wait_until_healthy",
-    "ComposeError",
-    "RunningStack",
     "ServiceFailed",
     "Stack",
     "StackEvent",
     "StackEvents",
     "StackLogRecord",
     "StackLogs",
+    "StatsStream",
+    "StreamError",
+    "Swarm",
+    "Timeout",
+    "Volume",
     "compose",
+    "errors",
+    "from_env",
+    "types",
+    "wait",
+    "wait_until_healthy",
 ]

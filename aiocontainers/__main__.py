@@ -51,12 +51,14 @@ def _config(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_flag(parser: argparse.ArgumentParser, flag: str, help_text: str) -> None:
+    parser.add_argument(flag, action="store_true", help=help_text)
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {
     "config": (
         "print the normalized compose model as JSON (like docker compose config)",
-        lambda parser: parser.add_argument(
-            "--services", action="store_true", help="print only the service names"
-        ),
+        lambda parser: _add_flag(parser, "--services", "print only the service names"),
         _config,
     ),
 }

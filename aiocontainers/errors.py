@@ -229,8 +229,8 @@ class ComposeError(InvalidArgument):
     """
 
     def __init__(self, errors: list[str]) -> None:
-        text = errors[0] if len(errors) == 1 else "invalid compose project:\n  " + "\n  ".join(
-            errors
+        text = (
+            errors[0] if len(errors) == 1 else "invalid compose project:\n  " + "\n  ".join(errors)
         )
         super().__init__(text)
         self.errors = errors

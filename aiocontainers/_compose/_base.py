@@ -11,7 +11,14 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
 
 from .._specs._parse import parse_bytes
 from ._durations import format_duration, parse_duration
@@ -29,7 +36,7 @@ __all__ = [
 
 
 def scalar_text(value: object, what: str) -> str:
-    """A YAML scalar as Compose reads it into a string field: ``true`` -> ``"true"``, ``1`` -> ``"1"``."""
+    """A YAML scalar as Compose reads it into a string: ``true`` -> ``"true"``."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):

@@ -96,7 +96,5 @@ def invalid_project(
 ) -> ComposeError:
     """One ComposeError listing every error of ``exc``, located under ``prefix``."""
     words = list(vocabulary)
-    lines = [
-        _message({**error, "loc": (*prefix, *error["loc"])}, words) for error in exc.errors()
-    ]
+    lines = [_message({**error, "loc": (*prefix, *error["loc"])}, words) for error in exc.errors()]
     return ComposeError(list(dict.fromkeys(lines)))

@@ -36,7 +36,7 @@ def read_yaml(path: Path) -> Mapping[str, Any]:
     except OSError as exc:
         raise InvalidArgument(f"cannot read compose file {path}: {exc.strerror or exc}") from None
     try:
-        data = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         raise InvalidArgument(f"{path}: invalid YAML: {exc}") from None
     if data is None:

@@ -36,15 +36,13 @@ _TOP_LEVEL = ("name", "services", "networks", "volumes", "version")
 
 
 def find_compose_files(directory: Path) -> list[Path]:
-    """The Compose file of ``directory`` and its override file, as ``docker compose`` finds them."""
+    """The Compose file of ``directory`` and its override file, found as Compose does."""
     for name in DEFAULT_FILES:
         path = directory / name
         if path.is_file():
             override = directory / _OVERRIDES[name]
             return [path, override] if override.is_file() else [path]
-    raise ComposeError(
-        [f"no compose file in {directory} (looked for {', '.join(DEFAULT_FILES)})"]
-    )
+    raise ComposeError([f"no compose file in {directory} (looked for {', '.join(DEFAULT_FILES)})"])
 
 
 def _paths(source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[Path]:

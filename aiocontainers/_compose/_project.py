@@ -195,7 +195,11 @@ class Stack:
                 if network not in declared_networks:
                     errors.append(f"services.{key}.networks.{network}: undefined network")
             for index, mount in enumerate(service.volumes):
-                if mount.type == "volume" and mount.source and mount.source not in declared_volumes:
+                if (
+                    mount.type == "volume"
+                    and mount.source
+                    and mount.source not in declared_volumes
+                ):
                     errors.append(
                         f"services.{key}.volumes[{index}].source: undefined volume "
                         f"{mount.source!r} (declare it under the top-level volumes)"

@@ -102,9 +102,7 @@ def _short_port(spec: str) -> list[dict[str, Any]]:
         return [{**base, "target": t, "published": published} for t in targets]
     hosts = _range(published)
     if len(hosts) != len(targets):
-        raise ValueError(
-            f"invalid port {spec!r}: host range and container range differ in size"
-        )
+        raise ValueError(f"invalid port {spec!r}: host range and container range differ in size")
     return [
         {**base, "target": t, "published": str(h)} for h, t in zip(hosts, targets, strict=True)
     ]
@@ -241,9 +239,9 @@ class HealthcheckConfig(ComposeModel):
 class ServiceDependency(ComposeModel):
     """``depends_on`` in long syntax: wait for ``condition``; ``required=False`` may be absent."""
 
-    condition: Literal[
-        "service_started", "service_healthy", "service_completed_successfully"
-    ] = "service_started"
+    condition: Literal["service_started", "service_healthy", "service_completed_successfully"] = (
+        "service_started"
+    )
     required: bool = True
     restart: bool | None = None
 

@@ -115,7 +115,9 @@ async def teardown(
             if scope.cancelled_caught:
                 log_event("stack.teardown_overdue", level=logging.WARNING, project=project)
                 await _force_remove(client, project, errors)
-            for network in await client.networks.list(filters=project_filter(project, oneoff=None)):
+            for network in await client.networks.list(
+                filters=project_filter(project, oneoff=None)
+            ):
                 try:
                     await network.remove()
                 except NotFound:

@@ -266,7 +266,9 @@ class StackManager:
         rows = await self.client.containers.list(
             all=True, filters={"label": ["com.docker.compose.project"]}, sparse=True
         )
-        return sorted({c.attrs.get("Labels", {}).get("com.docker.compose.project", "") for c in rows})
+        return sorted(
+            {c.attrs.get("Labels", {}).get("com.docker.compose.project", "") for c in rows}
+        )
 
     async def down(
         self, name: str, *, volumes: bool = False, timeout: float | timedelta | None = None

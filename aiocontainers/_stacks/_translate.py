@@ -37,7 +37,9 @@ def image_name(stack: Stack, service: str) -> str:
 def network_order(service: ServiceConfig) -> list[str]:
     """The service's networks, highest ``priority`` first, then by name."""
     networks = service.networks or {}
-    return sorted(networks, key=lambda key: (-((networks[key] or ServiceNetwork()).priority or 0), key))
+    return sorted(
+        networks, key=lambda key: (-((networks[key] or ServiceNetwork()).priority or 0), key)
+    )
 
 
 def _attachment(stack: Stack, service: str, key: str) -> NetworkAttachment:
@@ -166,9 +168,7 @@ def create_options(
         "ports": _ports(config),
         "volumes": binds or None,
         "mounts": mounts or None,
-        "tmpfs": {
-            path: options for path, _, options in (e.partition(":") for e in config.tmpfs)
-        }
+        "tmpfs": {path: options for path, _, options in (e.partition(":") for e in config.tmpfs)}
         if config.tmpfs
         else None,
         "healthcheck": _healthcheck(config),

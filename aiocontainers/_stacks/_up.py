@@ -15,7 +15,7 @@ a changed one is recreated, surplus replicas are removed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -37,6 +37,7 @@ from ..errors import (
     Timeout,
 )
 from ._labels import (
+    COMPOSE_VERSION,
     CONFIG_HASH,
     CONTAINER_NUMBER,
     NETWORK,
@@ -44,7 +45,6 @@ from ._labels import (
     SERVICE,
     VERSION,
     VOLUME,
-    COMPOSE_VERSION,
     config_hash,
     container_name,
     project_filter,
@@ -130,7 +130,7 @@ class Starter:
         await self._run_all([self._service(service, existing[service])])
         return list(self.states[service].containers)
 
-    async def _run_all(self, jobs: list[Awaitable[None]]) -> None:
+    async def _run_all(self, jobs: Sequence[Awaitable[None]]) -> None:
         """Run ``jobs`` concurrently; the first failure cancels the others and is raised."""
 
         async def guarded(job: Awaitable[None], tg: anyio.abc.TaskGroup) -> None:
@@ -165,12 +165,10 @@ class Starter:
     # -- images, networks, volumes ---------------------------------------------------------
 
     async def _images(self) -> None:
-        jobs: dict[str, Callable[[], Awaitable[None]]] = {}
-        for key, config in self.stack.services.items():
-            image = image_name(self.stack, key)
-            if image not in jobs:
-                jobs[image] = lambda key=key, image=image: self._image(key, image)
-        await self._run_all([job() for job in jobs.values()])
+        first_user: dict[str, str] = {}
+        for key in self.stack.services:
+            first_user.setdefault(image_name(self.stack, key), key)
+        await self._run_all([self._image(key, image) for image, key in first_user.items()])
 
     async def _image(self, service: str, image: str) -> None:
         config = self.stack.services[service]
@@ -194,7 +192,8 @@ class Starter:
                 )
             elif policy == "never":
                 raise ServiceFailed(
-                    service, f"service {service!r}: image {image!r} is missing (pull_policy: never)"
+                    service,
+                    f"service {service!r}: image {image!r} is missing (pull_policy: never)",
                 )
             else:
                 await self.client.images.pull(image, platform=config.platform)
@@ -331,9 +330,7 @@ class Starter:
                 ) from exc
             code = result.get("StatusCode")
             if code != 0:
-                raise await _failed(
-                    service, f"exited with code {code}", container, exit_code=code
-                )
+                raise await _failed(service, f"exited with code {code}", container, exit_code=code)
 
     def _wanted(self, key: str) -> int:
         return self.replicas.get(key, self.stack.services[key].replicas)

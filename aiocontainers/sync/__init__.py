@@ -29,10 +29,10 @@ import aiocontainers as _aio
 
 from .. import compose, errors, types, wait
 from .._compose import Stack
-from .._stacks import StackEvent, StackLogRecord
 from .._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from .._resources._exec import ExecResult
 from .._resources.events import Event, EventActor
+from .._stacks import StackEvent, StackLogRecord
 from .._streams import LogRecord
 from ..errors import (
     APIError,
@@ -78,6 +78,7 @@ RunningStack: Any = proxy_class(_aio.RunningStack)
 __all__ = [
     "APIError",
     "BuildError",
+    "ComposeError",
     "Config",
     "Conflict",
     "Container",
@@ -102,22 +103,21 @@ __all__ = [
     "PortalClosed",
     "ProgressEvent",
     "ProgressSnapshot",
+    "RunningStack",
     "Secret",
     "Service",
+    "ServiceFailed",
+    "Stack",
+    "StackEvent",
+    "StackLogRecord",
     "StreamError",
     "Swarm",
     "Timeout",
     "Volume",
+    "compose",
     "errors",
     "from_env",
     "types",
     "wait",
     "wait_until_healthy",
-    "ComposeError",
-    "RunningStack",
-    "ServiceFailed",
-    "Stack",
-    "StackEvent",
-    "StackLogRecord",
-    "compose",
 ]

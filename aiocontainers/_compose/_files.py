@@ -9,6 +9,7 @@ this module never fails; calling a reader without them raises an
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -24,13 +25,31 @@ def _missing(module: str) -> InvalidArgument:
     return InvalidArgument(f"reading Compose files needs {module}; {_EXTRA_HINT}")
 
 
+_YAML12_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_loaders: dict[str, Any] = {}
+
+
+def _loader(yaml: Any) -> Any:
+    """A safe loader with YAML 1.2 booleans, as Compose reads files: ``on``/``yes`` stay text."""
+    if "loader" not in _loaders:
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        loader = type("ComposeLoader", (base,), {})
+        loader.yaml_implicit_resolvers = {
+            first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+            for first, resolvers in base.yaml_implicit_resolvers.items()
+        }
+        loader.add_implicit_resolver("tag:yaml.org,2002:bool", _YAML12_BOOL, list("tTfF"))
+        _loaders["loader"] = loader
+    return _loaders["loader"]
+
+
 def read_yaml(path: Path) -> Mapping[str, Any]:
     """The top-level mapping of a Compose file (anchors, aliases and ``<<`` merges resolved)."""
     try:
         import yaml
     except ImportError:
         raise _missing("PyYAML") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = _loader(yaml)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

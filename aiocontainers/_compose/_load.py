@@ -94,6 +94,7 @@ def load_project(
     profiles: Iterable[str] | None = None,
     working_dir: str | os.PathLike[str] | None = None,
     env_file: str | os.PathLike[str] | None = None,
+    interpolate: bool = True,
 ) -> Stack:
     """Read, interpolate and merge Compose files (or one dict) into a validated Stack."""
     if isinstance(source, Mapping):
@@ -121,6 +122,9 @@ def load_project(
     for origin, raw in raw_files:
         _check_top_level(raw, origin)
         data = {key: value for key, value in raw.items() if key != "version"}
+        if not interpolate:
+            files.append(data)
+            continue
         try:
             files.append(interpolate_tree(data, environment, missing))
         except InterpolationError as exc:

@@ -54,9 +54,9 @@ def _as_map(value: Any, what: str) -> Any:
     return value
 
 
-def _names(value: Any) -> Any:
+def _names(value: Any, key: str) -> Any:
     if isinstance(value, (list, tuple)):
-        return {str(name): None for name in value}
+        return {str(name): {} if key == "depends_on" else None for name in value}
     return value
 
 
@@ -109,7 +109,7 @@ def _merge_service(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict
         elif key in _BY_NAME:
             merged[key] = _deep(_as_map(merged[key], key), _as_map(value, key))
         elif key in _NAMES_OF:
-            merged[key] = _deep(_names(merged[key]), _names(value))
+            merged[key] = _deep(_names(merged[key], key), _names(value, key))
         elif key in _JOINED:
             merged[key] = _joined(merged[key], value)
         elif key == "volumes":

@@ -251,7 +251,7 @@ class Stack:
                 )
         update["depends_on"] = depends_on
         for other in service.service_dependencies:
-            if other not in depends_on and other not in enabled:
+            if other not in service.depends_on and other not in enabled:
                 errors.append(f"services.{key}: refers to undefined or disabled service {other!r}")
         environment: dict[str, str | None] = {}
         for index, path in enumerate(service.env_file or ()):
@@ -325,6 +325,7 @@ class Stack:
         profiles: Iterable[str] | None = None,
         working_dir: str | os.PathLike[str] | None = None,
         env_file: str | os.PathLike[str] | None = None,
+        interpolate: bool = True,
     ) -> Stack:
         """A stack from one Compose file, several (later ones override earlier), or a dict.
 
@@ -332,7 +333,8 @@ class Stack:
         project's ``.env`` file (``env_file`` overrides where it is; the
         environment wins over it). The project name is ``project_name``, else
         ``COMPOSE_PROJECT_NAME``, else the file's ``name:``, else the directory's
-        name; ``profiles`` defaults to ``COMPOSE_PROFILES``. Reading YAML needs
+        name; ``profiles`` defaults to ``COMPOSE_PROFILES``. ``interpolate=False``
+        leaves ``$`` expressions as written. Reading YAML needs
         the ``compose`` extra. Never contacts the daemon.
         """
         from ._load import load_project
@@ -344,6 +346,7 @@ class Stack:
             profiles=profiles,
             working_dir=working_dir,
             env_file=env_file,
+            interpolate=interpolate,
         )
 
     @property

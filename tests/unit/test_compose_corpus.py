@@ -99,8 +99,9 @@ def test_monitoring() -> None:
     }
     assert "version" not in config and "x-logging" in config
     assert config["services"]["prometheus"]["volumes"][0]["source"] == str(CORPUS / "prometheus")
-    _, attachments = create_options(stack, "grafana", 1, container_of={})
-    assert [a.network for a in attachments] == ["proxy_net"]
+    options, attachments = create_options(stack, "grafana", 1, container_of={})
+    assert options["network"] == "proxy_net"  # created on the first network by name
+    assert [(a.network, a.aliases) for a in attachments] == [("compose_monitoring", ["grafana"])]
 
 
 def test_workers() -> None:

@@ -82,6 +82,7 @@ class _ServiceState:
     """What dependents of one service wait for."""
 
     def __init__(self) -> None:
+        self.created = anyio.Event()
         self.started = anyio.Event()
         self.containers: list[Container] = []
         self.gates: dict[str, anyio.Event] = {}
@@ -125,6 +126,7 @@ class Starter:
         for key in self.stack.services:
             if key != service:
                 self.states[key].containers = existing[key]
+                self.states[key].created.set()
                 self.states[key].started.set()
         await self._run_all([self._networks()])
         await self._run_all([self._service(service, existing[service])])
@@ -288,7 +290,15 @@ class Starter:
     # -- services --------------------------------------------------------------------------
 
     async def _service(self, key: str, existing: list[Container]) -> None:
+        """Create the service's containers at once (off the critical path), then start
+        them when the dependencies are ready. Only a ``network_mode: service:``
+        or ``volumes_from`` dependency must exist before the creation."""
         config = self.stack.services[key]
+        for dependency in config.service_dependencies:
+            if dependency not in config.depends_on:
+                await self.states[dependency].created.wait()
+        containers = await self._replicas(key, existing)
+        self.states[key].created.set()
         for dependency in config.service_dependencies:
             await self.states[dependency].started.wait()
         for dependency, condition in config.depends_on.items():
@@ -296,7 +306,11 @@ class Starter:
                 await self._gate(dependency, "healthy", self._healthy)
             elif condition.condition == "service_completed_successfully":
                 await self._gate(dependency, "completed", self._completed)
-        self.states[key].containers = await self._replicas(key, existing)
+        async with anyio.create_task_group() as tg:
+            for container in containers:
+                if container.status != "running":
+                    tg.start_soon(self._start, key, container)
+        self.states[key].containers = containers
         self.states[key].started.set()
 
     async def _gate(
@@ -346,8 +360,6 @@ class Starter:
         async def replica(number: int) -> None:
             current = by_number.pop(number, None)
             if current is not None and current.labels.get(CONFIG_HASH) == digest:
-                if current.status != "running":
-                    await self._start(key, current)
                 result[number] = current
                 return
             if current is not None:
@@ -381,7 +393,6 @@ class Starter:
                 ipv4_address=attachment.ipv4_address,
                 ipv6_address=attachment.ipv6_address,
             )
-        await self._start(key, container)
         return container
 
     async def _start(self, key: str, container: Container) -> None:

@@ -33,7 +33,7 @@ def _loader(yaml: Any) -> Any:
     """A safe loader with YAML 1.2 booleans, as Compose reads files: ``on``/``yes`` stay text."""
     if "loader" not in _loaders:
         base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        loader = type("ComposeLoader", (base,), {})
+        loader: Any = type("ComposeLoader", (base,), {})
         loader.yaml_implicit_resolvers = {
             first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
             for first, resolvers in base.yaml_implicit_resolvers.items()

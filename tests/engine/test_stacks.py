@@ -31,14 +31,21 @@ def make_stack(
 ) -> Stack:
     """A stack whose services, networks and volumes all carry the test labels."""
     labelled = {
-        key: {"stop_grace_period": "1s", **config, "labels": {**labels, **config.get("labels", {})}}
+        key: {
+            "stop_grace_period": "1s",
+            **config,
+            "labels": {**labels, **config.get("labels", {})},
+        }
         for key, config in services.items()
     }
     networks = {
         key: {**(config or {}), "labels": labels}
         for key, config in {"default": None, **extra.pop("networks", {})}.items()
     }
-    volumes = {key: {**(config or {}), "labels": labels} for key, config in extra.pop("volumes", {}).items()}
+    volumes = {
+        key: {**(config or {}), "labels": labels}
+        for key, config in extra.pop("volumes", {}).items()
+    }
     return Stack(name or _name(), labelled, networks=networks, volumes=volumes, **extra)
 
 
@@ -67,7 +74,11 @@ async def test_dependency_order_gates_aliases_and_teardown(
             },
             "migrate": {
                 "image": image,
-                "command": ["sh", "-c", "wget -qO- http://database/passwd >/dev/null && echo migrated"],
+                "command": [
+                    "sh",
+                    "-c",
+                    "wget -qO- http://database/passwd >/dev/null && echo migrated",
+                ],
                 "depends_on": {"db": {"condition": "service_healthy"}},
             },
             "web": {
@@ -116,7 +127,11 @@ async def test_a_failed_dependency_names_the_service_and_tears_down(
         labels,
         {
             "db": {"image": image, "command": "sleep 300"},
-            "migrate": {"image": image, "command": ["sh", "-c", "echo boom >&2; exit 3"], "depends_on": ["db"]},
+            "migrate": {
+                "image": image,
+                "command": ["sh", "-c", "echo boom >&2; exit 3"],
+                "depends_on": ["db"],
+            },
             "web": {
                 "image": image,
                 "command": "sleep 300",
@@ -165,7 +180,7 @@ async def test_an_unhealthy_dependency_fails_fast_and_can_be_kept(
 async def test_up_again_keeps_unchanged_and_recreates_changed(
     client: DockerClient, image: str, labels: dict[str, str]
 ) -> None:
-    services = {
+    services: dict[str, dict[str, Any]] = {
         "db": {"image": image, "command": "sleep 300"},
         "web": {"image": image, "command": "sleep 300", "depends_on": ["db"]},
     }
@@ -175,7 +190,9 @@ async def test_up_again_keeps_unchanged_and_recreates_changed(
         again = await client.stacks.up(stack)
         assert [c.id for c in again.containers()] == [c.id for c in first.containers()]
         changed = make_stack(
-            labels, {**services, "web": {**services["web"], "command": "sleep 301"}}, name=stack.name
+            labels,
+            {**services, "web": {**services["web"], "command": "sleep 301"}},
+            name=stack.name,
         )
         third = await client.stacks.up(changed)
         assert third.containers("db")[0].id == first.containers("db")[0].id
@@ -234,7 +251,11 @@ async def test_merged_logs_follow_until_every_container_stops(
         labels,
         {
             "a": {"image": image, "command": ["sh", "-c", "sleep 0.3; echo a1; echo a2 >&2"]},
-            "b": {"image": image, "command": ["sh", "-c", "sleep 0.3; echo b1"], "deploy": {"replicas": 2}},
+            "b": {
+                "image": image,
+                "command": ["sh", "-c", "sleep 0.3; echo b1"],
+                "deploy": {"replicas": 2},
+            },
         },
     )
     async with client.stacks.up(stack) as running:
@@ -260,12 +281,18 @@ async def test_breaking_out_of_logs_frees_everything(
                 break
 
 
-async def test_cancellation_tears_down(client: DockerClient, image: str, labels: dict[str, str]) -> None:
+async def test_cancellation_tears_down(
+    client: DockerClient, image: str, labels: dict[str, str]
+) -> None:
     stack = make_stack(
         labels,
         {
             "db": {"image": image, "command": "sleep 300", "healthcheck": HEALTH},
-            "web": {"image": image, "command": "sleep 300", "depends_on": {"db": {"condition": "service_healthy"}}},
+            "web": {
+                "image": image,
+                "command": "sleep 300",
+                "depends_on": {"db": {"condition": "service_healthy"}},
+            },
         },
     )
     with anyio.move_on_after(1.5):  # the health check never passes: cancelled while waiting
@@ -273,7 +300,9 @@ async def test_cancellation_tears_down(client: DockerClient, image: str, labels:
             pytest.fail("the stack should not have come up")
     assert await _leftovers(client, stack.name) == []
     with anyio.move_on_after(0.5):  # cancelled inside the block
-        async with client.stacks.up(make_stack(labels, {"a": {"image": image, "command": "sleep 300"}}, name=stack.name)):
+        async with client.stacks.up(
+            make_stack(labels, {"a": {"image": image, "command": "sleep 300"}}, name=stack.name)
+        ):
             await anyio.sleep(10)
     assert await _leftovers(client, stack.name) == []
 

@@ -160,7 +160,9 @@ def _normalize(container: Container, project: str) -> dict[str, Any]:
     result: dict[str, Any] = {f"Config.{k}": config.get(k) for k in CONFIG_FIELDS}
     result["Config.Env"] = sorted(config.get("Env") or [])
     result["Config.Labels"] = {
-        k: v for k, v in (config.get("Labels") or {}).items() if not k.startswith("com.docker.compose")
+        k: v
+        for k, v in (config.get("Labels") or {}).items()
+        if not k.startswith("com.docker.compose")
     }
     result.update({f"HostConfig.{k}": host.get(k) for k in HOST_FIELDS})
     # An exposed-only port: we send it with no bindings, v1 leaves it out; both publish nothing.
@@ -171,7 +173,14 @@ def _normalize(container: Container, project: str) -> dict[str, Any]:
     if result["Config.Hostname"] == container.id[:12]:
         result["Config.Hostname"] = "<the container's id>"  # the daemon's default
     result["Mounts"] = sorted(
-        (m["Type"], (m.get("Name") or m.get("Source") or "") if m["Type"] != "volume" or m.get("Name", "").startswith(project) else "<anonymous>", m["Destination"], m["RW"])
+        (
+            m["Type"],
+            (m.get("Name") or m.get("Source") or "")
+            if m["Type"] != "volume" or m.get("Name", "").startswith(project)
+            else "<anonymous>",
+            m["Destination"],
+            m["RW"],
+        )
         for m in attrs["Mounts"]
     )
     networks = attrs["NetworkSettings"]["Networks"]
@@ -180,8 +189,19 @@ def _normalize(container: Container, project: str) -> dict[str, Any]:
         name: sorted(alias for alias in (endpoint.get("Aliases") or []) if alias != short_id)
         for name, endpoint in networks.items()
     }
-    text = repr(result).replace(f"{project}_", "PROJECT_").replace(f"{project}-", "PROJECT-")
-    return dict(eval(text))  # noqa: S307 (our own repr, round-tripped to rename the project)
+    renamed: dict[str, Any] = _renamed(result, project)
+    return renamed
+
+
+def _renamed(value: Any, project: str) -> Any:
+    """``value`` with the project name made neutral, so two projects compare equal."""
+    if isinstance(value, str):
+        return value.replace(f"{project}_", "PROJECT_").replace(f"{project}-", "PROJECT-")
+    if isinstance(value, dict):
+        return {_renamed(k, project): _renamed(v, project) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_renamed(item, project) for item in value)
+    return value
 
 
 @pytest.fixture

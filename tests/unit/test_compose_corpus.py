@@ -40,7 +40,9 @@ def test_every_service_maps_onto_valid_container_options(path: Path) -> None:
     stack = _load(path)
     validate_options(stack)
     for key in stack.services:
-        options, _ = create_options(stack, key, 1, container_of={k: f"c-{k}" for k in stack.services})
+        options, _ = create_options(
+            stack, key, 1, container_of={k: f"c-{k}" for k in stack.services}
+        )
         body = ContainerSpec(image="x", **options).to_create_body("1.41")
         assert body["Labels"][PROJECT] == stack.name and body["Labels"][SERVICE] == key
         assert len(body["Labels"][CONFIG_HASH]) == 64

@@ -59,7 +59,9 @@ def test_unknown_keys_are_errors_with_a_hint() -> None:
 )
 def test_unsupported_compose_keys_are_named(service: dict[str, Any], path: str) -> None:
     errors = _errors({"services": {"web": {"image": "x", **service}}})
-    assert errors == [f"{path}: {path.rsplit('.', 1)[1]!r} is not supported by aiocontainers stacks"]
+    assert errors == [
+        f"{path}: {path.rsplit('.', 1)[1]!r} is not supported by aiocontainers stacks"
+    ]
 
 
 def test_unsupported_top_level_key() -> None:
@@ -83,7 +85,9 @@ def test_references_are_checked_before_anything_runs() -> None:
     )
     assert "services.web.depends_on.ghost: undefined service" in errors
     assert "services.web.networks.back: undefined network" in errors
-    assert any(e.startswith("services.web.volumes[0].source: undefined volume 'data'") for e in errors)
+    assert any(
+        e.startswith("services.web.volumes[0].source: undefined volume 'data'") for e in errors
+    )
     assert any("undefined or disabled service 'nobody'" in e for e in errors)
 
 
@@ -119,7 +123,10 @@ def test_start_order_in_waves() -> None:
 def test_profiles_enable_services_and_required_dependencies() -> None:
     source = {
         "services": {
-            "app": {"image": "x", "depends_on": {"debug": {"condition": "service_started", "required": False}}},
+            "app": {
+                "image": "x",
+                "depends_on": {"debug": {"condition": "service_started", "required": False}},
+            },
             "debug": {"image": "x", "profiles": ["dev"]},
             "tool": {"image": "x", "profiles": ["ops"], "depends_on": ["debug"]},
         }
@@ -142,8 +149,14 @@ def test_python_built_stack_matches_the_file_form(tmp_path: Path) -> None:
     built = Stack(
         "shop",
         {
-            "db": ServiceConfig(image="postgres", healthcheck={"test": "pg_isready", "interval": 5}),
-            "web": {"image": "web", "ports": ["8000:8000"], "depends_on": {"db": {"condition": "service_healthy"}}},
+            "db": ServiceConfig(
+                image="postgres", healthcheck={"test": "pg_isready", "interval": 5}
+            ),
+            "web": {
+                "image": "web",
+                "ports": ["8000:8000"],
+                "depends_on": {"db": {"condition": "service_healthy"}},
+            },
         },
         working_dir=tmp_path,
     )
@@ -203,7 +216,9 @@ def test_missing_env_file_is_an_error_with_its_path(tmp_path: Path) -> None:
 
 def test_required_variable_error_names_the_path(tmp_path: Path) -> None:
     path = _write(tmp_path, "compose.yaml", "services: {web: {image: 'x:${TAG:?give a TAG}'}}\n")
-    with pytest.raises(ComposeError, match=r"services\.web\.image: required variable TAG .*give a TAG"):
+    with pytest.raises(
+        ComposeError, match=r"services\.web\.image: required variable TAG .*give a TAG"
+    ):
         Stack.from_compose(path, env={})
 
 
@@ -211,7 +226,9 @@ def test_unset_variables_warn(tmp_path: Path) -> None:
     path = _write(tmp_path, "compose.yaml", "services: {web: {image: 'x:${TAG}'}}\n")
     stack = Stack.from_compose(path, env={})
     assert stack.services["web"].image == "x:"
-    assert stack.warnings == ["services.web.image: the 'TAG' variable is not set, defaulting to a blank string"]
+    assert stack.warnings == [
+        "services.web.image: the 'TAG' variable is not set, defaulting to a blank string"
+    ]
 
 
 def test_override_files_merge_with_compose_rules(tmp_path: Path) -> None:
@@ -262,7 +279,10 @@ services:
     ]
     assert sorted(merged.depends_on) == ["cache", "db"]
     assert merged.healthcheck is not None and merged.healthcheck.test == ["CMD", "true"]
-    assert merged.healthcheck.interval is not None and merged.healthcheck.interval.total_seconds() == 1
+    assert (
+        merged.healthcheck.interval is not None
+        and merged.healthcheck.interval.total_seconds() == 1
+    )
     # a directory finds compose.yaml and its override file
     assert Stack.from_compose(tmp_path, env={}).services["web"].image == "web:2"
 
@@ -293,7 +313,9 @@ services:
 
 def test_yaml_booleans_follow_yaml_1_2(tmp_path: Path) -> None:
     path = _write(
-        tmp_path, "compose.yaml", "services: {a: {image: x, privileged: yes, environment: {F: on, G: true}}}\n"
+        tmp_path,
+        "compose.yaml",
+        "services: {a: {image: x, privileged: yes, environment: {F: on, G: true}}}\n",
     )
     service = Stack.from_compose(path, env={}).services["a"]
     assert service.environment == {"F": "on", "G": "true"}
@@ -319,7 +341,9 @@ def test_missing_extra_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_config_cli_prints_the_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = _write(tmp_path, "compose.yaml", "services: {web: {image: x, stop_grace_period: 90s}}\n")
+    path = _write(
+        tmp_path, "compose.yaml", "services: {web: {image: x, stop_grace_period: 90s}}\n"
+    )
     assert main(["config", "-f", str(path), "-p", "cli"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["name"] == "cli"

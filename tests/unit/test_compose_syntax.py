@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from aiocontainers._compose._interpolate import InterpolationError, interpolate
 from aiocontainers.compose import (
     PortConfig,
     ServiceConfig,
@@ -15,7 +16,6 @@ from aiocontainers.compose import (
     format_duration,
     parse_duration,
 )
-from aiocontainers._compose._interpolate import InterpolationError, interpolate
 
 ENV = {"SET": "value", "EMPTY": "", "OTHER": "x"}
 
@@ -44,9 +44,11 @@ def test_interpolation(text: str, expected: str) -> None:
 
 
 def test_required_variable_names_it_with_the_message() -> None:
-    with pytest.raises(InterpolationError, match="required variable TOKEN is missing a value: set it"):
+    with pytest.raises(
+        InterpolationError, match=r"required variable TOKEN is missing a value: set it"
+    ):
         interpolate("${TOKEN:?set it}", ENV)
-    with pytest.raises(InterpolationError, match="EMPTY.*is empty"):
+    with pytest.raises(InterpolationError, match=r"EMPTY.*is empty"):
         interpolate("${EMPTY:?}", ENV)
     assert interpolate("${EMPTY?}", ENV) == ""
 

@@ -50,7 +50,6 @@ __all__ = [
     "Body",
     "Default",
     "Params",
-    "StreamResponse",
     "Transport",
     "check_timeout",
 ]
@@ -70,10 +69,6 @@ _CLOSE_GRACE = 5.0  # seconds close() lets pending clean-up finish before cancel
 
 Params = Mapping[str, Any]
 Body = bytes | AsyncIterator[bytes] | None
-
-#: An open streamed answer (see :class:`~aiocontainers._http.ResponseStream`).
-StreamResponse = ResponseStream
-
 
 def check_timeout(value: object, name: str = "timeout", *, zero_ok: bool = False) -> float | None:
     """``value`` as seconds: a positive finite number or ``timedelta``, or ``None`` (no limit).
@@ -234,8 +229,6 @@ class Transport:
         if max_pool_size < 1:
             raise InvalidArgument(f"max_pool_size must be at least 1, got {max_pool_size!r}")
         self.endpoint = endpoint
-        self.connect_timeout = connect
-        self.max_pool_size = max_pool_size
         self.http: HTTPTransport = http or AiohttpTransport(
             endpoint, max_pool_size=max_pool_size, connect_timeout=connect
         )
@@ -469,7 +462,7 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         timeout: float | timedelta | Default | None = DEFAULT,
         versioned: bool = True,
-    ) -> StreamResponse:
+    ) -> ResponseStream:
         """Send a request whose answer is read as a stream.
 
         ``timeout`` (the client's by default) bounds the call until the

@@ -8,6 +8,7 @@ handling, never Docker's behaviour.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -235,3 +236,38 @@ async def test_a_quiet_command_is_waited_for_and_a_stalled_daemon_is_not(
         with pytest.raises(Timeout):
             await container.exec_run("quiet")
         assert time.monotonic() - started < 1.0  # not the command's full second
+
+
+CLIENT_OUT_OF_FILES = """
+import resource, sys, anyio, aiocontainers
+
+async def main() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, hard))
+    async with aiocontainers.DockerClient(sys.argv[1], version="1.41", timeout=30) as client:
+        streams = []
+        try:
+            for i in range(60):
+                stream = client.containers.prepare_model({"Id": f"c{i}"}).logs(stream=True)
+                streams.append(stream)
+                await stream.__anext__()
+        except aiocontainers.DockerException as exc:
+            print(type(exc).__name__, len(streams), exc)
+        for stream in streams:
+            await stream.aclose()
+
+anyio.run(main)
+"""
+
+
+async def test_running_out_of_sockets_fails_at_once_with_a_clear_error(
+    daemon: FakeDaemon,
+) -> None:
+    start = time.monotonic()
+    result = await anyio.run_process(
+        [sys.executable, "-c", CLIENT_OUT_OF_FILES, daemon.url], check=False
+    )
+    output = result.stdout.decode()
+    assert output.startswith("DaemonUnavailable"), output + result.stderr.decode()
+    assert "Too many open files" in output
+    assert time.monotonic() - start < 20  # not the 30 s timeout: it never waited

@@ -70,6 +70,7 @@ _CLOSE_GRACE = 5.0  # seconds close() lets pending clean-up finish before cancel
 Params = Mapping[str, Any]
 Body = bytes | AsyncIterator[bytes] | None
 
+
 def check_timeout(value: object, name: str = "timeout", *, zero_ok: bool = False) -> float | None:
     """``value`` as seconds: a positive finite number or ``timedelta``, or ``None`` (no limit).
 

@@ -1,61 +1,157 @@
-"""The pytest plugin (entry point ``aiocontainers``): Docker fixtures with cleanup.
+"""The pytest plugin (entry point ``aiocontainers``): Docker fixtures that never leak.
 
-Fixtures, all opt-in (nothing runs unless a test asks for one):
+Fixtures, all opt-in (nothing touches Docker unless a test asks for one):
 
-* ``docker_session`` (session): this run's :class:`TestSession`. Setting it up
-  reaps what killed earlier runs on this host left behind; tearing it down
-  removes everything labelled with this run's id.
-* ``docker_labels``: the labels to put on anything a test creates.
+* ``docker_session`` (session): this run's :class:`TestSession`. Setting it
+  up starts the run's watchdog (:mod:`._watchdog`), which holds the run's
+  lease and removes everything labelled with the run's id when the run ends
+  -- normally, on Ctrl-C, or killed.
+* ``docker_labels``: the labels to put on anything a test creates itself.
 * ``docker_client``: an async :class:`~aiocontainers.DockerClient`, closed after the test.
-* ``docker_run``: ``await docker_run(image, command, **kwargs)`` runs a labelled,
-  detached container and force-removes it after the test.
+* ``docker_run``, ``docker_network``, ``docker_volume``: ``await
+  docker_run(image, command, **kwargs)`` and so on create labelled resources
+  that are removed after the test (containers before the networks they use).
+
+The async fixture (``docker_client``) runs on the test's event loop under
+anyio's plugin and under pytest-asyncio in strict and auto mode; the others
+are synchronous and remove what they made on a private loop, so teardown
+works even when the test's loop was left broken by a Ctrl-C.
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+import types
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
-import anyio
 import pytest
 
 from .._client import from_env
-from ._cleanup import TestSession, reap_orphans
+from . import _exit_guard
+from ._cleanup import TestSession
+from ._resources import TestResources
+from ._watchdog import Watchdog
 
 if TYPE_CHECKING:
     from .._client import DockerClient
     from .._resources.containers import Container
+    from .._resources.networks import Network
+    from .._resources.volumes import Volume
 
-__all__ = ["docker_client", "docker_labels", "docker_run", "docker_session"]
+__all__ = [
+    "docker_client",
+    "docker_labels",
+    "docker_network",
+    "docker_run",
+    "docker_session",
+    "docker_volume",
+]
 
 RunContainer = Callable[..., Awaitable["Container"]]
+CreateNetwork = Callable[..., Awaitable["Network"]]
+CreateVolume = Callable[..., Awaitable["Volume"]]
+
+_RELEASE_TIMEOUT = 60.0
+_RELEASE_TIMEOUT_INTERRUPTED = 3.5  # Ctrl-C: pytest should be gone within 5 s
 
 
-async def _reap() -> None:
-    async with from_env() as client:
-        report = await reap_orphans(client)
-    if report:
-        warnings.warn(
-            f"aiocontainers removed resources left by killed test runs: {report}",
-            stacklevel=1,
+class _Run:
+    """This process's run: its watchdog and how the run ended."""
+
+    def __init__(self) -> None:
+        self.watchdog: Watchdog | None = None
+        self.interrupted = False
+        self.report: dict[str, Any] | None = None
+
+    def start(self, session: TestSession) -> None:
+        if self.watchdog is None:
+            self.watchdog = Watchdog.start(session)
+
+    def finish(self) -> None:
+        if self.watchdog is not None and self.report is None:
+            timeout = _RELEASE_TIMEOUT_INTERRUPTED if self.interrupted else _RELEASE_TIMEOUT
+            self.report = self.watchdog.release(timeout) or {}
+
+
+_run = _Run()
+
+
+# -- hooks ---------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> Generator[None, object, object]:
+    # Outermost, and in a finally: a KeyboardInterrupt re-raised by a fixture's
+    # teardown stops pytest's teardown (and docker_session's) half-way.
+    try:
+        return (yield)
+    except KeyboardInterrupt:
+        # The Ctrl-C pytest already handled, re-raised by an async fixture's
+        # teardown: finish cleanly (exit status "interrupted") instead.
+        if not (_run.interrupted and _run.watchdog):
+            raise
+        return None
+    finally:
+        _run.finish()
+
+
+def pytest_keyboard_interrupt() -> None:
+    _run.interrupted = True
+    _exit_guard.arm()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    reaped = (_run.report or {}).get("reaped") or {}
+    if any(reaped.values()):
+        counts = ", ".join(f"{len(ids)} {kind}" for kind, ids in reaped.items() if ids)
+        terminalreporter.write_line(
+            f"aiocontainers: removed what test runs that died left behind ({counts})"
         )
 
 
-async def _cleanup(session: TestSession) -> None:
-    async with from_env() as client:
-        await session.cleanup(client)
+def _for_pytest_asyncio(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A copy of ``func`` marked as a pytest-asyncio fixture (strict mode runs only those)."""
+    import pytest_asyncio
+
+    twin = types.FunctionType(
+        func.__code__, func.__globals__, func.__name__, func.__defaults__, func.__closure__
+    )
+    pytest_asyncio.fixture(twin)  # marks twin; the fixture object it returns is not needed
+    return twin
+
+
+_ASYNC_FIXTURES: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> Generator[None]:
+    """Let pytest-asyncio run our async fixtures for its tests, anyio's plugin for anyio's."""
+    func = fixturedef.func
+    if (
+        func in _ASYNC_FIXTURES
+        and "anyio_backend" not in request.fixturenames
+        and request.config.pluginmanager.has_plugin("asyncio")
+    ):
+        if _ASYNC_FIXTURES[func] is func:
+            _ASYNC_FIXTURES[func] = _for_pytest_asyncio(func)
+        fixturedef.func = _ASYNC_FIXTURES[func]
+        try:
+            return (yield)
+        finally:
+            fixturedef.func = func
+    return (yield)
+
+
+# -- fixtures ------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
 def docker_session() -> Iterator[TestSession]:
     """This test run's identity; everything labelled with it is removed at the end."""
     session = TestSession.current()
-    with warnings.catch_warnings():
-        warnings.simplefilter("default")
-        anyio.run(_reap)
+    _run.start(session)
     yield session
-    anyio.run(_cleanup, session)
+    _run.finish()
 
 
 @pytest.fixture
@@ -64,31 +160,46 @@ def docker_labels(docker_session: TestSession) -> dict[str, str]:
     return docker_session.labels
 
 
-@pytest.fixture
-async def docker_client() -> AsyncIterator[DockerClient]:
+async def _docker_client() -> AsyncIterator[DockerClient]:
     """A client for the engine in the environment, closed after the test."""
     async with from_env() as client:
         yield client
 
 
+_ASYNC_FIXTURES[_docker_client] = _docker_client
+docker_client = pytest.fixture(name="docker_client")(_docker_client)
+
+
 @pytest.fixture
-async def docker_run(
+def _docker_resources(
     docker_client: DockerClient, docker_labels: dict[str, str]
-) -> AsyncIterator[RunContainer]:
-    """Run labelled, detached containers that are force-removed after the test."""
-    started: list[Container] = []
+) -> Iterator[TestResources]:
+    resources = TestResources(docker_client, docker_labels)
+    yield resources
+    resources.remove()
 
-    async def run(image: str, command: str | list[str] | None = None, **kwargs: Any) -> Container:
-        kwargs["labels"] = {**docker_labels, **(kwargs.get("labels") or {})}
-        kwargs["detach"] = True
-        container: Container = await docker_client.containers.run(image, command, **kwargs)
-        started.append(container)
-        return container
 
-    yield run
-    with anyio.CancelScope(shield=True):
-        for container in started:
-            try:
-                await container.remove(force=True, v=True)
-            except Exception:  # already gone, or auto-removed
-                continue
+@pytest.fixture
+def docker_run(_docker_resources: TestResources) -> RunContainer:
+    """``await docker_run(image, command, **kwargs)``: a labelled, detached container.
+
+    Takes ``containers.run`` options, plus ``aliases`` (names on ``network``)
+    and ``wait_for`` (a readiness strategy whose failure shows the container's
+    last output). Containers are force-removed after the test.
+    """
+    return _docker_resources.run
+
+
+@pytest.fixture
+def docker_network(_docker_resources: TestResources) -> CreateNetwork:
+    """``await docker_network(name=None, **kwargs)``: a labelled network.
+
+    Removed after the test, after the containers ``docker_run`` started.
+    """
+    return _docker_resources.network
+
+
+@pytest.fixture
+def docker_volume(_docker_resources: TestResources) -> CreateVolume:
+    """``await docker_volume(name=None, **kwargs)``: a labelled volume, removed after the test."""
+    return _docker_resources.volume

@@ -116,8 +116,9 @@ async def remove_network(transport: Transport, network_id: str) -> bool:
     """Remove a network, first disconnecting containers that still use it."""
     try:
         return await _delete(transport, "/networks/{id}", network_id, {})
-    except Conflict:  # active endpoints: containers outside the cleanup still attached
-        pass
+    except APIError as exc:  # 403/409 "has active endpoints": containers still attached
+        if exc.status_code not in (403, 409):
+            raise
     try:
         attrs = await transport.request_json("GET", "/networks/{id}", path_args={"id": network_id})
     except NotFound:

@@ -13,7 +13,8 @@ Fixtures, all opt-in (nothing touches Docker unless a test asks for one):
   that are removed after the test (containers before the networks they use).
 
 The async fixture (``docker_client``) runs on the test's event loop under
-anyio's plugin and under pytest-asyncio in strict and auto mode; the others
+anyio's plugin and under pytest-asyncio in strict and auto mode (marked for
+pytest-asyncio when it is active, unmarked for anyio's tests); the others
 are synchronous and remove what they made on a private loop, so teardown
 works even when the test's loop was left broken by a Ctrl-C.
 """
@@ -65,7 +66,8 @@ class _Run:
 
     def start(self, session: TestSession) -> None:
         if self.watchdog is None:
-            self.watchdog = Watchdog.start(session)
+            self.watchdog = Watchdog.spawn(session)  # kept at once: a Ctrl-C may come next
+            self.watchdog.wait_ready()
 
     def finish(self) -> None:
         if self.watchdog is not None and self.report is None:
@@ -109,36 +111,23 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
 
 
-def _for_pytest_asyncio(func: Callable[..., Any]) -> Callable[..., Any]:
-    """A copy of ``func`` marked as a pytest-asyncio fixture (strict mode runs only those)."""
-    import pytest_asyncio
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.has_plugin("asyncio"):
+        import pytest_asyncio
 
-    twin = types.FunctionType(
-        func.__code__, func.__globals__, func.__name__, func.__defaults__, func.__closure__
-    )
-    pytest_asyncio.fixture(twin)  # marks twin; the fixture object it returns is not needed
-    return twin
-
-
-_ASYNC_FIXTURES: dict[Callable[..., Any], Callable[..., Any]] = {}
+        # Strict mode runs (and accepts) only async fixtures marked for it.
+        pytest_asyncio.fixture(_docker_client)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> Generator[None]:
-    """Let pytest-asyncio run our async fixtures for its tests, anyio's plugin for anyio's."""
-    func = fixturedef.func
-    if (
-        func in _ASYNC_FIXTURES
-        and "anyio_backend" not in request.fixturenames
-        and request.config.pluginmanager.has_plugin("asyncio")
-    ):
-        if _ASYNC_FIXTURES[func] is func:
-            _ASYNC_FIXTURES[func] = _for_pytest_asyncio(func)
-        fixturedef.func = _ASYNC_FIXTURES[func]
+    """Leave anyio's tests to anyio's plugin even where pytest-asyncio adopted the fixture."""
+    if fixturedef.func is _docker_client and "anyio_backend" in request.fixturenames:
+        fixturedef.func = _docker_client_unmarked
         try:
             return (yield)
         finally:
-            fixturedef.func = func
+            fixturedef.func = _docker_client
     return (yield)
 
 
@@ -166,8 +155,11 @@ async def _docker_client() -> AsyncIterator[DockerClient]:
         yield client
 
 
-_ASYNC_FIXTURES[_docker_client] = _docker_client
 docker_client = pytest.fixture(name="docker_client")(_docker_client)
+# The same function without pytest-asyncio's mark (a copy carries no attributes).
+_docker_client_unmarked = types.FunctionType(
+    _docker_client.__code__, _docker_client.__globals__, _docker_client.__name__
+)
 
 
 @pytest.fixture

@@ -66,8 +66,8 @@ class Watchdog:
         threading.Thread(target=self._read, daemon=True, name="aiocontainers watchdog").start()
 
     @classmethod
-    def start(cls, session: TestSession, *, timeout: float = 60.0) -> Watchdog:
-        """Start the watchdog for ``session``; returns once it holds the run's lease."""
+    def spawn(cls, session: TestSession) -> Watchdog:
+        """Start the watchdog process for ``session`` (see :meth:`wait_ready`)."""
         log = tempfile.TemporaryFile()
         # The child imports this very package, wherever it was imported from here.
         package_root = str(Path(__file__).resolve().parents[2])
@@ -81,16 +81,27 @@ class Watchdog:
             start_new_session=True,
             env=env,
         )
-        watchdog = cls(session, process, log)
+        return cls(session, process, log)
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Return once the watchdog holds the run's lease; WatchdogError if it cannot."""
         try:
-            line = watchdog._lines.get(timeout=timeout)
+            line = self._lines.get(timeout=timeout)
         except queue.Empty:
             line = None
         if line != READY:
-            watchdog.process.kill()
-            raise WatchdogError(
-                f"the aiocontainers watchdog did not start: {watchdog.output() or 'no output'}"
-            )
+            self.process.kill()
+            message = f"the aiocontainers watchdog did not start: {self.output() or 'no output'}"
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+            self._close(timeout=10)
+            raise WatchdogError(message)
+
+    @classmethod
+    def start(cls, session: TestSession, *, timeout: float = 60.0) -> Watchdog:
+        """Start the watchdog for ``session``; returns once it holds the run's lease."""
+        watchdog = cls.spawn(session)
+        watchdog.wait_ready(timeout)
         return watchdog
 
     def _read(self) -> None:
@@ -125,8 +136,19 @@ class Watchdog:
                         self._report = json.loads(line)
                         break
             except queue.Empty:
-                return None
+                return None  # it goes on alone, detached
+            self._close(timeout)
         return self._report
+
+    def _close(self, timeout: float) -> None:
+        """Reap the exiting process and close our ends of its pipes."""
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self._log.close()
 
     def __enter__(self) -> Watchdog:
         return self

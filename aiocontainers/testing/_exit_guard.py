@@ -50,7 +50,7 @@ def _watch(grace: float) -> None:
             os._exit(_INTERRUPTED)
 
 
-def arm(grace: float = 1.0) -> None:
+def arm(grace: float = 0.5) -> None:
     """Start the guard (once per process)."""
     global _armed
     if not _armed:

@@ -78,6 +78,11 @@ class _Run:
 _run = _Run()
 
 
+def interrupted() -> bool:
+    """Whether this run was interrupted (Ctrl-C): fixtures then leave removal to the watchdog."""
+    return _run.interrupted
+
+
 # -- hooks ---------------------------------------------------------------------------
 
 
@@ -97,8 +102,13 @@ def pytest_sessionfinish(session: pytest.Session) -> Generator[None, object, obj
         _run.finish()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_keyboard_interrupt() -> None:
+    # Before pytest formats the traceback and tears fixtures down: the watchdog
+    # sweeps meanwhile, and fixtures leave their removals to it.
     _run.interrupted = True
+    if _run.watchdog is not None:
+        _run.watchdog.let_go()
     _exit_guard.arm()
 
 
@@ -168,7 +178,8 @@ def _docker_resources(
 ) -> Iterator[TestResources]:
     resources = TestResources(docker_client, docker_labels)
     yield resources
-    resources.remove()
+    if not interrupted():  # after Ctrl-C the watchdog sweeps everything at once
+        resources.remove()
 
 
 @pytest.fixture

@@ -77,16 +77,17 @@ class TestResources:
     ) -> Container:
         """A labelled, detached container (``containers.run`` options), removed later.
 
-        ``aliases``: DNS names for it on ``network``. ``wait_for``: a readiness
+        ``network`` may be a name or a :class:`~aiocontainers.Network`;
+        ``aliases``: DNS names for the container on it. ``wait_for``: a readiness
         strategy; if it fails, the error ends with the container's last output.
         """
         network = kwargs.get("network")
+        if network is not None and not isinstance(network, str):
+            network = kwargs["network"] = network.name  # a Network object
         if aliases is not None:
             if not network:
                 raise InvalidArgument("aliases need network= (the network they apply on)")
-            name = network if isinstance(network, str) else network.name
-            kwargs["network"] = name
-            kwargs["networking_config"] = {name: {"aliases": list(aliases)}}
+            kwargs["networking_config"] = {network: {"aliases": list(aliases)}}
         kwargs["labels"] = self._labelled(kwargs.get("labels"))
         kwargs["detach"] = True
         container: Container = await self.client.containers.run(image, command, **kwargs)

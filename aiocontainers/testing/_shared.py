@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pytest
 
 from .._client import from_env
+from . import _plugin
 from ._cleanup import TestSession
 from ._offloop import run_off_loop
 from ._resources import TestResources
@@ -86,7 +87,8 @@ def shared_container(
         try:
             yield run_off_loop(start)
         finally:
-            for resources in created:
-                resources.remove()
+            if not _plugin.interrupted():  # after Ctrl-C the watchdog sweeps it all at once
+                for resources in created:
+                    resources.remove()
 
     return pytest.fixture(scope=scope)(fixture)

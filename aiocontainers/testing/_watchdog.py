@@ -115,13 +115,8 @@ class Watchdog:
         self._log.seek(0)
         return self._log.read().decode(errors="replace").strip()
 
-    def release(self, timeout: float = 60.0) -> dict[str, Any] | None:
-        """Tell the watchdog the run is over and wait up to ``timeout`` s for its sweep.
-
-        Returns its report (``removed`` and ``reaped``, each a
-        :class:`CleanupReport` as a dict), or ``None`` if it did not answer in
-        time -- it then finishes on its own. Releasing twice returns the same.
-        """
+    def let_go(self) -> None:
+        """Tell the watchdog the run is over, without waiting: it starts its sweep."""
         stdin = self.process.stdin
         if stdin is not None and not stdin.closed:
             try:
@@ -129,6 +124,15 @@ class Watchdog:
                 stdin.close()
             except OSError:  # it died; it sweeps all the same
                 pass
+
+    def release(self, timeout: float = 60.0) -> dict[str, Any] | None:
+        """Tell the watchdog the run is over and wait up to ``timeout`` s for its sweep.
+
+        Returns its report (``removed`` and ``reaped``, each a
+        :class:`CleanupReport` as a dict), or ``None`` if it did not answer in
+        time -- it then finishes on its own. Releasing twice returns the same.
+        """
+        self.let_go()
         if self._report is None:
             try:
                 while (line := self._lines.get(timeout=timeout)) is not None:

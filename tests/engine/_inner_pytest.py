@@ -15,9 +15,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from aiocontainers import DockerClient
-from aiocontainers.testing import LEASE_LABEL, SESSION_LABEL
+from aiocontainers.testing import LEASE_LABEL, SESSION_LABEL, TestSession
 
-__all__ = ["INNER_CONFTEST", "leftovers", "session_ids", "start_pytest", "write_suite"]
+__all__ = [
+    "INNER_CONFTEST",
+    "labelled_now",
+    "leftovers",
+    "session_ids",
+    "start_pytest",
+    "write_suite",
+]
 
 INNER_CONFTEST = """
 import os
@@ -95,4 +102,32 @@ async def leftovers(client: DockerClient, sessions: Sequence[str]) -> list[str]:
                 "GET", "/images/json", params={"filters": filters}
             )
             found += [f"image {i['Id']}" for i in images]
+    return found
+
+
+async def labelled_now(client: DockerClient) -> set[str]:
+    """Every resource on the engine carrying a session or lease label, except this
+    process's own session's: what inner runs (whatever their ids) have up now."""
+    own = TestSession.current().id
+    found: set[str] = set()
+    transport = client.transport
+    for key in (SESSION_LABEL, LEASE_LABEL):
+        params = {"filters": {"label": [key]}}
+        containers = await transport.request_json(
+            "GET", "/containers/json", params={"all": True, **params}
+        )
+        networks = await transport.request_json("GET", "/networks", params=params)
+        volumes = (await transport.request_json("GET", "/volumes", params=params)).get(
+            "Volumes"
+        ) or []
+        images = await transport.request_json("GET", "/images/json", params=params)
+        for kind, items, name in (
+            ("container", containers, "Id"),
+            ("network", networks, "Name"),
+            ("volume", volumes, "Name"),
+            ("image", images, "Id"),
+        ):
+            for item in items:
+                if (item.get("Labels") or {}).get(key) != own:
+                    found.add(f"{kind} {item[name]}")
     return found

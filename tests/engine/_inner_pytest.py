@@ -58,8 +58,13 @@ def start_pytest(
     prefix: Sequence[str] = (),
     plugins: Sequence[str] = ("no:asyncio",),
 ) -> subprocess.Popen[bytes]:
-    """``python -m pytest`` on ``directory``, output in ``directory/output.txt``."""
+    """``python -m pytest`` on ``directory``, output in ``directory/output.txt``.
+
+    Hypothesis's plugin (a dev dependency) is left out: its lazy import at the
+    end of a run costs seconds on a loaded machine, which is not ours to measure.
+    """
     command = [*prefix, sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
+    command += ["-p", "no:hypothesispytest"]
     for plugin in plugins:
         command += ["-p", plugin]
     with (directory / "output.txt").open("wb") as output:  # the child has its own copy

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 import structlog
+from structlog.typing import EventDict
 
 from aiocontainers._logging import log_event
 from aiocontainers.testing import capture_events
@@ -45,7 +46,7 @@ def test_an_unconfigured_structlog_stays_unconfigured(pristine_structlog: None) 
 
 
 def test_a_configured_structlog_gets_its_configuration_back(pristine_structlog: None) -> None:
-    def mine(_logger: object, _method: str, event: dict[str, object]) -> dict[str, object]:
+    def mine(_logger: object, _method: str, event: EventDict) -> EventDict:
         return event
 
     structlog.configure(

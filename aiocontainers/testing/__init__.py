@@ -2,10 +2,11 @@
 
 The pytest plugin in :mod:`aiocontainers.testing._plugin` is registered through the
 ``pytest11`` entry point and offers the ``docker_session``, ``docker_labels``,
-``docker_client``, ``docker_run``, ``docker_network`` and ``docker_volume``
-fixtures; :func:`shared_container` builds a fixture for a container shared by
-a module or a session. The cleanup machinery underneath -- labels, leases, the
-watchdog process -- works outside pytest too.
+``docker_client``, ``docker_run``, ``docker_network``, ``docker_volume`` and
+``docker_stack`` fixtures; :func:`shared_container` and :func:`shared_stack`
+build fixtures for a container or a stack shared by a module or a session.
+The cleanup machinery underneath -- labels, leases, the watchdog process --
+works outside pytest too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from structlog.typing import EventDict
 
 from ._cleanup import SESSION_LABEL, CleanupReport, TestSession, remove_labelled
 from ._lease import LEASE_LABEL, LEASE_TTL, RENEW_INTERVAL, find_orphans, reap_orphans
-from ._shared import SharedContainer, shared_container
+from ._shared import SharedContainer, SharedStack, shared_container, shared_stack
 from ._watchdog import Watchdog, WatchdogError
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "SESSION_LABEL",
     "CleanupReport",
     "SharedContainer",
+    "SharedStack",
     "TestSession",
     "Watchdog",
     "WatchdogError",
@@ -37,6 +39,7 @@ __all__ = [
     "reap_orphans",
     "remove_labelled",
     "shared_container",
+    "shared_stack",
 ]
 
 

@@ -8,9 +8,10 @@ Fixtures, all opt-in (nothing touches Docker unless a test asks for one):
   -- normally, on Ctrl-C, or killed.
 * ``docker_labels``: the labels to put on anything a test creates itself.
 * ``docker_client``: an async :class:`~aiocontainers.DockerClient`, closed after the test.
-* ``docker_run``, ``docker_network``, ``docker_volume``: ``await
-  docker_run(image, command, **kwargs)`` and so on create labelled resources
-  that are removed after the test (containers before the networks they use).
+* ``docker_run``, ``docker_network``, ``docker_volume``, ``docker_stack``:
+  ``await docker_run(image, command, **kwargs)`` and so on create labelled
+  resources that are removed after the test (stacks, then containers, then the
+  networks they use, then volumes).
 
 The async fixture (``docker_client``) runs on the test's event loop under
 anyio's plugin and under pytest-asyncio in strict and auto mode (marked for
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from .._resources.containers import Container
     from .._resources.networks import Network
     from .._resources.volumes import Volume
+    from .._stacks import RunningStack
 
 __all__ = [
     "docker_client",
@@ -45,12 +47,14 @@ __all__ = [
     "docker_network",
     "docker_run",
     "docker_session",
+    "docker_stack",
     "docker_volume",
 ]
 
 RunContainer = Callable[..., Awaitable["Container"]]
 CreateNetwork = Callable[..., Awaitable["Network"]]
 CreateVolume = Callable[..., Awaitable["Volume"]]
+StartStack = Callable[..., Awaitable["RunningStack"]]
 
 _RELEASE_TIMEOUT = 60.0
 _RELEASE_TIMEOUT_INTERRUPTED = 3.5  # Ctrl-C: pytest should be gone within 5 s
@@ -206,3 +210,13 @@ def docker_network(_docker_resources: TestResources) -> CreateNetwork:
 def docker_volume(_docker_resources: TestResources) -> CreateVolume:
     """``await docker_volume(name=None, **kwargs)``: a labelled volume, removed after the test."""
     return _docker_resources.volume
+
+
+@pytest.fixture
+def docker_stack(_docker_resources: TestResources) -> StartStack:
+    """``await docker_stack(stack_or_compose_file, **up_options)``: a stack, up.
+
+    Runs under a unique project name (``<name>-<8 hex digits>``) with the run's
+    labels; taken down (volumes too) after the test, before its other resources.
+    """
+    return _docker_resources.stack

@@ -3,9 +3,10 @@
 :class:`TestResources` creates labelled containers, networks and volumes on
 the test's client (so the handles it returns work in the test's event loop)
 and records their ids. :meth:`TestResources.remove` is synchronous and runs
-on a private event loop (:func:`._offloop.run_off_loop`): containers first,
-then networks -- so a network always goes after the containers that use it,
-whatever order the test asked for them -- then volumes.
+on a private event loop (:func:`._offloop.run_off_loop`): stacks first (with
+their own teardown), then containers, then networks -- so a network always
+goes after the containers that use it, whatever order the test asked for
+them -- then volumes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .._orchestration._common import describe, log_tail
 from ..errors import InvalidArgument, NotReady, Timeout
 from ._cleanup import remove_all, remove_container, remove_network, remove_volume
 from ._offloop import run_off_loop
+from ._stack import StackSource, for_test
 
 if TYPE_CHECKING:
     from .._client import DockerClient
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
     from .._resources.containers import Container
     from .._resources.networks import Network
     from .._resources.volumes import Volume
+    from .._stacks import RunningStack
 
 __all__ = ["TestResources", "add_log_tail"]
 
@@ -62,6 +65,7 @@ class TestResources:
         self.containers: list[str] = []
         self.networks: list[str] = []
         self.volumes: list[str] = []
+        self.stacks: list[str] = []
 
     def _labelled(self, labels: dict[str, str] | None) -> dict[str, str]:
         return {**self.labels, **(labels or {})}
@@ -112,17 +116,29 @@ class TestResources:
         self.volumes.append(volume.name)
         return volume
 
+    async def stack(self, source: StackSource, **options: Any) -> RunningStack:
+        """A stack up (``client.stacks.up`` options) under a unique name, with the labels.
+
+        ``source``: a :class:`~aiocontainers.Stack`, Compose file path(s) or a dict.
+        """
+        stack = for_test(source, self.labels)
+        self.stacks.append(stack.name)
+        return await self.client.stacks.up(stack, **options)
+
     async def _remove(self) -> None:
         async with from_env() as client:
             transport = client.transport
+            for name in reversed(self.stacks):  # in reverse dependency order, with grace
+                await client.stacks.down(name, volumes=True)
             await remove_all(transport, remove_container, reversed(self.containers), [])
             await remove_all(transport, remove_network, reversed(self.networks), [])
             await remove_all(transport, remove_volume, reversed(self.volumes), [])
 
     def remove(self) -> None:
         """Remove everything recorded, on a private event loop (call from sync code)."""
-        if self.containers or self.networks or self.volumes:
+        if self.containers or self.networks or self.volumes or self.stacks:
             run_off_loop(self._remove)
+            self.stacks.clear()
             self.containers.clear()
             self.networks.clear()
             self.volumes.clear()

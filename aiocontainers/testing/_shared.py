@@ -17,17 +17,19 @@ from typing import TYPE_CHECKING, Any, Literal
 import pytest
 
 from .._client import from_env
+from .._stacks._labels import SERVICE as SERVICE_LABEL
 from . import _plugin
 from ._cleanup import TestSession
 from ._offloop import run_off_loop
 from ._resources import TestResources
+from ._stack import StackSource, for_test
 
 if TYPE_CHECKING:
     from .._client import DockerClient
     from .._orchestration._wait import WaitStrategy
     from .._resources.containers import Container
 
-__all__ = ["SharedContainer", "shared_container"]
+__all__ = ["SharedContainer", "SharedStack", "shared_container", "shared_stack"]
 
 Scope = Literal["session", "package", "module", "class", "function"]
 
@@ -51,6 +53,20 @@ class SharedContainer:
     async def get(self, client: DockerClient) -> Container:
         """A live handle on this container, on ``client`` (e.g. ``docker_client``)."""
         return await client.containers.get(self.id)
+
+
+@dataclass(frozen=True)
+class SharedStack:
+    """A stack up for several tests: its (unique) project name."""
+
+    name: str
+
+    async def containers(
+        self, client: DockerClient, service: str | None = None
+    ) -> list[Container]:
+        """Live handles on its containers (of one ``service``), on ``client``."""
+        found = await client.stacks.ps(self.name)
+        return [c for c in found if service is None or c.labels.get(SERVICE_LABEL) == service]
 
 
 def shared_container(
@@ -90,5 +106,36 @@ def shared_container(
             if not _plugin.interrupted():  # after Ctrl-C the watchdog sweeps it all at once
                 for resources in created:
                     resources.remove()
+
+    return pytest.fixture(scope=scope)(fixture)
+
+
+def shared_stack(
+    source: StackSource, *, scope: Scope = "session", **options: Any
+) -> Callable[..., Iterator[SharedStack]]:
+    """A fixture bringing a stack up once per ``scope`` (``client.stacks.up`` options).
+
+    ``source``: a :class:`~aiocontainers.Stack`, Compose file path(s) or a dict.
+    Like :func:`shared_container`, assign it; the stack runs under a unique
+    name with the run's labels and is taken down (volumes too) at the end.
+    """
+
+    def fixture(docker_session: TestSession) -> Iterator[SharedStack]:
+        stack = for_test(source, docker_session.labels)
+
+        async def up() -> None:
+            async with from_env() as client:
+                await client.stacks.up(stack, **options)
+
+        async def down() -> None:
+            async with from_env() as client:
+                await client.stacks.down(stack.name, volumes=True)
+
+        try:
+            run_off_loop(up)
+            yield SharedStack(stack.name)
+        finally:
+            if not _plugin.interrupted():
+                run_off_loop(down)
 
     return pytest.fixture(scope=scope)(fixture)

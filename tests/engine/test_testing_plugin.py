@@ -115,6 +115,55 @@ async def test_fixtures_remove_what_they_made(client: DockerClient, tmp_path: Pa
     assert await leftovers(client, session_ids(tmp_path)) == []
 
 
+STACK_SUITE = f"""
+    import os, pytest
+    from aiocontainers import Stack
+    from aiocontainers.testing import shared_stack
+    pytestmark = pytest.mark.anyio
+    IMAGE = {TEST_IMAGE!r}
+
+    pair = shared_stack({{"name": "pair", "services": {{
+        "a": {{"image": IMAGE, "command": ["sleep", "300"]}},
+        "b": {{"image": IMAGE, "command": ["sleep", "300"]}}}}}}, scope="module")
+
+    async def test_shared_stack(pair, docker_client):
+        assert len(await pair.containers(docker_client)) == 2
+        [a] = await pair.containers(docker_client, "a")
+        assert (await a.exec_run(["ping", "-c", "1", "-W", "5", "b"])).exit_code == 0
+        with open(os.path.join(os.environ["INNER_DIR"], "shared"), "w") as f:
+            f.write(pair.name)
+
+    def shop():
+        return Stack("shop", services={{
+            "db": {{"image": IMAGE,
+                    "command": "sh -c 'touch /tmp/x; exec httpd -f -p 80 -h /tmp'"}},
+            "web": {{"image": IMAGE, "command": ["sleep", "300"], "depends_on": ["db"]}},
+        }}, volumes={{"data": {{}}}})
+
+    async def test_the_same_stack_twice(docker_stack, docker_labels):
+        first = await docker_stack(shop())
+        second = await docker_stack(shop())
+        assert first.name != second.name and first.name.startswith("shop-")
+        web = first.containers("web")[0]
+        assert web.labels.items() >= docker_labels.items()
+        result = await web.exec_run(["wget", "-qO-", "http://db/x"])
+        assert result.exit_code == 0, result.output
+        with open(os.path.join(os.environ["INNER_DIR"], "stacks"), "w") as f:
+            f.write(first.name + " " + second.name)
+"""
+
+
+async def test_docker_stack_runs_a_stack_per_call_and_takes_it_down(
+    client: DockerClient, tmp_path: Path
+) -> None:
+    write_suite(tmp_path, {"test_stack.py": STACK_SUITE})
+    code, text = await _run(tmp_path)
+    assert code == 0, text
+    for name in [*(tmp_path / "stacks").read_text().split(), (tmp_path / "shared").read_text()]:
+        assert await client.stacks.ps(name) == []
+    assert await leftovers(client, session_ids(tmp_path)) == []
+
+
 READINESS_SUITE = f"""
     import pytest
     from aiocontainers import wait

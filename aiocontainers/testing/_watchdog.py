@@ -210,16 +210,19 @@ async def _reap_others(session_id: str, reaped: CleanupReport) -> None:
             print(f"reaping dead runs failed: {exc}", file=sys.stderr, flush=True)
 
 
-async def _sweep(session_id: str) -> CleanupReport:
-    """Remove everything of the session, retrying while the engine fails."""
+async def _sweep(session_id: str, *, until_empty: bool) -> CleanupReport:
+    """Remove everything of the session, retrying while the engine fails; with
+    ``until_empty``, pass again until a pass finds nothing (requests in flight)."""
     removed = CleanupReport()
     delay = 0.5
     with anyio.move_on_after(_SWEEP_DEADLINE):
         while True:
             try:
                 async with from_env() as client:
-                    while report := await remove_labelled(client, f"{SESSION_LABEL}={session_id}"):
+                    label = f"{SESSION_LABEL}={session_id}"
+                    while (report := await remove_labelled(client, label)) and until_empty:
                         removed.merge(report)
+                    removed.merge(report)
                     await release_lease(client, session_id)
                 return removed
             except DockerException as exc:
@@ -240,10 +243,11 @@ async def _watch(session_id: str) -> None:
         tg.start_soon(_reap_others, session_id, reaped)
         released = await _owner_gone()
         tg.cancel_scope.cancel()
-    removed = await _sweep(session_id)
+    # Released: the owner has nothing in flight, one pass does. Dead: a second one, later.
+    removed = await _sweep(session_id, until_empty=not released)
     if not released:
         await anyio.sleep(_SETTLE)
-        removed.merge(await _sweep(session_id))
+        removed.merge(await _sweep(session_id, until_empty=True))
     _say(json.dumps({"removed": asdict(removed), "reaped": asdict(reaped)}))
 
 

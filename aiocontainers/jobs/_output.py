@@ -45,8 +45,13 @@ class LineSplitter:
         if rest:
             self._partial.append(rest)
             self._size += len(rest)
-            if self._size >= MAX_LINE:
-                lines.append(self.flush())
+            if self._size >= MAX_LINE:  # hand on whole pieces, keep the remainder
+                whole = self.flush()
+                cut = len(whole) - len(whole) % MAX_LINE
+                lines.append(whole[:cut])
+                if cut < len(whole):
+                    self._partial.append(whole[cut:])
+                    self._size = len(whole) - cut
         if any(len(line) > MAX_LINE for line in lines):
             return [
                 line[start : start + MAX_LINE]

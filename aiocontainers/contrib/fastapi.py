@@ -35,6 +35,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from .._resources.containers import Container
+from .._streams import LogRecord
 from ..errors import InvalidArgument
 from ..jobs import JobHandle
 
@@ -196,8 +197,6 @@ def container_log_events(
 async def _container_events(
     container: Container, since: datetime | None, skip: int, *, stdout: bool, stderr: bool
 ) -> AsyncGenerator[ServerSentEvent, None]:
-    previous: datetime | None = None
-    same = 0
     stream = container.logs(
         stream=True,
         follow=True,
@@ -208,12 +207,23 @@ async def _container_events(
         since=since,
     )
     async with stream:
-        async for record in stream:
-            moment = record.timestamp
-            same = same + 1 if moment is not None and moment == previous else 0
-            previous = moment
-            if since is not None and moment is not None:
-                if moment < since or (moment == since and same < skip):
-                    continue
-            event_id = None if moment is None else f"{moment.isoformat()}#{same}"
-            yield ServerSentEvent(data=record.text, event=record.stream, id=event_id)
+        async for event in timestamped_events(stream, since, skip):
+            yield event
+
+
+async def timestamped_events(
+    records: AsyncIterator[LogRecord], since: datetime | None = None, skip: int = 0
+) -> AsyncGenerator[ServerSentEvent, None]:
+    """Events of log records read ``since`` a time, the first ``skip`` lines of that
+    very time left out (they were sent before); ids are ``<time>#<rank>``."""
+    previous: datetime | None = None
+    same = 0
+    async for record in records:
+        moment = record.timestamp
+        same = same + 1 if moment is not None and moment == previous else 0
+        previous = moment
+        if since is not None and moment is not None:
+            if moment < since or (moment == since and same < skip):
+                continue
+        event_id = None if moment is None else f"{moment.isoformat()}#{same}"
+        yield ServerSentEvent(data=record.text, event=record.stream, id=event_id)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +23,11 @@ import anyio
 import httpx
 import psutil
 import pytest
+from fastapi.sse import ServerSentEvent
 from httpx_sse import aconnect_sse
 
 from aiocontainers import DockerClient
+from aiocontainers.contrib.fastapi import container_log_events
 from aiocontainers.jobs import JOB_LABEL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -304,3 +307,31 @@ async def test_job_status_cancel_and_bad_input_over_http(server: Server) -> None
         assert (shown["status"], shown["exit_code"], shown["stdout"]) == ("failed", 2, "done\n")
         health = (await http.get(f"{server.url}/health")).json()
         assert health["jobs"]["failed"] == 1 and health["jobs"]["running"] == 0
+
+
+async def test_container_log_events_resume_without_repeats_or_gaps(
+    client: DockerClient, image: str, labels: dict[str, str]
+) -> None:
+    container = await client.containers.run(
+        image, ["sh", "-c", "seq 1 300; sleep 60"], detach=True, labels=labels
+    )
+    try:
+        first: list[ServerSentEvent] = []
+        async with aclosing(container_log_events(container)) as events:
+            async for event in events:
+                first.append(event)
+                if len(first) == 120:
+                    break
+        assert first[-1].id is not None
+        rest: list[ServerSentEvent] = []
+        resumed = container_log_events(container, last_event_id=first[-1].id)
+        async with aclosing(resumed) as events:
+            async for event in events:
+                rest.append(event)
+                if len(rest) == 180:
+                    break
+    finally:
+        await container.remove(force=True)
+    assert [event.data for event in first + rest] == [f"{i}\n" for i in range(1, 301)]
+    assert {event.event for event in first + rest} == {"stdout"}
+    assert len({event.id for event in first + rest}) == 300  # every id is distinct

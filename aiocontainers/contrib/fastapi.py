@@ -39,7 +39,13 @@ from .._streams import LogRecord
 from ..errors import InvalidArgument
 from ..jobs import JobHandle
 
-__all__ = ["EventStream", "container_log_events", "job_events"]
+__all__ = [
+    "EventStream",
+    "container_log_events",
+    "encode_event",
+    "job_events",
+    "timestamped_events",
+]
 
 
 def encode_event(event: ServerSentEvent) -> bytes:

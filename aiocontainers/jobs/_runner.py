@@ -294,12 +294,27 @@ class JobRunner:
                 await self.shutdown("drain")
         except BaseException as error:
             await self._abort()
-            await self._task_group.__aexit__(type(error), error, error.__traceback__)
+            await self._close(error)
             raise
-        if exc_type is not None:
+        if exc is not None:
             await self._abort()
+        await self._close(exc)
+        return None
+
+    async def _close(self, error: BaseException | None) -> None:
+        """Wait for the workers to end (every job is done by now) and close the queue.
+
+        A cancellation is handed to the task group (anyio tracks it there); any
+        other error is left to propagate as it is, not wrapped in a group.
+        """
+        assert self._task_group is not None
+        cancelled = isinstance(error, anyio.get_cancelled_exc_class())
         try:
-            return await self._task_group.__aexit__(exc_type, exc, tb)
+            if cancelled:
+                assert error is not None
+                await self._task_group.__aexit__(type(error), error, error.__traceback__)
+            else:
+                await self._task_group.__aexit__(None, None, None)
         finally:
             self._state = "closed"
             if self._receive is not None:

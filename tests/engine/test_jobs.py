@@ -334,3 +334,46 @@ async def test_each_job_emits_structured_events(
     assert started["id"] == result.container_id
     assert (finished["status"], finished["exit_code"], finished["attempts"]) == ("succeeded", 0, 1)
     assert "s3cret" not in repr(events)
+
+
+async def test_cancelling_a_waiter_leaves_the_job_running(
+    client: DockerClient, image: str, labels: dict[str, str]
+) -> None:
+    async with JobRunner(client, labels=labels) as runner:
+        handle = await runner.submit(JobSpec(image, ["sh", "-c", "sleep 1; echo done"]))
+        with anyio.move_on_after(0.3) as waited:
+            await handle
+        assert waited.cancelled_caught and not handle.done()
+        result = await handle
+    assert result.ok and result.stdout == b"done\n"
+
+
+async def test_max_queued_makes_submit_wait_for_room(
+    client: DockerClient, image: str, labels: dict[str, str]
+) -> None:
+    async with JobRunner(client, concurrency=1, max_queued=1, labels=labels) as runner:
+        blocker = await runner.submit(JobSpec(image, UP))
+        await _until_running(blocker)
+        waiting = await runner.submit(JobSpec(image, ["true"]))
+        with anyio.move_on_after(0.5) as full:
+            await runner.submit(JobSpec(image, ["true"]))
+        assert full.cancelled_caught
+        assert runner.counters.queued == 1
+        blocker.cancel()  # the worker takes `waiting`: there is room again
+        with anyio.fail_after(30):
+            third = await runner.submit(JobSpec(image, ["true"]))
+        assert (await waiting).ok and (await third).ok
+
+
+async def test_an_exception_in_the_block_aborts_every_job(
+    client: DockerClient, image: str, labels: dict[str, str]
+) -> None:
+    handles = []
+    with pytest.raises(RuntimeError, match="worker failed"):
+        async with JobRunner(client, concurrency=1, labels=labels) as runner:
+            handles.append(await runner.submit(JobSpec(image, UP)))
+            handles.append(await runner.submit(JobSpec(image, ["true"])))
+            await _until_running(handles[0])
+            raise RuntimeError("worker failed")
+    assert [h.status for h in handles] == ["cancelled", "cancelled"]
+    assert await _job_containers(client, labels) == []

@@ -8,7 +8,7 @@ appear in a repr or an event.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
@@ -147,11 +147,3 @@ class JobCounters:
     cancelled: int = 0
     errors: int = 0
     retries: int = 0
-
-
-def describe_command(command: str | Sequence[str] | None) -> str:
-    """A short description of a command for error messages (never the environment)."""
-    if command is None:
-        return "the image's command"
-    text = command if isinstance(command, str) else " ".join(command)
-    return repr(text if len(text) <= 80 else text[:77] + "...")

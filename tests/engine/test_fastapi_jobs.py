@@ -28,7 +28,7 @@ from httpx_sse import aconnect_sse
 
 from aiocontainers import DockerClient
 from aiocontainers.contrib.fastapi import container_log_events
-from aiocontainers.jobs import JOB_LABEL
+from tests.engine._jobs import job_containers
 
 ROOT = Path(__file__).resolve().parents[2]
 CONCURRENCY = 8
@@ -150,15 +150,6 @@ async def _until_streams(http: httpx.AsyncClient, url: str, count: int) -> float
     return time.perf_counter() - start
 
 
-async def _job_containers(client: DockerClient, labels: dict[str, str]) -> list[str]:
-    found = await client.containers.list(
-        all=True,
-        sparse=True,
-        filters={"label": [f"{k}={v}" for k, v in labels.items()] + [JOB_LABEL]},
-    )
-    return [c.id for c in found]
-
-
 async def test_fifty_sse_clients_follow_jobs_while_health_stays_responsive(
     server: Server,
     client: DockerClient,
@@ -222,7 +213,7 @@ async def test_fifty_sse_clients_follow_jobs_while_health_stays_responsive(
     # Reported, not asserted (a shared 2-core machine makes any bound flaky): what is
     # asserted is that every /health answered, with the daemon reachable, within its
     # 10 s timeout while the streams ran, i.e. nothing starved it.
-    assert await _job_containers(client, labels) == []
+    assert await job_containers(client, labels) == []
 
 
 async def test_disconnected_and_killed_clients_free_their_streams_at_once(
@@ -268,7 +259,7 @@ async def test_disconnected_and_killed_clients_free_their_streams_at_once(
         assert response.status_code == 200
         assert response.json()["status"] == "cancelled"
         assert response.json()["stdout"].startswith("tick 1\n")
-    assert await _job_containers(client, labels) == []
+    assert await job_containers(client, labels) == []
 
 
 async def test_a_reconnecting_client_resumes_after_its_last_event_id(server: Server) -> None:

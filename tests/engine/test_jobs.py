@@ -17,18 +17,8 @@ from aiocontainers.errors import (
 )
 from aiocontainers.jobs import JOB_LABEL, JobHandle, JobRunner, JobSpec
 from aiocontainers.testing import capture_events
+from tests.engine._jobs import job_containers
 from tests.engine.conftest import REGISTRY
-
-
-async def _job_containers(client: DockerClient, labels: dict[str, str]) -> list[str]:
-    """Ids of every container (running or not) carrying the test's labels and a job label."""
-    found = await client.containers.list(
-        all=True,
-        sparse=True,
-        filters={"label": [f"{k}={v}" for k, v in labels.items()] + [JOB_LABEL]},
-    )
-    return [c.id for c in found]
-
 
 UP = ["sh", "-c", "echo up; sleep 60"]
 
@@ -59,7 +49,7 @@ async def test_run_returns_exit_code_and_both_streams_then_removes(
     assert result.attempts == 1
     assert result.container_id is not None
     assert 0 < result.duration < 30
-    assert await _job_containers(client, labels) == []
+    assert await job_containers(client, labels) == []
 
 
 async def test_job_container_carries_runner_spec_and_job_labels(
@@ -74,7 +64,7 @@ async def test_job_container_carries_runner_spec_and_job_labels(
         assert container.labels["team"] == "a"
         assert all(container.labels[k] == v for k, v in labels.items())
         handle.cancel()
-    assert await _job_containers(client, labels) == []
+    assert await job_containers(client, labels) == []
 
 
 async def test_non_zero_exit_is_a_result_and_is_not_retried_unless_asked(
@@ -99,7 +89,7 @@ async def test_non_zero_exit_is_a_result_and_is_not_retried_unless_asked(
     assert (retried.status, retried.exit_code, retried.attempts) == ("failed", 3, 3)
     assert retried.stdout == b"attempt\n"  # the last attempt's output only
     assert counters.failed == 2 and counters.retries == 2
-    assert await _job_containers(client, labels) == []
+    assert await job_containers(client, labels) == []
 
 
 async def test_timeout_kills_removes_and_reports_the_output_so_far(
@@ -122,7 +112,7 @@ async def test_timeout_kills_removes_and_reports_the_output_so_far(
     assert result.error is caught.value
     assert 1.5 <= result.duration < 15
     assert counters.timed_out == 1 and counters.running == 0
-    assert await _job_containers(client, labels) == []
+    assert await job_containers(client, labels) == []
 
 
 async def test_cancelling_a_running_job_removes_its_container(
@@ -142,7 +132,7 @@ async def test_cancelling_a_running_job_removes_its_container(
     assert caught.value.result.status == "cancelled"
     assert caught.value.result.stdout == b"up\n"
     assert handle.status == "cancelled"
-    assert await _job_containers(client, labels) == []
+    assert await job_containers(client, labels) == []
 
 
 async def test_cancelling_the_caller_of_run_cancels_the_job_and_removes_it(
@@ -151,7 +141,7 @@ async def test_cancelling_the_caller_of_run_cancels_the_job_and_removes_it(
     async with JobRunner(client, labels=labels) as runner:
         with anyio.move_on_after(1.5):
             await runner.run(JobSpec(image, ["sleep", "60"]))
-        assert await _job_containers(client, labels) == []
+        assert await job_containers(client, labels) == []
         assert runner.counters.cancelled == 1
 
 
@@ -166,13 +156,13 @@ async def test_cancelling_the_runner_removes_every_container_and_cancels_queued_
             for handle in handles[:2]:
                 await _until_running(handle)
             assert runner.counters.running == 2 and runner.counters.queued == 3
-            assert len(await _job_containers(client, labels)) == 2
+            assert len(await job_containers(client, labels)) == 2
             scope.cancel()
             await anyio.sleep(30)
     assert [h.status for h in handles].count("cancelled") == 5
     assert runner.counters.cancelled == 5
     assert runner.counters.running == runner.counters.queued == 0
-    assert await _job_containers(client, labels) == []
+    assert await job_containers(client, labels) == []
     with pytest.raises(RunnerClosed):
         await runner.submit(JobSpec(image, ["true"]))
 
@@ -185,7 +175,7 @@ async def test_concurrency_bounds_running_jobs(
         handles = [await runner.submit(JobSpec(image, ["sleep", "0.5"])) for _ in range(6)]
         assert runner.counters.queued + runner.counters.running == 6
         while not all(h.done() for h in handles):
-            most = max(most, len(await _job_containers(client, labels)))
+            most = max(most, len(await job_containers(client, labels)))
             await anyio.sleep(0.02)
     assert most == 2
     assert runner.counters.succeeded == 6
@@ -221,7 +211,7 @@ async def test_map_reads_specs_only_as_results_are_consumed(
                     break
             assert taken <= consumed + 3 + 1
         assert runner.counters.running == runner.counters.queued == 0
-    assert await _job_containers(client, labels) == []
+    assert await job_containers(client, labels) == []
 
 
 async def test_map_takes_async_iterables_and_reports_every_ending(
@@ -318,7 +308,7 @@ async def test_abort_and_drain_timeout_cancel_everything(
         with anyio.fail_after(30):
             await runner.shutdown("drain", timeout=0.5)
         assert (running.status, queued.status) == ("cancelled", "cancelled")
-    assert await _job_containers(client, labels) == []
+    assert await job_containers(client, labels) == []
 
 
 async def test_each_job_emits_structured_events(
@@ -376,4 +366,4 @@ async def test_an_exception_in_the_block_aborts_every_job(
             await _until_running(handles[0])
             raise RuntimeError("worker failed")
     assert [h.status for h in handles] == ["cancelled", "cancelled"]
-    assert await _job_containers(client, labels) == []
+    assert await job_containers(client, labels) == []

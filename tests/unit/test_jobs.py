@@ -11,10 +11,22 @@ import pytest
 
 import aiocontainers
 from aiocontainers import LogRecord
-from aiocontainers.errors import DaemonUnavailable, InvalidArgument, RunnerClosed
+from aiocontainers.errors import (
+    Conflict,
+    DaemonUnavailable,
+    DockerException,
+    ImageLoadError,
+    ImageNotFound,
+    InvalidArgument,
+    NotFound,
+    RunnerClosed,
+    ServerError,
+    StreamError,
+    Timeout,
+)
 from aiocontainers.jobs import JobRunner, JobSpec
 from aiocontainers.jobs._output import MAX_LINE, JobLogStream, JobOutput, LineSplitter
-from aiocontainers.jobs._runner import MAX_BACKOFF, backoff_delay
+from aiocontainers.jobs._runner import MAX_BACKOFF, _retryable, backoff_delay
 from aiocontainers.testing import capture_events
 
 pytestmark = pytest.mark.anyio
@@ -180,6 +192,31 @@ def test_backoff_doubles_with_jitter_and_is_capped() -> None:
         delays = [backoff_delay(spec, attempt) for _ in range(50)]
         assert all(base / 2 <= d <= base for d in delays)
     assert backoff_delay(spec, 100) <= MAX_BACKOFF
+
+
+def _api(kind: type[ServerError | NotFound | Conflict], status: int) -> DockerException:
+    return kind("POST /containers/create", status_code=status)
+
+
+@pytest.mark.parametrize(
+    ("error", "retry"),
+    [
+        (DaemonUnavailable("no daemon", url="unix:///x"), True),
+        (_api(ServerError, 500), True),
+        (StreamError("cut"), True),
+        (ImageLoadError("pull failed"), True),
+        (Timeout("a call ran past its deadline"), True),
+        (_api(ImageNotFound, 404), False),
+        (_api(NotFound, 404), False),
+        (_api(Conflict, 409), False),
+        (InvalidArgument("bad"), False),
+        (DockerException("anything else"), False),
+    ],
+)
+def test_only_failures_a_later_attempt_may_not_meet_are_retried(
+    error: DockerException, retry: bool
+) -> None:
+    assert _retryable(error) is retry
 
 
 @pytest.mark.parametrize(

@@ -250,6 +250,7 @@ class JobRunner:
         self._active = 0
         self._idle: anyio.Event | None = None
         self._running: set[JobHandle] = set()
+        self._feeders: set[anyio.CancelScope] = set()  # of the map()s still taking specs
         self._task_group: TaskGroup | None = None
         self._send: MemoryObjectSendStream[JobHandle] | None = None
         self._receive: MemoryObjectReceiveStream[JobHandle] | None = None
@@ -340,6 +341,8 @@ class JobRunner:
             self._state = "closing"
             assert self._send is not None
             self._send.close()
+        for feeder in self._feeders:  # a map() nobody reads any more must not hold us
+            feeder.cancel()
 
     async def _abort(self) -> None:
         """Cancel every queued and running job; wait (shielded) until all are done."""
@@ -669,6 +672,7 @@ class JobMap:
             raise RunnerClosed("map() needs a running JobRunner (inside `async with`)")
         self._started = True
         self._slots = anyio.Semaphore(self._window)
+        runner._feeders.add(self._feeder)
         runner._task_group.start_soon(self._feed)
 
     async def _feed(self) -> None:
@@ -683,6 +687,8 @@ class JobMap:
                         await self._submit(spec)
             except Exception as exc:
                 self._error = exc
+            finally:
+                self._runner._feeders.discard(self._feeder)
         self._fed = True
         self._signal()
 

@@ -367,3 +367,19 @@ async def test_an_exception_in_the_block_aborts_every_job(
             raise RuntimeError("worker failed")
     assert [h.status for h in handles] == ["cancelled", "cancelled"]
     assert await job_containers(client, labels) == []
+
+
+async def test_a_map_left_unread_does_not_hold_the_runner_open(
+    client: DockerClient, image: str, labels: dict[str, str]
+) -> None:
+    def specs() -> Iterator[JobSpec]:
+        while True:
+            yield JobSpec(image, ["true"])
+
+    with anyio.fail_after(60):
+        async with JobRunner(client, concurrency=2, labels=labels) as runner:
+            async for result in runner.map(specs(), window=2):
+                assert result.ok
+                break  # neither closed nor exhausted: the runner's exit stops its feeder
+    assert runner.counters.running == runner.counters.queued == 0
+    assert await job_containers(client, labels) == []

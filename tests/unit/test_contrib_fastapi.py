@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, MutableMapping
 from datetime import datetime, timezone
@@ -164,3 +165,68 @@ async def test_lines_sharing_a_timestamp_resume_by_rank() -> None:
         since, skip = _container_resume(event_id)
         resumed = [e.data async for e in timestamped_events(records(since), since, skip)]
         assert resumed == [f"{text}\n" for _, text in log[position + 1 :]], position
+
+
+async def test_fastapi_yield_sse_leaves_the_generator_open_after_a_disconnect() -> None:
+    """Why EventStream exists: FastAPI's own SSE, with a client that stopped reading and
+    then disconnected, raises a BrokenResourceError and leaves the endpoint's generator
+    suspended until the garbage collector finalizes it. If this starts failing, FastAPI
+    fixed it: update the module's and the web-service page's explanation."""
+    from fastapi import FastAPI
+    from fastapi.sse import EventSourceResponse
+
+    closed = anyio.Event()
+    app = FastAPI()
+
+    @app.get("/events", response_class=EventSourceResponse)
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        try:
+            while True:
+                yield ServerSentEvent(data="tick")
+                await anyio.sleep(0.01)
+        finally:
+            closed.set()
+
+    scope = {
+        **SCOPE,
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "path": "/events",
+        "raw_path": b"/events",
+        "query_string": b"",
+        "headers": [],
+        "scheme": "http",
+        "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 1),
+        "root_path": "",
+    }
+    disconnect, first = anyio.Event(), anyio.Event()
+    raised: list[str] = []  # reprs: a kept traceback would keep the generator alive
+
+    async def receive() -> dict[str, Any]:
+        await disconnect.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message.get("body"):
+            first.set()
+            await anyio.sleep_forever()  # a client that stopped reading
+
+    async def serve() -> None:
+        try:
+            await app(scope, receive, send)
+        except Exception as exc:
+            raised.append(repr(exc))
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(serve)
+        await first.wait()
+        await anyio.sleep(0.1)
+        disconnect.set()
+    await anyio.sleep(0.2)
+    assert not closed.is_set()
+    assert raised and "BrokenResourceError" in raised[0]
+    gc.collect()  # only the collector finalizes it
+    with anyio.fail_after(5):
+        await closed.wait()

@@ -296,6 +296,8 @@ async def test_job_status_cancel_and_bad_input_over_http(server: Server) -> None
         assert json.loads(events[-1][1]) == {"status": "failed", "exit_code": 2, "skipped": 0}
         shown = (await http.get(f"{server.url}/jobs/{job}")).json()
         assert (shown["status"], shown["exit_code"], shown["stdout"]) == ("failed", 2, "done\n")
+        bad_id = await http.get(f"{server.url}/jobs/{job}/logs", headers={"Last-Event-ID": "x"})
+        assert bad_id.status_code == 400
         health = (await http.get(f"{server.url}/health")).json()
         assert health["jobs"]["failed"] == 1 and health["jobs"]["running"] == 0
 

@@ -21,8 +21,10 @@ cancellations :class:`~aiocontainers.errors.JobCancelled`.
 from __future__ import annotations
 
 from ..errors import JobCancelled, JobTimeout, RunnerClosed
+from ._handle import JobHandle
+from ._map import JobMap
 from ._output import JobLogStream
-from ._runner import JOB_LABEL, JobHandle, JobMap, JobRunner
+from ._runner import JOB_LABEL, JobRunner
 from ._spec import JobCounters, JobResult, JobSpec, JobStatus
 
 __all__ = [

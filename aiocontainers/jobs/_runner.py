@@ -19,10 +19,9 @@ import math
 import random
 import time
 import uuid
-from collections import deque
-from collections.abc import AsyncIterable, Callable, Generator, Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import anyio
 from anyio.abc import TaskGroup
@@ -44,14 +43,16 @@ from ..errors import (
     StreamError,
     Timeout,
 )
-from ._output import JobLogStream, JobOutput
+from ._handle import JobHandle
+from ._map import JobMap
+from ._output import JobOutput
 from ._spec import JobCounters, JobResult, JobSpec, JobStatus
 
 if TYPE_CHECKING:
     from .._client import DockerClient
     from .._resources.containers import Container
 
-__all__ = ["JobHandle", "JobMap", "JobRunner"]
+__all__ = ["JOB_LABEL", "JobRunner"]
 
 DEFAULT_OUTPUT_LIMIT = 1024 * 1024
 #: The most a retry waits, however many attempts came before.
@@ -74,129 +75,6 @@ def backoff_delay(spec: JobSpec, attempt: int) -> float:
     """Seconds before attempt ``attempt + 1``: doubling from ``retry_backoff``, jittered."""
     base = min(spec.retry_backoff * 2.0 ** (attempt - 1), MAX_BACKOFF)
     return base * random.uniform(0.5, 1.0)
-
-
-class JobHandle:
-    """One submitted job: await it, cancel it, follow its output.
-
-    ``await handle`` (or ``await handle.result()``) gives the
-    :class:`JobResult` of a job that exited (any exit code) and raises
-    :class:`~aiocontainers.errors.JobTimeout`,
-    :class:`~aiocontainers.errors.JobCancelled` or the daemon's error
-    otherwise; ``handle.outcome`` is the result without raising, ``None``
-    until the job is done. Cancelling the task that awaits a handle does not
-    cancel the job: ``cancel()`` does.
-    """
-
-    __slots__ = (
-        "_attempts",
-        "_callbacks",
-        "_cancel_requested",
-        "_container_id",
-        "_done",
-        "_error",
-        "_output",
-        "_result",
-        "_runner",
-        "_scope",
-        "_started",
-        "_status",
-        "id",
-        "spec",
-    )
-
-    def __init__(self, job_id: str, spec: JobSpec, runner: JobRunner) -> None:
-        self.id = job_id
-        self.spec = spec
-        self._runner = runner
-        self._status: JobStatus = "queued"
-        self._container_id: str | None = None
-        self._attempts = 0
-        self._started: float | None = None
-        self._output: JobOutput | None = None
-        self._result: JobResult | None = None
-        self._error: DockerException | None = None
-        self._done: anyio.Event | None = None
-        self._scope: anyio.CancelScope | None = None
-        self._cancel_requested = False
-        self._callbacks: list[Callable[[JobHandle], None]] | None = None
-
-    def __repr__(self) -> str:
-        return f"<JobHandle {self.id} {self.spec.image} {self._status}>"
-
-    @property
-    def status(self) -> JobStatus:
-        """``queued``, ``running``, then how it ended (see :class:`JobResult`)."""
-        return self._status
-
-    @property
-    def container_id(self) -> str | None:
-        """The current (or last) attempt's container, once created."""
-        return self._container_id
-
-    @property
-    def attempts(self) -> int:
-        """Containers started for this job so far."""
-        return self._attempts
-
-    @property
-    def outcome(self) -> JobResult | None:
-        """The result once the job is done, whatever the ending; ``None`` before."""
-        return self._result
-
-    def done(self) -> bool:
-        """True once the job ended and its container is gone."""
-        return self._result is not None
-
-    def cancel(self) -> bool:
-        """Ask the job to stop: a queued job ends now, a running one once its container
-        is removed. Returns False if it had already ended."""
-        if self._result is not None:
-            return False
-        self._cancel_requested = True
-        if self._status == "queued":
-            self._runner._finish(self, ("cancelled", None, None))
-        elif self._scope is not None:
-            self._scope.cancel()
-        return True
-
-    async def wait(self) -> None:
-        """Return once the job is done (never raises the job's error)."""
-        if self._result is None:
-            if self._done is None:
-                self._done = anyio.Event()
-            await self._done.wait()
-
-    async def result(self) -> JobResult:
-        """The result of a job that exited; raises if it timed out, was cancelled or failed
-        to run."""
-        await self.wait()
-        if self._error is not None:
-            raise self._error
-        assert self._result is not None
-        return self._result
-
-    def __await__(self) -> Generator[Any, None, JobResult]:
-        return self.result().__await__()
-
-    def logs(self, *, start: int = 0) -> JobLogStream:
-        """Follow the job's output from line ``start`` on (see :class:`JobLogStream`)."""
-        return JobLogStream(self._ensure_output, start)
-
-    def _ensure_output(self) -> JobOutput:
-        if self._output is None:
-            self._output = JobOutput(self.spec.output_limit or self._runner.output_limit)
-            if self._result is not None:
-                self._output.close()
-        return self._output
-
-    def _on_done(self, callback: Callable[[JobHandle], None]) -> None:
-        if self._result is not None:
-            callback(self)
-        elif self._callbacks is None:
-            self._callbacks = [callback]
-        else:
-            self._callbacks.append(callback)
 
 
 class JobRunner:
@@ -618,126 +496,3 @@ _COUNTER: dict[JobStatus, str] = {
     "cancelled": "cancelled",
     "error": "errors",
 }
-
-
-class JobMap:
-    """The results of ``runner.map(specs)`` as jobs end; an async iterator and context.
-
-    A feeder task (in the runner's task group) takes specs and submits them
-    while fewer than ``window`` are taken and not yet yielded. Closing
-    (``aclose()``, leaving ``async with``, or dropping the object) stops the
-    feeder and cancels the jobs not yet yielded; ``aclose()`` also waits for
-    their containers' removal.
-    """
-
-    def __init__(
-        self, runner: JobRunner, specs: Iterable[JobSpec] | AsyncIterable[JobSpec], window: int
-    ) -> None:
-        self._runner = runner
-        self._specs = specs
-        self._window = window
-        self._slots: anyio.Semaphore | None = None
-        self._feeder = anyio.CancelScope()
-        self._pending: set[JobHandle] = set()
-        self._results: deque[JobResult] = deque()
-        self._error: BaseException | None = None
-        self._fed = False
-        self._started = False
-        self._closed = False
-        self._wake: anyio.Event | None = None
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> JobResult:
-        if not self._started:
-            self._start()
-        assert self._slots is not None
-        while True:
-            if self._results:
-                self._slots.release()
-                return self._results.popleft()
-            if self._error is not None:
-                error, self._error = self._error, None
-                await self.aclose()
-                raise error
-            if self._closed or (self._fed and not self._pending):
-                raise StopAsyncIteration
-            self._wake = anyio.Event()
-            await self._wake.wait()
-
-    def _start(self) -> None:
-        runner = self._runner
-        if runner._state != "running" or runner._task_group is None:
-            raise RunnerClosed("map() needs a running JobRunner (inside `async with`)")
-        self._started = True
-        self._slots = anyio.Semaphore(self._window)
-        runner._feeders.add(self._feeder)
-        runner._task_group.start_soon(self._feed)
-
-    async def _feed(self) -> None:
-        assert self._slots is not None
-        with self._feeder:
-            try:
-                if isinstance(self._specs, AsyncIterable):
-                    async for spec in self._specs:
-                        await self._submit(spec)
-                else:
-                    for spec in self._specs:
-                        await self._submit(spec)
-            except Exception as exc:
-                self._error = exc
-            finally:
-                self._runner._feeders.discard(self._feeder)
-        self._fed = True
-        self._signal()
-
-    async def _submit(self, spec: JobSpec) -> None:
-        assert self._slots is not None
-        await self._slots.acquire()
-        handle = await self._runner.submit(spec)
-        self._pending.add(handle)
-        handle._on_done(self._collect)
-
-    def _collect(self, handle: JobHandle) -> None:
-        self._pending.discard(handle)
-        if not self._closed and handle._result is not None:
-            self._results.append(handle._result)
-            self._signal()
-
-    def _signal(self) -> None:
-        if self._wake is not None:
-            self._wake.set()
-            self._wake = None
-
-    def _cancel(self) -> list[JobHandle]:
-        self._closed = True
-        self._feeder.cancel()
-        pending = list(self._pending)
-        for handle in pending:
-            handle.cancel()
-        self._results.clear()
-        self._signal()
-        return pending
-
-    async def aclose(self) -> None:
-        """Stop feeding, cancel the jobs not yet yielded, wait for their removal."""
-        pending = self._cancel()
-        with anyio.CancelScope(shield=True):
-            for handle in pending:
-                await handle.wait()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    def __del__(self) -> None:
-        if not getattr(self, "_closed", True):
-            self._cancel()

@@ -25,7 +25,7 @@ from .._compose import Stack
 from .._compose._errors import format_path
 from .._orchestration import wait_until_healthy
 from .._orchestration._common import log_tail
-from .._specs import ContainerSpec, IPAMConfig, IPAMPool
+from .._specs import ContainerSpec
 from ..errors import (
     ComposeError,
     Conflict,
@@ -49,7 +49,7 @@ from ._labels import (
     container_name,
     project_filter,
 )
-from ._translate import create_options, image_name
+from ._translate import create_options, image_name, ipam_spec
 
 if TYPE_CHECKING:
     from .._client import DockerClient
@@ -221,21 +221,6 @@ class Starter:
                 raise ComposeError(
                     [f"networks.{key}: external network {name!r} does not exist"]
                 ) from None
-        ipam = None
-        if config.ipam.driver or config.ipam.config or config.ipam.options:
-            ipam = IPAMConfig(
-                driver=config.ipam.driver or "default",
-                pool_configs=[
-                    IPAMPool(
-                        subnet=pool.subnet,
-                        iprange=pool.ip_range,
-                        gateway=pool.gateway,
-                        aux_addresses=pool.aux_addresses,
-                    )
-                    for pool in config.ipam.config or []
-                ],
-                options=config.ipam.options,
-            )
         labels = {
             **(config.labels or {}),
             PROJECT: self.stack.name,
@@ -247,7 +232,7 @@ class Starter:
                 name,
                 driver=config.driver,
                 options=config.driver_opts,
-                ipam=ipam,
+                ipam=ipam_spec(config),
                 internal=bool(config.internal),
                 labels=labels,
                 enable_ipv6=bool(config.enable_ipv6),

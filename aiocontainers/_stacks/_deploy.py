@@ -31,6 +31,7 @@ from .._compose._errors import format_path
 from .._logging import log_event
 from .._specs._service import ServiceSpec
 from ..errors import APIError, ComposeError, DockerException, NotFound, ServiceFailed
+from ._jobs import FirstFailure
 from ._to_swarm import (
     STACK_NAMESPACE,
     namespace_filter,
@@ -253,23 +254,26 @@ class Deployment:
                 filters=namespace_filter(self.stack.name)
             )
         }
-        async with anyio.create_task_group() as tg:
-            for key in sorted(self._used_networks()):
-                tg.start_soon(self._network, key)
+        jobs = FirstFailure()
+        await jobs.run_all([self._network(key) for key in sorted(self._used_networks())])
         secrets: dict[str, tuple[str, str]] = {}
         configs: dict[str, tuple[str, str]] = {}
-        async with anyio.create_task_group() as tg:
-            for kind, ids in (("secrets", secrets), ("configs", configs)):
-                for key in sorted(self._used(kind)):
-                    tg.start_soon(self._stored_object, kind, key, ids)
-        async with anyio.create_task_group() as tg:
-            for key in self.stack.services:
-                tg.start_soon(self._service, key, existing, secrets, configs)
-            if self.prune:
-                wanted = {service_name(self.stack, key) for key in self.stack.services}
-                for name, service in existing.items():
-                    if name not in wanted:
-                        tg.start_soon(_remove_service, service)
+        await jobs.run_all(
+            [
+                self._stored_object(kind, key, ids)
+                for kind, ids in (("secrets", secrets), ("configs", configs))
+                for key in sorted(self._used(kind))
+            ]
+        )
+        wanted = {service_name(self.stack, key) for key in self.stack.services}
+        await jobs.run_all(
+            [self._service(key, existing, secrets, configs) for key in self.stack.services]
+            + [
+                _remove_service(service)
+                for name, service in existing.items()
+                if self.prune and name not in wanted
+            ]
+        )
         return {key: self.services[key] for key in self.stack.services}
 
     def _used_networks(self) -> set[str]:

@@ -15,7 +15,7 @@ a changed one is recreated, surplus replicas are removed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -36,6 +36,7 @@ from ..errors import (
     ServiceFailed,
     Timeout,
 )
+from ._jobs import FirstFailure
 from ._labels import (
     COMPOSE_VERSION,
     CONFIG_HASH,
@@ -105,7 +106,7 @@ class Starter:
         self.replicas = dict(replicas or {})
         self.states = {key: _ServiceState() for key in stack.services}
         self.networks: dict[str, Network] = {}
-        self.failure: BaseException | None = None
+        self._jobs = FirstFailure()
 
     # -- the whole stack -----------------------------------------------------------------
 
@@ -113,11 +114,13 @@ class Starter:
         """Bring every service up; return the containers per service."""
         validate_options(self.stack)
         existing = await self._existing()
-        await self._run_all(
+        await self._jobs.run_all(
             [self._images(), self._networks(), self._volumes()]
             + ([self._remove_orphans(existing)] if remove_orphans else [])
         )
-        await self._run_all([self._service(key, existing[key]) for key in self.stack.services])
+        await self._jobs.run_all(
+            [self._service(key, existing[key]) for key in self.stack.services]
+        )
         return {key: list(state.containers) for key, state in self.states.items()}
 
     async def reconcile(self, service: str) -> list[Container]:
@@ -128,26 +131,9 @@ class Starter:
                 self.states[key].containers = existing[key]
                 self.states[key].created.set()
                 self.states[key].started.set()
-        await self._run_all([self._networks()])
-        await self._run_all([self._service(service, existing[service])])
+        await self._jobs.run_all([self._networks()])
+        await self._jobs.run_all([self._service(service, existing[service])])
         return list(self.states[service].containers)
-
-    async def _run_all(self, jobs: Sequence[Awaitable[None]]) -> None:
-        """Run ``jobs`` concurrently; the first failure cancels the others and is raised."""
-
-        async def guarded(job: Awaitable[None], tg: anyio.abc.TaskGroup) -> None:
-            try:
-                await job
-            except Exception as exc:
-                if self.failure is None:
-                    self.failure = exc
-                tg.cancel_scope.cancel()
-
-        async with anyio.create_task_group() as tg:
-            for job in jobs:
-                tg.start_soon(guarded, job, tg)
-        if self.failure is not None:
-            raise self.failure
 
     async def _existing(self) -> dict[str, list[Container]]:
         found = await self.client.containers.list(
@@ -170,7 +156,7 @@ class Starter:
         first_user: dict[str, str] = {}
         for key in self.stack.services:
             first_user.setdefault(image_name(self.stack, key), key)
-        await self._run_all([self._image(key, image) for image, key in first_user.items()])
+        await self._jobs.run_all([self._image(key, image) for image, key in first_user.items()])
 
     async def _image(self, service: str, image: str) -> None:
         config = self.stack.services[service]
@@ -208,7 +194,7 @@ class Starter:
         return {key for config in self.stack.services.values() for key in config.networks or {}}
 
     async def _networks(self) -> None:
-        await self._run_all([self._network(key) for key in sorted(self._used_networks())])
+        await self._jobs.run_all([self._network(key) for key in sorted(self._used_networks())])
 
     async def _network(self, key: str) -> None:
         config = self.stack.networks[key]
@@ -249,7 +235,7 @@ class Starter:
             for mount in config.volumes
             if mount.type == "volume" and mount.source
         }
-        await self._run_all([self._volume(key) for key in sorted(used)])
+        await self._jobs.run_all([self._volume(key) for key in sorted(used)])
 
     async def _volume(self, key: str) -> None:
         config = self.stack.volumes[key]

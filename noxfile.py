@@ -65,3 +65,22 @@ def demo(session: nox.Session) -> None:
     session.install("-e", ".")
     _engine_up(session)
     session.run("python", "scripts/demo.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def swarm(session: nox.Session) -> None:
+    """The two-node swarm tests: scripts/engine-swarm.sh makes node 2 (a second dockerd in
+    its own network namespace), pytest runs tests/engine/twonode, and node 2 is removed."""
+    session.install("-e", ".[dev]")
+    _engine_up(session)
+    session.run("bash", "scripts/engine-swarm.sh", "up", external=True)
+    try:
+        variables = session.run(
+            "bash", "scripts/engine-swarm.sh", "env", external=True, silent=True
+        )
+        for line in str(variables).splitlines():
+            name, _, value = line.partition("=")
+            session.env[name] = value
+        session.run("pytest", "tests/engine/twonode", *session.posargs)
+    finally:
+        session.run("bash", "scripts/engine-swarm.sh", "down", external=True)

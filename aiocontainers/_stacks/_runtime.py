@@ -109,12 +109,21 @@ class RunningStack:
         services: Sequence[str] | None = None,
     ) -> StackLogs:
         """The merged output of the stack's containers (``services`` to choose), as an
-        async iterator of :class:`StackLogRecord` (no ``await``)."""
+        async iterator of :class:`StackLogRecord` (no ``await``). Following, it also
+        reads containers that start later (``scale()``) and ends once all have stopped."""
         for service in services or ():
             self._check(service)
         wanted = list(services) if services is not None else list(self.stack.services)
         sources = [(key, c) for key in wanted for c in self._containers.get(key, [])]
-        return StackLogs(sources, follow=follow, tail=tail, timestamps=timestamps)
+        return StackLogs(
+            sources,
+            follow=follow,
+            tail=tail,
+            timestamps=timestamps,
+            client=self.client,
+            project=self.name,
+            services=wanted,
+        )
 
     def events(self) -> StackEvents:
         """The supervisor feed: an async iterator of :class:`StackEvent` (no ``await``)."""
@@ -324,6 +333,27 @@ class StackManager:
         errors = await teardown(self.client, name, volumes=volumes, timeout=seconds(timeout))
         if errors:
             raise DockerException(f"stack {name!r} was not fully removed: {'; '.join(errors)}")
+
+    def logs(
+        self,
+        name: str,
+        *,
+        follow: bool = False,
+        tail: int | Literal["all"] = "all",
+        timestamps: bool = False,
+        services: Sequence[str] | None = None,
+    ) -> StackLogs:
+        """The merged output of the stack ``name``'s containers, found by label (one
+        started by any process), as an async iterator of :class:`StackLogRecord`."""
+        return StackLogs(
+            None,
+            follow=follow,
+            tail=tail,
+            timestamps=timestamps,
+            client=self.client,
+            project=name,
+            services=services,
+        )
 
     def events(self, name: str) -> StackEvents:
         """The supervisor feed of stack ``name``: an async iterator of

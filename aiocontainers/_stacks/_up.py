@@ -30,12 +30,12 @@ from ..errors import (
     ComposeError,
     Conflict,
     DockerException,
-    ImageNotFound,
     NotFound,
     NotReady,
     ServiceFailed,
     Timeout,
 )
+from ._images import build_options, image_action, stack_images
 from ._jobs import FirstFailure
 from ._labels import (
     COMPOSE_VERSION,
@@ -153,40 +153,18 @@ class Starter:
     # -- images, networks, volumes ---------------------------------------------------------
 
     async def _images(self) -> None:
-        first_user: dict[str, str] = {}
-        for key in self.stack.services:
-            first_user.setdefault(image_name(self.stack, key), key)
-        await self._jobs.run_all([self._image(key, image) for image, key in first_user.items()])
+        await self._jobs.run_all(
+            [self._image(key, image) for image, key in stack_images(self.stack).items()]
+        )
 
     async def _image(self, service: str, image: str) -> None:
-        config = self.stack.services[service]
-        policy = config.pull_policy
-        if policy not in ("always", "build"):
-            try:
-                await self.client.images.get(image)
-                return
-            except ImageNotFound:
-                pass
+        action = await image_action(self.client, self.stack, service)
         try:
-            if config.build is not None and policy != "always":
-                build = config.build
-                await self.client.images.build(
-                    path=build.context,
-                    dockerfile=build.dockerfile,
-                    buildargs={k: v for k, v in (build.args or {}).items() if v is not None},
-                    target=build.target,
-                    labels=build.labels,
-                    tag=image,
-                )
-            elif policy == "never":
-                raise ServiceFailed(
-                    service,
-                    f"service {service!r}: image {image!r} is missing (pull_policy: never)",
-                )
-            else:
-                await self.client.images.pull(image, platform=config.platform)
-        except ServiceFailed:
-            raise
+            if action == "build":
+                await self.client.images.build(**build_options(self.stack, service))
+            elif action == "pull":
+                platform = self.stack.services[service].platform
+                await self.client.images.pull(image, platform=platform)
         except DockerException as exc:
             raise ServiceFailed(service, f"service {service!r}: image {image!r}: {exc}") from exc
 

@@ -172,7 +172,6 @@ class Transfers:
         head = self.progress.add_task(f"build {service}", total=None, status="", kind="build")
         layers: dict[str, TaskID] = {}
         pulls = ProgressTracker("pull")
-        prefix = Text(f"{service} | ", style=style)
         async for entry in client.images.build_stream(**options):
             line = str(entry.get("stream") or "").rstrip("\n")
             if line.strip():
@@ -182,7 +181,8 @@ class Transfers:
                     self.progress.update(
                         head, total=steps, completed=number - 1, status=line[step.end() :]
                     )
-                self.console.print(prefix + Text(line), soft_wrap=True, highlight=False)
+                text = Text.assemble((f"{service} | ", style), line)
+                self.console.print(text, soft_wrap=True, highlight=False)
             elif entry.get("id") and entry.get("status"):
                 self._layers(pulls.feed(entry).aggregate, layers)
         total = self.progress.tasks[head].total or 1
@@ -207,8 +207,8 @@ class LogPrinter:
         return self.colours[name]
 
     def print(self, record: StackLogRecord) -> None:
-        style = self.colour(record.container)
-        text = Text(f"{record.container:<{self.width}} | ", style=style)
+        text = Text()
+        text.append(f"{record.container:<{self.width}} | ", style=self.colour(record.container))
         if record.timestamp is not None:
             text.append(f"{record.timestamp.isoformat()} ")
         text.append(record.line, style="red" if record.stream == "stderr" else None)

@@ -190,11 +190,13 @@ _VOCABULARY = [
 ]
 
 
-def _validate(adapter: TypeAdapter[Any], value: object, key: str) -> Any:
+def _validate(adapter: TypeAdapter[Any], value: object, key: str, errors: list[str]) -> Any:
+    """The validated section ``key``; its problems are added to ``errors`` (and ``{}``)."""
     try:
         return adapter.validate_python(value if value is not None else {})
     except ValidationError as exc:
-        raise invalid_project(exc, (key,), _VOCABULARY) from None
+        errors += invalid_project(exc, (key,), _VOCABULARY).errors
+        return {}
 
 
 class Stack:
@@ -246,18 +248,28 @@ class Stack:
         self.warnings = list(warnings)
         env = dict(os.environ if environment is None else environment)
         self._environment = env
-        every = _validate(_SERVICES, services, "services")
-        declared_secrets: dict[str, SecretConfig] = _validate(_SECRETS, secrets, "secrets")
-        declared_configs: dict[str, ConfigObjectConfig] = _validate(_CONFIGS, configs, "configs")
+        errors: list[str] = []
+        sections = {
+            name: _validate(adapter, value, name, errors)
+            for name, adapter, value in (
+                ("services", _SERVICES, services),
+                ("networks", _NETWORKS, networks),
+                ("volumes", _VOLUMES, volumes),
+                ("secrets", _SECRETS, secrets),
+                ("configs", _CONFIGS, configs),
+            )
+        }
+        if errors:  # every section's problems at once
+            raise ComposeError(errors)
+        every: dict[str, ServiceConfig] = sections["services"]
+        declared_secrets: dict[str, SecretConfig] = sections["secrets"]
+        declared_configs: dict[str, ConfigObjectConfig] = sections["configs"]
         declared_networks = {
-            key: value or NetworkConfig()
-            for key, value in _validate(_NETWORKS, networks, "networks").items()
+            key: value or NetworkConfig() for key, value in sections["networks"].items()
         }
         declared_volumes = {
-            key: value or VolumeConfig()
-            for key, value in _validate(_VOLUMES, volumes, "volumes").items()
+            key: value or VolumeConfig() for key, value in sections["volumes"].items()
         }
-        errors: list[str] = []
         enabled = self._enabled(every)
         resolved: dict[str, ServiceConfig] = {}
         for key, service in enabled.items():

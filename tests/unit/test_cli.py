@@ -7,6 +7,7 @@ import io
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -32,7 +33,8 @@ def _console(width: int = 100, colour: bool = False) -> tuple[Console, io.String
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["up", "--no-such-flag"])
-    assert info.value.code == ExitCode.USAGE == 2
+    assert info.value.code == ExitCode.USAGE
+    assert int(ExitCode.USAGE) == 2
     assert "unrecognized arguments: --no-such-flag" in capsys.readouterr().err
 
 
@@ -66,7 +68,7 @@ def test_pull_bars_show_each_layer_with_size_and_rate() -> None:
     transfers = Transfers(console, clock=lambda: now[0])
     tracker = ProgressTracker("pull")
     head = transfers.start_pull("registry.local/app:1")
-    messages = [
+    messages: list[dict[str, Any]] = [
         {"status": "Pulling from app", "id": "1"},
         {"status": "Pulling fs layer", "progressDetail": {}, "id": "aaa"},
         {"status": "Already exists", "progressDetail": {}, "id": "bbb"},

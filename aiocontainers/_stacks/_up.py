@@ -113,11 +113,14 @@ class Starter:
     async def up(self, *, remove_orphans: bool = False) -> dict[str, list[Container]]:
         """Bring every service up; return the containers per service."""
         validate_options(self.stack)
-        existing = await self._existing()
-        await self._jobs.run_all(
-            [self._images(), self._networks(), self._volumes()]
-            + ([self._remove_orphans(existing)] if remove_orphans else [])
-        )
+        existing: dict[str, list[Container]] = defaultdict(list)
+
+        async def find() -> None:
+            existing.update(await self._existing())
+
+        await self._jobs.run_all([find(), self._images(), self._networks(), self._volumes()])
+        if remove_orphans:
+            await self._remove_orphans(existing)
         await self._jobs.run_all(
             [self._service(key, existing[key]) for key in self.stack.services]
         )
@@ -261,6 +264,10 @@ class Starter:
                     tg.start_soon(self._start, key, container)
         self.states[key].containers = containers
         self.states[key].started.set()
+        # The handles are refreshed once the dependents were let go: off the critical path.
+        async with anyio.create_task_group() as tg:
+            for container in containers:
+                tg.start_soon(container.reload)
 
     async def _gate(
         self, service: str, name: str, check: Callable[[str], Awaitable[None]]
@@ -347,7 +354,6 @@ class Starter:
     async def _start(self, key: str, container: Container) -> None:
         try:
             await container.start()
-            await container.reload()
         except DockerException as exc:
             raise await _failed(key, f"cannot start: {exc}", container) from exc
 

@@ -16,10 +16,11 @@ import anyio
 import pytest
 
 import aiocontainers
-from aiocontainers import DeployedStack, DockerClient, ServiceFailed, Stack
+from aiocontainers import ComposeError, DeployedStack, DockerClient, ServiceFailed, Stack
 from aiocontainers._streams import parse_timestamp
 
 from .conftest import TEST_IMAGE
+from .test_cli import run_cli, write_compose
 from .test_swarm import SwarmSetup, swarm
 
 __all__ = ["swarm"]
@@ -229,6 +230,11 @@ async def test_redeploy_updates_prunes_and_waits_for_completion(
     client: DockerClient, swarm: SwarmSetup, labels: dict[str, str]
 ) -> None:
     name = _name()
+    stored = {
+        "secrets": {"key": {"environment": "KEY"}},
+        "configs": {"conf": {"content": "v1"}},
+        "environment": {"KEY": "k1"},
+    }
     migrate = {
         "command": ["sh", "-c", "sleep 1; echo migrated"],
         "deploy": {"restart_policy": {"condition": "none"}},
@@ -240,10 +246,13 @@ async def test_redeploy_updates_prunes_and_waits_for_completion(
             "app": {
                 "command": "sleep 300",
                 "depends_on": {"migrate": {"condition": "service_completed_successfully"}},
+                "secrets": ["key"],
+                "configs": ["conf"],
             },
             "extra": {"command": "sleep 300", "deploy": {"mode": "global"}},
         },
         name=name,
+        **stored,
     )
     async with client.stacks.deploy(first, timeout=60) as deployed:
         [migrated] = await deployed.tasks("migrate")
@@ -257,10 +266,18 @@ async def test_redeploy_updates_prunes_and_waits_for_completion(
 
         changed = swarm_stack(
             labels,
-            {"migrate": migrate, "app": {"command": "sleep 301"}},
+            {
+                "migrate": migrate,
+                "app": {"command": "sleep 301", "secrets": ["key"], "configs": ["conf"]},
+            },
             name=name,
+            **stored,
         )
+        [secret] = await client.secrets.list(filters={"name": f"{name}_key"})
         again = await client.stacks.deploy(changed, timeout=60, prune=True)
+        assert [s.id for s in await client.secrets.list(filters={"name": f"{name}_key"})] == [
+            secret.id
+        ]  # reused
         app = again.service("app")
         assert app.id == deployed.service("app").id and app.version > version
         assert app.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]["Args"] == ["sleep", "301"]
@@ -272,6 +289,14 @@ async def test_redeploy_updates_prunes_and_waits_for_completion(
             f"{name}_app",
             f"{name}_migrate",
         ]
+        new_content = swarm_stack(
+            labels,
+            {"app": {"command": "sleep 301", "configs": ["conf"]}},
+            name=name,
+            configs={"conf": {"content": "v2"}},
+        )
+        with pytest.raises(ComposeError, match="exists with other content"):
+            await client.stacks.deploy(new_content, timeout=60)
     assert await _leftovers(client, name) == []
 
 
@@ -293,3 +318,19 @@ async def test_sync_face_deploys_and_removes(swarm: SwarmSetup, labels: dict[str
     assert await anyio.to_thread.run_sync(body) == ["running"]
     async with aiocontainers.from_env() as client:
         assert await _leftovers(client, stack.name) == []
+
+
+async def test_the_command_line_deploys_and_removes(
+    client: DockerClient, swarm: SwarmSetup, labels: dict[str, str], tmp_path: Path
+) -> None:
+    name = _name()
+    compose = write_compose(
+        tmp_path, labels, {"api": {"command": "sleep 300", "deploy": {"replicas": 2}}}
+    )
+    deployed = await run_cli("deploy", "-f", str(compose), "-p", name, "-t", "60")
+    assert deployed.returncode == 0, deployed.stderr
+    assert f"✔ {name}_api 2 task(s) up" in deployed.stderr
+    assert [s.name for s in await client.stacks.services(name)] == [f"{name}_api"]
+    removed = await run_cli("rm", "-p", name)
+    assert removed.returncode == 0 and f"stack {name} removed" in removed.stderr
+    assert await _leftovers(client, name) == []

@@ -318,3 +318,10 @@ def test_local_up_refuses_swarm_only_settings_unless_told(tmp_path: Path) -> Non
         f"{tmp_path / 'token'}:/run/secrets/token:ro",
         f"{tmp_path / 'token'}:/etc/a.conf:ro",
     ]
+
+
+def test_expose_has_no_effect_on_a_swarm() -> None:
+    stack = Stack("x", {"a": {"image": "x", "expose": ["8080"]}})
+    assert swarm_problems(stack) == []
+    options = service_options(stack, "a", secrets={}, configs={})
+    assert "endpoint_spec" not in options  # every task port is reachable on its networks

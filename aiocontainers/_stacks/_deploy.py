@@ -32,6 +32,7 @@ from .._logging import log_event
 from .._specs._service import ServiceSpec
 from ..errors import APIError, ComposeError, DockerException, NotFound, ServiceFailed
 from ._jobs import FirstFailure
+from ._networks import existing_network
 from ._to_swarm import (
     STACK_NAMESPACE,
     namespace_filter,
@@ -287,16 +288,9 @@ class Deployment:
         }
 
     async def _network(self, key: str) -> None:
-        config = self.stack.networks[key]
-        name = config.name or key
-        try:
-            await self.client.networks.get(name)
+        if await existing_network(self.client, self.stack, key) is not None:
             return
-        except NotFound:
-            if config.external:
-                raise ComposeError(
-                    [f"networks.{key}: external network {name!r} does not exist"]
-                ) from None
+        name = self.stack.networks[key].name or key
         try:
             await self.client.networks.create(name, **network_options(self.stack, key))
         except APIError as exc:

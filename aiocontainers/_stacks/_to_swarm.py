@@ -295,30 +295,19 @@ def _mounts(stack: Stack, service: ServiceConfig) -> list[Mount]:
 
 def _file_references(
     service: ServiceConfig, kind: str, ids: StoredObjectIds
-) -> list[SecretReference] | list[ConfigReference] | None:
+) -> list[SecretReference | ConfigReference] | None:
+    """The service's ``secrets`` or ``configs`` as references to the swarm's objects."""
     references = getattr(service, kind)
     if not references:
         return None
-    if kind == "secrets":
-        return [
-            SecretReference(
-                secret_id=ids[ref.source][0],
-                secret_name=ids[ref.source][1],
-                filename=ref.target or ref.source,
-                uid=ref.uid,
-                gid=ref.gid,
-                mode=0o444 if ref.mode is None else ref.mode,
-            )
-            for ref in references
-        ]
+    reference = SecretReference if kind == "secrets" else ConfigReference
     return [
-        ConfigReference(
-            config_id=ids[ref.source][0],
-            config_name=ids[ref.source][1],
-            filename=ref.target or ref.source,
-            uid=ref.uid,
-            gid=ref.gid,
-            mode=0o444 if ref.mode is None else ref.mode,
+        reference(
+            *ids[ref.source],
+            ref.target or ref.source,
+            ref.uid,
+            ref.gid,
+            0o444 if ref.mode is None else ref.mode,
         )
         for ref in references
     ]

@@ -50,6 +50,7 @@ from ._labels import (
     container_name,
     project_filter,
 )
+from ._networks import existing_network
 from ._translate import create_options, image_name, ipam_spec
 
 if TYPE_CHECKING:
@@ -180,14 +181,10 @@ class Starter:
     async def _network(self, key: str) -> None:
         config = self.stack.networks[key]
         name = config.name or key
-        try:
-            self.networks[key] = await self.client.networks.get(name)
+        found = await existing_network(self.client, self.stack, key)
+        if found is not None:
+            self.networks[key] = found
             return
-        except NotFound:
-            if config.external:
-                raise ComposeError(
-                    [f"networks.{key}: external network {name!r} does not exist"]
-                ) from None
         labels = {
             **(config.labels or {}),
             PROJECT: self.stack.name,

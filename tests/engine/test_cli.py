@@ -24,6 +24,7 @@ import pytest
 from aiocontainers import DockerClient
 
 from .conftest import REGISTRY, TEST_IMAGE
+from .test_stacks import _leftovers
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -60,12 +61,6 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 
 async def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return await anyio.to_thread.run_sync(lambda: cli(*args, cwd=cwd))
-
-
-async def _leftovers(client: DockerClient, name: str) -> list[str]:
-    label = {"label": [f"com.docker.compose.project={name}"]}
-    found = [c.name or "" for c in await client.containers.list(all=True, filters=label)]
-    return found + [n.name or "" for n in await client.networks.list(filters=label)]
 
 
 async def test_up_ps_logs_down(

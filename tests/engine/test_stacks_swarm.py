@@ -21,6 +21,7 @@ from aiocontainers._streams import parse_timestamp
 
 from .conftest import TEST_IMAGE
 from .test_cli import run_cli, write_compose
+from .test_stacks import make_stack
 from .test_swarm import SwarmSetup, swarm
 
 __all__ = ["swarm"]
@@ -41,21 +42,9 @@ def swarm_stack(
     name: str | None = None,
     **extra: Any,
 ) -> Stack:
-    """A stack whose services stop at once and whose networks carry the test labels."""
-    labelled = {
-        key: {
-            "image": TEST_IMAGE,
-            "stop_grace_period": "1s",
-            **config,
-            "labels": {**labels, **config.get("labels", {})},
-        }
-        for key, config in services.items()
-    }
-    networks = {
-        key: {**(config or {}), "labels": labels}
-        for key, config in {"default": None, **extra.pop("networks", {})}.items()
-    }
-    return Stack(name or _name(), labelled, networks=networks, **extra)
+    """A labelled stack of the test image (see test_stacks.make_stack)."""
+    with_image = {key: {"image": TEST_IMAGE, **config} for key, config in services.items()}
+    return make_stack(labels, with_image, name=name or _name(), **extra)
 
 
 async def _leftovers(client: DockerClient, name: str) -> list[str]:

@@ -8,6 +8,7 @@ is an async function returning an :class:`~._args.ExitCode`.
 from __future__ import annotations
 
 import json
+import math
 from argparse import Namespace
 from collections.abc import Awaitable, Callable
 from typing import Literal
@@ -28,6 +29,8 @@ from ._render import PALETTE, LogPrinter, Transfers, container_rows, event_line,
 
 __all__ = ["run"]
 
+_EVENT_QUIET = 0.3  # seconds without an event after up() returned: the rest is printed
+_EVENT_DRAIN = 2.0  # at most this long
 LoadStack = Callable[[Namespace], Stack]
 Command = Callable[[Namespace, LoadStack, Console, Console], Awaitable[int]]
 
@@ -127,19 +130,30 @@ async def _start(client: DockerClient, name: str, start: StackStart, err: Consol
     """``await start`` while printing the stack's events (started, healthy...) as they come."""
     running: RunningStack | None = None
     failure: Exception | None = None
+    printed, ticks = anyio.create_memory_object_stream[None](math.inf)
     async with client.stacks.events(name) as events, anyio.create_task_group() as tg:
 
         async def echo() -> None:
             async for event in events:
                 err.print(event_line(event), highlight=False)
+                printed.send_nowait(None)
 
         tg.start_soon(echo)
         try:
             running = await start
+            # The last starts' events are on their way: print them until quiet (bounded).
+            with anyio.move_on_after(_EVENT_DRAIN):
+                while True:
+                    with anyio.move_on_after(_EVENT_QUIET) as quiet:
+                        await ticks.receive()
+                    if quiet.cancelled_caught:
+                        break
         except Exception as exc:  # raised as itself below, not in an ExceptionGroup
             failure = exc
         finally:
             tg.cancel_scope.cancel()
+            printed.close()
+            ticks.close()
     if failure is not None:
         raise failure
     assert running is not None

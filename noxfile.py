@@ -1,4 +1,4 @@
-"""Developer and CI sessions: ``nox -s tests|lint|typecheck|bench|docs|demo|faults``.
+"""Developer and CI sessions: ``nox -s tests|lint|typecheck|bench|docs|demo|faults|swarm``.
 
 Sessions that talk to Docker first run ``scripts/engine.sh up``, which reuses a running
 engine (``DOCKER_HOST`` or ``/var/run/docker.sock``) or starts one, plus the local registry
@@ -86,3 +86,22 @@ def faults(session: nox.Session) -> None:
         "-s",
         *session.posargs,
     )
+
+
+@nox.session(python=PYTHON)
+def swarm(session: nox.Session) -> None:
+    """The two-node swarm tests: scripts/engine-swarm.sh makes node 2 (a second dockerd in
+    its own network namespace), pytest runs tests/engine/twonode, and node 2 is removed."""
+    session.install("-e", ".[dev]")
+    _engine_up(session)
+    session.run("bash", "scripts/engine-swarm.sh", "up", external=True)
+    try:
+        variables = session.run(
+            "bash", "scripts/engine-swarm.sh", "env", external=True, silent=True
+        )
+        for line in str(variables).splitlines():
+            name, _, value = line.partition("=")
+            session.env[name] = value
+        session.run("pytest", "tests/engine/twonode", *session.posargs)
+    finally:
+        session.run("bash", "scripts/engine-swarm.sh", "down", external=True)

@@ -21,7 +21,14 @@ from ._resources.secrets import Secret
 from ._resources.services import Service
 from ._resources.swarm import Swarm
 from ._resources.volumes import Volume
-from ._stacks import RunningStack, StackEvent, StackEvents, StackLogRecord, StackLogs
+from ._stacks import (
+    DeployedStack,
+    RunningStack,
+    StackEvent,
+    StackEvents,
+    StackLogRecord,
+    StackLogs,
+)
 from ._streams import LogRecord
 from .errors import (
     APIError,
@@ -51,6 +58,7 @@ __all__ = [
     "Container",
     "ContainerError",
     "DaemonUnavailable",
+    "DeployedStack",
     "DockerClient",
     "DockerException",
     "DockerStream",

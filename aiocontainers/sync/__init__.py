@@ -75,6 +75,7 @@ Swarm: Any = proxy_class(_aio.Swarm)
 Volume: Any = proxy_class(_aio.Volume)
 wait_until_healthy = sync_function(_aio.wait_until_healthy)
 RunningStack: Any = proxy_class(_aio.RunningStack)
+DeployedStack: Any = proxy_class(_aio.DeployedStack)
 
 __all__ = [
     "APIError",
@@ -85,6 +86,7 @@ __all__ = [
     "Container",
     "ContainerError",
     "DaemonUnavailable",
+    "DeployedStack",
     "DockerClient",
     "DockerException",
     "Event",

@@ -23,6 +23,7 @@ import aiohttp
 import anyio
 
 from ._config import Endpoint
+from ._connect_errors import HTTPS_ONLY_REPLY, describe_failure, plain_to_tls_port
 from ._logging import log_event
 from ._version import MAX_API_VERSION, parse_version, version_lt
 from .errors import (
@@ -322,11 +323,19 @@ class Transport:
         return f"{self.endpoint.http_base}{path}"
 
     def _unavailable(self, exc: BaseException) -> DaemonUnavailable:
-        return DaemonUnavailable(
-            f"cannot connect to the Docker daemon at {self.endpoint.url} "
-            f"({self.endpoint.source}): {exc}",
-            url=self.endpoint.url,
-        )
+        return DaemonUnavailable(describe_failure(exc, self.endpoint), url=self.endpoint.url)
+
+    async def _refuse_plain_to_tls(self, response: aiohttp.ClientResponse) -> None:
+        """A plain request that reached a TLS-only daemon: say so, not "400 Bad Request"."""
+        if response.status != 400 or self.endpoint.ssl_context is not None:
+            return
+        try:
+            body = await response.read()  # kept by aiohttp for the caller's own read
+        except (aiohttp.ClientPayloadError, *_CONNECTION_ERRORS):
+            return
+        if HTTPS_ONLY_REPLY in body:
+            response.release()
+            raise DaemonUnavailable(plain_to_tls_port(self.endpoint), url=self.endpoint.url)
 
     async def _send(
         self,
@@ -349,7 +358,7 @@ class Transport:
             data = jsonlib.dumps(json).encode()
             all_headers.setdefault("Content-Type", "application/json")
         try:
-            return await self.session.request(
+            response = await self.session.request(
                 method,
                 url,
                 params=_encode_params(params),
@@ -359,6 +368,8 @@ class Transport:
                 # Bodies without a length (hijacked exec/attach) end at EOF.
                 read_until_eof=True,
             )
+        except aiodocker.DockerError as exc:  # aiodocker's SSH connector could not connect
+            raise self._unavailable(exc) from exc
         except aiohttp.ClientConnectorError as exc:
             raise self._unavailable(exc) from exc
         except aiohttp.ServerTimeoutError as exc:  # sock_connect: unary calls set no read limit
@@ -371,6 +382,8 @@ class Transport:
             raise self._unavailable(exc) from exc
         except aiohttp.ClientError as exc:
             raise DockerException(f"{method} {path} failed: {exc}") from exc
+        await self._refuse_plain_to_tls(response)
+        return response
 
     async def request(
         self,

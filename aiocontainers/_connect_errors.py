@@ -32,13 +32,19 @@ _REJECTED_CLIENT = ("BAD_CERTIFICATE", "CERTIFICATE_REQUIRED", "UNKNOWN_CA", "CE
 _NOT_TLS = ("WRONG_VERSION_NUMBER", "HTTP_REQUEST", "RECORD_LAYER_FAILURE", "PACKET_LENGTH")
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
-    """The exception and its causes, without aiohttp's wrappers (some subclass ssl's errors)."""
+def _chain_all(exc: BaseException) -> list[BaseException]:
+    """The exception and its causes."""
     found: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in found:
         found.append(current)
         current = current.__cause__ or current.__context__
+    return found
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and its causes, without aiohttp's wrappers (some subclass ssl's errors)."""
+    found = _chain_all(exc)
     return [error for error in found if not isinstance(error, aiohttp.ClientError)] or found
 
 
@@ -107,13 +113,21 @@ def describe_failure(exc: BaseException, endpoint: Endpoint) -> str:
                 )
             return f"cannot connect to {where}: TLS failed: {error}"
         kind = type(error).__name__
-        if kind == "HostKeyNotVerifiable":  # asyncssh, through aiodocker's SSH connector
+        if kind == "HostKeyNotVerifiable":  # asyncssh's, through our SSH connector
             return (
                 f"cannot connect to {where}: SSH host key mismatch or unknown host: {error} "
                 f"(check known_hosts)"
             )
         if kind == "PermissionDenied":
             return f"cannot connect to {where}: SSH refused the login (key not accepted): {error}"
+    if endpoint.ssl_context is not None and any(
+        isinstance(error, (ConnectionResetError, aiohttp.ServerDisconnectedError))
+        for error in _chain_all(exc)
+    ):
+        # TLS 1.3: the client's handshake ends before the daemon checks its certificate; the
+        # daemon's alert can lose the race with its closing the connection.
+        reason = "connection closed right after the TLS handshake"
+        return f"cannot connect to {where}: {_client_certificate(reason, endpoint)}"
     return f"cannot connect to {where}: {exc}"
 
 

@@ -269,9 +269,13 @@ class Transport:
             assert path is not None
             return aiohttp.UnixConnector(path, limit=self.max_pool_size)
         if scheme == "ssh":
-            from aiodocker.ssh import SSHConnector
-
-            return SSHConnector(self.endpoint.url)
+            try:
+                from ._ssh import SSHConnector
+            except ImportError as exc:
+                raise InvalidArgument(
+                    f"{self.endpoint.url} needs asyncssh: pip install 'aiocontainers[ssh]' ({exc})"
+                ) from exc
+            return SSHConnector(self.endpoint.url, limit=self.max_pool_size)
         if scheme == "npipe":
             pipe = self.endpoint.url[len("npipe://") :].replace("/", "\\")
             return aiohttp.NamedPipeConnector(pipe, limit=self.max_pool_size)  # type: ignore[attr-defined,no-any-return,unused-ignore]
@@ -368,8 +372,6 @@ class Transport:
                 # Bodies without a length (hijacked exec/attach) end at EOF.
                 read_until_eof=True,
             )
-        except aiodocker.DockerError as exc:  # aiodocker's SSH connector could not connect
-            raise self._unavailable(exc) from exc
         except aiohttp.ClientConnectorError as exc:
             raise self._unavailable(exc) from exc
         except aiohttp.ServerTimeoutError as exc:  # sock_connect: unary calls set no read limit

@@ -36,7 +36,8 @@ readonly WAIT_SECONDS=60
 log() { printf '[engine-podman] %s\n' "$*"; }
 die() { printf '[engine-podman] error: %s\n' "$*" >&2; exit 1; }
 
-export CONTAINERS_CONF="$CONF"
+readonly REGISTRIES_CONF="$STATE_DIR/registries.conf"
+export CONTAINERS_CONF="$CONF" CONTAINERS_REGISTRIES_CONF="$REGISTRIES_CONF"
 readonly PODMAN=(podman --root "$STATE_DIR/storage" --runroot "$RUN_DIR/storage"
     --cgroup-manager cgroupfs --events-backend file)
 podman_() { "${PODMAN[@]}" "$@"; }  # podman on this script's storage
@@ -54,8 +55,10 @@ ensure_packages() {
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-write_conf() {
+write_conf() {  # exit 0 when a configuration file changed
     mkdir -p "$STATE_DIR" "$RUN_DIR"
+    local before
+    before="$(cat "$CONF" "$REGISTRIES_CONF" 2>/dev/null || true)"
     cat >"$CONF" <<'EOF'
 # Written by scripts/engine-podman.sh (CONTAINERS_CONF of its podman service).
 [containers]
@@ -66,6 +69,16 @@ default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
 events_logger = "file"
 cgroup_manager = "cgroupfs"
 EOF
+    cat >"$REGISTRIES_CONF" <<'EOF'
+# Written by scripts/engine-podman.sh (CONTAINERS_REGISTRIES_CONF of its podman service).
+# Docker talks plain HTTP to registries on 127.0.0.0/8 by default; Podman must be told.
+unqualified-search-registries = ["docker.io"]
+
+[[registry]]
+location = "127.0.0.1:5000"
+insecure = true
+EOF
+    [[ "$(cat "$CONF" "$REGISTRIES_CONF")" != "$before" ]]
 }
 
 api_pings() {
@@ -141,7 +154,10 @@ ensure_image() {
 
 cmd_up() {
     ensure_packages
-    write_conf
+    if write_conf && ours_running; then
+        log "configuration changed: restarting the podman service"
+        cmd_down
+    fi
     if api_pings; then
         log "podman service at unix://$SOCKET answers"
     else

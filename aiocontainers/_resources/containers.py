@@ -155,10 +155,14 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
 
     @property
     def health_details(self) -> Health | None:
-        """``State.Health`` as a typed model (status, failing streak, recent probes)."""
+        """``State.Health`` as a typed model (status, failing streak, recent probes).
+
+        ``None`` without a health check (Podman reports one with an empty status then).
+        """
         state = self.attrs.get("State")
         if isinstance(state, dict) and isinstance(state.get("Health"), dict):
-            return Health.model_validate(state["Health"])
+            if state["Health"].get("Status"):
+                return Health.model_validate(state["Health"])
         return None
 
     @property

@@ -335,11 +335,15 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
     # -- inspection ------------------------------------------------------------
 
     async def top(self, ps_args: str | None = None) -> dict[str, Any]:
-        """The container's processes: ``{"Titles": [...], "Processes": [[...], ...]}``."""
+        """The container's processes: ``{"Titles": [...], "Processes": [[...], ...]}``.
+
+        Columns are split as Docker splits them, also where Podman hands back the lines of
+        a ``ps`` it could not parse (busybox's) as one column.
+        """
         result: dict[str, Any] = await self._transport.request_json(
             "GET", "/containers/{id}/top", path_args=self._path_args(), params={"ps_args": ps_args}
         )
-        return result
+        return _split_top_columns(result)
 
     async def diff(self) -> builtins.list[dict[str, Any]]:
         """Filesystem changes since creation: ``[{"Path": ..., "Kind": 0|1|2}]`` (modified,
@@ -804,3 +808,17 @@ class ContainerCollection(Collection[Container]):
         finally:
             if remove:
                 await self._discard(container.id)
+
+
+def _split_top_columns(result: dict[str, Any]) -> dict[str, Any]:
+    """``top`` with one unsplit column (Podman with busybox's ps) split like Docker's."""
+    titles = result.get("Titles") or []
+    if len(titles) != 1 or len(str(titles[0]).split()) < 2:
+        return result
+    columns = str(titles[0]).split()
+    rows = [
+        str(row[0]).split(None, len(columns) - 1)
+        for row in result.get("Processes") or []
+        if isinstance(row, list) and row
+    ]
+    return {**result, "Titles": columns, "Processes": rows}

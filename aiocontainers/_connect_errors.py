@@ -84,7 +84,9 @@ def _client_certificate(reason: str, endpoint: Endpoint) -> str:
         return f"{rejected}; without a client certificate, or one it does not accept"
     not_after = certificate_not_after(cert)
     if not_after is not None and not_after < datetime.now(timezone.utc):
-        return f"expired certificate: the client certificate {cert} expired on {not_after:%Y-%m-%d}"
+        return (
+            f"expired certificate: the client certificate {cert} expired on {not_after:%Y-%m-%d}"
+        )
     return f"{rejected}: {cert} is not signed by a CA the daemon trusts"
 
 

@@ -78,7 +78,7 @@ class _DialSession(asyncssh.SSHClientSession[bytes]):
         self._protocol = protocol
         self.stderr = bytearray()
 
-    def connection_made(self, chan: asyncssh.SSHClientChannel[bytes]) -> None:  # type: ignore[override]
+    def connection_made(self, chan: asyncssh.SSHClientChannel[bytes]) -> None:
         self._protocol.connection_made(_ChannelTransport(chan))
 
     def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
@@ -93,7 +93,9 @@ class _DialSession(asyncssh.SSHClientSession[bytes]):
 
     def connection_lost(self, exc: Exception | None) -> None:
         if exc is None and self.stderr:
-            exc = ConnectionError(f"{DIAL_COMMAND}: {self.stderr.decode(errors='replace').strip()}")
+            exc = ConnectionError(
+                f"{DIAL_COMMAND}: {self.stderr.decode(errors='replace').strip()}"
+            )
         self._protocol.connection_lost(exc)
 
     def pause_writing(self) -> None:

@@ -50,7 +50,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def tls_environment(cert_dir: str = "client", host: str = TLS_HOST) -> dict[str, str]:
     """DOCKER_* variables for the TLS daemon, with one of the script's certificate sets."""
-    return {"DOCKER_HOST": host, "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": str(CERTS / cert_dir)}
+    return {
+        "DOCKER_HOST": host,
+        "DOCKER_TLS_VERIFY": "1",
+        "DOCKER_CERT_PATH": str(CERTS / cert_dir),
+    }
 
 
 def tls_context(cert_dir: str = "client") -> ssl.SSLContext:
@@ -119,5 +123,3 @@ async def remote(request: pytest.FixtureRequest, ssh_home: Path) -> AsyncIterato
 @pytest.fixture
 def labels() -> dict[str, str]:
     return dict(LABELS)
-
-

@@ -15,8 +15,7 @@ import anyio
 import pytest
 
 from aiocontainers import Container, DockerClient, StreamError
-
-from .conftest import TEST_IMAGE
+from tests.engine.conftest import TEST_IMAGE
 
 pytestmark = pytest.mark.anyio  # explicit: the anyio plugin parametrizes before our fixture
 
@@ -46,7 +45,9 @@ async def test_run_and_follow_logs(remote: DockerClient, labels: dict[str, str])
         await container.remove(force=True)
 
 
-async def test_run_returns_output_and_removes(remote: DockerClient, labels: dict[str, str]) -> None:
+async def test_run_returns_output_and_removes(
+    remote: DockerClient, labels: dict[str, str]
+) -> None:
     output = await remote.containers.run(
         TEST_IMAGE, ["sh", "-c", "echo over the wire"], remove=True, labels=labels
     )

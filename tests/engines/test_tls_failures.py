@@ -58,7 +58,9 @@ async def test_expired_client_certificate() -> None:
 async def test_client_certificate_of_another_ca() -> None:
     """The daemon's own CA is trusted, but the client certificate comes from elsewhere."""
     context = tls_context("client")
-    context.load_cert_chain(str(CERTS / "wrong-ca" / "cert.pem"), str(CERTS / "wrong-ca" / "key.pem"))
+    context.load_cert_chain(
+        str(CERTS / "wrong-ca" / "cert.pem"), str(CERTS / "wrong-ca" / "key.pem")
+    )
     message = await _refusal(base_url=TLS_HOST, tls=context)
     assert "rejected this client's TLS certificate" in message
 

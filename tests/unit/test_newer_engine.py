@@ -18,8 +18,8 @@ import pytest
 from aiohttp import web
 
 from aiocontainers import DockerClient, InvalidArgument
-from aiocontainers.types import Healthcheck
 from aiocontainers._version import MAX_API_VERSION, version_lt
+from aiocontainers.types import Healthcheck
 
 pytestmark = pytest.mark.anyio
 

@@ -190,21 +190,27 @@ def _key(item: pytest.Item) -> str:
     return f"{module}::{name}"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        key = _key(item)
-        plain = key.split("[asyncio]")[0]
-        entry = LIMITS.get(key) or LIMITS.get(plain)
-        module = key.split("::")[0]
-        if entry is None and module in MODULES and plain not in RUN_ANYWAY:
-            entry = ("skip", MODULES[module])
-        for prefix, family in FAMILIES.items():
-            if entry is None and key.startswith(prefix):
-                entry = family
-        if entry is None:
-            continue
-        kind, reason = entry
-        if kind == "skip":
-            item.add_marker(pytest.mark.skip(reason=f"Podman: {reason}"))
-        else:
-            item.add_marker(pytest.mark.xfail(reason=f"Podman: {reason}", strict=True))
+def _limit(item: pytest.Item) -> tuple[str, str] | None:
+    key = _key(item)
+    plain = key.split("[asyncio]")[0]
+    entry = LIMITS.get(key) or LIMITS.get(plain)
+    module = key.split("::")[0]
+    if entry is None and module in MODULES and plain not in RUN_ANYWAY:
+        entry = ("skip", MODULES[module])
+    for prefix, family in FAMILIES.items():
+        if entry is None and key.startswith(prefix):
+            entry = family
+    return entry
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Mark at setup: the item that runs is the anyio-parametrized one (``[asyncio]``),
+    which collection-time markers of a ``-p`` plugin do not reach."""
+    entry = _limit(item)
+    if entry is None:
+        return
+    kind, reason = entry
+    if kind == "skip":
+        pytest.skip(f"Podman: {reason}")
+    item.add_marker(pytest.mark.xfail(reason=f"Podman: {reason}", strict=True))

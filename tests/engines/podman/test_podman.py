@@ -21,6 +21,7 @@ from aiocontainers._engine import PODMAN, engine_product
 from aiocontainers.types import Healthcheck
 from tests.engine import test_seed_examples as seed
 from tests.engine.conftest import LABELS, TEST_IMAGE
+from tests.seed._blocks import SeedBlock
 
 pytestmark = [
     pytest.mark.anyio,
@@ -100,7 +101,7 @@ def stand_in() -> Iterator[None]:
         client.close()
 
 
-def _passes(block: seed.SeedBlock, cleaner: Any) -> bool:
+def _passes(block: SeedBlock, cleaner: Any) -> bool:
     """Whether the example runs; every container it made is removed afterwards (the
     harness picks them by image name, which Podman qualifies: localhost/busybox)."""
     before = {c.id for c in cleaner.containers.list(all=True, sparse=True)}

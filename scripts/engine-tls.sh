@@ -175,7 +175,7 @@ start_dockerd() {
     log "starting dockerd on 127.0.0.1:$PORT with --tlsverify (log: $LOG)"
     # setsid + nohup: the daemon outlives the script and the nox session that ran it.
     setsid nohup python3 -c "$ACTIVATE" "$PORT" unshare --net sh -c \
-        'ip link set lo up && LISTEN_PID=$$ exec "$@"' sh "${dockerd[@]}" \
+        'LISTEN_PID=$$ exec "$@"' sh "${dockerd[@]}" \
         >>"$LOG" 2>&1 </dev/null &
     local pid=$! deadline=$((SECONDS + WAIT_SECONDS))
     until tls_pings; do
@@ -223,8 +223,9 @@ cmd_up() {
     command -v openssl >/dev/null || {
         [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null || die "openssl is missing"
         log "installing openssl with apt-get"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl \
-            >/dev/null
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq >/dev/null
+        apt-get install -y -qq --no-install-recommends openssl >/dev/null
     }
     if ! certs_fresh; then
         stop_dockerd

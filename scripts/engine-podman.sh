@@ -33,8 +33,9 @@ readonly DOCKERFILE="$ROOT_DIR/tests/images/busybox/Dockerfile"
 readonly SOURCE_LABEL=org.aiocontainers.test-image.source
 readonly WAIT_SECONDS=60
 
-log() { printf '[engine-podman] %s\n' "$*"; }
-die() { printf '[engine-podman] error: %s\n' "$*" >&2; exit 1; }
+readonly LOG_PREFIX=engine-podman
+# shellcheck source=scripts/engine-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/engine-lib.sh"
 
 readonly REGISTRIES_CONF="$STATE_DIR/registries.conf"
 export CONTAINERS_CONF="$CONF" CONTAINERS_REGISTRIES_CONF="$REGISTRIES_CONF"
@@ -46,13 +47,7 @@ ensure_packages() {
     local missing=()
     command -v podman >/dev/null || missing+=(podman)
     [[ -x /bin/busybox ]] || missing+=(busybox-static)
-    ((${#missing[@]} > 0)) || return 0
-    [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null \
-        || die "missing ${missing[*]}; install them (Debian: apt-get install ${missing[*]})"
-    log "installing ${missing[*]} with apt-get"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_install "${missing[@]}"
 }
 
 write_conf() {  # exit 0 when a configuration file changed
@@ -101,18 +96,6 @@ except OSError:
 PY
 }
 
-proc_running() {
-    local stat
-    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-    stat="${stat##*) }"
-    [[ "${stat:0:1}" != Z ]]
-}
-
-ours_running() {
-    [[ -s "$PIDFILE" ]] && proc_running "$(cat "$PIDFILE")" \
-        && [[ "$(cat "/proc/$(cat "$PIDFILE")/comm" 2>/dev/null)" == podman ]]
-}
-
 start_service() {
     rm -f "$SOCKET"
     log "starting podman system service on unix://$SOCKET (log: $LOG)"
@@ -154,14 +137,15 @@ ensure_image() {
 
 cmd_up() {
     ensure_packages
-    if write_conf && ours_running; then
+    if write_conf && owned_running "$PIDFILE" podman; then
         log "configuration changed: restarting the podman service"
         cmd_down
     fi
     if api_pings; then
         log "podman service at unix://$SOCKET answers"
     else
-        ours_running && die "podman (pid $(cat "$PIDFILE")) runs but does not answer; see $LOG"
+        owned_running "$PIDFILE" podman \
+            && die "podman (pid $(cat "$PIDFILE")) runs but does not answer; see $LOG"
         start_service
     fi
     ensure_image
@@ -171,24 +155,13 @@ cmd_up() {
 cmd_env() { printf 'DOCKER_HOST=unix://%s\n' "$SOCKET"; }
 
 cmd_down() {
-    if ! ours_running; then
-        log "podman service: not started by this script"
-        rm -f "$PIDFILE"
-        return
-    fi
-    local pid
-    pid="$(cat "$PIDFILE")"
-    log "stopping the podman service (pid $pid)"
-    kill -TERM "$pid"
-    for _ in $(seq 40); do proc_running "$pid" || break; sleep 0.25; done
-    rm -f "$PIDFILE" "$SOCKET"
+    stop_owned "the podman service" "$PIDFILE" podman
+    rm -f "$SOCKET"
 }
 
 cmd_status() {
     if api_pings; then
-        local note=""
-        ours_running && note=" (started by this script, pid $(cat "$PIDFILE"))"
-        log "podman service: unix://$SOCKET answers$note"
+        log "podman service: unix://$SOCKET answers$(started_note "$PIDFILE" podman)"
     else
         log "podman service: unix://$SOCKET does not answer"
     fi

@@ -31,20 +31,15 @@ readonly WAIT_SECONDS=30
 USER_NAME="$(id -un)"
 readonly USER_NAME
 
-log() { printf '[engine-ssh] %s\n' "$*"; }
-die() { printf '[engine-ssh] error: %s\n' "$*" >&2; exit 1; }
+readonly LOG_PREFIX=engine-ssh
+# shellcheck source=scripts/engine-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/engine-lib.sh"
 
 ensure_packages() {
     local missing=()
     [[ -x /usr/sbin/sshd ]] || missing+=(openssh-server)
     command -v ssh >/dev/null || missing+=(openssh-client)
-    ((${#missing[@]} > 0)) || return 0
-    [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null \
-        || die "missing ${missing[*]}; install them (Debian: apt-get install ${missing[*]})"
-    log "installing ${missing[*]} with apt-get"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt_install "${missing[@]}"
 }
 
 ensure_keys() {
@@ -102,18 +97,6 @@ write_sshd_config() {
     mv "$STATE_DIR/sshd_config.new" "$STATE_DIR/sshd_config"
 }
 
-proc_running() {  # pid -> exit 0 when it exists and is not a zombie
-    local stat
-    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-    stat="${stat##*) }"
-    [[ "${stat:0:1}" != Z ]]
-}
-
-ours_running() {
-    [[ -s "$PIDFILE" ]] && proc_running "$(cat "$PIDFILE")" \
-        && [[ "$(cat "/proc/$(cat "$PIDFILE")/comm" 2>/dev/null)" == sshd ]]
-}
-
 docker_over_ssh() {  # the engine answers through sshd (what ssh:// clients do)
     PATH="$STATE_DIR/bin:$PATH" timeout 10 ssh "$USER_NAME@127.0.0.1" \
         docker version --format '{{.Server.APIVersion}}' >/dev/null 2>&1
@@ -126,7 +109,7 @@ cmd_up() {
     write_sshd_config && changed=1
     mkdir -p /run/sshd  # privilege separation directory (sshd -t checks it too)
     /usr/sbin/sshd -t -f "$STATE_DIR/sshd_config" || die "sshd rejects $STATE_DIR/sshd_config"
-    if ours_running; then
+    if owned_running "$PIDFILE" sshd; then
         local pid
         pid="$(cat "$PIDFILE")"
         if ((changed)); then
@@ -155,25 +138,9 @@ cmd_env() {
     printf 'DOCKER_HOST=ssh://%s@127.0.0.1:%s\nHOME=%s\n' "$USER_NAME" "$PORT" "$SSH_HOME"
 }
 
-cmd_down() {
-    if ! ours_running; then
-        log "sshd: not started by this script"
-        rm -f "$PIDFILE"
-        return
-    fi
-    local pid
-    pid="$(cat "$PIDFILE")"
-    log "stopping sshd (pid $pid)"
-    kill -TERM "$pid"
-    for _ in $(seq 20); do proc_running "$pid" || break; sleep 0.25; done
-    rm -f "$PIDFILE"
-}
-
 cmd_status() {
     if docker_over_ssh; then
-        local note=""
-        ours_running && note=" (sshd started by this script, pid $(cat "$PIDFILE"))"
-        log "ssh://$USER_NAME@127.0.0.1:$PORT reaches the engine$note"
+        log "ssh://$USER_NAME@127.0.0.1:$PORT reaches the engine$(started_note "$PIDFILE" sshd)"
     else
         log "ssh://$USER_NAME@127.0.0.1:$PORT does not reach an engine"
     fi
@@ -181,7 +148,7 @@ cmd_status() {
 
 case "${1:-}" in
     up) cmd_up ;;
-    down) cmd_down ;;
+    down) stop_owned sshd "$PIDFILE" sshd ;;
     status) cmd_status ;;
     env) cmd_env ;;
     *) echo "usage: bash scripts/engine-ssh.sh up|down|status|env" >&2; exit 2 ;;

@@ -41,8 +41,9 @@ readonly TEST_IMAGE=aiocontainers-test/busybox:latest
 readonly DAYS=30
 readonly WAIT_SECONDS=60
 
-log() { printf '[engine-tls] %s\n' "$*"; }
-die() { printf '[engine-tls] error: %s\n' "$*" >&2; exit 1; }
+readonly LOG_PREFIX=engine-tls
+# shellcheck source=scripts/engine-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/engine-lib.sh"
 
 # --- certificates ---------------------------------------------------------------------------
 
@@ -109,18 +110,6 @@ make_certs() {
 }
 
 # --- daemon ---------------------------------------------------------------------------------
-
-proc_running() {  # pid -> exit 0 when it exists and is not a zombie
-    local stat
-    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-    stat="${stat##*) }"
-    [[ "${stat:0:1}" != Z ]]
-}
-
-ours_running() {  # the dockerd this script started runs
-    [[ -s "$PIDFILE" ]] && proc_running "$(cat "$PIDFILE")" \
-        && [[ "$(cat "/proc/$(cat "$PIDFILE")/comm" 2>/dev/null)" == dockerd ]]
-}
 
 tls_pings() {  # GET /_ping over TLS with the good client certificate answers OK
     python3 - "$PORT" "$CERTS/client" <<'PY'
@@ -201,32 +190,14 @@ ensure_image() {  # the test image, copied from the main engine
 }
 
 stop_dockerd() {
-    if ! ours_running; then
-        log "dockerd: not started by this script"
-        rm -f "$PIDFILE"
-        return
-    fi
-    local pid deadline=$((SECONDS + WAIT_SECONDS))
-    pid="$(cat "$PIDFILE")"
-    log "stopping the TLS daemon (pid $pid)"
-    kill -TERM "$pid"
-    while proc_running "$pid"; do
-        ((SECONDS < deadline)) || die "dockerd (pid $pid) did not stop within ${WAIT_SECONDS}s"
-        sleep 0.5
-    done
-    rm -f "$PIDFILE" "$SOCKET"
+    stop_owned "the TLS daemon" "$PIDFILE" dockerd
+    rm -f "$SOCKET"
 }
 
 # --- commands -------------------------------------------------------------------------------
 
 cmd_up() {
-    command -v openssl >/dev/null || {
-        [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null || die "openssl is missing"
-        log "installing openssl with apt-get"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq >/dev/null
-        apt-get install -y -qq --no-install-recommends openssl >/dev/null
-    }
+    command -v openssl >/dev/null || apt_install openssl
     if ! certs_fresh; then
         stop_dockerd
         make_certs
@@ -234,7 +205,8 @@ cmd_up() {
     if tls_pings; then
         log "TLS daemon on 127.0.0.1:$PORT answers"
     else
-        ours_running && die "dockerd (pid $(cat "$PIDFILE")) runs but does not answer; see $LOG"
+        owned_running "$PIDFILE" dockerd \
+            && die "dockerd (pid $(cat "$PIDFILE")) runs but does not answer; see $LOG"
         start_dockerd
     fi
     ensure_image
@@ -248,9 +220,7 @@ cmd_env() {
 
 cmd_status() {
     if tls_pings; then
-        local note=""
-        ours_running && note=" (started by this script, pid $(cat "$PIDFILE"))"
-        log "TLS daemon: 127.0.0.1:$PORT answers$note"
+        log "TLS daemon: 127.0.0.1:$PORT answers$(started_note "$PIDFILE" dockerd)"
     else
         log "TLS daemon: 127.0.0.1:$PORT does not answer"
     fi

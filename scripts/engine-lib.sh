@@ -34,6 +34,19 @@ stop_owned() {  # what, pidfile, command name: TERM it and wait (up to 60 s)
     rm -f "$pidfile"
 }
 
+wait_ready() {  # what, pid, log file, probe...: poll the probe while pid runs (up to 60 s)
+    local what="$1" pid="$2" logfile="$3" deadline=$((SECONDS + 60))
+    shift 3
+    until "$@"; do
+        if ((SECONDS >= deadline)) || ! proc_running "$pid"; then
+            tail -n 20 "$logfile" >&2 || true
+            die "$what did not come up; log: $logfile"
+        fi
+        sleep 0.5
+    done
+    log "$what is ready (pid $pid)"
+}
+
 started_note() {  # pidfile, command name -> " (started by this script, pid N)" or nothing
     if owned_running "$1" "$2"; then printf ' (started by this script, pid %s)' "$(cat "$1")"; fi
 }

@@ -31,7 +31,6 @@ readonly TEST_IMAGE=aiocontainers-test/busybox:latest
 readonly ALIASES=(busybox:latest alpine:latest)
 readonly DOCKERFILE="$ROOT_DIR/tests/images/busybox/Dockerfile"
 readonly SOURCE_LABEL=org.aiocontainers.test-image.source
-readonly WAIT_SECONDS=60
 
 readonly LOG_PREFIX=engine-podman
 # shellcheck source=scripts/engine-lib.sh
@@ -102,16 +101,8 @@ start_service() {
     # Job control is off in scripts: setsid execs in place, so $! is podman's pid.
     setsid nohup "${PODMAN[@]}" system service --time=0 "unix://$SOCKET" \
         >>"$LOG" 2>&1 </dev/null &
-    local pid=$! deadline=$((SECONDS + WAIT_SECONDS))
-    echo "$pid" >"$PIDFILE"
-    until api_pings; do
-        if ((SECONDS >= deadline)) || ! proc_running "$pid"; then
-            tail -n 20 "$LOG" >&2 || true
-            die "the podman service did not come up; log: $LOG"
-        fi
-        sleep 0.5
-    done
-    log "podman service is ready (pid $pid)"
+    echo $! >"$PIDFILE"
+    wait_ready "the podman service" $! "$LOG" api_pings
 }
 
 ensure_image() {

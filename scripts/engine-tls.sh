@@ -39,7 +39,6 @@ readonly SOCKET="$RUN_DIR/docker.sock"
 readonly LOG="$STATE_DIR/dockerd.log"
 readonly TEST_IMAGE=aiocontainers-test/busybox:latest
 readonly DAYS=30
-readonly WAIT_SECONDS=60
 
 readonly LOG_PREFIX=engine-tls
 # shellcheck source=scripts/engine-lib.sh
@@ -166,15 +165,7 @@ start_dockerd() {
     setsid nohup python3 -c "$ACTIVATE" "$PORT" unshare --net sh -c \
         'LISTEN_PID=$$ exec "$@"' sh "${dockerd[@]}" \
         >>"$LOG" 2>&1 </dev/null &
-    local pid=$! deadline=$((SECONDS + WAIT_SECONDS))
-    until tls_pings; do
-        if ((SECONDS >= deadline)) || ! proc_running "$pid"; then
-            tail -n 20 "$LOG" >&2 || true
-            die "the TLS daemon did not come up; log: $LOG"
-        fi
-        sleep 0.5
-    done
-    log "TLS daemon on 127.0.0.1:$PORT is ready (pid $pid)"
+    wait_ready "the TLS daemon on 127.0.0.1:$PORT" $! "$LOG" tls_pings
 }
 
 ensure_image() {  # the test image, copied from the main engine

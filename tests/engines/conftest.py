@@ -33,8 +33,8 @@ SSH_HOST = f"ssh://{os.environ.get('USER') or 'root'}@127.0.0.1:" + os.environ.g
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    """Collect these tests only when the run names this directory (or a file in it)."""
-    if collection_path.parent != HERE or not collection_path.name.startswith("test_"):
+    """Collect these tests only when the run names this directory (or a path in it)."""
+    if HERE not in collection_path.parents:
         return None
     base = config.invocation_params.dir
     asked = [(base / str(arg).split("::")[0]).resolve() for arg in config.args]

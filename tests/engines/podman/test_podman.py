@@ -95,6 +95,7 @@ def _passes(block: SeedBlock, cleaner: Any) -> bool:
 
 
 # The guide's examples never close docker-py's clients; their sockets close when collected.
+@pytest.mark.timeout(600)  # 32 example runs
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 async def test_seed_examples_pass_at_least_where_docker_py_passes(

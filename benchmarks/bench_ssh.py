@@ -90,8 +90,9 @@ async def run(ctx: Context) -> SuiteResult:
 
 
 async def _measure(ctx: Context, result: SuiteResult) -> SuiteResult:
-    rounds = ctx.rounds_or(9, 3)
-    repeat = ctx.pick(20, 5)
+    # Few: docker-py's ssh-binary transport starts an ssh process per request (~1 s).
+    rounds = ctx.rounds_or(7, 3)
+    repeat = ctx.pick(5, 2)
     await start_containers(ctx.raw, LISTED, ["sleep", "600"])
     aio = aiocontainers.DockerClient(SSH_URL)
     adk = aiodocker.Docker(url=SSH_URL)

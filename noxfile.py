@@ -1,4 +1,5 @@
-"""Developer and CI sessions: ``nox -s tests|lint|typecheck|bench|docs|demo|engines|podman``.
+"""Developer and CI sessions: ``nox -s tests|lint|typecheck|bench|docs|demo|faults``,
+``engines`` and ``podman``.
 
 Sessions that talk to Docker first run ``scripts/engine.sh up``, which reuses a running
 engine (``DOCKER_HOST`` or ``/var/run/docker.sock``) or starts one, plus the local registry
@@ -8,6 +9,7 @@ install step. Python 3.11 by default; pick another with ``nox -P 3.12 -s tests``
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nox
@@ -67,6 +69,25 @@ def demo(session: nox.Session) -> None:
     session.install("-e", ".")
     _engine_up(session)
     session.run("python", "scripts/demo.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def faults(session: nox.Session) -> None:
+    """The pytest plugin's fault trials at length: 20 random SIGINT and 20 SIGKILL runs.
+
+    The main suite runs 2 of each; ``AIOCONTAINERS_FAULT_SEED`` replays a sequence.
+    """
+    session.install("-e", ".[dev]")
+    _engine_up(session)
+    session.env["AIOCONTAINERS_FAULT_TRIALS"] = os.environ.get("AIOCONTAINERS_FAULT_TRIALS", "20")
+    session.run(
+        "pytest",
+        "tests/engine/test_testing_faults.py",
+        "-k",
+        "signal_at_random_moments",
+        "-s",
+        *session.posargs,
+    )
 
 
 def _script_env(session: nox.Session, script: str) -> dict[str, str]:

@@ -167,6 +167,37 @@ LIMITS: dict[str, tuple[str, str]] = {
         "Podman answers swarm endpoints 404/503 'not supported', not 503 'not a swarm manager'",
     ),
     "test_sync.py::test_wait_until_healthy": ("skip", HEALTH),
+    "test_stacks.py::test_dependency_order_gates_aliases_and_teardown": ("skip", HEALTH),
+    "test_stacks.py::test_an_unhealthy_dependency_fails_fast_and_can_be_kept": ("skip", HEALTH),
+    "test_stacks.py::test_scale_restart_and_events": (
+        "skip",
+        "the stack's events stream closes early on Podman and the test times out (not "
+        "root-caused; Podman's events differ, see the events entries)",
+    ),
+    "test_stacks.py::test_networks_volumes_and_network_mode": ("xfail", DNS),
+    "test_testing_plugin.py::test_fixtures_remove_what_they_made": ("xfail", DNS),
+    "test_testing_plugin.py::test_docker_stack_runs_a_stack_per_call_and_takes_it_down": (
+        "xfail",
+        DNS,
+    ),
+    "test_jobs.py::test_map_takes_async_iterables_and_reports_every_ending": (
+        "xfail",
+        MISSING_IMAGE,
+    ),
+    "test_jobs.py::test_failed_pulls_are_retried_with_backoff": (
+        "xfail",
+        "Podman reports an unreachable registry inside the pull stream, after 200 "
+        "(ImageLoadError), where Docker answers 500 (ServerError, which jobs retry)",
+    ),
+    "test_testing_faults.py::test_xdist_workers_clean_up_only_their_own": (
+        "xfail",
+        "Podman answers an inspect of a container another worker is removing with 500 "
+        "'no such container', where Docker answers 404",
+    ),
+    "test_stacks_vs_docker_compose.py::test_same_containers_as_docker_compose": (
+        "skip",
+        "docker-compose (v1) itself fails against Podman's API here",
+    ),
     "test_wait.py::test_healthy_strategy": ("skip", HEALTH),
 }
 # Every test of these modules needs what Podman lacks.

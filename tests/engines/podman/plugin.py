@@ -224,7 +224,7 @@ def _key(item: pytest.Item) -> str:
 
 def _limit(item: pytest.Item) -> tuple[str, str] | None:
     key = _key(item)
-    plain = key.split("[asyncio]")[0]
+    plain = key.split("[")[0]  # without parameters ([asyncio], [web-and-db]...)
     entry = LIMITS.get(key) or LIMITS.get(plain)
     module = key.split("::")[0]
     if entry is None and module in MODULES and plain not in RUN_ANYWAY:

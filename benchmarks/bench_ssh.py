@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pwd
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -27,7 +28,7 @@ import aiocontainers
 __all__ = ["run"]
 
 SSH_DIR = Path(os.environ.get("AIOCONTAINERS_SSH_DIR", "/var/lib/aiocontainers/ssh"))
-SSH_URL = f"ssh://{os.environ.get('USER') or 'root'}@127.0.0.1:" + os.environ.get(
+SSH_URL = f"ssh://{pwd.getpwuid(os.getuid()).pw_name}@127.0.0.1:" + os.environ.get(
     "AIOCONTAINERS_SSH_PORT", "2222"
 )
 SSH_CLIENT = "docker-py (ssh binary)"

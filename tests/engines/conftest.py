@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import pwd
 import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -27,7 +28,7 @@ CERTS = TLS_DIR / "certs"
 TLS_HOST = f"tcp://127.0.0.1:{os.environ.get('AIOCONTAINERS_TLS_PORT', '2376')}"
 SSH_DIR = Path(os.environ.get("AIOCONTAINERS_SSH_DIR", "/var/lib/aiocontainers/ssh"))
 SSH_HOME = SSH_DIR / "home"
-SSH_HOST = f"ssh://{os.environ.get('USER') or 'root'}@127.0.0.1:" + os.environ.get(
+SSH_HOST = f"ssh://{pwd.getpwuid(os.getuid()).pw_name}@127.0.0.1:" + os.environ.get(
     "AIOCONTAINERS_SSH_PORT", "2222"
 )
 

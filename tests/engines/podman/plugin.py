@@ -4,7 +4,7 @@
 tests.engines.podman.plugin``. Each test listed here is marked with the limitation it meets,
 in words: ``xfail(strict=True)`` where it fails fast (so a Podman or library change that
 makes it pass fails the run until the table is updated), ``skip`` where it could only time
-out. docs/content/engines.md summarises the same table. Everything not listed passes on
+out, ``flaky`` (``xfail`` not strict) where it fails on Podman only some of the time. docs/content/engines.md summarises the same table. Everything not listed passes on
 Podman as on Docker.
 """
 
@@ -42,7 +42,7 @@ PUSH_PROGRESS = "Podman's push stream carries no per-layer progress (no progress
 DNS = "Podman 4.3 with CNI resolves container names only with the dnsname plugin (not installed)"
 
 LIMITS: dict[str, tuple[str, str]] = {
-    # test node id (without the [asyncio] parameter): ("xfail" | "skip", limitation)
+    # test node id (with or without its parameters): ("xfail" | "flaky" | "skip", limitation)
     "test_archive.py::test_copy_from_refuses_absolute_symlinks_from_the_container": (
         "xfail",
         "Podman's GET /containers/{id}/archive?path=/bin/sh follows the symlink and sends "
@@ -73,7 +73,7 @@ LIMITS: dict[str, tuple[str, str]] = {
     ),
     "test_containers.py::test_seed_examples_logs_exec_and_health": ("skip", HEALTH),
     "test_containers.py::test_stop_call_outlives_its_grace_period": (
-        "xfail",
+        "flaky",
         "Podman's GET /version runs conmon and runc to report their versions and takes "
         "more than the 1 s this test's client allows for negotiating",
     ),
@@ -167,6 +167,13 @@ LIMITS: dict[str, tuple[str, str]] = {
         "Podman answers swarm endpoints 404/503 'not supported', not 503 'not a swarm manager'",
     ),
     "test_sync.py::test_wait_until_healthy": ("skip", HEALTH),
+    "test_docs_examples.py::test_docs_example[stacks:8]": ("skip", HEALTH),
+    "test_docs_examples.py::test_docs_example[testing:34]": ("xfail", DNS),
+    "test_testing_faults.py::test_signal_at_random_moments_leaves_nothing": (
+        "flaky",
+        "Podman removes containers more slowly than Docker: on this loaded machine a "
+        "trial can outlast its exit deadline after the signal",
+    ),
     "test_stacks.py::test_dependency_order_gates_aliases_and_teardown": ("skip", HEALTH),
     "test_stacks.py::test_an_unhealthy_dependency_fails_fast_and_can_be_kept": ("skip", HEALTH),
     "test_stacks.py::test_scale_restart_and_events": (
@@ -245,4 +252,4 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     kind, reason = entry
     if kind == "skip":
         pytest.skip(f"Podman: {reason}")
-    item.add_marker(pytest.mark.xfail(reason=f"Podman: {reason}", strict=True))
+    item.add_marker(pytest.mark.xfail(reason=f"Podman: {reason}", strict=kind == "xfail"))

@@ -4,8 +4,9 @@
 tests.engines.podman.plugin``. Each test listed here is marked with the limitation it meets,
 in words: ``xfail(strict=True)`` where it fails fast (so a Podman or library change that
 makes it pass fails the run until the table is updated), ``skip`` where it could only time
-out, ``flaky`` (``xfail`` not strict) where it fails on Podman only some of the time. docs/content/engines.md summarises the same table. Everything not listed passes on
-Podman as on Docker.
+out, ``flaky`` (``xfail`` not strict) where it fails on Podman only some of the time.
+docs/content/engines.md summarises the same table. Everything not listed passes on Podman
+as on Docker.
 """
 
 from __future__ import annotations

@@ -28,8 +28,15 @@ import aiohttp
 import anyio
 
 from ._config import Endpoint
+from ._connect_errors import describe_failure
 from ._http import Request, Response
-from .errors import DaemonUnavailable, DockerException, InvalidResponse, StreamError
+from .errors import (
+    DaemonUnavailable,
+    DockerException,
+    InvalidArgument,
+    InvalidResponse,
+    StreamError,
+)
 
 __all__ = ["AiohttpTransport"]
 
@@ -68,7 +75,12 @@ def _connector(endpoint: Endpoint, max_idle: int) -> aiohttp.BaseConnector:
         assert endpoint.socket_path is not None
         connector = _UnixConnector(endpoint.socket_path, limit=0)
     elif scheme == "ssh":
-        from aiodocker.ssh import SSHConnector
+        try:
+            from ._ssh import SSHConnector
+        except ImportError as exc:
+            raise InvalidArgument(
+                f"{endpoint.url} needs asyncssh: pip install 'aiocontainers[ssh]' ({exc})"
+            ) from exc
 
         class _SSHConnector(_KeepAtMost, SSHConnector):
             pass
@@ -148,6 +160,7 @@ class AiohttpTransport:
         return timeout
 
     async def request(self, request: Request, *, timeout: float | None) -> Response:
+        answered = False
         try:
             async with self.session.request(
                 request.method,
@@ -159,10 +172,11 @@ class AiohttpTransport:
                 # Bodies without a length (hijacked exec/attach) end at EOF.
                 read_until_eof=True,
             ) as response:
+                answered = True
                 body = await response.read()
                 return Response(response.status, headers=response.headers, content=body)
         except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
-            raise self._translate(exc, request) from exc
+            raise self._translate(exc, request, answered=answered) from exc
 
     async def stream(self, request: Request, *, timeout: float | None) -> AiohttpStream:
         try:
@@ -177,19 +191,24 @@ class AiohttpTransport:
                     read_until_eof=True,
                 )
         except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
-            raise self._translate(exc, request) from exc
+            raise self._translate(exc, request, answered=False) from exc
         return AiohttpStream(response, request)
 
-    def _translate(self, exc: BaseException, request: Request) -> BaseException:
-        """Our exception for an aiohttp (or socket) failure of ``request``."""
+    def _translate(self, exc: BaseException, request: Request, *, answered: bool) -> BaseException:
+        """Our exception for an aiohttp (or socket) failure of ``request``.
+
+        ``answered``: the response's headers had arrived (a later break is a broken answer).
+        """
         what = f"{request.method} {request.endpoint}"
-        if isinstance(exc, (aiohttp.ClientConnectorError, aiohttp.ServerTimeoutError)):
-            # Connecting failed or timed out (sock_connect): nothing was sent.
-            return DaemonUnavailable(
-                f"cannot connect to the Docker daemon at {self.endpoint.url} "
-                f"({self.endpoint.source}): {exc}",
-                url=self.endpoint.url,
-            )
+        if isinstance(exc, (aiohttp.ClientConnectorError, aiohttp.ServerTimeoutError)) or (
+            # TLS 1.3: a daemon that rejects the client's certificate closes the connection
+            # after the handshake, before answering.
+            not answered
+            and self.endpoint.ssl_context is not None
+            and isinstance(exc, (aiohttp.ServerDisconnectedError, ConnectionResetError))
+        ):
+            # Connecting failed or timed out (sock_connect), or the TLS session was refused.
+            return DaemonUnavailable(describe_failure(exc, self.endpoint), url=self.endpoint.url)
         if isinstance(exc, (asyncio.TimeoutError, TimeoutError)):
             return TimeoutError()  # the call's deadline: the caller words it
         if isinstance(exc, aiohttp.ClientResponseError):

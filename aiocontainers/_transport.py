@@ -29,6 +29,7 @@ import anyio
 
 from ._aiohttp import AiohttpTransport
 from ._config import Endpoint
+from ._connect_errors import HTTPS_ONLY_REPLY, plain_to_tls_port
 from ._http import HTTPTransport, Request, ResponseStream
 from ._logging import log_event
 from ._reaper import Reaper
@@ -36,6 +37,7 @@ from ._version import MAX_API_VERSION, parse_version, version_lt
 from .errors import (
     APIError,
     Conflict,
+    DaemonUnavailable,
     DockerException,
     ImageNotFound,
     InvalidArgument,
@@ -377,6 +379,13 @@ class Transport:
             f"for {limit:g} s"
         )
 
+    def _status_error(self, status: int, body: bytes, method: str, path: str) -> DockerException:
+        """The exception for an error status; a TLS-only daemon's refusal of plain HTTP is
+        :class:`DaemonUnavailable` that says so, not "400 Bad Request"."""
+        if status == 400 and self.endpoint.ssl_context is None and HTTPS_ONLY_REPLY in body:
+            return DaemonUnavailable(plain_to_tls_port(self.endpoint), url=self.endpoint.url)
+        return api_error(status, body, method, path)
+
     async def request(
         self,
         method: str,
@@ -410,7 +419,7 @@ class Transport:
             status = response.status
             body = response.body
             if status >= 400:
-                raise api_error(status, body, method, path)
+                raise self._status_error(status, body, method, path)
             return body
         except TimeoutError as exc:
             if isinstance(exc, Timeout):
@@ -490,7 +499,7 @@ class Transport:
                     pass
                 finally:
                     response.close()
-                raise api_error(status, body, method, path)
+                raise self._status_error(status, body, method, path)
             return response
         except TimeoutError as exc:
             if isinstance(exc, Timeout):

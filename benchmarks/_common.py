@@ -40,8 +40,9 @@ LABELS = {BENCH_LABEL: "1"}
 LABEL_FILTER = {"label": [f"{BENCH_LABEL}=1"]}
 IMAGE = "aiocontainers-test/busybox:latest"
 REGISTRY = "127.0.0.1:5000"
-# The engine at DOCKER_HOST (a unix socket), as every other tool here uses.
-SOCKET = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock").removeprefix("unix://")
+# The engine's socket: DOCKER_HOST when it names one (as for the tests), else the default.
+_HOST = os.environ.get("DOCKER_HOST", "")
+SOCKET = _HOST[len("unix://") :] if _HOST.startswith("unix://") else "/var/run/docker.sock"
 
 Op = Callable[[], Awaitable[object]]
 T = TypeVar("T")

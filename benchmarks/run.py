@@ -46,6 +46,7 @@ SUITES: dict[str, tuple[str, str]] = {
     "sync": ("bench_sync", "Sync shim overhead"),
     "stacks": ("bench_stacks", "Stacks: up + down of 10 services"),
     "jobs": ("bench_jobs", "Jobs"),
+    "ssh": ("bench_ssh", "SSH engines"),
 }
 
 

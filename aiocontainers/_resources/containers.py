@@ -178,10 +178,14 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
 
     @property
     def health_details(self) -> Health | None:
-        """``State.Health`` as a typed model (status, failing streak, recent probes)."""
+        """``State.Health`` as a typed model (status, failing streak, recent probes).
+
+        ``None`` without a health check (Podman reports one with an empty status then).
+        """
         state = self.attrs.get("State")
         if isinstance(state, dict) and isinstance(state.get("Health"), dict):
-            return Health.model_validate(state["Health"])
+            if state["Health"].get("Status"):
+                return Health.model_validate(state["Health"])
         return None
 
     @property
@@ -366,11 +370,15 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
     # -- inspection ------------------------------------------------------------
 
     async def top(self, ps_args: str | None = None) -> dict[str, Any]:
-        """The container's processes: ``{"Titles": [...], "Processes": [[...], ...]}``."""
+        """The container's processes: ``{"Titles": [...], "Processes": [[...], ...]}``.
+
+        Columns are split as Docker splits them, also where Podman hands back the lines of
+        a ``ps`` it could not parse (busybox's) as one column.
+        """
         result: dict[str, Any] = await self._transport.request_json(
             "GET", "/containers/{id}/top", path_args=self._path_args(), params={"ps_args": ps_args}
         )
-        return result
+        return _split_top_columns(result)
 
     async def diff(self) -> builtins.list[dict[str, Any]]:
         """Filesystem changes since creation: ``[{"Path": ..., "Kind": 0|1|2}]`` (modified,
@@ -1028,3 +1036,17 @@ class ContainerCollection(Collection[Container]):
             )
         else:
             await self._discard(container_id)
+
+
+def _split_top_columns(result: dict[str, Any]) -> dict[str, Any]:
+    """``top`` with one unsplit column (Podman with busybox's ps) split like Docker's."""
+    titles = result.get("Titles") or []
+    if len(titles) != 1 or len(str(titles[0]).split()) < 2:
+        return result
+    columns = str(titles[0]).split()
+    rows = [
+        str(row[0]).split(None, len(columns) - 1)
+        for row in result.get("Processes") or []
+        if isinstance(row, list) and row
+    ]
+    return {**result, "Titles": columns, "Processes": rows}

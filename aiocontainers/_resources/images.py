@@ -223,7 +223,13 @@ class ImageCollection(Collection[Image]):
     async def tag(
         self, image: str, repository: str, tag: str | None = None, force: bool = False
     ) -> bool:
-        """Name ``image`` as ``repository:tag``; True on success."""
+        """Name ``image`` as ``repository:tag``; True on success.
+
+        A tag given inside ``repository`` (``"name:1.0"``, no ``tag``) is split off here:
+        Docker splits it itself, Podman's compatible API rejects it.
+        """
+        if tag is None:
+            repository, tag = parse_repository_tag(repository)
         await self._transport.request(
             "POST",
             "/images/{name}/tag",

@@ -1,0 +1,3 @@
+"""Differential cases: ``docker.types`` and ``docker.errors`` (pure code, no engine)."""
+
+from __future__ import annotations

@@ -13,8 +13,10 @@ container.remove(force=True)
 Every class and method of the async API is here with the same names and
 parameters, blocking, derived from the async classes (nothing is written
 twice). Streams are ordinary iterators, async context managers ordinary
-ones; ``errors`` and ``types`` are the async package's own modules, so
-``except docker.errors.NotFound`` works. Each client runs an event loop in a
+ones; ``errors`` is the async package's own module, so ``except
+docker.errors.NotFound`` works, and ``types`` is docker-py's ``docker.types``
+(dicts, durations in nanoseconds; :mod:`aiocontainers.types` has the typed
+specs). Each client runs an event loop in a
 background thread; it may be used from several threads at once and from a
 thread that already runs an event loop, but not from inside its own loop
 (callbacks of the async API).
@@ -27,7 +29,7 @@ from typing import Any
 
 import aiocontainers as _aio
 
-from .. import errors, types, wait
+from .. import errors, wait
 from .._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from .._resources._exec import ExecResult
 from .._resources.events import Event, EventActor
@@ -47,14 +49,14 @@ from ..errors import (
     StreamError,
     Timeout,
 )
+from . import types
 from ._client import DockerClient, from_env, sync_function
 from ._portal import PortalClosed
 from ._wrap import proxy_class
 
-# ``from aiocontainers.sync.errors import NotFound`` and ``import aiocontainers.sync.types``
-# work as they do for ``docker.errors``/``docker.types`` (the modules are the async ones).
+# ``from aiocontainers.sync.errors import NotFound`` works as it does for ``docker.errors``
+# (the module is the async one).
 sys.modules[f"{__name__}.errors"] = errors
-sys.modules[f"{__name__}.types"] = types
 sys.modules[f"{__name__}.wait"] = wait
 
 Config: Any = proxy_class(_aio.Config)

@@ -17,6 +17,7 @@ PUBLIC_MODULES = [
     "aiocontainers.types",
     "aiocontainers.wait",
     "aiocontainers.sync",
+    "aiocontainers.sync.types",
     "aiocontainers.testing",
 ]
 
@@ -78,6 +79,8 @@ def test_sync_mirrors_the_async_package() -> None:
 
 def test_sync_shares_errors_types_and_plain_data() -> None:
     assert sync.errors is errors
-    assert sync.types is aiocontainers.types
+    # docker-py's dict types (nanoseconds), not the typed specs of aiocontainers.types
+    assert sync.types is not aiocontainers.types
+    assert set(sync.types.__all__) >= {"Mount", "Healthcheck", "HostConfig", "ContainerSpec"}
     for name in ("ExecResult", "LogRecord", "Event", "ProgressEvent", "NotReady"):
         assert getattr(sync, name) is getattr(aiocontainers, name), name

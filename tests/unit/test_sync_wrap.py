@@ -95,9 +95,15 @@ def test_the_package_wraps_the_async_classes() -> None:
     assert sync.Container is proxy_class(aiocontainers.Container)
     # docker.errors style; the submodules are aliases that mypy cannot see.
     from aiocontainers.sync.errors import NotFound  # type: ignore[import-not-found]
-    from aiocontainers.sync.types import Mount  # type: ignore[import-not-found]
+    from aiocontainers.sync.types import Mount
 
-    assert NotFound is aiocontainers.NotFound and Mount is aiocontainers.types.Mount
+    assert NotFound is aiocontainers.NotFound
+    assert Mount("/data", "vol") == {
+        "Target": "/data",
+        "Source": "vol",
+        "Type": "volume",
+        "ReadOnly": False,
+    }
 
 
 class Pair(NamedTuple):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import metadata as _metadata
+
 from . import errors, types, wait
 from ._client import DockerClient, from_env
 from ._orchestration import wait_until_healthy
@@ -16,11 +18,14 @@ from ._resources.events import Event, EventActor, EventStream
 from ._resources.images import Image
 from ._resources.networks import Network
 from ._resources.nodes import Node
+from ._resources.plugins import Plugin
 from ._resources.secrets import Secret
 from ._resources.services import Service
 from ._resources.swarm import Swarm
 from ._resources.volumes import Volume
 from ._streams import LogRecord
+from .context import Context, ContextAPI, from_context
+from .tls import TLSConfig
 from .errors import (
     APIError,
     BuildError,
@@ -36,6 +41,8 @@ from .errors import (
     StreamError,
     Timeout,
 )
+
+__version__ = _metadata.version("aiocontainers")
 
 __all__ = [
     "APIError",
@@ -78,4 +85,9 @@ __all__ = [
     "types",
     "wait",
     "wait_until_healthy",
+    "Context",
+    "ContextAPI",
+    "TLSConfig",
+    "from_context",
+    "Plugin",
 ]

@@ -47,6 +47,7 @@ from ..errors import (
     Timeout,
 )
 from ._base import Collection, Model, convert_filters
+from .registry import RegistryImages
 
 if TYPE_CHECKING:
     from .._client import DockerClient
@@ -177,7 +178,7 @@ async def _rechunk(response: StreamResponse, chunk_size: int) -> AsyncGenerator[
             yield bytes(pending)
 
 
-class ImageCollection(Collection[Image]):
+class ImageCollection(RegistryImages, Collection[Image]):
     """``client.images``: pull, build, push, list, tag, save, load and remove images."""
 
     model = Image

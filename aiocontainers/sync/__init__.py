@@ -29,7 +29,8 @@ from typing import Any
 
 import aiocontainers as _aio
 
-from .. import errors, wait
+from .. import context, errors, tls, wait
+from .. import __version__ as __version__
 from .._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from .._resources._exec import ExecResult
 from .._resources.events import Event, EventActor
@@ -49,15 +50,17 @@ from ..errors import (
     StreamError,
     Timeout,
 )
-from . import types
-from ._client import DockerClient, from_env, sync_function
+from ..context import Context, ContextAPI
+from ..tls import TLSConfig
+from . import types, version
+from ._client import DockerClient, from_context, from_env, sync_function
 from ._portal import PortalClosed
 from ._wrap import proxy_class
 
 # ``from aiocontainers.sync.errors import NotFound`` works as it does for ``docker.errors``
 # (the module is the async one).
-sys.modules[f"{__name__}.errors"] = errors
-sys.modules[f"{__name__}.wait"] = wait
+for _module in (context, errors, tls, wait):
+    sys.modules[f"{__name__}.{_module.__name__.rsplit('.', 1)[1]}"] = _module
 
 Config: Any = proxy_class(_aio.Config)
 Container: Any = proxy_class(_aio.Container)
@@ -65,6 +68,7 @@ EventStream: Any = proxy_class(_aio.EventStream)
 Image: Any = proxy_class(_aio.Image)
 Network: Any = proxy_class(_aio.Network)
 Node: Any = proxy_class(_aio.Node)
+Plugin: Any = proxy_class(_aio.Plugin)
 Secret: Any = proxy_class(_aio.Secret)
 Service: Any = proxy_class(_aio.Service)
 Swarm: Any = proxy_class(_aio.Swarm)
@@ -109,4 +113,12 @@ __all__ = [
     "types",
     "wait",
     "wait_until_healthy",
+    "Context",
+    "ContextAPI",
+    "TLSConfig",
+    "context",
+    "from_context",
+    "tls",
+    "version",
+    "Plugin",
 ]

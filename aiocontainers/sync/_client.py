@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import _client
+from ..context import client_arguments
 from ._portal import Portal
 from ._wrap import (
     Proxy,
@@ -18,7 +19,7 @@ from ._wrap import (
     wrap_exception,
 )
 
-__all__ = ["DockerClient", "from_env", "sync_function"]
+__all__ = ["DockerClient", "from_context", "from_env", "sync_function"]
 
 _AsyncClient = _client.DockerClient
 _ClientProxy: type[Proxy] = proxy_class(_AsyncClient)
@@ -47,6 +48,11 @@ class DockerClient(_ClientProxy):  # type: ignore[misc,valid-type]
         client: DockerClient = object.__new__(cls)
         _open(client, _client.from_env, (), kwargs)
         return client
+
+    @classmethod
+    def from_context(cls, name: str | None = None, **kwargs: Any) -> DockerClient:
+        """A client for the Docker CLI context ``name``, as :func:`from_context`."""
+        return cls(**{**client_arguments(name), **kwargs})
 
     def close(self) -> None:
         """Close the connections and stop the loop thread; closing twice is a no-op."""
@@ -84,6 +90,16 @@ def from_env(**kwargs: Any) -> DockerClient:
     ``timeout``, ``max_pool_size``, ``environment``, ``base_url``, ``tls``...).
     """
     return DockerClient.from_env(**kwargs)
+
+
+def from_context(name: str | None = None, **kwargs: Any) -> DockerClient:
+    """A blocking client for the Docker CLI context ``name``, like ``docker.from_context()``.
+
+    ``name`` defaults to ``DOCKER_CONTEXT``, then the CLI's current context. Raises
+    :class:`~aiocontainers.errors.ContextNotFound` when there is no such context
+    (docker-py falls back to the default socket).
+    """
+    return DockerClient.from_context(name, **kwargs)
 
 
 def sync_function(fn: Callable[..., Any]) -> Callable[..., Any]:

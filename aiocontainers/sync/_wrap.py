@@ -31,6 +31,8 @@ from ._portal import Portal
 from ._stream import Pump
 
 __all__ = [
+    "CollectionProxy",
+    "ModelProxy",
     "Proxy",
     "StreamProxy",
     "proxy_class",
@@ -86,6 +88,18 @@ class Proxy:
 
     def __dir__(self) -> list[str]:
         return sorted(set(dir(type(self))) | set(dir(_get_target(self))))
+
+
+class ModelProxy(Proxy):
+    """The base of every sync model (container, image...): docker-py's ``Model``."""
+
+    __slots__ = ()
+
+
+class CollectionProxy(Proxy):
+    """The base of every sync collection (``client.containers``...): docker-py's ``Collection``."""
+
+    __slots__ = ()
 
 
 _target_slot: Any = Proxy.__dict__["_target"]
@@ -359,8 +373,16 @@ def proxy_class(async_cls: type) -> type[Proxy]:
     cached = _classes.get(async_cls)
     if cached is not None:
         return cached
+    from .._resources._base import Collection, Model
+
     is_stream = hasattr(async_cls, "__anext__") or hasattr(async_cls, "__aiter__")
-    base: type[Proxy] = StreamProxy if is_stream else Proxy
+    base: type[Proxy] = Proxy
+    if is_stream:
+        base = StreamProxy
+    elif issubclass(async_cls, Model):
+        base = ModelProxy
+    elif issubclass(async_cls, Collection):
+        base = CollectionProxy
     namespace: dict[str, Any] = {
         "__slots__": (),
         "__doc__": async_cls.__doc__,

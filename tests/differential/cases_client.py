@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 import time
+import warnings
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -73,36 +77,63 @@ def _closed(theirs: Any) -> Any:
     return theirs
 
 
-@failing(
-    "docker.from_context",
-    "DockerClient.from_context",
-    reason="from_context() is missing (issue 11, item 8)",
-)
-def from_context_default(docker: ModuleType, env: Env) -> Any:
-    clients = [docker.from_context("default"), docker.DockerClient.from_context("default")]
-    try:
-        return [type(c).__name__ for c in clients]
-    finally:
-        for client in clients:
-            client.close()
+@contextlib.contextmanager
+def config_dir() -> Iterator[str]:
+    """A fresh Docker CLI config directory as ``DOCKER_CONFIG`` for the block."""
+    previous = os.environ.get("DOCKER_CONFIG")
+    with tempfile.TemporaryDirectory(prefix="diff-config-") as directory:
+        # docker-py cannot select a context without a config.json to write into
+        with open(os.path.join(directory, "config.json"), "w") as file:
+            file.write("{}")
+        os.environ["DOCKER_CONFIG"] = directory
+        try:
+            yield directory
+        finally:
+            if previous is None:
+                del os.environ["DOCKER_CONFIG"]
+            else:
+                os.environ["DOCKER_CONFIG"] = previous
 
 
-@failing(
+@same("docker.from_context", "DockerClient.from_context")
+def from_context_named(docker: ModuleType, env: Env) -> Any:
+    # A context of this engine (never "default": that is the machine's shared socket).
+    with config_dir():
+        docker.ContextAPI.create_context("diff", host=os.environ["DOCKER_HOST"])
+        clients = [docker.from_context("diff"), docker.DockerClient.from_context("diff")]
+        try:
+            return [(type(c).__name__, c.ping()) for c in clients]
+        finally:
+            for client in clients:
+                client.close()
+
+
+@differs(
     "docker.from_context",
-    reason="from_context() is missing (issue 11, item 8)",
+    reason="from_context(unknown) raises ContextNotFound; docker-py silently connects to the "
+    "default socket instead",
+    adjust=lambda theirs: _context_not_found(theirs),
 )
 def from_context_missing(docker: ModuleType, env: Env) -> Any:
-    return docker.from_context(env.name("no-such-context"))
+    with config_dir():
+        client = docker.from_context(env.name("no-such-context"))
+        client.close()
+        return type(client).__name__
 
 
-@same(*(f"DockerClient.{name}" for name in _MANAGERS[:-1]))
+def _context_not_found(theirs: Any) -> Any:
+    from aiocontainers.errors import ContextNotFound
+
+    from .harness import Raised
+
+    if theirs == typed("str", "DockerClient"):
+        return Raised(ContextNotFound("x"))
+    return theirs
+
+
+@same(*(f"DockerClient.{name}" for name in _MANAGERS))
 def managers(docker: ModuleType, env: Env) -> Any:
-    return [type(getattr(env.client, name)).__name__ for name in _MANAGERS[:-1]]
-
-
-@failing("DockerClient.plugins", reason="client.plugins is missing (issue 11, item 10)")
-def plugins_manager(docker: ModuleType, env: Env) -> Any:
-    return type(env.client.plugins).__name__
+    return [type(getattr(env.client, name)).__name__ for name in _MANAGERS]
 
 
 @same("DockerClient.version", "DockerClient.info", "DockerClient.df")
@@ -180,53 +211,85 @@ def login_docker_py_options(docker: ModuleType, env: Env) -> Any:
 # -- top-level names -----------------------------------------------------------------------
 
 
-@failing(
-    "docker.version",
-    "docker.__version__",
-    reason="aiocontainers.sync has no version/__version__ (issue 11, item 10)",
-)
+@same("docker.version", "docker.__version__", engine=False)
 def version_strings(docker: ModuleType, env: Env) -> Any:
     return type(docker.__version__).__name__, docker.version.__version__ == docker.__version__
 
 
-@failing(
-    "docker.errors",
-    "docker.types",
-    "docker.models",
-    reason="docker.models.* import paths are missing (issue 11, item 10)",
-)
+@same("docker.errors", "docker.types", "docker.models", engine=False)
 def submodules_import(docker: ModuleType, env: Env) -> Any:
     import importlib
 
     name = docker.__name__
     found = []
-    for path in ("errors", "types", "models", "models.containers", "models.images"):
+    paths = ["errors", "types", "context", "tls", "models", "models.resource"]
+    paths += [f"models.{name}" for name in ("containers", "images", "networks", "volumes")]
+    paths += [f"models.{name}" for name in ("plugins", "services", "nodes", "secrets")]
+    paths += ["models.configs", "models.swarm"]
+    for path in paths:
         module = importlib.import_module(f"{name}.{path}")
         found.append(path)
         del module
-    from_models = importlib.import_module(f"{name}.models.containers")
-    return found, from_models.Container.__name__, from_models.ExecResult.__name__
-
-
-@failing(
-    "docker.Context",
-    "docker.ContextAPI",
-    reason="docker.context (Context, ContextAPI) is missing (issue 11, item 10)",
-)
-def context_api(docker: ModuleType, env: Env) -> Any:
-    default = docker.ContextAPI.get_context("default")
+    containers = importlib.import_module(f"{name}.models.containers")
+    resource = importlib.import_module(f"{name}.models.resource")
+    images = importlib.import_module(f"{name}.models.images")
     return (
-        type(default).__name__ == docker.Context.__name__,
-        default.Name,
-        [c.Name for c in docker.ContextAPI.contexts()][:1],
-        docker.ContextAPI.get_context(env.name("none")),
+        found,
+        containers.Container.__name__,
+        containers.ExecResult.__name__,
+        issubclass(containers.Container, resource.Model),
+        issubclass(containers.ContainerCollection, resource.Collection),
+        images.RegistryData.__name__,
     )
 
 
-@failing(
-    "docker.TLSConfig",
-    reason="docker.TLSConfig is missing (issue 11, item 8)",
-)
+def _quietly(fn: Any) -> Any:
+    """``fn()`` with ResourceWarnings ignored (docker-py's contexts() leaves files open)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        return fn()
+
+
+@same("docker.Context", "docker.ContextAPI", engine=False)
+def context_api(docker: ModuleType, env: Env) -> Any:
+    api = docker.ContextAPI
+    with config_dir():
+        default = api.get_context("default")
+        created = api.create_context("diff", host="tcp://127.0.0.1:2375", default_namespace="ns")
+        loaded = api.get_context("diff")
+        api.set_current_context("diff")
+        current = api.get_current_context()
+        inspected = api.inspect_context("diff")
+        listed = [c.Name for c in _quietly(api.contexts)]
+        built = docker.Context("mem", host="unix:///run/other.sock")
+        outcomes = [
+            (type(default).__name__, default.Name, default.Host, default.Orchestrator),
+            (created.Name, created.Host, loaded.Host, loaded.Metadata),
+            current.Name,
+            sorted(inspected),
+            listed,
+            (built.Host, built.Metadata, built.is_docker_host(), built.TLSConfig),
+            api.get_context(env.name("none")),
+        ]
+        for call in (
+            lambda: api.create_context("diff"),
+            lambda: api.create_context("default"),
+            lambda: api.create_context(""),
+            lambda: api.remove_context("default"),
+            lambda: api.inspect_context(env.name("none")),
+            lambda: api.set_current_context(env.name("none")),
+        ):
+            try:
+                outcomes.append(call())
+            except Exception as exc:
+                outcomes.append(exc)
+        api.remove_context("diff")
+        outcomes.append([c.Name for c in _quietly(api.contexts)])
+        outcomes.append(api.get_current_context().Name)
+        return outcomes
+
+
+@same("docker.TLSConfig", engine=False)
 def tls_config(docker: ModuleType, env: Env) -> Any:
     config = docker.TLSConfig(verify=False)
     return type(config).__name__, config.verify

@@ -276,16 +276,12 @@ def node_remove_self(docker: ModuleType, env: Env) -> Any:
     return env.client.nodes.list()[0].remove()
 
 
-@failing(
-    "NodeCollection.create",
-    reason="nodes.create() is missing; docker-py's raises NotImplementedError",
-    swarm=True,
-)
+@same("NodeCollection.create", swarm=True)
 def node_create(docker: ModuleType, env: Env) -> Any:
     return env.client.nodes.create()
 
 
-@failing(
+@same(
     "SecretCollection.create",
     "SecretCollection.get",
     "SecretCollection.list",
@@ -294,10 +290,8 @@ def node_create(docker: ModuleType, env: Env) -> Any:
     "Secret.short_id",
     "Secret.attrs",
     "Secret.reload",
-    "Secret.remove",
     "Secret.client",
     "Secret.collection",
-    reason="secret.remove() returns None; docker-py returns True",
     swarm=True,
 )
 def secrets(docker: ModuleType, env: Env) -> Any:
@@ -306,7 +300,7 @@ def secrets(docker: ModuleType, env: Env) -> Any:
     got = env.client.secrets.get(secret.id)
     got.reload()
     listed = env.client.secrets.list(filters={"label": f"aiocontainers.diff={env.token}"})
-    result = (
+    return (
         type(secret).__name__,
         got.name,
         secret.short_id == secret.id[:12],
@@ -315,15 +309,9 @@ def secrets(docker: ModuleType, env: Env) -> Any:
         type(got.client).__name__,
         type(got.collection).__name__,
     )
-    removed = got.remove()
-    try:
-        env.client.secrets.get(secret.id)
-    except Exception as exc:
-        return result, removed, exc
-    return result, removed, None
 
 
-@failing(
+@same(
     "ConfigCollection.create",
     "ConfigCollection.get",
     "ConfigCollection.list",
@@ -332,10 +320,8 @@ def secrets(docker: ModuleType, env: Env) -> Any:
     "Config.short_id",
     "Config.attrs",
     "Config.reload",
-    "Config.remove",
     "Config.client",
     "Config.collection",
-    reason="config.remove() returns None; docker-py returns True",
     swarm=True,
 )
 def configs(docker: ModuleType, env: Env) -> Any:
@@ -344,7 +330,7 @@ def configs(docker: ModuleType, env: Env) -> Any:
     got = env.client.configs.get(config.id)
     got.reload()
     listed = env.client.configs.list(filters={"label": f"aiocontainers.diff={env.token}"})
-    result = (
+    return (
         type(config).__name__,
         got.name,
         config.short_id == config.id[:12],
@@ -353,5 +339,33 @@ def configs(docker: ModuleType, env: Env) -> Any:
         type(got.client).__name__,
         type(got.collection).__name__,
     )
-    removed = got.remove()
-    return result, removed
+
+
+@failing("Secret.remove", reason="secret.remove() returns None; docker-py returns True", swarm=True)
+def secret_remove(docker: ModuleType, env: Env) -> Any:
+    secret = env.client.secrets.create(name=env.name("s"), data=b"hush", labels=env.labels)
+    removed = secret.remove()
+    try:
+        env.client.secrets.get(secret.id)
+    except Exception as exc:
+        return removed, exc
+    return removed, None
+
+
+@failing("Config.remove", reason="config.remove() returns None; docker-py returns True", swarm=True)
+def config_remove(docker: ModuleType, env: Env) -> Any:
+    config = env.client.configs.create(name=env.name("c"), data=b"x", labels=env.labels)
+    removed = config.remove()
+    try:
+        env.client.configs.get(config.id)
+    except Exception as exc:
+        return removed, exc
+    return removed, None
+
+
+@failing(
+    "Swarm.collection",
+    reason="client.swarm.collection raises RuntimeError (no collection); docker-py's is None",
+)
+def swarm_collection(docker: ModuleType, env: Env) -> Any:
+    return env.client.swarm.collection

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from . import errors, types, wait
+from . import context, errors, tls, types, wait
 from ._client import DockerClient, from_env
 from ._orchestration import wait_until_healthy
 from ._progress import LayerProgress, ProgressEvent, ProgressSnapshot
@@ -25,7 +25,6 @@ from ._resources.swarm import Swarm
 from ._resources.volumes import Volume
 from ._streams import LogRecord
 from .context import Context, ContextAPI, from_context
-from .tls import TLSConfig
 from .errors import (
     APIError,
     BuildError,
@@ -41,6 +40,7 @@ from .errors import (
     StreamError,
     Timeout,
 )
+from .tls import TLSConfig
 
 __version__ = _metadata.version("aiocontainers")
 
@@ -51,6 +51,8 @@ __all__ = [
     "Conflict",
     "Container",
     "ContainerError",
+    "Context",
+    "ContextAPI",
     "DaemonUnavailable",
     "DockerClient",
     "DockerException",
@@ -71,6 +73,7 @@ __all__ = [
     "Node",
     "NotFound",
     "NotReady",
+    "Plugin",
     "ProgressEvent",
     "ProgressSnapshot",
     "Secret",
@@ -78,16 +81,15 @@ __all__ = [
     "StatsStream",
     "StreamError",
     "Swarm",
+    "TLSConfig",
     "Timeout",
     "Volume",
     "errors",
+    "from_context",
     "from_env",
     "types",
     "wait",
     "wait_until_healthy",
-    "Context",
-    "ContextAPI",
-    "TLSConfig",
-    "from_context",
-    "Plugin",
+    "context",
+    "tls",
 ]

@@ -155,7 +155,9 @@ class Context:
             meta: dict[str, Any] = json.loads(path.read_text())
             endpoints = meta["Endpoints"]
         except (OSError, KeyError, TypeError, ValueError) as exc:
-            raise ContextException(f"Detected corrupted meta file for context {name} : {exc}") from exc
+            raise ContextException(
+                f"Detected corrupted meta file for context {name} : {exc}"
+            ) from exc
         docker = endpoints.get("docker")
         if isinstance(docker, dict):
             docker["Host"] = docker.get("Host", context_host())
@@ -227,30 +229,30 @@ class Context:
         return self.context_type is None
 
     @property
-    def Name(self) -> str:  # noqa: N802 - docker-py's name
+    def Name(self) -> str:
         return self.name
 
     @property
-    def Host(self) -> str | None:  # noqa: N802 - docker-py's name
+    def Host(self) -> str | None:
         endpoint = self.endpoints.get(self._docker_endpoint())
         host = endpoint.get("Host") if endpoint else None
         return str(host) if host is not None else None
 
     @property
-    def Orchestrator(self) -> str | None:  # noqa: N802 - docker-py's name
+    def Orchestrator(self) -> str | None:
         return self.orchestrator
 
     @property
-    def Metadata(self) -> dict[str, Any]:  # noqa: N802 - docker-py's name
+    def Metadata(self) -> dict[str, Any]:
         meta = {"StackOrchestrator": self.orchestrator} if self.orchestrator else {}
         return {"Name": self.name, "Metadata": meta, "Endpoints": self.endpoints}
 
     @property
-    def TLSConfig(self) -> TLSConfig | None:  # noqa: N802 - docker-py's name
+    def TLSConfig(self) -> TLSConfig | None:
         return self.tls_cfg.get(self._docker_endpoint())
 
     @property
-    def TLSMaterial(self) -> dict[str, Any]:  # noqa: N802 - docker-py's name
+    def TLSMaterial(self) -> dict[str, Any]:
         certs = {}
         for endpoint, tls in self.tls_cfg.items():
             cert, key = tls.cert or ("", "")
@@ -258,7 +260,7 @@ class Context:
         return {"TLSMaterial": certs}
 
     @property
-    def Storage(self) -> dict[str, Any]:  # noqa: N802 - docker-py's name
+    def Storage(self) -> dict[str, Any]:
         return {"Storage": {"MetadataPath": self.meta_path, "TLSPath": self.tls_path}}
 
 

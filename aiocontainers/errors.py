@@ -85,6 +85,7 @@ __all__ = [
     "create_api_error_from_http_exception",
 ]
 
+
 class DockerException(Exception):
     """Root of every exception this library raises on purpose."""
 

@@ -63,4 +63,7 @@ class TLSConfig:
         return context
 
     def __repr__(self) -> str:
-        return f"TLSConfig(client_cert={self.cert!r}, ca_cert={self.ca_cert!r}, verify={self.verify!r})"
+        return (
+            f"TLSConfig(client_cert={self.cert!r}, ca_cert={self.ca_cert!r}, "
+            f"verify={self.verify!r})"
+        )

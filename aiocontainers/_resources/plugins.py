@@ -16,6 +16,8 @@ from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing
 from typing import Any
 
+import anyio
+
 from .._build_context import build_context
 from .._streams import iter_json, progress_error
 from ..errors import ImageLoadError, InvalidArgument
@@ -67,9 +69,11 @@ class Plugin(Model):
 
     async def configure(self, options: Mapping[str, Any] | builtins.list[str]) -> None:
         """Change settings (``{"DEBUG": "1"}`` or ``["DEBUG=1"]``) of a disabled plugin."""
-        body = [f"{key}={value}" for key, value in options.items()] if isinstance(
-            options, Mapping
-        ) else list(options)
+        body = (
+            [f"{key}={value}" for key, value in options.items()]
+            if isinstance(options, Mapping)
+            else list(options)
+        )
         await self._transport.request(
             "POST", "/plugins/{name}/set", path_args={"name": self._ref()}, json=body
         )
@@ -115,7 +119,7 @@ class Plugin(Model):
         return True
 
     async def upgrade(self, remote: str | None = None) -> AsyncGenerator[dict[str, Any], None]:
-        """Upgrade a disabled plugin to ``remote`` (default: its own reference), streaming progress.
+        """Upgrade a disabled plugin to ``remote`` (default: its reference), streaming progress.
 
         Every privilege the new version asks for is granted; ``attrs`` are
         reloaded at the end.
@@ -141,7 +145,9 @@ class Plugin(Model):
         return self.name or self.id
 
 
-async def _progress(operation: str, what: str, response: Any) -> AsyncGenerator[dict[str, Any], None]:
+async def _progress(
+    operation: str, what: str, response: Any
+) -> AsyncGenerator[dict[str, Any], None]:
     """The decoded messages of a plugin pull/push/upgrade; an error in them raises."""
     async with response, aclosing(iter_json(response)) as messages:
         async for message in messages:
@@ -175,7 +181,7 @@ class PluginCollection(Collection[Plugin]):
 
         The directory is sent as a tar stream (``gzip=True`` compresses it).
         """
-        if not os.path.isfile(os.path.join(plugin_data_dir, "config.json")):
+        if not await anyio.Path(plugin_data_dir, "config.json").is_file():
             raise InvalidArgument(f"{os.fspath(plugin_data_dir)!r} has no config.json")
         body = build_context(plugin_data_dir)
         await self._transport.request(

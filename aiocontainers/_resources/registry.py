@@ -1,4 +1,4 @@
-"""What the image collection asks registries and the builder: ``RegistryData``, search, build cache.
+"""Registry lookups and the build cache for ``client.images``: ``RegistryData``, search, prune.
 
 :class:`RegistryImages` holds docker-py's ``get_registry_data``, ``search``,
 ``prune_builds`` and ``create`` for :class:`~aiocontainers._resources.images.ImageCollection`,

@@ -29,12 +29,13 @@ from typing import Any
 
 import aiocontainers as _aio
 
-from .. import context, errors, tls, wait
 from .. import __version__ as __version__
+from .. import context, errors, tls, wait
 from .._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from .._resources._exec import ExecResult
 from .._resources.events import Event, EventActor
 from .._streams import LogRecord
+from ..context import Context, ContextAPI
 from ..errors import (
     APIError,
     BuildError,
@@ -50,7 +51,6 @@ from ..errors import (
     StreamError,
     Timeout,
 )
-from ..context import Context, ContextAPI
 from ..tls import TLSConfig
 from . import types, version
 from ._client import DockerClient, from_context, from_env, sync_function
@@ -82,6 +82,8 @@ __all__ = [
     "Conflict",
     "Container",
     "ContainerError",
+    "Context",
+    "ContextAPI",
     "DaemonUnavailable",
     "DockerClient",
     "DockerException",
@@ -99,6 +101,7 @@ __all__ = [
     "Node",
     "NotFound",
     "NotReady",
+    "Plugin",
     "PortalClosed",
     "ProgressEvent",
     "ProgressSnapshot",
@@ -106,19 +109,16 @@ __all__ = [
     "Service",
     "StreamError",
     "Swarm",
+    "TLSConfig",
     "Timeout",
     "Volume",
+    "context",
     "errors",
+    "from_context",
     "from_env",
+    "tls",
     "types",
+    "version",
     "wait",
     "wait_until_healthy",
-    "Context",
-    "ContextAPI",
-    "TLSConfig",
-    "context",
-    "from_context",
-    "tls",
-    "version",
-    "Plugin",
 ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import abc
 import shlex
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from .._specs._parse import (
     parse_bytes,
@@ -84,8 +84,8 @@ def _require(version: str, minimum: str, what: str) -> None:
 
 
 def _expect(value: object, kind: type | tuple[type, ...], what: str, expected: str) -> None:
-    if not isinstance(value, kind) or isinstance(value, bool) and bool not in (
-        kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kind) or (
+        isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,))
     ):
         raise TypeError(f"{what}: expected {expected}, got {type(value).__name__}")
 
@@ -242,7 +242,7 @@ class HostConfig(dict[str, Any]):
     ``version`` is the API version the options are checked against.
     """
 
-    def __init__(  # noqa: PLR0913 - docker-py's signature
+    def __init__(
         self,
         version: str,
         binds: Any = None,
@@ -329,7 +329,9 @@ class HostConfig(dict[str, Any]):
             self["MemorySwappiness"] = mem_swappiness
         if shm_size is not None:
             self["ShmSize"] = (
-                _parsed(parse_bytes, shm_size, "shm_size") if isinstance(shm_size, str) else shm_size
+                _parsed(parse_bytes, shm_size, "shm_size")
+                if isinstance(shm_size, str)
+                else shm_size
             )
         if pid_mode:
             self["PidMode"] = pid_mode
@@ -427,17 +429,18 @@ class HostConfig(dict[str, Any]):
             if not isinstance(cpuset_mems, str):
                 raise _host_error("cpuset_mems", cpuset_mems, "str")
             self["CpusetMems"] = cpuset_mems
-        for param, key, value in (
+        devices_io: tuple[tuple[str, str, list[Any] | None], ...] = (
             ("blkio_weight_device", "BlkioWeightDevice", blkio_weight_device),
             ("device_read_bps", "BlkioDeviceReadBps", device_read_bps),
             ("device_write_bps", "BlkioDeviceWriteBps", device_write_bps),
             ("device_read_iops", "BlkioDeviceReadIOps", device_read_iops),
             ("device_write_iops", "BlkioDeviceWriteIOps", device_write_iops),
-        ):
-            if value:
-                if not isinstance(value, list):
-                    raise _host_error(param, value, "list")
-                self[key] = value
+        )
+        for param, key, rates in devices_io:
+            if rates:
+                if not isinstance(rates, list):
+                    raise _host_error(param, rates, "list")
+                self[key] = rates
         if tmpfs:
             self["Tmpfs"] = _parsed(parse_tmpfs, tmpfs, "tmpfs")
         for param, key, value in (("userns_mode", "UsernsMode", userns_mode),):
@@ -502,7 +505,7 @@ class HostConfig(dict[str, Any]):
 class ContainerConfig(dict[str, Any]):
     """The body of ``POST /containers/create`` (without ``HostConfig`` unless given)."""
 
-    def __init__(  # noqa: PLR0913 - docker-py's signature
+    def __init__(
         self,
         version: str,
         image: str,
@@ -669,7 +672,7 @@ class IPAMPool(dict[str, Any]):
 class Mount(dict[str, Any]):
     """A mount for a container (``mounts=``) or a service: ``Mount(target, source, ...)``."""
 
-    _ONLY = {
+    _ONLY: ClassVar[dict[str, tuple[str, ...]]] = {
         "bind": ("propagation",),
         "volume": ("no_copy", "labels", "driver_config", "subpath"),
         "tmpfs": ("tmpfs_size", "tmpfs_mode"),
@@ -754,7 +757,7 @@ class Mount(dict[str, Any]):
 class ContainerSpec(dict[str, Any]):
     """A service task's container (docker-py's ``ContainerSpec``; durations in nanoseconds)."""
 
-    def __init__(  # noqa: PLR0913 - docker-py's signature
+    def __init__(
         self,
         image: str,
         command: Any = None,
@@ -786,20 +789,22 @@ class ContainerSpec(dict[str, Any]):
         super().__init__(Image=image, Command=_command(command), Args=args)
         if isinstance(env, dict):
             env = _parsed(parse_environment, env, "env")
+        host_lines = None
         if hosts is not None:
-            hosts = [f"{address} {host}" for host, address in sorted(hosts.items())]
+            host_lines = [f"{address} {host}" for host, address in sorted(hosts.items())]
         if mounts is not None:
             mounts = [Mount.parse_mount_string(m) if isinstance(m, str) else m for m in mounts]
-        for what, value, kind in (
+        checked: tuple[tuple[str, object, type], ...] = (
             ("secrets", secrets, list),
             ("configs", configs, list),
             ("cap_add", cap_add, list),
             ("cap_drop", cap_drop, list),
             ("sysctls", sysctls, dict),
-        ):
+        )
+        for what, value, kind in checked:
             if value is not None and not isinstance(value, kind):
                 raise TypeError(f"{what} must be a {kind.__name__}")
-        for key, value in (
+        fields: tuple[tuple[str, object], ...] = (
             ("Hostname", hostname),
             ("Env", env),
             ("Dir", workdir),
@@ -808,7 +813,7 @@ class ContainerSpec(dict[str, Any]):
             ("StopSignal", stop_signal),
             ("StopGracePeriod", stop_grace_period),
             ("Labels", labels),
-            ("Hosts", hosts),
+            ("Hosts", host_lines),
             ("Mounts", mounts),
             ("Secrets", secrets),
             ("Configs", configs),
@@ -823,9 +828,10 @@ class ContainerSpec(dict[str, Any]):
             ("CapabilityAdd", cap_add),
             ("CapabilityDrop", cap_drop),
             ("Sysctls", sysctls),
-        ):
-            if value is not None:
-                self[key] = value
+        )
+        for key, field_value in fields:
+            if field_value is not None:
+                self[key] = field_value
 
 
 class Placement(dict[str, Any]):
@@ -858,7 +864,9 @@ class PlacementPreference(dict[str, Any]):
 
     def __init__(self, strategy: str, descriptor: str) -> None:
         if strategy != "spread":
-            raise InvalidArgument(f"PlacementPreference strategy value is invalid ({strategy}): must be 'spread'.")
+            raise InvalidArgument(
+                f"PlacementPreference strategy value is invalid ({strategy}): must be 'spread'."
+            )
         super().__init__({"Spread": {"SpreadDescriptor": descriptor}})
 
 
@@ -887,9 +895,7 @@ class TaskTemplate(dict[str, Any]):
         if log_driver:
             self["LogDriver"] = log_driver
         if networks:
-            self["Networks"] = [
-                {"Target": n} if isinstance(n, str) else n for n in networks
-            ]
+            self["Networks"] = [{"Target": n} if isinstance(n, str) else n for n in networks]
         if force_update is not None:
             if not isinstance(force_update, int):
                 raise TypeError("force_update must be an integer")
@@ -943,7 +949,9 @@ def _generic_resources(value: Any) -> list[Any]:
         elif isinstance(amount, str):
             spec = "NamedResourceSpec"
         else:
-            raise InvalidArgument(f"Unsupported generic resource reservation type: {kind}={amount!r}")
+            raise InvalidArgument(
+                f"Unsupported generic resource reservation type: {kind}={amount!r}"
+            )
         resources.append({spec: {"Kind": kind, "Value": amount}})
     return resources
 
@@ -1054,7 +1062,10 @@ def _service_ports(ports: Any) -> list[Any]:
 class ServiceMode(dict[str, Any]):
     """``replicated`` (with ``replicas``), ``global``, ``replicated-job`` or ``global-job``."""
 
-    _WIRE = {"global-job": "GlobalJob", "replicated-job": "ReplicatedJob"}
+    _WIRE: ClassVar[dict[str, str]] = {
+        "global-job": "GlobalJob",
+        "replicated-job": "ReplicatedJob",
+    }
 
     def __init__(
         self, mode: str, replicas: int | None = None, concurrency: int | None = None
@@ -1065,7 +1076,9 @@ class ServiceMode(dict[str, Any]):
                 'mode must be either "replicated", "global", "replicated-job" or "global-job"'
             )
         if mode not in replicated and replicas is not None:
-            raise InvalidArgument('replicas can only be used for "replicated" or "replicated-job" mode')
+            raise InvalidArgument(
+                'replicas can only be used for "replicated" or "replicated-job" mode'
+            )
         if mode not in replicated and concurrency is not None:
             raise InvalidArgument('concurrency can only be used for "replicated-job" mode')
         super().__init__()
@@ -1108,7 +1121,12 @@ class _FileReference(dict[str, Any]):
             {
                 f"{self._kind}Name": name,
                 f"{self._kind}ID": reference_id,
-                "File": {"Name": filename or name, "UID": uid or "0", "GID": gid or "0", "Mode": mode},
+                "File": {
+                    "Name": filename or name,
+                    "UID": uid or "0",
+                    "GID": gid or "0",
+                    "Mode": mode,
+                },
             }
         )
 
@@ -1184,7 +1202,10 @@ class Privileges(dict[str, Any]):
         super().__init__()
         credential = {
             key: value
-            for key, value in (("File", credentialspec_file), ("Registry", credentialspec_registry))
+            for key, value in (
+                ("File", credentialspec_file),
+                ("Registry", credentialspec_registry),
+            )
             if value is not None
         }
         if len(credential) > 1:
@@ -1221,7 +1242,7 @@ class SwarmExternalCA(dict[str, Any]):
 class SwarmSpec(dict[str, Any]):
     """A swarm's settings (``swarm.init``/``update``); durations in nanoseconds."""
 
-    def __init__(  # noqa: PLR0913 - docker-py's signature
+    def __init__(
         self,
         version: str,
         task_history_retention_limit: int | None = None,

@@ -7,14 +7,24 @@ import os
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
 from .harness import Env, differs, failing, same, typed
 
-_MANAGERS = ("containers", "images", "networks", "volumes", "swarm", "services", "nodes")
-_MANAGERS += ("secrets", "configs", "plugins")
+_MANAGERS = (
+    "containers",
+    "images",
+    "networks",
+    "volumes",
+    "swarm",
+    "services",
+    "nodes",
+    "secrets",
+    "configs",
+    "plugins",
+)
 
 
 @same(
@@ -271,14 +281,15 @@ def context_api(docker: ModuleType, env: Env) -> Any:
             (built.Host, built.Metadata, built.is_docker_host(), built.TLSConfig),
             api.get_context(env.name("none")),
         ]
-        for call in (
+        calls: list[Callable[[], Any]] = [
             lambda: api.create_context("diff"),
             lambda: api.create_context("default"),
             lambda: api.create_context(""),
             lambda: api.remove_context("default"),
             lambda: api.inspect_context(env.name("none")),
             lambda: api.set_current_context(env.name("none")),
-        ):
+        ]
+        for call in calls:
             try:
                 outcomes.append(call())
             except Exception as exc:

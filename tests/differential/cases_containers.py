@@ -431,7 +431,9 @@ def top(docker: ModuleType, env: Env) -> Any:
 @differs(
     "Container.diff",
     reason="diff() gives [] when nothing changed; docker-py gives None",
-    adjust=lambda theirs: walk(theirs, lambda v: typed("list", ()) if v == typed("NoneType", None) else v),
+    adjust=lambda theirs: walk(
+        theirs, lambda v: typed("list", ()) if v == typed("NoneType", None) else v
+    ),
 )
 def diff_unchanged(docker: ModuleType, env: Env) -> Any:
     container = created(docker, env)
@@ -448,14 +450,16 @@ def diff_changed(docker: ModuleType, env: Env) -> Any:
     "Container.stats",
     reason="stats(stream=False) is one sample where docker-py's read waits for a second one "
     "and fills precpu_stats; here precpu_stats is empty unless one_shot=False",
-    adjust=lambda theirs: typed(
-        "tuple", (*theirs.value[:2], typed("bool", False))
-    ),
+    adjust=lambda theirs: typed("tuple", (*theirs.value[:2], typed("bool", False))),
 )
 def stats_one_shot(docker: ModuleType, env: Env) -> Any:
     container = env.sleeper()
     sample = container.stats(stream=False)
-    return type(sample).__name__, sorted(sample)[:3], bool(sample["precpu_stats"].get("system_cpu_usage"))
+    return (
+        type(sample).__name__,
+        sorted(sample)[:3],
+        bool(sample["precpu_stats"].get("system_cpu_usage")),
+    )
 
 
 @failing(
@@ -487,9 +491,11 @@ def stats_stream_decoded(docker: ModuleType, env: Env) -> Any:
     "Container.logs",
     reason="logs(stream=True) yields whole lines; docker-py yields the daemon's chunks, which "
     "split lines longer than 16 KiB (lines=False gives chunks)",
-    adjust=lambda theirs: typed("list", (typed("int", 20001), typed("int", 3)))
-    if theirs == typed("list", (typed("int", 16384), typed("int", 3617), typed("int", 3)))
-    else theirs,
+    adjust=lambda theirs: (
+        typed("list", (typed("int", 20001), typed("int", 3)))
+        if theirs == typed("list", (typed("int", 16384), typed("int", 3617), typed("int", 3)))
+        else theirs
+    ),
 )
 def logs_stream_lines(docker: ModuleType, env: Env) -> Any:
     script = "head -c 20000 /dev/zero | tr '\\0' a; echo; echo ok"
@@ -512,9 +518,11 @@ def logs_since_until(docker: ModuleType, env: Env) -> Any:
     "Container.attach",
     reason="attach(logs=True) without stream returns the output so far, as the daemon sends "
     "it; docker-py 7 returns b'' (its non-stream read drops the frames)",
-    adjust=lambda theirs: typed("tuple", (typed("bytes", b"hi\n"), typed("bytes", b"")))
-    if theirs == typed("tuple", (typed("bytes", b""), typed("bytes", b"")))
-    else theirs,
+    adjust=lambda theirs: (
+        typed("tuple", (typed("bytes", b"hi\n"), typed("bytes", b"")))
+        if theirs == typed("tuple", (typed("bytes", b""), typed("bytes", b"")))
+        else theirs
+    ),
 )
 def attach_logs(docker: ModuleType, env: Env) -> Any:
     container = env.sleeper(["sh", "-c", "echo hi; sleep 30"])
@@ -534,8 +542,8 @@ def attach_stream(docker: ModuleType, env: Env) -> Any:
 
 @failing(
     "Container.attach_socket",
-    reason="attach_socket(params=...) is not accepted (issue 11); once it is, it returns a two-way "
-    "stream object (write(), close_stdin()) where docker-py returns its socket wrapper",
+    reason="attach_socket(params=...) is not accepted (issue 11); once it is, it returns a "
+    "two-way stream object (write(), close_stdin()) where docker-py returns its socket wrapper",
     adjust=lambda theirs: typed("str", "stream"),
 )
 def attach_socket_kind(docker: ModuleType, env: Env) -> Any:
@@ -563,9 +571,11 @@ def exec_run_plain(docker: ModuleType, env: Env) -> Any:
 @differs(
     "Container.exec_run",
     reason="exec_run(detach=True) gives ExecResult(None, b''); docker-py's output is the str ''",
-    adjust=lambda theirs: typed("ExecResult", (typed("NoneType", None), typed("bytes", b"")))
-    if theirs == typed("ExecResult", (typed("NoneType", None), typed("str", "")))
-    else theirs,
+    adjust=lambda theirs: (
+        typed("ExecResult", (typed("NoneType", None), typed("bytes", b"")))
+        if theirs == typed("ExecResult", (typed("NoneType", None), typed("str", "")))
+        else theirs
+    ),
 )
 def exec_run_detached(docker: ModuleType, env: Env) -> Any:
     container = env.sleeper()
@@ -639,7 +649,7 @@ def get_archive_missing(docker: ModuleType, env: Env) -> Any:
 )
 def get_archive_encode_stream(docker: ModuleType, env: Env) -> Any:
     container = env.sleeper()
-    stream, stat = container.get_archive("/etc/hostname", encode_stream=True)
+    stream, _ = container.get_archive("/etc/hostname", encode_stream=True)
     return sorted(tar_members(b"".join(stream)))
 
 
@@ -654,6 +664,12 @@ def export_contains_files(docker: ModuleType, env: Env) -> Any:
 def commit_to_image(docker: ModuleType, env: Env) -> Any:
     container = exited(docker, env, ["sh", "-c", "echo data > /marker"])
     repository = f"diff-commit-{env.token}"
-    image = container.commit(repository, tag="v1", changes=["ENV X=1"], conf={"Labels": env.labels})
+    image = container.commit(
+        repository, tag="v1", changes=["ENV X=1"], conf={"Labels": env.labels}
+    )
     env.defer(lambda: env.client.images.remove(image.id, force=True))
-    return type(image).__name__, image.tags, [e for e in image.attrs["Config"]["Env"] if e == "X=1"]
+    return (
+        type(image).__name__,
+        image.tags,
+        [e for e in image.attrs["Config"]["Env"] if e == "X=1"],
+    )

@@ -101,7 +101,10 @@ def tag_and_remove(docker: ModuleType, env: Env) -> Any:
     second = image.tag(f"{repository}:b")
     image.reload()
     names = sorted(t for t in image.tags if t.startswith(repository))
-    removed = [env.client.images.remove(f"{repository}:a"), env.client.images.remove(f"{repository}:b")]
+    removed = [
+        env.client.images.remove(f"{repository}:a"),
+        env.client.images.remove(f"{repository}:b"),
+    ]
     return first, second, names, [r is None or isinstance(r, list) for r in removed]
 
 
@@ -109,9 +112,7 @@ def tag_and_remove(docker: ModuleType, env: Env) -> Any:
     "ImageCollection.remove",
     reason="images.remove() returns the daemon's report (untagged and deleted ids); docker-py "
     "returns None",
-    adjust=lambda theirs: typed("str", "list")
-    if theirs == typed("str", "NoneType")
-    else theirs,
+    adjust=lambda theirs: typed("str", "list") if theirs == typed("str", "NoneType") else theirs,
 )
 def remove_returns_report(docker: ModuleType, env: Env) -> Any:
     repository = f"diff-rm-{env.token}"
@@ -332,4 +333,3 @@ def registry_data_bad_platform(docker: ModuleType, env: Env) -> Any:
     repository = pushed(env)
     data = env.client.images.get_registry_data(f"{repository}:v1")
     return data.has_platform("a/b/c/d")
-

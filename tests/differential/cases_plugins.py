@@ -14,6 +14,7 @@ import json
 import shutil
 import tarfile
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -124,7 +125,8 @@ def plugin_missing(docker: ModuleType, env: Env) -> Any:
 def plugin_enable_and_disable(docker: ModuleType, env: Env) -> Any:
     created = plugin(env)
     outcomes: list[Any] = []
-    for call in (lambda: created.disable(), lambda: created.enable(timeout=1)):
+    calls: list[Callable[[], Any]] = [created.disable, lambda: created.enable(timeout=1)]
+    for call in calls:
         try:
             outcomes.append(call())
         except Exception as exc:
@@ -164,6 +166,3 @@ def plugin_push(docker: ModuleType, env: Env) -> Any:
 
 def _not_found(outcome: Any) -> bool:
     return isinstance(outcome, Raised) and type(outcome.error).__name__ == "NotFound"
-
-
-

@@ -131,7 +131,9 @@ def create_service(docker: ModuleType, env: Env) -> Any:
         type(got.version).__name__,
         short.id == svc.id,
         sorted(got.attrs),
-        spec["ContainerSpec"]["Args"] if "Args" in spec["ContainerSpec"] else spec["ContainerSpec"]["Command"],
+        spec["ContainerSpec"]["Args"]
+        if "Args" in spec["ContainerSpec"]
+        else spec["ContainerSpec"]["Command"],
         spec["ContainerSpec"]["Env"],
         spec["ContainerSpec"]["Labels"],
         spec["RestartPolicy"],
@@ -341,7 +343,9 @@ def configs(docker: ModuleType, env: Env) -> Any:
     )
 
 
-@failing("Secret.remove", reason="secret.remove() returns None; docker-py returns True", swarm=True)
+@failing(
+    "Secret.remove", reason="secret.remove() returns None; docker-py returns True", swarm=True
+)
 def secret_remove(docker: ModuleType, env: Env) -> Any:
     secret = env.client.secrets.create(name=env.name("s"), data=b"hush", labels=env.labels)
     removed = secret.remove()
@@ -352,7 +356,9 @@ def secret_remove(docker: ModuleType, env: Env) -> Any:
     return removed, None
 
 
-@failing("Config.remove", reason="config.remove() returns None; docker-py returns True", swarm=True)
+@failing(
+    "Config.remove", reason="config.remove() returns None; docker-py returns True", swarm=True
+)
 def config_remove(docker: ModuleType, env: Env) -> Any:
     config = env.client.configs.create(name=env.name("c"), data=b"x", labels=env.labels)
     removed = config.remove()

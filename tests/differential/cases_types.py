@@ -37,7 +37,11 @@ def mount(docker: ModuleType, env: Env) -> Any:
         _typed(t.Mount("/cache", None, type="tmpfs", tmpfs_size="64m", tmpfs_mode=0o1777)),
         _typed(
             t.Mount(
-                "/v", "named", no_copy=True, labels={"a": "b"}, driver_config=t.DriverConfig("local")
+                "/v",
+                "named",
+                no_copy=True,
+                labels={"a": "b"},
+                driver_config=t.DriverConfig("local"),
             )
         ),
         _typed(t.Mount.parse_mount_string("/host:/ctr:ro")),
@@ -251,8 +255,14 @@ def service_types(docker: ModuleType, env: Env) -> Any:
     )
     template = t.TaskTemplate(
         spec,
-        resources=t.Resources(cpu_limit=1_000_000_000, mem_reservation=1 << 20, generic_resources={"gpu": 1, "ssd": "a"}),
-        restart_policy=t.RestartPolicy(condition="on-failure", delay=1_000_000_000, max_attempts=3),
+        resources=t.Resources(
+            cpu_limit=1_000_000_000,
+            mem_reservation=1 << 20,
+            generic_resources={"gpu": 1, "ssd": "a"},
+        ),
+        restart_policy=t.RestartPolicy(
+            condition="on-failure", delay=1_000_000_000, max_attempts=3
+        ),
         placement=["node.role==manager"],
         networks=["net", t.NetworkAttachmentConfig("other", aliases=["x"])],
         force_update=2,
@@ -431,7 +441,10 @@ def service_with_docker_types(docker: ModuleType, env: Env) -> Any:
 )
 def service_duration_keyword(docker: ModuleType, env: Env) -> Any:
     service = env.client.services.create(
-        env.image, ["sleep", "60"], name=env.name("svc"), labels=env.labels,
+        env.image,
+        ["sleep", "60"],
+        name=env.name("svc"),
+        labels=env.labels,
         stop_grace_period=2_000_000_000,
     )
     env.defer(service.remove)
@@ -532,7 +545,6 @@ def create_api_error(docker: ModuleType, env: Env) -> Any:
     error = requests.exceptions.HTTPError("boom", response=response)
     try:
         docker.errors.create_api_error_from_http_exception(error)
-    except Exception as exc:
+    except docker.errors.APIError as exc:
         return exc, exc.explanation, exc.response is response
     return None
-

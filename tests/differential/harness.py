@@ -248,10 +248,10 @@ def normalise(value: Any, token: str = "") -> Any:
         kind = type(value).__name__ if hasattr(value, "_fields") else "tuple"
         return Typed(kind, tuple(normalise(item, token) for item in value))
     if isinstance(value, (list, set, frozenset)):
-        items = [normalise(item, token) for item in value]
+        elements = [normalise(item, token) for item in value]
         if not isinstance(value, list):
-            items.sort(key=repr)
-        return Typed(type(value).__name__, tuple(items))
+            elements.sort(key=repr)
+        return Typed(type(value).__name__, tuple(elements))
     if isinstance(value, BaseException):
         return Raised(value)
     return Opaque(type(value).__name__)

@@ -7,7 +7,6 @@ cases that cover it (the worst one when several do) and their reasons.
 
 from __future__ import annotations
 
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -81,16 +80,20 @@ def render_table() -> str:
     summary = ", ".join(
         f"{tally[verdict]} {label}" for verdict, label in _LABELS.items() if tally[verdict]
     )
-    lines = [
-        _HEADER.format(version=docker.__version__, summary=f"Today: {summary}.")
-    ]
+    lines = [_HEADER.format(version=docker.__version__, summary=f"Today: {summary}.")]
     current = None
     for name in dockerpy_api():
         group = _group(name)
         if group != current:
             current = group
             title = "Top-level names" if group == "docker" else f"`{group}`"
-            lines += ["", f"## {title}", "", "| docker-py | verdict | notes |", "| --- | --- | --- |"]
+            lines += [
+                "",
+                f"## {title}",
+                "",
+                "| docker-py | verdict | notes |",
+                "| --- | --- | --- |",
+            ]
         entry = covered.get(name)
         verdict = entry.verdict if entry is not None else "not covered"
         member = name.split(".", 1)[1]
@@ -105,4 +108,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -12,9 +12,7 @@ load_cases()
 
 def test_every_docker_py_name_is_compared_or_excused() -> None:
     covered = coverage()
-    missing = [
-        name for name in dockerpy_api() if name not in covered and name not in NOT_COVERED
-    ]
+    missing = [name for name in dockerpy_api() if name not in covered and name not in NOT_COVERED]
     assert not missing, f"no differential case covers {missing}; add one (or a NOT_COVERED reason)"
 
 

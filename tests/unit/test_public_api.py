@@ -18,6 +18,9 @@ PUBLIC_MODULES = [
     "aiocontainers.wait",
     "aiocontainers.sync",
     "aiocontainers.sync.types",
+    "aiocontainers.sync.models",
+    "aiocontainers.context",
+    "aiocontainers.tls",
     "aiocontainers.testing",
 ]
 
@@ -74,7 +77,7 @@ def test_top_level_reexports_the_errors_callers_catch_most() -> None:
 def test_sync_mirrors_the_async_package() -> None:
     async_names = set(aiocontainers.__all__) - ASYNC_ONLY
     assert async_names <= set(sync.__all__), async_names - set(sync.__all__)
-    assert set(sync.__all__) - async_names == {"PortalClosed"}
+    assert set(sync.__all__) - async_names == {"PortalClosed", "version"}
 
 
 def test_sync_shares_errors_types_and_plain_data() -> None:

@@ -95,6 +95,7 @@ def test_the_package_wraps_the_async_classes() -> None:
     assert sync.Container is proxy_class(aiocontainers.Container)
     # docker.errors style; the submodules are aliases that mypy cannot see.
     from aiocontainers.sync.errors import NotFound  # type: ignore[import-not-found]
+
     from aiocontainers.sync.types import Mount
 
     assert NotFound is aiocontainers.NotFound

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import DockerException
+from ._keywords import keyword_checker
 from ._portal import Portal
 from ._stream import Pump
 
@@ -307,11 +308,15 @@ def public_properties(cls: type) -> dict[str, property]:
 
 
 def _make_method(cls: type, name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    check = keyword_checker(cls.__name__, name, func)
+
     def method(self: Proxy, /, *args: Any, **kwargs: Any) -> Any:
         portal = _get_portal(self)
         if args:
             args = unwrap_args(args)
         if kwargs:
+            if check is not None:
+                check(kwargs)
             kwargs = unwrap_kwargs(kwargs)
         try:
             result = portal.call(func, _get_target(self), *args, **kwargs)

@@ -673,3 +673,18 @@ def commit_to_image(docker: ModuleType, env: Env) -> Any:
         image.tags,
         [e for e in image.attrs["Config"]["Env"] if e == "X=1"],
     )
+
+
+@same("ContainerCollection.run", "ContainerCollection.create", "ContainerCollection.list")
+def misspelt_keywords(docker: ModuleType, env: Env) -> Any:
+    outcomes: list[Any] = []
+    for call in (
+        lambda: env.client.containers.run(env.image, "true", detatch=True, labels=env.labels),
+        lambda: env.client.containers.create(env.image, "true", lables=env.labels),
+        lambda: env.client.containers.list(al=True),
+    ):
+        try:
+            outcomes.append(call())
+        except TypeError as exc:
+            outcomes.append(exc)
+    return outcomes

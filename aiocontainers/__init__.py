@@ -19,6 +19,7 @@ from ._resources.images import Image
 from ._resources.networks import Network
 from ._resources.nodes import Node
 from ._resources.plugins import Plugin
+from ._resources.registry import RegistryData
 from ._resources.secrets import Secret
 from ._resources.services import Service
 from ._resources.swarm import Swarm
@@ -84,12 +85,13 @@ __all__ = [
     "TLSConfig",
     "Timeout",
     "Volume",
+    "context",
     "errors",
     "from_context",
     "from_env",
+    "tls",
     "types",
     "wait",
     "wait_until_healthy",
-    "context",
-    "tls",
+    "RegistryData",
 ]

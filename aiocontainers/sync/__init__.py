@@ -24,13 +24,12 @@ thread that already runs an event loop, but not from inside its own loop
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from typing import Any
 
 import aiocontainers as _aio
 
 from .. import __version__ as __version__
-from .. import context, errors, tls, wait
 from .._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from .._resources._exec import ExecResult
 from .._resources.events import Event, EventActor
@@ -52,28 +51,29 @@ from ..errors import (
     Timeout,
 )
 from ..tls import TLSConfig
-from . import types, version
+from . import context, errors, models, tls, types, version, wait
+from ._classes import (
+    Config,
+    Container,
+    DockerStream,
+    EventStream,
+    ExecStream,
+    Image,
+    InteractiveStream,
+    Network,
+    Node,
+    Plugin,
+    RegistryData,
+    Secret,
+    Service,
+    StatsStream,
+    Swarm,
+    Volume,
+)
 from ._client import DockerClient, from_context, from_env, sync_function
 from ._portal import PortalClosed
-from ._wrap import proxy_class
 
-# ``from aiocontainers.sync.errors import NotFound`` works as it does for ``docker.errors``
-# (the module is the async one).
-for _module in (context, errors, tls, wait):
-    sys.modules[f"{__name__}.{_module.__name__.rsplit('.', 1)[1]}"] = _module
-
-Config: Any = proxy_class(_aio.Config)
-Container: Any = proxy_class(_aio.Container)
-EventStream: Any = proxy_class(_aio.EventStream)
-Image: Any = proxy_class(_aio.Image)
-Network: Any = proxy_class(_aio.Network)
-Node: Any = proxy_class(_aio.Node)
-Plugin: Any = proxy_class(_aio.Plugin)
-Secret: Any = proxy_class(_aio.Secret)
-Service: Any = proxy_class(_aio.Service)
-Swarm: Any = proxy_class(_aio.Swarm)
-Volume: Any = proxy_class(_aio.Volume)
-wait_until_healthy = sync_function(_aio.wait_until_healthy)
+wait_until_healthy: Callable[..., Any] = sync_function(_aio.wait_until_healthy)
 
 __all__ = [
     "APIError",
@@ -87,13 +87,16 @@ __all__ = [
     "DaemonUnavailable",
     "DockerClient",
     "DockerException",
+    "DockerStream",
     "Event",
     "EventActor",
     "EventStream",
     "ExecResult",
+    "ExecStream",
     "HealthCheckFailed",
     "Image",
     "ImageNotFound",
+    "InteractiveStream",
     "InvalidArgument",
     "LayerProgress",
     "LogRecord",
@@ -105,8 +108,10 @@ __all__ = [
     "PortalClosed",
     "ProgressEvent",
     "ProgressSnapshot",
+    "RegistryData",
     "Secret",
     "Service",
+    "StatsStream",
     "StreamError",
     "Swarm",
     "TLSConfig",
@@ -116,6 +121,7 @@ __all__ = [
     "errors",
     "from_context",
     "from_env",
+    "models",
     "tls",
     "types",
     "version",

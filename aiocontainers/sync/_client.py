@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from typing_extensions import Self
 
 from .. import _client
 from ..context import client_arguments
+from ._classes import DockerClient as _GeneratedClient
 from ._portal import Portal
 from ._wrap import (
     Proxy,
-    proxy_class,
     register,
     unwrap_args,
     unwrap_kwargs,
@@ -22,10 +24,9 @@ from ._wrap import (
 __all__ = ["DockerClient", "from_context", "from_env", "sync_function"]
 
 _AsyncClient = _client.DockerClient
-_ClientProxy: type[Proxy] = proxy_class(_AsyncClient)
 
 
-class DockerClient(_ClientProxy):  # type: ignore[misc,valid-type]
+class DockerClient(_GeneratedClient):
     """A blocking client for one Docker daemon, docker-py style.
 
     ``DockerClient(...)`` takes the arguments of :class:`aiocontainers.DockerClient`;
@@ -39,8 +40,10 @@ class DockerClient(_ClientProxy):  # type: ignore[misc,valid-type]
 
     __slots__ = ()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        _open(self, _AsyncClient, args, kwargs)
+    if not TYPE_CHECKING:  # typed: the async client's own signature (the generated stub's)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            _open(self, _AsyncClient, args, kwargs)
 
     @classmethod
     def from_env(cls, **kwargs: Any) -> DockerClient:
@@ -58,7 +61,7 @@ class DockerClient(_ClientProxy):  # type: ignore[misc,valid-type]
         """Close the connections and stop the loop thread; closing twice is a no-op."""
         self._portal.close()
 
-    def __enter__(self) -> DockerClient:
+    def __enter__(self) -> Self:
         self._portal._check()
         return self
 

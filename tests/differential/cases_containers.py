@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import tarfile
 import time
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -678,11 +679,12 @@ def commit_to_image(docker: ModuleType, env: Env) -> Any:
 @same("ContainerCollection.run", "ContainerCollection.create", "ContainerCollection.list")
 def misspelt_keywords(docker: ModuleType, env: Env) -> Any:
     outcomes: list[Any] = []
-    for call in (
+    calls: list[Callable[[], Any]] = [
         lambda: env.client.containers.run(env.image, "true", detatch=True, labels=env.labels),
         lambda: env.client.containers.create(env.image, "true", lables=env.labels),
         lambda: env.client.containers.list(al=True),
-    ):
+    ]
+    for call in calls:
         try:
             outcomes.append(call())
         except TypeError as exc:

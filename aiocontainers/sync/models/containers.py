@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..._resources._exec import ExecResult
-from ..._resources.containers import (
-    Container as _Container,
-)
-from ..._resources.containers import (
-    ContainerCollection as _ContainerCollection,
-)
-from .._wrap import proxy_class
+from .._classes import Container, ContainerCollection
 
-__all__ = [
-    "Container",
-    "ContainerCollection",
-    "ExecResult",
-]
-
-Container: Any = proxy_class(_Container)
-ContainerCollection: Any = proxy_class(_ContainerCollection)
+__all__ = ["Container", "ContainerCollection", "ExecResult"]

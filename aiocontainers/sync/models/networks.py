@@ -2,16 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
+from .._classes import Network, NetworkCollection
 
-from ..._resources.networks import Network as _Network
-from ..._resources.networks import NetworkCollection as _NetworkCollection
-from .._wrap import proxy_class
-
-__all__ = [
-    "Network",
-    "NetworkCollection",
-]
-
-Network: Any = proxy_class(_Network)
-NetworkCollection: Any = proxy_class(_NetworkCollection)
+__all__ = ["Network", "NetworkCollection"]

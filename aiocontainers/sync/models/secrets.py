@@ -2,16 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
+from .._classes import Secret, SecretCollection
 
-from ..._resources.secrets import Secret as _Secret
-from ..._resources.secrets import SecretCollection as _SecretCollection
-from .._wrap import proxy_class
-
-__all__ = [
-    "Secret",
-    "SecretCollection",
-]
-
-Secret: Any = proxy_class(_Secret)
-SecretCollection: Any = proxy_class(_SecretCollection)
+__all__ = ["Secret", "SecretCollection"]

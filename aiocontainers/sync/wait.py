@@ -1,0 +1,53 @@
+"""``aiocontainers.wait`` (readiness strategies for ``run(wait_for=...)``) in the sync package."""
+
+from __future__ import annotations
+
+from ..wait import (
+    AllOf,
+    AnyOf,
+    CommandSucceeds,
+    Exited,
+    HealthCheckFailed,
+    Healthy,
+    HttpResponds,
+    HttpResponse,
+    LogMessage,
+    NotReady,
+    PortOpen,
+    Strategy,
+    WaitStrategy,
+    all_of,
+    any_of,
+    for_command,
+    for_exit,
+    for_healthy,
+    for_http,
+    for_log,
+    for_port,
+    host_address,
+)
+
+__all__ = [
+    "AllOf",
+    "AnyOf",
+    "CommandSucceeds",
+    "Exited",
+    "HealthCheckFailed",
+    "Healthy",
+    "HttpResponds",
+    "HttpResponse",
+    "LogMessage",
+    "NotReady",
+    "PortOpen",
+    "Strategy",
+    "WaitStrategy",
+    "all_of",
+    "any_of",
+    "for_command",
+    "for_exit",
+    "for_healthy",
+    "for_http",
+    "for_log",
+    "for_port",
+    "host_address",
+]

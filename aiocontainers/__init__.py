@@ -77,6 +77,7 @@ __all__ = [
     "Plugin",
     "ProgressEvent",
     "ProgressSnapshot",
+    "RegistryData",
     "Secret",
     "Service",
     "StatsStream",
@@ -93,5 +94,4 @@ __all__ = [
     "types",
     "wait",
     "wait_until_healthy",
-    "RegistryData",
 ]

@@ -218,7 +218,7 @@ class TaskContext:
 
     def exit(self, *exc_info: Any) -> bool:
         """Run ``__aexit__(*exc_info)`` in the same task; True when it suppresses the error."""
-        self._exit_info = (exc_info + (None, None, None))[:3]
+        self._exit_info = (*exc_info, None, None, None)[:3]
         release = self._release
         assert release is not None, "exit() before enter()"
         try:

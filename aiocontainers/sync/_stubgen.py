@@ -42,7 +42,7 @@ _AWAITABLES = {"Awaitable", "Coroutine"}
 _BUILTINS = set(dir(__import__("builtins")))
 # Names the stub defines or imports itself.
 _OWN = {"StreamProxy", "ModelProxy", "CollectionProxy", "Proxy", "Any", "TypeVar", "Generic"}
-_OWN |= {"Self", "overload"}
+_OWN |= {"Self", "overload", "_SyncDockerClient"}
 # What the stub's header imports anyway.
 _HEADER_IMPORTS = {("typing", name) for name in ("Any", "Generic", "TypeVar", "overload", "Self")}
 _HEADER_IMPORTS.add(("typing_extensions", "Self"))
@@ -400,11 +400,15 @@ def _class(cls: type, resolver: _Resolver) -> list[str]:
 
 def render() -> str:
     """The stub's text."""
-    classes = async_classes()
+    from .._client import DockerClient
     from .._resources._base import Collection, Model
+
+    classes = async_classes()
 
     twins = {cls: cls.__name__ for cls in classes}
     twins.update({Model: "ModelProxy", Collection: "CollectionProxy"})
+    # Objects' ``client`` is the public sync client (which extends the generated one).
+    twins[DockerClient] = "_SyncDockerClient"
     imports = _Imports()
     resolver = _Resolver(twins, imports)
     bodies = ["", ""]
@@ -419,6 +423,7 @@ def render() -> str:
         "",
         "from typing_extensions import Self",
         "",
+        "from ._client import DockerClient as _SyncDockerClient",
         "from ._wrap import CollectionProxy, ModelProxy, Proxy, StreamProxy",
         *imports.render(),
         "",
@@ -432,17 +437,18 @@ def render() -> str:
 
 
 def _format(text: str) -> str:
-    """The stub as ``ruff format`` lays it out (so the checked-in file is readable)."""
+    """The stub with imports sorted and laid out by ruff (so the checked-in file reads well)."""
     import subprocess
 
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(STUB_PATH), "-"],
-        input=text,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout
+    for command in (["check", "--fix", "--quiet", "--select", "I,F401"], ["format"]):
+        text = subprocess.run(
+            [sys.executable, "-m", "ruff", *command, "--stdin-filename", str(STUB_PATH), "-"],
+            input=text,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    return text
 
 
 def main(argv: list[str]) -> int:

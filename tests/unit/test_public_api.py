@@ -25,7 +25,6 @@ PUBLIC_MODULES = [
 ]
 
 
-
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
 def test_all_names_resolve(name: str) -> None:
     module = importlib.import_module(name)

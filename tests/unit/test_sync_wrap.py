@@ -262,10 +262,8 @@ def test_context_managers_enter_and_exit_in_one_task() -> None:
             raise KeyError("suppressed by __aexit__")
         with pytest.raises(ValueError), thing:
             raise ValueError("not suppressed")
-        assert TaskBound.events == ["enter", "exit None", "enter", "exit KeyError"] + [
-            "enter",
-            "exit ValueError",
-        ]
+        expected = ["enter", "exit None", "enter", "exit KeyError", "enter", "exit ValueError"]
+        assert TaskBound.events == expected
         assert [type(thing)] == [proxy]
     finally:
         portal.close()

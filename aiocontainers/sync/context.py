@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from ..context import (
-    Context,
-    ContextAPI,
-    from_context,
-)
+from .. import context as _context
+from ..context import *  # noqa: F403 - the same names, listed once (in aiocontainers.context)
 
-__all__ = [
-    "Context",
-    "ContextAPI",
-    "from_context",
-]
+__all__ = _context.__all__

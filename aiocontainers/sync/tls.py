@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from ..tls import (
-    TLSConfig,
-)
+from .. import tls as _tls
+from ..tls import *  # noqa: F403 - the same names, listed once (in aiocontainers.tls)
 
-__all__ = [
-    "TLSConfig",
-]
+__all__ = _tls.__all__

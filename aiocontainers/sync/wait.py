@@ -2,52 +2,7 @@
 
 from __future__ import annotations
 
-from ..wait import (
-    AllOf,
-    AnyOf,
-    CommandSucceeds,
-    Exited,
-    HealthCheckFailed,
-    Healthy,
-    HttpResponds,
-    HttpResponse,
-    LogMessage,
-    NotReady,
-    PortOpen,
-    Strategy,
-    WaitStrategy,
-    all_of,
-    any_of,
-    for_command,
-    for_exit,
-    for_healthy,
-    for_http,
-    for_log,
-    for_port,
-    host_address,
-)
+from .. import wait as _wait
+from ..wait import *  # noqa: F403 - the same names, listed once (in aiocontainers.wait)
 
-__all__ = [
-    "AllOf",
-    "AnyOf",
-    "CommandSucceeds",
-    "Exited",
-    "HealthCheckFailed",
-    "Healthy",
-    "HttpResponds",
-    "HttpResponse",
-    "LogMessage",
-    "NotReady",
-    "PortOpen",
-    "Strategy",
-    "WaitStrategy",
-    "all_of",
-    "any_of",
-    "for_command",
-    "for_exit",
-    "for_healthy",
-    "for_http",
-    "for_log",
-    "for_port",
-    "host_address",
-]
+__all__ = _wait.__all__

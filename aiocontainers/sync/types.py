@@ -30,6 +30,7 @@ from .._specs._parse import (
     parse_tmpfs,
     parse_volumes,
 )
+from .._specs._types import LogConfigTypes
 from .._version import version_lt
 from ..errors import InvalidArgument, InvalidVersion, NullResource
 from ._wrap import StreamProxy
@@ -142,17 +143,6 @@ class Healthcheck(dict[str, Any]):
     timeout = _property("Timeout", "Nanoseconds a check may take.")
     retries = _property("Retries", "Failures in a row that make the container unhealthy.")
     start_period = _property("StartPeriod", "Nanoseconds of grace after the start.")
-
-
-class LogConfigTypes:
-    """Names of the built-in logging drivers (``LogConfig.types.JSON``)."""
-
-    JSON = "json-file"
-    SYSLOG = "syslog"
-    JOURNALD = "journald"
-    GELF = "gelf"
-    FLUENTD = "fluentd"
-    NONE = "none"
 
 
 class LogConfig(dict[str, Any]):

@@ -7,11 +7,11 @@ import os
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
-from .harness import Env, differs, failing, same, typed
+from .harness import Env, attempts, differs, failing, same, typed
 
 _MANAGERS = (
     "containers",
@@ -281,19 +281,14 @@ def context_api(docker: ModuleType, env: Env) -> Any:
             (built.Host, built.Metadata, built.is_docker_host(), built.TLSConfig),
             api.get_context(env.name("none")),
         ]
-        calls: list[Callable[[], Any]] = [
+        outcomes += attempts(
             lambda: api.create_context("diff"),
             lambda: api.create_context("default"),
             lambda: api.create_context(""),
             lambda: api.remove_context("default"),
             lambda: api.inspect_context(env.name("none")),
             lambda: api.set_current_context(env.name("none")),
-        ]
-        for call in calls:
-            try:
-                outcomes.append(call())
-            except Exception as exc:
-                outcomes.append(exc)
+        )
         api.remove_context("diff")
         outcomes.append([c.Name for c in _quietly(api.contexts)])
         outcomes.append(api.get_current_context().Name)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import io
 import tarfile
 import time
-from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from .harness import Env, differs, failing, same, typed, walk
+from .harness import Env, attempts, differs, failing, same, typed, walk
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -678,15 +677,8 @@ def commit_to_image(docker: ModuleType, env: Env) -> Any:
 
 @same("ContainerCollection.run", "ContainerCollection.create", "ContainerCollection.list")
 def misspelt_keywords(docker: ModuleType, env: Env) -> Any:
-    outcomes: list[Any] = []
-    calls: list[Callable[[], Any]] = [
+    return attempts(
         lambda: env.client.containers.run(env.image, "true", detatch=True, labels=env.labels),
         lambda: env.client.containers.create(env.image, "true", lables=env.labels),
         lambda: env.client.containers.list(al=True),
-    ]
-    for call in calls:
-        try:
-            outcomes.append(call())
-        except TypeError as exc:
-            outcomes.append(exc)
-    return outcomes
+    )

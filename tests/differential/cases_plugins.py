@@ -14,14 +14,13 @@ import json
 import shutil
 import tarfile
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import docker as docker_py
 
-from .harness import Env, Raised, differs, same, typed
+from .harness import Env, Raised, attempts, differs, same, typed
 
 _CONFIG = {
     "description": "aiocontainers differential test plugin",
@@ -124,13 +123,7 @@ def plugin_missing(docker: ModuleType, env: Env) -> Any:
 @same("Plugin.enable", "Plugin.disable")
 def plugin_enable_and_disable(docker: ModuleType, env: Env) -> Any:
     created = plugin(env)
-    outcomes: list[Any] = []
-    calls: list[Callable[[], Any]] = [created.disable, lambda: created.enable(timeout=1)]
-    for call in calls:
-        try:
-            outcomes.append(call())
-        except Exception as exc:
-            outcomes.append(exc)
+    outcomes = attempts(created.disable, lambda: created.enable(timeout=1))
     created.reload()
     return outcomes, created.enabled
 

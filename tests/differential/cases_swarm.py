@@ -10,7 +10,7 @@ import time
 from types import ModuleType
 from typing import Any
 
-from .harness import Env, failing, same
+from .harness import Env, attempts, failing, same
 
 SWARM_ADDRESS = {"advertise_addr": "127.0.0.1", "listen_addr": "127.0.0.1:2377"}
 
@@ -68,18 +68,12 @@ def swarm_init_and_leave(docker: ModuleType, env: Env) -> Any:
 @same("Swarm.leave", "Swarm.reload", "Swarm.unlock", "Swarm.join")
 def outside_a_swarm(docker: ModuleType, env: Env) -> Any:
     swarm = env.client.swarm
-    outcomes: list[Any] = []
-    for call in (
+    return attempts(
         swarm.reload,
         swarm.leave,
         lambda: swarm.unlock("SWMKEY-1-nope"),
         lambda: swarm.join(remote_addrs=["127.0.0.1:1"], join_token="SWMTKN-1-nope"),
-    ):
-        try:
-            outcomes.append(call())
-        except Exception as exc:
-            outcomes.append(exc)
-    return outcomes
+    )
 
 
 # -- inside the swarm -------------------------------------------------------------------------

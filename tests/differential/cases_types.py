@@ -10,18 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from .harness import Env, failing, same
-
-
-def _attempts(*calls: Any) -> list[Any]:
-    """Each call's result, or the exception it raised (as an outcome)."""
-    outcomes: list[Any] = []
-    for call in calls:
-        try:
-            outcomes.append(call())
-        except Exception as exc:
-            outcomes.append(exc)
-    return outcomes
+from .harness import Env, attempts, failing, same
 
 
 def _typed(value: Any) -> Any:
@@ -48,7 +37,7 @@ def mount(docker: ModuleType, env: Env) -> Any:
         _typed(t.Mount.parse_mount_string("name:/ctr")),
         _typed(t.Mount.parse_mount_string("/anon")),
         t.Mount("/d", "v")["Target"],
-        *_attempts(
+        *attempts(
             lambda: t.Mount("/d", "v", type="weird"),
             lambda: t.Mount("/d", "/h", type="bind", no_copy=True),
             lambda: t.Mount("/d", None, type="tmpfs", propagation="shared"),
@@ -84,7 +73,7 @@ def log_config(docker: ModuleType, env: Env) -> Any:
         config.config,
         _typed(t.LogConfig(Type="none")),
         t.LogConfig.types.SYSLOG,
-        *_attempts(lambda: t.LogConfig(type="json-file", config="nope")),
+        *attempts(lambda: t.LogConfig(type="json-file", config="nope")),
     )
 
 
@@ -97,7 +86,7 @@ def ulimit(docker: ModuleType, env: Env) -> Any:
         _typed(limit),
         (limit.name, limit.soft, limit.hard),
         _typed(t.Ulimit(Name="nproc", Soft=10)),
-        *_attempts(lambda: t.Ulimit(name=3), lambda: t.Ulimit(name="x", soft="many")),
+        *attempts(lambda: t.Ulimit(name=3), lambda: t.Ulimit(name="x", soft="many")),
     )
 
 
@@ -109,7 +98,7 @@ def device_request(docker: ModuleType, env: Env) -> Any:
         _typed(request),
         (request.driver, request.count, request.device_ids, request.capabilities, request.options),
         _typed(t.DeviceRequest(Driver="nvidia", DeviceIDs=["0"])),
-        *_attempts(lambda: t.DeviceRequest(count="all")),
+        *attempts(lambda: t.DeviceRequest(count="all")),
     )
 
 
@@ -149,7 +138,7 @@ def host_config(docker: ModuleType, env: Env) -> Any:
     return (
         _typed(t.HostConfig("1.41")),
         sorted(full.items()),
-        *_attempts(
+        *attempts(
             lambda: t.HostConfig("1.41", network_mode="host", port_bindings={80: 80}),
             lambda: t.HostConfig("1.41", cpu_shares="lots"),
             lambda: t.HostConfig("1.41", userns_mode="private"),
@@ -180,7 +169,7 @@ def container_config(docker: ModuleType, env: Env) -> Any:
     return (
         sorted(config.items(), key=lambda item: item[0]),
         dict(t.ContainerConfig("1.41", "img", ["true"], detach=True)),
-        *_attempts(lambda: t.ContainerConfig("1.24", "img", None, stop_timeout=1)),
+        *attempts(lambda: t.ContainerConfig("1.24", "img", None, stop_timeout=1)),
     )
 
 
@@ -201,7 +190,7 @@ def endpoint_config(docker: ModuleType, env: Env) -> Any:
         _typed(t.EndpointConfig("1.41")),
         _typed(t.NetworkingConfig({"net": endpoint})),
         _typed(t.NetworkingConfig()),
-        *_attempts(
+        *attempts(
             lambda: t.EndpointConfig("1.21"),
             lambda: t.EndpointConfig("1.30", driver_opt={"a": "b"}),
             lambda: t.EndpointConfig("1.41", driver_opt=["a"]),
@@ -217,7 +206,7 @@ def ipam(docker: ModuleType, env: Env) -> Any:
         _typed(pool),
         _typed(t.IPAMConfig(pool_configs=[pool], options={"o": "v"})),
         _typed(t.IPAMConfig()),
-        *_attempts(lambda: t.IPAMConfig(options=["o"])),
+        *attempts(lambda: t.IPAMConfig(options=["o"])),
     )
 
 
@@ -279,7 +268,7 @@ def service_types(docker: ModuleType, env: Env) -> Any:
         (template.container_spec is spec, template.restart_policy, template.placement),
         _typed(placement),
         _typed(t.DriverConfig("local", options={"o": "1"})),
-        *_attempts(
+        *attempts(
             lambda: t.ContainerSpec("img", secrets="s"),
             lambda: t.TaskTemplate(spec, force_update="yes"),
             lambda: t.PlacementPreference("pack", "x"),
@@ -315,7 +304,7 @@ def service_options(docker: ModuleType, env: Env) -> Any:
         (_typed(t.ServiceMode("replicated", replicas=2)), t.ServiceMode("global").replicas),
         (_typed(job), job.replicas, job.mode),
         _typed(t.ServiceMode("global-job")),
-        *_attempts(
+        *attempts(
             lambda: t.UpdateConfig(failure_action="explode"),
             lambda: t.UpdateConfig(monitor=1.5),
             lambda: t.UpdateConfig(max_failure_ratio=2),
@@ -350,7 +339,7 @@ def swarm_spec(docker: ModuleType, env: Env) -> Any:
         _typed(ca),
         sorted(spec.items()),
         dict(t.SwarmSpec("1.41")),
-        *_attempts(
+        *attempts(
             lambda: t.SwarmSpec("1.24", external_cas=[ca, ca]),
             lambda: t.SwarmSpec("1.29", signing_ca_key="k"),
             lambda: t.SwarmSpec("1.24", autolock_managers=True),

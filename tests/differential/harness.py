@@ -40,6 +40,7 @@ __all__ = [
     "Case",
     "Env",
     "Raised",
+    "attempts",
     "compare",
     "differs",
     "failing",
@@ -310,6 +311,17 @@ def compare(case: Case, theirs: Any, ours: Any, sync: ModuleType) -> None:
 
 
 # -- helpers for adjust() ------------------------------------------------------------------
+
+
+def attempts(*calls: Callable[[], Any]) -> list[Any]:
+    """Each call's result, or the exception it raised (an outcome like any other)."""
+    outcomes: list[Any] = []
+    for call in calls:
+        try:
+            outcomes.append(call())
+        except Exception as exc:
+            outcomes.append(exc)
+    return outcomes
 
 
 def typed(type_name: str, value: Any) -> Typed:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
-from . import context, errors, tls, types, wait
+from . import compose, context, errors, tls, types, wait
 from ._client import DockerClient, from_env
+from ._compose import Stack
 from ._orchestration import wait_until_healthy
 from ._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from ._resources._exec import ExecResult, ExecStream
@@ -24,11 +25,13 @@ from ._resources.secrets import Secret
 from ._resources.services import Service
 from ._resources.swarm import Swarm
 from ._resources.volumes import Volume
+from ._stacks import RunningStack, StackEvent, StackEvents, StackLogRecord, StackLogs
 from ._streams import LogRecord
 from .context import Context, ContextAPI, from_context
 from .errors import (
     APIError,
     BuildError,
+    ComposeError,
     Conflict,
     ContainerError,
     DaemonUnavailable,
@@ -38,6 +41,7 @@ from .errors import (
     InvalidArgument,
     NotFound,
     NotReady,
+    ServiceFailed,
     StreamError,
     Timeout,
 )
@@ -48,6 +52,7 @@ __version__ = _metadata.version("aiocontainers")
 __all__ = [
     "APIError",
     "BuildError",
+    "ComposeError",
     "Config",
     "Conflict",
     "Container",
@@ -78,14 +83,22 @@ __all__ = [
     "ProgressEvent",
     "ProgressSnapshot",
     "RegistryData",
+    "RunningStack",
     "Secret",
     "Service",
+    "ServiceFailed",
+    "Stack",
+    "StackEvent",
+    "StackEvents",
+    "StackLogRecord",
+    "StackLogs",
     "StatsStream",
     "StreamError",
     "Swarm",
     "TLSConfig",
     "Timeout",
     "Volume",
+    "compose",
     "context",
     "errors",
     "from_context",

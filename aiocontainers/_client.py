@@ -19,6 +19,7 @@ from ._resources.secrets import SecretCollection
 from ._resources.services import ServiceCollection
 from ._resources.swarm import Swarm
 from ._resources.volumes import VolumeCollection
+from ._stacks import StackManager
 from ._transport import Transport
 from .errors import DockerException
 
@@ -82,6 +83,7 @@ class DockerClient:
         self.secrets = SecretCollection(self)
         self.configs = ConfigCollection(self)
         self.plugins = PluginCollection(self)
+        self.stacks = StackManager(self)
 
     @property
     def base_url(self) -> str:

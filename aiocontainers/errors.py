@@ -17,7 +17,9 @@ DockerException
 ├── UnsafeArchiveError       copy_from/extract refused a tar member escaping the destination
 ├── NotReady                 a readiness wait cannot succeed (the container exited...)
 │   └── HealthCheckFailed    a health check turned unhealthy, or the container stopped
+├── ServiceFailed            a stack's service failed to start or to become ready
 ├── InvalidArgument          bad input, found before the daemon is called
+│   ├── ComposeError         a Compose file or stack definition is invalid
 │   ├── InvalidRepository    an image reference that cannot name a repository
 │   ├── InvalidVersion       an API version that is malformed or too old for a feature
 │   ├── InvalidConfigFile    a Docker CLI config file that cannot be read
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
 __all__ = [
     "APIError",
     "BuildError",
+    "ComposeError",
     "Conflict",
     "ContainerError",
     "ContextAlreadyExists",
@@ -77,6 +80,7 @@ __all__ = [
     "NotReady",
     "NullResource",
     "ServerError",
+    "ServiceFailed",
     "StreamError",
     "StreamParseError",
     "TLSParameterError",
@@ -420,3 +424,42 @@ def create_api_error_from_http_exception(e: Any) -> NoReturn:
         explanation = str(getattr(response, "text", "") or "").strip()
     cls = _api_error_class(int(response.status_code), explanation)
     raise cls(e, response=response, explanation=explanation) from e
+
+
+class ComposeError(InvalidArgument):
+    """A Compose file or stack definition is invalid; ``errors`` lists each problem.
+
+    Each entry starts with the path of the bad value: ``services.web.ports[1]: ...``.
+    """
+
+    def __init__(self, errors: list[str]) -> None:
+        text = (
+            errors[0] if len(errors) == 1 else "invalid compose project:\n  " + "\n  ".join(errors)
+        )
+        super().__init__(text)
+        self.errors = errors
+
+
+class ServiceFailed(DockerException):
+    """A service of a stack failed: it could not be created or started, exited, turned
+    unhealthy, or was not ready within its deadline.
+
+    ``service`` names it, ``container`` is the container that failed (``None``
+    if none was created), ``logs`` ends its output and ``exit_code`` is set when
+    it exited.
+    """
+
+    def __init__(
+        self,
+        service: str,
+        message: str,
+        *,
+        container: Container | None = None,
+        exit_code: int | None = None,
+        logs: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.service = service
+        self.container = container
+        self.exit_code = exit_code
+        self.logs = logs

@@ -30,14 +30,17 @@ from typing import Any
 import aiocontainers as _aio
 
 from .. import __version__ as __version__
+from .._compose import Stack
 from .._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from .._resources._exec import ExecResult
 from .._resources.events import Event, EventActor
+from .._stacks import StackEvent, StackLogRecord
 from .._streams import LogRecord
 from ..context import Context, ContextAPI
 from ..errors import (
     APIError,
     BuildError,
+    ComposeError,
     Conflict,
     ContainerError,
     DaemonUnavailable,
@@ -47,11 +50,12 @@ from ..errors import (
     InvalidArgument,
     NotFound,
     NotReady,
+    ServiceFailed,
     StreamError,
     Timeout,
 )
 from ..tls import TLSConfig
-from . import context, errors, models, tls, types, version, wait
+from . import compose, context, errors, models, tls, types, version, wait
 from ._classes import (
     Config,
     Container,
@@ -64,8 +68,11 @@ from ._classes import (
     Node,
     Plugin,
     RegistryData,
+    RunningStack,
     Secret,
     Service,
+    StackEvents,
+    StackLogs,
     StatsStream,
     Swarm,
     Volume,
@@ -78,6 +85,7 @@ wait_until_healthy: Callable[..., Any] = sync_function(_aio.wait_until_healthy)
 __all__ = [
     "APIError",
     "BuildError",
+    "ComposeError",
     "Config",
     "Conflict",
     "Container",
@@ -109,14 +117,22 @@ __all__ = [
     "ProgressEvent",
     "ProgressSnapshot",
     "RegistryData",
+    "RunningStack",
     "Secret",
     "Service",
+    "ServiceFailed",
+    "Stack",
+    "StackEvent",
+    "StackEvents",
+    "StackLogRecord",
+    "StackLogs",
     "StatsStream",
     "StreamError",
     "Swarm",
     "TLSConfig",
     "Timeout",
     "Volume",
+    "compose",
     "context",
     "errors",
     "from_context",

@@ -14,7 +14,6 @@ from typing import Any
 import aiocontainers as _aio
 
 from .._client import DockerClient as _AsyncClient
-from .._resources._base import Collection, Model
 from .._resources.registry import RegistryData as _RegistryData
 from ._wrap import has_async_face, proxy_class
 
@@ -25,7 +24,8 @@ def async_classes() -> list[type]:
     """Every class of the async API that a sync user meets, sorted by name.
 
     The client, the exported classes with an async face (models, streams...),
-    the collections hanging off the client, and ``RegistryData``.
+    the managers hanging off the client (but its raw ``transport``), and
+    ``RegistryData``.
     """
     found: set[type] = {_AsyncClient, _RegistryData}
     for name in _aio.__all__:
@@ -34,7 +34,8 @@ def async_classes() -> list[type]:
             if has_async_face(value):
                 found.add(value)
     client = _AsyncClient(base_url="unix:///nonexistent.sock")
-    found.update(type(v) for v in vars(client).values() if isinstance(v, (Model, Collection)))
+    managers = {name: type(value) for name, value in vars(client).items() if name != "transport"}
+    found.update(cls for cls in managers.values() if has_async_face(cls))
     return sorted(found, key=lambda cls: cls.__name__)
 
 

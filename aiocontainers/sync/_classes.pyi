@@ -5,11 +5,13 @@ import builtins
 import os
 import ssl
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar, overload
 
 from typing_extensions import Self
 
+from aiocontainers._compose._project import Stack
 from aiocontainers._models import Health
 from aiocontainers._progress import ProgressEvent
 from aiocontainers._resources._exec import Command, Environment, ExecResult
@@ -19,6 +21,8 @@ from aiocontainers._resources.events import Event
 from aiocontainers._resources.events import Timestamp as Timestamp_events
 from aiocontainers._resources.images import FileSource
 from aiocontainers._specs._types import DriverConfig, IPAMConfig, RestartPolicy
+from aiocontainers._stacks._events import StackEvent
+from aiocontainers._stacks._logs import StackLogRecord
 from aiocontainers._streams._logs import LogRecord
 
 from ._client import DockerClient as _SyncDockerClient
@@ -43,10 +47,14 @@ __all__ = [
     "Plugin",
     "PluginCollection",
     "RegistryData",
+    "RunningStack",
     "Secret",
     "SecretCollection",
     "Service",
     "ServiceCollection",
+    "StackEvents",
+    "StackLogs",
+    "StackManager",
     "StatsStream",
     "Swarm",
     "Volume",
@@ -433,6 +441,7 @@ class DockerClient(Proxy):
     plugins: PluginCollection
     secrets: SecretCollection
     services: ServiceCollection
+    stacks: StackManager
     swarm: Swarm
     transport: Any
     volumes: VolumeCollection
@@ -780,6 +789,26 @@ class RegistryData(ModelProxy):
     def pull(self, platform: str | None = ...) -> Image: ...
     def reload(self) -> None: ...
 
+class RunningStack(Proxy):
+    @property
+    def name(self) -> str: ...
+    def containers(self, service: str | None = ...) -> list[Container]: ...
+    def down(self, *, volumes: bool = ..., timeout: float | None = ...) -> None: ...
+    def events(self) -> StackEvents: ...
+    def logs(
+        self,
+        *,
+        follow: bool = ...,
+        tail: int | Literal["all"] = ...,
+        timestamps: bool = ...,
+        services: Sequence[str] | None = ...,
+    ) -> StackLogs: ...
+    def ps(self) -> list[Container]: ...
+    def restart(self, service: str, timeout: float | timedelta | None = ...) -> None: ...
+    def scale(self, service: str, replicas: int) -> list[Container]: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc_info: object) -> None: ...
+
 class Secret(ModelProxy):
     attrs: dict[str, Any]
     @property
@@ -850,6 +879,26 @@ class ServiceCollection(CollectionProxy):
         self, filters: Mapping[str, Any] | None = ..., status: bool | None = ...
     ) -> builtins.list[Service]: ...
     def prepare_model(self, attrs: dict[str, Any]) -> Service: ...
+
+class StackEvents(StreamProxy[StackEvent]): ...
+class StackLogs(StreamProxy[StackLogRecord]): ...
+
+class StackManager(Proxy):
+    def down(
+        self, name: str, *, volumes: bool = ..., timeout: float | timedelta | None = ...
+    ) -> None: ...
+    def events(self, name: str) -> StackEvents: ...
+    def ls(self) -> list[str]: ...
+    def ps(self, name: str) -> list[Container]: ...
+    def up(
+        self,
+        stack: Stack,
+        *,
+        timeout: float | timedelta | None = ...,
+        keep_on_failure: bool = ...,
+        remove_orphans: bool = ...,
+        down_volumes: bool = ...,
+    ) -> Any: ...
 
 class StatsStream(StreamProxy[dict[str, Any]]):
     @property

@@ -22,6 +22,7 @@ PUBLIC_MODULES = [
     "aiocontainers.context",
     "aiocontainers.tls",
     "aiocontainers.testing",
+    "aiocontainers.compose",
 ]
 
 

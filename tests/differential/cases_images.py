@@ -161,6 +161,19 @@ def build_from_fileobj(docker: ModuleType, env: Env) -> Any:
     )
 
 
+@differs(
+    "ImageCollection.build",
+    reason="build() removes its intermediate containers by default (rm=True, as the CLI); "
+    "docker-py's default rm=False leaves one stopped container per step",
+    adjust=lambda theirs: typed("bool", False) if theirs == typed("bool", True) else theirs,
+)
+def build_leaves_no_containers(docker: ModuleType, env: Env) -> Any:
+    image, _ = env.client.images.build(fileobj=io.BytesIO(DOCKERFILE), labels=env.labels)
+    env.defer(lambda: env.client.images.remove(image.id, force=True))
+    mine = {"label": f"aiocontainers.diff={env.token}"}
+    return bool(env.client.containers.list(all=True, filters=mine))
+
+
 @same("ImageCollection.build")
 def build_custom_context(docker: ModuleType, env: Env) -> Any:
     context = tar_of({"Dockerfile": DOCKERFILE, "extra.txt": b"x"})

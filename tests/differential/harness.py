@@ -171,6 +171,12 @@ class Env:
         return container
 
     def close(self) -> None:
+        if self._client is not None:
+            # Containers of this run first, also those nobody deferred (a build's steps...).
+            with contextlib.suppress(Exception):
+                mine = {"label": f"{CASE_LABEL}={self.token}"}
+                for container in self._client.containers.list(all=True, filters=mine):
+                    container.remove(force=True, v=True)
         for fn in reversed(self._cleanups):
             with contextlib.suppress(Exception):
                 fn()

@@ -23,6 +23,7 @@ def tagged(env: Env, repository: str, tag: str = "v1") -> Any:
 def built(env: Env, dockerfile: bytes = DOCKERFILE, **kwargs: Any) -> tuple[Any, Any]:
     """Build ``dockerfile``; the image is removed at the end."""
     kwargs.setdefault("labels", env.labels)
+    kwargs.setdefault("rm", True)  # docker-py's default leaves the steps' containers behind
     image, log = env.client.images.build(fileobj=io.BytesIO(dockerfile), **kwargs)
     env.defer(lambda: env.client.images.remove(image.id, force=True))
     return image, log
@@ -168,7 +169,9 @@ def build_from_fileobj(docker: ModuleType, env: Env) -> Any:
     adjust=lambda theirs: typed("bool", False) if theirs == typed("bool", True) else theirs,
 )
 def build_leaves_no_containers(docker: ModuleType, env: Env) -> Any:
-    image, _ = env.client.images.build(fileobj=io.BytesIO(DOCKERFILE), labels=env.labels)
+    # Only labelled steps, so the run's label finds (and the harness removes) their containers.
+    dockerfile = b"FROM aiocontainers-test/busybox:latest\n"
+    image, _ = env.client.images.build(fileobj=io.BytesIO(dockerfile), labels=env.labels)
     env.defer(lambda: env.client.images.remove(image.id, force=True))
     mine = {"label": f"aiocontainers.diff={env.token}"}
     return bool(env.client.containers.list(all=True, filters=mine))
@@ -178,7 +181,7 @@ def build_leaves_no_containers(docker: ModuleType, env: Env) -> Any:
 def build_custom_context(docker: ModuleType, env: Env) -> Any:
     context = tar_of({"Dockerfile": DOCKERFILE, "extra.txt": b"x"})
     image, _ = env.client.images.build(
-        fileobj=io.BytesIO(context), custom_context=True, labels=env.labels
+        fileobj=io.BytesIO(context), custom_context=True, labels=env.labels, rm=True
     )
     env.defer(lambda: env.client.images.remove(image.id, force=True))
     return type(image).__name__
@@ -211,7 +214,7 @@ def build_missing_context(docker: ModuleType, env: Env) -> Any:
 def build_gzip(docker: ModuleType, env: Env) -> Any:
     context = tar_of({"Dockerfile": DOCKERFILE})
     image, _ = env.client.images.build(
-        fileobj=io.BytesIO(context), custom_context=True, gzip=True, labels=env.labels
+        fileobj=io.BytesIO(context), custom_context=True, gzip=True, labels=env.labels, rm=True
     )
     env.defer(lambda: env.client.images.remove(image.id, force=True))
     return type(image).__name__

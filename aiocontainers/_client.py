@@ -16,6 +16,7 @@ from ._resources.events import Event, EventStream, Timestamp, open_events
 from ._resources.images import ImageCollection
 from ._resources.networks import NetworkCollection
 from ._resources.nodes import NodeCollection
+from ._resources.plugins import PluginCollection
 from ._resources.secrets import SecretCollection
 from ._resources.services import ServiceCollection
 from ._resources.swarm import Swarm
@@ -94,6 +95,7 @@ class DockerClient:
         self.nodes = NodeCollection(self)
         self.secrets = SecretCollection(self)
         self.configs = ConfigCollection(self)
+        self.plugins = PluginCollection(self)
         self.stacks = StackManager(self)
 
     @property

@@ -118,7 +118,7 @@ def _container_error(
     out = b"".join(data for stream, data in frames if stream != STDERR)
     err = b"".join(data for stream, data in frames if stream == STDERR)
     argv = command if command is None or isinstance(command, str) else list(command)
-    return ContainerError(container, exit_status, argv, image, out, err)
+    return ContainerError(container, exit_status, argv, image, err, stdout=out)
 
 
 def _chunk_size(value: int) -> int:

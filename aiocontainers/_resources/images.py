@@ -47,6 +47,7 @@ from ..errors import (
 )
 from ._base import Collection, Model, convert_filters, row_ids
 from ._streaming import ChunkDecoder, ChunkSource, Decoder, DockerStream
+from .registry import RegistryImages
 
 if TYPE_CHECKING:
     from .._client import DockerClient
@@ -164,7 +165,7 @@ async def _iter_file(fileobj: IO[bytes], chunk_size: int = 1 << 20) -> AsyncIter
         yield chunk
 
 
-class ImageCollection(Collection[Image]):
+class ImageCollection(RegistryImages, Collection[Image]):
     """``client.images``: pull, build, push, list, tag, save, load and remove images."""
 
     model = Image

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import InvalidArgument
 from ._base import Collection, Model, convert_filters
@@ -72,3 +72,7 @@ class NodeCollection(Collection[Node]):
             "GET", "/nodes", params={"filters": convert_filters(filters)}
         )
         return [self.prepare_model(row) for row in rows or []]
+
+    async def create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        """Not possible: a node joins with ``swarm.join`` (docker-py raises the same)."""
+        raise NotImplementedError

@@ -80,7 +80,7 @@ async def test_the_sync_face(image: str, labels: dict[str, str]) -> None:
         },
     )
 
-    def body() -> tuple[list[str], list[str], list[str]]:
+    def body() -> tuple[list[str], list[str | None], list[str | None]]:
         from aiocontainers import sync
 
         client = sync.from_env()

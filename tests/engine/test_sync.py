@@ -150,7 +150,7 @@ async def test_wait_until_healthy(sync_client: Any) -> None:
         container = _run(
             sync_client,
             "sleep 60",
-            healthcheck=docker.types.Healthcheck(test=["CMD", "true"], interval=0.3),
+            healthcheck=docker.types.Healthcheck(test=["CMD", "true"], interval=300_000_000),
         )
         docker.wait_until_healthy(container, timeout=30)
         assert container.health == "healthy"  # attrs are fresh afterwards

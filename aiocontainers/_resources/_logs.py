@@ -120,7 +120,8 @@ class ContainerOutput(InteractiveStream[T]):
         self._container = container
         self._hijacked = hijacked
         self._writable = writable
-        self.started_at: str | None = None  # the run the stream was opened in
+        #: The run the stream was opened in (``None``: the first, not started then).
+        self.started_at: str | None = None
         self._stopped = False
 
     def opened_stopped(self) -> None:
@@ -149,7 +150,8 @@ class ContainerOutput(InteractiveStream[T]):
 
     async def _same_run(self) -> bool:
         state = await self._state()
-        return bool(state.get("Running")) and state.get("StartedAt") == self.started_at
+        same = self.started_at is None or state.get("StartedAt") == self.started_at
+        return bool(state.get("Running")) and same
 
     async def _on_end(self) -> bool:
         if self._hijacked:
@@ -426,9 +428,15 @@ class LogsMixin(Model):
                 )
 
             # The daemon holds an attach to a stopped container open until its
-            # next run: a stopped container gets a plain read of what there is.
+            # next run: a stopped container gets a plain read of what there is,
+            # but one never started is attached for its first run (as ``docker
+            # run`` attaches before it starts).
             await self.reload()
-            if not self.attrs.get("State", {}).get("Running"):
+            state = self.attrs.get("State", {})
+            if state.get("Status") == "created":
+                attached.started_at = None
+                source = await attach(params)
+            elif not state.get("Running"):
                 attached.opened_stopped()
                 source = await attach({**params, "stream": False})
             else:
@@ -440,7 +448,7 @@ class LogsMixin(Model):
                     raise
                 if not self.attrs.get("State", {}).get("Running"):
                     attached.opened_stopped()
-            attached.started_at = self.attrs.get("State", {}).get("StartedAt")
+                attached.started_at = self.attrs.get("State", {}).get("StartedAt")
             return source, decoder(tty=bool(self.attrs.get("Config", {}).get("Tty")))
 
         attached = ContainerOutput(

@@ -56,5 +56,6 @@ def test_async_results_become_blocking_types() -> None:
     assert "async def" not in text and "Awaitable" not in text
     assert "AsyncGenerator" not in text and "AsyncIterator[" not in text
     assert "def get(self, container_id: str) -> Container: ..." in text
-    assert "-> StreamProxy[bytes]: ..." in text  # export(), save()
+    assert "def export(self, chunk_size: int = ...) -> DockerStream[bytes]: ..." in text
+    assert "def upgrade(self, remote: str | None = ...) -> StreamProxy[dict[str, Any]]: ..." in text
     assert "containers: ContainerCollection" in text

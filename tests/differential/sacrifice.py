@@ -6,12 +6,15 @@ race seen here under load. The plugin push cases therefore push from this privat
 daemon: its own socket, directories and containerd namespaces, ``--bridge=none`` (the
 shared engine's network is never touched), in the caller's network namespace so that it
 reaches the local registry. It starts on first use, again if it died, and stops when
-the test process exits.
+the test process exits. It gets a bridge of its own (an address-only bridge nothing
+routes to): ``--bridge=none`` would make dockerd delete the shared engine's ``docker0``
+in this network namespace.
 """
 
 from __future__ import annotations
 
 import atexit
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -22,7 +25,7 @@ import docker as docker_py
 
 __all__ = ["sacrificial_url"]
 
-_state: dict[str, subprocess.Popen[bytes] | Path] = {}
+_state: dict[str, subprocess.Popen[bytes] | Path | str] = {}
 
 
 def _ping(url: str) -> bool:
@@ -38,9 +41,14 @@ def _ping(url: str) -> bool:
         client.close()
 
 
+def _ip(*args: str) -> None:
+    subprocess.run(["ip", *args], check=True, capture_output=True)
+
+
 def _stop() -> None:
     process = _state.pop("process", None)
     root = _state.pop("root", None)
+    bridge = _state.pop("bridge", None)
     if isinstance(process, subprocess.Popen) and process.poll() is None:
         process.terminate()
         try:
@@ -50,6 +58,8 @@ def _stop() -> None:
             process.wait()
     if isinstance(root, Path):
         shutil.rmtree(root, ignore_errors=True)
+    if isinstance(bridge, str):
+        subprocess.run(["ip", "link", "del", bridge], capture_output=True)
 
 
 atexit.register(_stop)
@@ -66,6 +76,12 @@ def sacrificial_url() -> str:
     root = Path(tempfile.mkdtemp(prefix="aioc-sacrifice-", dir="/tmp"))
     url = f"unix://{root / 'docker.sock'}"
     ns = f"aioc-sacrifice-{root.name[-8:]}"
+    token = secrets.token_hex(3)
+    bridge = f"aiocsac{token}"
+    _ip("link", "add", bridge, "type", "bridge")
+    _state["bridge"] = bridge
+    _ip("addr", "add", f"10.251.{int(token[:2], 16)}.1/24", "dev", bridge)
+    _ip("link", "set", bridge, "up")
     log = (root / "dockerd.log").open("wb")
     process = subprocess.Popen(
         [
@@ -76,7 +92,7 @@ def sacrificial_url() -> str:
             f"--pidfile={root / 'docker.pid'}",
             f"--containerd-namespace={ns}",
             f"--containerd-plugins-namespace={ns}-plugins",
-            "--bridge=none",
+            f"--bridge={bridge}",
             "--iptables=false",
             "--ip-masq=false",
         ],

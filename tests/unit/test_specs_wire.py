@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
+import docker.types as dt
 import pytest
 from pydantic import ValidationError
 
@@ -95,6 +96,34 @@ def test_the_wire_form_reads_back_as_the_same_spec(spec: Any) -> None:
     assert _render(again) == wire
     if not isinstance(spec, SecretReference | ConfigReference):  # these send defaults filled in
         assert again == spec
+
+
+def _without_nulls(value: Any) -> Any:
+    """JSON as the daemon reads it: a null field is unset."""
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
+
+
+def test_a_docker_py_container_spec_reads_as_is() -> None:
+    """docker.types' dicts (wire JSON, nanoseconds) read into our specs, nested ones too."""
+    container = dt.ContainerSpec(
+        "img",
+        command="sleep 1",
+        env={"A": "1"},
+        mounts=["/x:/y:ro", "v:/z"],
+        stop_grace_period=5 * S,
+        healthcheck=dt.Healthcheck(test=["CMD", "true"], interval=S, retries=2),
+        hosts={"h": "10.0.0.1"},
+        secrets=[dt.SecretReference("i", "n")],
+        privileges=dt.Privileges(selinux_disable=True),
+        init=True,
+    )
+    spec = ServiceContainerSpec.model_validate(container)
+    assert spec.stop_grace_period == timedelta(seconds=5)
+    assert spec.to_wire(API) == _without_nulls(container)
 
 
 def test_wire_durations_are_nanoseconds_and_keywords_seconds() -> None:

@@ -82,6 +82,17 @@ def _wire_fields(cls: type[Spec]) -> tuple[tuple[str, Wire, bool], ...]:
     )
 
 
+@functools.cache
+def _known_keys(cls: type[Spec]) -> dict[str, frozenset[str]]:
+    """The keys each object of the wire form may hold, by path (``""``: the top level)."""
+    known: dict[str, set[str]] = {}
+    for _, marker, _ in _wire_fields(cls):
+        keys = marker.path.split(".")
+        for depth, key in enumerate(keys):
+            known.setdefault(".".join(keys[:depth]), set()).add(key)
+    return {path: frozenset(keys) for path, keys in known.items()}
+
+
 def _encode(value: Any, api_version: str | None) -> Any:
     if isinstance(value, WireSpec | GatedWireSpec):
         return value._render(api_version)
@@ -94,13 +105,6 @@ def _encode(value: Any, api_version: str | None) -> Any:
     return value
 
 
-def _unknown(cls: type[Spec], where: str, keys: set[str], expected: set[str]) -> ValueError:
-    return ValueError(
-        f"{cls.__name__}: unknown keys {sorted(keys)}{where}; expected "
-        + ", ".join(sorted(expected))
-    )
-
-
 class _WireFields(Spec):
     """The shared machinery of :class:`WireSpec` and :class:`GatedWireSpec`."""
 
@@ -111,23 +115,23 @@ class _WireFields(Spec):
         fields = _wire_fields(cls)
         if not fields or not isinstance(data, Mapping):
             return data
-        tops = {marker.path.partition(".")[0] for _, marker, _ in fields}
+        known = _known_keys(cls)
         given = {key for key in data if isinstance(key, str) and key[:1].isupper()}
         if not given:
             return data
-        if given - tops:
-            raise _unknown(cls, "", given - tops, tops)
+        cls._check_keys("", given, known[""])
         result = {key: value for key, value in data.items() if key not in given}
         for name, marker, duration in fields:
             *parents, leaf = marker.path.split(".")
             part: Any = data
-            for parent in parents:
+            for depth, parent in enumerate(parents, 1):
                 part = part.get(parent) or {}
                 if not isinstance(part, Mapping):
                     raise ValueError(
                         f"{cls.__name__}: {parent} must be a dict, got {type(part).__name__}"
                     )
-            if leaf not in part or part[leaf] is None:
+                cls._check_keys(parent, set(part), known[".".join(parents[:depth])])
+            if part.get(leaf) is None:
                 continue
             if name in result:
                 raise ValueError(f"{name}: given twice, as {name!r} and as {marker.path!r}")
@@ -137,24 +141,15 @@ class _WireFields(Spec):
             elif duration:
                 value = from_nanoseconds(value)
             result[name] = value
-        cls._check_nested_keys(data, fields)
         return result
 
     @classmethod
-    def _check_nested_keys(
-        cls, data: Mapping[str, Any], fields: tuple[tuple[str, Wire, bool], ...]
-    ) -> None:
-        nested: dict[str, set[str]] = {}
-        for _, marker, _ in fields:
-            keys = marker.path.split(".")
-            for depth in range(1, len(keys)):
-                nested.setdefault(".".join(keys[:depth]), set()).add(keys[depth])
-        for parent, known in nested.items():
-            part: Any = data
-            for key in parent.split("."):
-                part = part.get(key) or {}
-            if unknown := set(part) - known:
-                raise _unknown(cls, f" in {parent}", unknown, known)
+    def _check_keys(cls, where: str, keys: set[str], known: frozenset[str]) -> None:
+        if unknown := keys - known:
+            raise ValueError(
+                f"{cls.__name__}: unknown keys {sorted(unknown)}{where and f' in {where}'}; "
+                f"expected {', '.join(sorted(known))}"
+            )
 
     @staticmethod
     def _require(api_version: str | None, since: str, feature: str) -> None:

@@ -21,11 +21,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from ._base import Spec
 from ._parse import (
     duration_seconds,
     parse_bytes,
@@ -34,10 +33,9 @@ from ._parse import (
     parse_labels,
     parse_str_list,
     parse_str_map,
-    to_nanoseconds,
 )
 from ._types import _NANOSECOND_SUSPECT, DriverConfig, Healthcheck, Mount, RestartPolicy
-from ._versions import require_api
+from ._wire import GatedWireSpec, Wire, WireSpec, is_wire
 
 __all__ = [
     "ConfigReference",
@@ -75,48 +73,16 @@ def _duration(value: object, field: str) -> timedelta:
     return duration
 
 
-def _from_ns(value: object) -> object:
-    """A wire duration (nanoseconds) as a timedelta; anything else is left for validation."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return timedelta(microseconds=value / 1000)
-    return value
+def _duration_field(value: object, info: ValidationInfo) -> timedelta:
+    return _duration(value, info.field_name or "duration")
 
 
-def _is_wire(data: object) -> bool:
-    """True for a non-empty dict in the Engine API's form (CamelCase keys)."""
-    return (
-        isinstance(data, Mapping)
-        and bool(data)
-        and all(isinstance(key, str) and key[:1].isupper() for key in data)
-    )
+#: Seconds or a timedelta (never negative); sent as nanoseconds.
+Duration = Annotated[timedelta, BeforeValidator(_duration_field)]
 
 
 def _drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
-
-
-class _WireSpec(Spec):
-    """A spec that also accepts its Engine API JSON (as docker-py's dict types hold it)."""
-
-    _wire_names: ClassVar[Mapping[str, str]] = {}
-
-    @model_validator(mode="before")
-    @classmethod
-    def _accept_wire(cls, data: Any) -> Any:
-        if not _is_wire(data):
-            return data
-        unknown = set(data) - set(cls._wire_names)
-        if unknown:
-            raise ValueError(
-                f"{cls.__name__}: unknown keys {sorted(unknown)}; expected "
-                + ", ".join(sorted(cls._wire_names))
-            )
-        return cls._read_wire(data)
-
-    @classmethod
-    def _read_wire(cls, wire: Mapping[str, Any]) -> dict[str, Any]:
-        """The keyword form of ``wire`` (renamed keys; subclasses convert durations)."""
-        return {cls._wire_names[key]: value for key, value in wire.items()}
 
 
 # -- scheduling ---------------------------------------------------------------
@@ -135,7 +101,7 @@ _MODE_KEYS = {
 ModeName = Literal["replicated", "global", "replicated-job", "global-job"]
 
 
-class ServiceMode(Spec):
+class ServiceMode(GatedWireSpec):
     """How many tasks run: ``ServiceMode("replicated", replicas=3)`` or ``ServiceMode("global")``.
 
     Jobs (``"replicated-job"``, ``"global-job"``, API 1.41) run to completion;
@@ -185,13 +151,13 @@ class ServiceMode(Spec):
             raise ValueError(f"concurrency: only applies to 'replicated-job', not {self.mode!r}")
         return self
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
+    def _render(self, api_version: str | None) -> dict[str, Any]:
         """The ``Mode`` object of a service spec."""
         body: dict[str, Any] = {}
         if self.mode == "replicated" and self.replicas is not None:
             body["Replicas"] = self.replicas
         if self.mode.endswith("-job"):
-            require_api(api_version, "1.41", f"ServiceMode({self.mode!r})")
+            self._require(api_version, "1.41", f"ServiceMode({self.mode!r})")
         if self.mode == "replicated-job":
             if self.replicas is not None or self.concurrency is not None:
                 body["MaxConcurrent"] = self.concurrency or 1
@@ -200,7 +166,7 @@ class ServiceMode(Spec):
         return {_MODE_WIRE[self.mode]: body}
 
 
-class PlacementPreference(Spec):
+class PlacementPreference(WireSpec):
     """A scheduling preference: ``PlacementPreference("spread", "node.labels.zone")``."""
 
     _positional = ("strategy", "descriptor")
@@ -210,25 +176,19 @@ class PlacementPreference(Spec):
         def __init__(self, strategy: Literal["spread"], descriptor: str) -> None: ...
 
     strategy: Literal["spread"]
-    descriptor: str = Field(min_length=1)
+    descriptor: Annotated[str, Wire("Spread.SpreadDescriptor")] = Field(min_length=1)
 
     @model_validator(mode="before")
     @classmethod
     def _accept(cls, data: Any) -> Any:
         if isinstance(data, (tuple, list)) and len(data) == 2:
             return {"strategy": data[0], "descriptor": data[1]}
-        if _is_wire(data):
-            if set(data) != {"Spread"} or not isinstance(data["Spread"], Mapping):
-                raise ValueError(f"placement preference: expected {{'Spread': ...}}, got {data!r}")
-            return {"strategy": "spread", "descriptor": data["Spread"].get("SpreadDescriptor")}
+        if is_wire(data):  # its descriptor is read from the wire form below
+            return {"strategy": "spread", **data}
         return data
 
-    def to_wire(self) -> dict[str, Any]:
-        """The ``Placement.Preferences`` entry."""
-        return {"Spread": {"SpreadDescriptor": self.descriptor}}
 
-
-class Placement(_WireSpec):
+class Placement(GatedWireSpec):
     """Where tasks may run: constraints, spread preferences, platforms, replicas per node.
 
     ``preferences`` are :class:`PlacementPreference` objects or ``(strategy,
@@ -236,12 +196,6 @@ class Placement(_WireSpec):
     """
 
     _positional = ("constraints", "preferences", "platforms", "maxreplicas")
-    _wire_names: ClassVar[Mapping[str, str]] = {
-        "Constraints": "constraints",
-        "Preferences": "preferences",
-        "Platforms": "platforms",
-        "MaxReplicas": "maxreplicas",
-    }
 
     if TYPE_CHECKING:
 
@@ -253,39 +207,28 @@ class Placement(_WireSpec):
             maxreplicas: int | None = None,
         ) -> None: ...
 
-    constraints: list[str] | None = None
-    preferences: list[PlacementPreference] | None = None
-    platforms: list[tuple[str, str]] | None = None
-    maxreplicas: int | None = Field(default=None, ge=0)
-
-    @classmethod
-    def _read_wire(cls, wire: Mapping[str, Any]) -> dict[str, Any]:
-        data = super()._read_wire(wire)
-        if data.get("platforms") is not None:
-            data["platforms"] = [(p.get("Architecture"), p.get("OS")) for p in data["platforms"]]
-        return data
+    constraints: Annotated[list[str] | None, Wire("Constraints")] = None
+    preferences: Annotated[list[PlacementPreference] | None, Wire("Preferences")] = None
+    maxreplicas: Annotated[int | None, Wire("MaxReplicas", since="1.40")] = Field(
+        default=None, ge=0
+    )
+    platforms: Annotated[
+        list[tuple[str, str]] | None,
+        Wire(
+            "Platforms",
+            omit_empty=True,
+            encode=lambda platforms: [{"Architecture": a, "OS": o} for a, o in platforms],
+            decode=lambda platforms: [(p.get("Architecture"), p.get("OS")) for p in platforms],
+        ),
+    ] = None
 
     @field_validator("constraints", mode="before")
     @classmethod
     def _constraints(cls, value: object) -> object:
         return None if value is None else parse_str_list(value, "constraints")
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
-        """The ``TaskTemplate.Placement`` object (empty when nothing is set)."""
-        wire: dict[str, Any] = {}
-        if self.constraints is not None:
-            wire["Constraints"] = list(self.constraints)
-        if self.preferences is not None:
-            wire["Preferences"] = [preference.to_wire() for preference in self.preferences]
-        if self.maxreplicas is not None:
-            require_api(api_version, "1.40", "Placement.maxreplicas")
-            wire["MaxReplicas"] = self.maxreplicas
-        if self.platforms:
-            wire["Platforms"] = [{"Architecture": a, "OS": o} for a, o in self.platforms]
-        return wire
 
-
-class Resources(_WireSpec):
+class Resources(WireSpec):
     """CPU and memory limits and reservations of each task.
 
     ``cpu_limit``/``cpu_reservation`` are in units of 10⁻⁹ CPUs, as in docker-py
@@ -301,7 +244,6 @@ class Resources(_WireSpec):
         "mem_reservation",
         "generic_resources",
     )
-    _wire_names: ClassVar[Mapping[str, str]] = {"Limits": "Limits", "Reservations": "Reservations"}
 
     if TYPE_CHECKING:
 
@@ -314,25 +256,17 @@ class Resources(_WireSpec):
             generic_resources: dict[str, int | str] | list[dict[str, Any]] | None = None,
         ) -> None: ...
 
-    cpu_limit: int | None = Field(default=None, ge=0)
-    mem_limit: int | None = Field(default=None, ge=0)
-    cpu_reservation: int | None = Field(default=None, ge=0)
-    mem_reservation: int | None = Field(default=None, ge=0)
-    generic_resources: list[dict[str, Any]] | None = None
-
-    @classmethod
-    def _read_wire(cls, wire: Mapping[str, Any]) -> dict[str, Any]:
-        limits = wire.get("Limits") or {}
-        reservations = wire.get("Reservations") or {}
-        return _drop_none(
-            {
-                "cpu_limit": limits.get("NanoCPUs"),
-                "mem_limit": limits.get("MemoryBytes"),
-                "cpu_reservation": reservations.get("NanoCPUs"),
-                "mem_reservation": reservations.get("MemoryBytes"),
-                "generic_resources": reservations.get("GenericResources"),
-            }
-        )
+    cpu_limit: Annotated[int | None, Wire("Limits.NanoCPUs")] = Field(default=None, ge=0)
+    mem_limit: Annotated[int | None, Wire("Limits.MemoryBytes")] = Field(default=None, ge=0)
+    cpu_reservation: Annotated[int | None, Wire("Reservations.NanoCPUs")] = Field(
+        default=None, ge=0
+    )
+    mem_reservation: Annotated[int | None, Wire("Reservations.MemoryBytes")] = Field(
+        default=None, ge=0
+    )
+    generic_resources: Annotated[
+        list[dict[str, Any]] | None, Wire("Reservations.GenericResources")
+    ] = None
 
     @field_validator("mem_limit", "mem_reservation", mode="before")
     @classmethod
@@ -359,23 +293,6 @@ class Resources(_WireSpec):
                 )
         return resources
 
-    def to_wire(self) -> dict[str, Any]:
-        """The ``TaskTemplate.Resources`` object."""
-        limits = _drop_none({"NanoCPUs": self.cpu_limit, "MemoryBytes": self.mem_limit})
-        reservations = _drop_none(
-            {
-                "NanoCPUs": self.cpu_reservation,
-                "MemoryBytes": self.mem_reservation,
-                "GenericResources": self.generic_resources,
-            }
-        )
-        wire: dict[str, Any] = {}
-        if limits:
-            wire["Limits"] = limits
-        if reservations:
-            wire["Reservations"] = reservations
-        return wire
-
 
 class RestartConditionTypes:
     """The restart conditions (``ServiceRestartPolicy.condition_types.ON_FAILURE``)."""
@@ -385,7 +302,7 @@ class RestartConditionTypes:
     ANY = "any"
 
 
-class ServiceRestartPolicy(_WireSpec):
+class ServiceRestartPolicy(WireSpec):
     """When swarm restarts a task's container: docker-py's ``docker.types.RestartPolicy``.
 
     Named apart from :class:`aiocontainers.types.RestartPolicy` (a plain
@@ -395,12 +312,6 @@ class ServiceRestartPolicy(_WireSpec):
 
     condition_types: ClassVar[type[RestartConditionTypes]] = RestartConditionTypes
     _positional = ("condition", "delay", "max_attempts", "window")
-    _wire_names: ClassVar[Mapping[str, str]] = {
-        "Condition": "condition",
-        "Delay": "delay",
-        "MaxAttempts": "max_attempts",
-        "Window": "window",
-    }
 
     if TYPE_CHECKING:
 
@@ -412,35 +323,13 @@ class ServiceRestartPolicy(_WireSpec):
             window: float | timedelta = 0,
         ) -> None: ...
 
-    condition: Literal["none", "on-failure", "any"] = "none"
-    delay: timedelta = timedelta(0)
-    max_attempts: int = Field(default=0, ge=0)
-    window: timedelta = timedelta(0)
-
-    @classmethod
-    def _read_wire(cls, wire: Mapping[str, Any]) -> dict[str, Any]:
-        data = super()._read_wire(wire)
-        for key in ("delay", "window"):
-            if key in data:
-                data[key] = _from_ns(data[key])
-        return data
-
-    @field_validator("delay", "window", mode="before")
-    @classmethod
-    def _durations(cls, value: object, info: Any) -> timedelta:
-        return _duration(value, info.field_name)
-
-    def to_wire(self) -> dict[str, Any]:
-        """The ``TaskTemplate.RestartPolicy`` object, durations in nanoseconds."""
-        return {
-            "Condition": self.condition,
-            "Delay": to_nanoseconds(self.delay),
-            "MaxAttempts": self.max_attempts,
-            "Window": to_nanoseconds(self.window),
-        }
+    condition: Annotated[Literal["none", "on-failure", "any"], Wire("Condition")] = "none"
+    delay: Annotated[Duration, Wire("Delay")] = timedelta(0)
+    max_attempts: Annotated[int, Wire("MaxAttempts")] = Field(default=0, ge=0)
+    window: Annotated[Duration, Wire("Window")] = timedelta(0)
 
 
-class UpdateConfig(_WireSpec):
+class UpdateConfig(WireSpec):
     """How a service update rolls out: batch size, pause between batches, failure handling.
 
     ``delay`` and ``monitor`` are seconds or ``timedelta`` (docker-py: nanoseconds).
@@ -454,14 +343,6 @@ class UpdateConfig(_WireSpec):
         "max_failure_ratio",
         "order",
     )
-    _wire_names: ClassVar[Mapping[str, str]] = {
-        "Parallelism": "parallelism",
-        "Delay": "delay",
-        "FailureAction": "failure_action",
-        "Monitor": "monitor",
-        "MaxFailureRatio": "max_failure_ratio",
-        "Order": "order",
-    }
     _failure_actions: ClassVar[tuple[str, ...]] = ("continue", "pause", "rollback")
 
     if TYPE_CHECKING:
@@ -476,25 +357,16 @@ class UpdateConfig(_WireSpec):
             order: Literal["start-first", "stop-first"] | None = None,
         ) -> None: ...
 
-    parallelism: int = Field(default=0, ge=0)
-    delay: timedelta | None = None
-    failure_action: Literal["continue", "pause", "rollback"] = "continue"
-    monitor: timedelta | None = None
-    max_failure_ratio: float | None = Field(default=None, ge=0, le=1)
-    order: Literal["start-first", "stop-first"] | None = None
-
-    @classmethod
-    def _read_wire(cls, wire: Mapping[str, Any]) -> dict[str, Any]:
-        data = super()._read_wire(wire)
-        for key in ("delay", "monitor"):
-            if key in data:
-                data[key] = _from_ns(data[key])
-        return data
-
-    @field_validator("delay", "monitor", mode="before")
-    @classmethod
-    def _durations(cls, value: object, info: Any) -> timedelta | None:
-        return None if value is None else _duration(value, info.field_name)
+    parallelism: Annotated[int, Wire("Parallelism")] = Field(default=0, ge=0)
+    delay: Annotated[Duration | None, Wire("Delay")] = None
+    failure_action: Annotated[Literal["continue", "pause", "rollback"], Wire("FailureAction")] = (
+        "continue"
+    )
+    monitor: Annotated[Duration | None, Wire("Monitor")] = None
+    max_failure_ratio: Annotated[float | None, Wire("MaxFailureRatio")] = Field(
+        default=None, ge=0, le=1
+    )
+    order: Annotated[Literal["start-first", "stop-first"] | None, Wire("Order")] = None
 
     @field_validator("failure_action")
     @classmethod
@@ -505,20 +377,6 @@ class UpdateConfig(_WireSpec):
                 f"not {value!r}"
             )
         return value
-
-    def to_wire(self) -> dict[str, Any]:
-        """The ``UpdateConfig`` (or ``RollbackConfig``) object, durations in nanoseconds."""
-        wire: dict[str, Any] = {"Parallelism": self.parallelism}
-        if self.delay is not None:
-            wire["Delay"] = to_nanoseconds(self.delay)
-        wire["FailureAction"] = self.failure_action
-        if self.monitor is not None:
-            wire["Monitor"] = to_nanoseconds(self.monitor)
-        if self.max_failure_ratio is not None:
-            wire["MaxFailureRatio"] = self.max_failure_ratio
-        if self.order is not None:
-            wire["Order"] = self.order
-        return wire
 
 
 class RollbackConfig(UpdateConfig):
@@ -575,7 +433,7 @@ def _check_port(entry: Mapping[str, Any]) -> dict[str, Any]:
     return dict(entry)
 
 
-class EndpointSpec(_WireSpec):
+class EndpointSpec(WireSpec):
     """How a service is reached: ``vip``/``dnsrr`` load balancing and published ports.
 
     ``ports``: ``{published: target}``, ``{published: (target, "udp", "host")}`` or the
@@ -583,7 +441,6 @@ class EndpointSpec(_WireSpec):
     """
 
     _positional = ("mode", "ports")
-    _wire_names: ClassVar[Mapping[str, str]] = {"Mode": "mode", "Ports": "ports"}
 
     if TYPE_CHECKING:
 
@@ -593,8 +450,8 @@ class EndpointSpec(_WireSpec):
             ports: dict[int, Any] | list[dict[str, Any]] | None = None,
         ) -> None: ...
 
-    mode: Literal["vip", "dnsrr"] | None = None
-    ports: list[dict[str, Any]] | None = None
+    ports: Annotated[list[dict[str, Any]] | None, Wire("Ports", omit_empty=True)] = None
+    mode: Annotated[Literal["vip", "dnsrr"] | None, Wire("Mode", omit_empty=True)] = None
 
     @field_validator("ports", mode="before")
     @classmethod
@@ -616,25 +473,11 @@ class EndpointSpec(_WireSpec):
             raise ValueError("ports: a 'dnsrr' endpoint cannot publish ports; use mode='vip'")
         return self
 
-    def to_wire(self) -> dict[str, Any]:
-        """The ``EndpointSpec`` object."""
-        wire: dict[str, Any] = {}
-        if self.ports:
-            wire["Ports"] = [dict(entry) for entry in self.ports]
-        if self.mode:
-            wire["Mode"] = self.mode
-        return wire
 
-
-class NetworkAttachmentConfig(_WireSpec):
+class NetworkAttachmentConfig(WireSpec):
     """A network a service's tasks join, with aliases and driver options."""
 
     _positional = ("target", "aliases", "options")
-    _wire_names: ClassVar[Mapping[str, str]] = {
-        "Target": "target",
-        "Aliases": "aliases",
-        "DriverOpts": "options",
-    }
 
     if TYPE_CHECKING:
 
@@ -645,49 +488,32 @@ class NetworkAttachmentConfig(_WireSpec):
             options: dict[str, str] | None = None,
         ) -> None: ...
 
-    target: str = Field(min_length=1)
-    aliases: list[str] | None = None
-    options: dict[str, str] | None = None
+    target: Annotated[str, Wire("Target")] = Field(min_length=1)
+    aliases: Annotated[list[str] | None, Wire("Aliases")] = None
+    options: Annotated[dict[str, str] | None, Wire("DriverOpts")] = None
 
     @model_validator(mode="before")
     @classmethod
     def _name(cls, data: Any) -> Any:
         return {"target": data} if isinstance(data, str) else data
 
-    def to_wire(self) -> dict[str, Any]:
-        """The ``TaskTemplate.Networks`` entry."""
-        return _drop_none(
-            {"Target": self.target, "Aliases": self.aliases, "DriverOpts": self.options}
-        )
-
 
 # -- what runs in a task ------------------------------------------------------
 
 
-class _FileReference(_WireSpec):
-    """A secret or config exposed to a service's containers as a file."""
+class _FileReference(WireSpec):
+    """A secret or config exposed to a service's containers as a file.
+
+    Sent with its defaults filled in: the file is named after the secret or config
+    and owned by root (``"0"``).
+    """
 
     _kind: ClassVar[str] = ""
 
-    uid: str | None = None
-    gid: str | None = None
-    filename: str | None = None
-    mode: int = Field(default=0o444, ge=0, le=0o7777)
-
-    @classmethod
-    def _read_wire(cls, wire: Mapping[str, Any]) -> dict[str, Any]:
-        kind = cls._kind
-        file = wire.get("File") or {}
-        return _drop_none(
-            {
-                f"{kind}_id": wire.get(f"{kind.capitalize()}ID"),
-                f"{kind}_name": wire.get(f"{kind.capitalize()}Name"),
-                "filename": file.get("Name"),
-                "uid": file.get("UID"),
-                "gid": file.get("GID"),
-                "mode": file.get("Mode"),
-            }
-        )
+    uid: Annotated[str | None, Wire("File.UID")] = None
+    gid: Annotated[str | None, Wire("File.GID")] = None
+    filename: Annotated[str | None, Wire("File.Name")] = None
+    mode: Annotated[int, Wire("File.Mode")] = Field(default=0o444, ge=0, le=0o7777)
 
     @field_validator("uid", "gid", mode="before")
     @classmethod
@@ -696,11 +522,12 @@ class _FileReference(_WireSpec):
             return str(value)
         return value
 
-    def _wire(self, ref_id: str, name: str) -> dict[str, Any]:
+    def _render(self, api_version: str | None) -> dict[str, Any]:
         kind = self._kind.capitalize()
+        name = getattr(self, f"{self._kind}_name")
         return {
             f"{kind}Name": name,
-            f"{kind}ID": ref_id,
+            f"{kind}ID": getattr(self, f"{self._kind}_id"),
             "File": {
                 "Name": self.filename or name,
                 "UID": self.uid or "0",
@@ -715,11 +542,6 @@ class SecretReference(_FileReference):
 
     _kind = "secret"
     _positional = ("secret_id", "secret_name", "filename", "uid", "gid", "mode")
-    _wire_names: ClassVar[Mapping[str, str]] = {
-        "SecretID": "secret_id",
-        "SecretName": "secret_name",
-        "File": "file",
-    }
 
     if TYPE_CHECKING:
 
@@ -733,12 +555,8 @@ class SecretReference(_FileReference):
             mode: int = 0o444,
         ) -> None: ...
 
-    secret_id: str = Field(min_length=1)
-    secret_name: str = Field(min_length=1)
-
-    def to_wire(self) -> dict[str, Any]:
-        """The ``ContainerSpec.Secrets`` entry."""
-        return self._wire(self.secret_id, self.secret_name)
+    secret_id: Annotated[str, Wire("SecretID")] = Field(min_length=1)
+    secret_name: Annotated[str, Wire("SecretName")] = Field(min_length=1)
 
 
 class ConfigReference(_FileReference):
@@ -746,11 +564,6 @@ class ConfigReference(_FileReference):
 
     _kind = "config"
     _positional = ("config_id", "config_name", "filename", "uid", "gid", "mode")
-    _wire_names: ClassVar[Mapping[str, str]] = {
-        "ConfigID": "config_id",
-        "ConfigName": "config_name",
-        "File": "file",
-    }
 
     if TYPE_CHECKING:
 
@@ -764,23 +577,14 @@ class ConfigReference(_FileReference):
             mode: int = 0o444,
         ) -> None: ...
 
-    config_id: str = Field(min_length=1)
-    config_name: str = Field(min_length=1)
-
-    def to_wire(self) -> dict[str, Any]:
-        """The ``ContainerSpec.Configs`` entry."""
-        return self._wire(self.config_id, self.config_name)
+    config_id: Annotated[str, Wire("ConfigID")] = Field(min_length=1)
+    config_name: Annotated[str, Wire("ConfigName")] = Field(min_length=1)
 
 
-class DNSConfig(_WireSpec):
+class DNSConfig(WireSpec):
     """Resolver settings of a service's containers (``resolv.conf``)."""
 
     _positional = ("nameservers", "search", "options")
-    _wire_names: ClassVar[Mapping[str, str]] = {
-        "Nameservers": "nameservers",
-        "Search": "search",
-        "Options": "options",
-    }
 
     if TYPE_CHECKING:
 
@@ -791,18 +595,12 @@ class DNSConfig(_WireSpec):
             options: list[str] | None = None,
         ) -> None: ...
 
-    nameservers: list[str] | None = None
-    search: list[str] | None = None
-    options: list[str] | None = None
-
-    def to_wire(self) -> dict[str, Any]:
-        """The ``ContainerSpec.DNSConfig`` object."""
-        return _drop_none(
-            {"Nameservers": self.nameservers, "Search": self.search, "Options": self.options}
-        )
+    nameservers: Annotated[list[str] | None, Wire("Nameservers")] = None
+    search: Annotated[list[str] | None, Wire("Search")] = None
+    options: Annotated[list[str] | None, Wire("Options")] = None
 
 
-class Privileges(Spec):
+class Privileges(WireSpec):
     """Security options of a service's containers: Windows credential specs, SELinux labels."""
 
     _positional = (
@@ -828,35 +626,13 @@ class Privileges(Spec):
             selinux_level: str | None = None,
         ) -> None: ...
 
-    credentialspec_file: str | None = None
-    credentialspec_registry: str | None = None
-    selinux_disable: bool | None = None
-    selinux_user: str | None = None
-    selinux_role: str | None = None
-    selinux_type: str | None = None
-    selinux_level: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _accept_wire(cls, data: Any) -> Any:
-        if not _is_wire(data):
-            return data
-        unknown = set(data) - {"CredentialSpec", "SELinuxContext"}
-        if unknown:
-            raise ValueError(f"Privileges: unknown keys {sorted(unknown)}")
-        credential = data.get("CredentialSpec") or {}
-        selinux = data.get("SELinuxContext") or {}
-        return _drop_none(
-            {
-                "credentialspec_file": credential.get("File"),
-                "credentialspec_registry": credential.get("Registry"),
-                "selinux_disable": selinux.get("Disable"),
-                "selinux_user": selinux.get("User"),
-                "selinux_role": selinux.get("Role"),
-                "selinux_type": selinux.get("Type"),
-                "selinux_level": selinux.get("Level"),
-            }
-        )
+    credentialspec_file: Annotated[str | None, Wire("CredentialSpec.File")] = None
+    credentialspec_registry: Annotated[str | None, Wire("CredentialSpec.Registry")] = None
+    selinux_disable: Annotated[bool | None, Wire("SELinuxContext.Disable")] = None
+    selinux_user: Annotated[str | None, Wire("SELinuxContext.User")] = None
+    selinux_role: Annotated[str | None, Wire("SELinuxContext.Role")] = None
+    selinux_type: Annotated[str | None, Wire("SELinuxContext.Type")] = None
+    selinux_level: Annotated[str | None, Wire("SELinuxContext.Level")] = None
 
     @model_validator(mode="after")
     def _check(self) -> Privileges:
@@ -865,50 +641,6 @@ class Privileges(Spec):
                 "credentialspec_file and credentialspec_registry are mutually exclusive"
             )
         return self
-
-    def to_wire(self) -> dict[str, Any]:
-        """The ``ContainerSpec.Privileges`` object."""
-        wire: dict[str, Any] = {}
-        credential = _drop_none(
-            {"File": self.credentialspec_file, "Registry": self.credentialspec_registry}
-        )
-        if credential:
-            wire["CredentialSpec"] = credential
-        selinux = _drop_none(
-            {
-                "Disable": self.selinux_disable,
-                "User": self.selinux_user,
-                "Role": self.selinux_role,
-                "Type": self.selinux_type,
-                "Level": self.selinux_level,
-            }
-        )
-        if selinux:
-            wire["SELinuxContext"] = selinux
-        return wire
-
-
-def _healthcheck(value: object) -> object:
-    """A Healthcheck from its wire form (durations in nanoseconds), as docker-py builds it."""
-    if not _is_wire(value):
-        return value
-    assert isinstance(value, Mapping)
-    names = {
-        "Test": "test",
-        "Interval": "interval",
-        "Timeout": "timeout",
-        "Retries": "retries",
-        "StartPeriod": "start_period",
-        "StartInterval": "start_interval",
-    }
-    unknown = set(value) - set(names)
-    if unknown:
-        raise ValueError(f"healthcheck: unknown keys {sorted(unknown)}")
-    data = {names[key]: item for key, item in value.items() if item is not None}
-    for key in ("interval", "timeout", "start_period", "start_interval"):
-        if key in data:
-            data[key] = _from_ns(data[key])
-    return data
 
 
 def _task_hosts(value: object) -> list[str]:
@@ -919,7 +651,7 @@ def _task_hosts(value: object) -> list[str]:
     return parse_str_list(value, "hosts")
 
 
-class ServiceContainerSpec(Spec):
+class ServiceContainerSpec(GatedWireSpec):
     """The container each task runs: docker-py's ``docker.types.ContainerSpec``.
 
     Named apart from :class:`aiocontainers.types.ContainerSpec` (the spec behind
@@ -964,32 +696,32 @@ class ServiceContainerSpec(Spec):
             sysctls: dict[str, str] | None = None,
         ) -> None: ...
 
-    image: str = Field(min_length=1)
-    command: list[str] | None = None
-    args: list[str] | None = None
-    hostname: str | None = None
-    env: list[str] | None = None
-    workdir: str | None = None
-    user: str | None = None
-    labels: dict[str, str] | None = None
-    mounts: list[Mount] | None = None
-    stop_grace_period: timedelta | None = None
-    secrets: list[SecretReference] | None = None
-    tty: bool | None = None
-    groups: list[str] | None = None
-    open_stdin: bool | None = None
-    read_only: bool | None = None
-    stop_signal: str | None = None
-    healthcheck: Healthcheck | None = None
-    hosts: list[str] | None = None
-    dns_config: DNSConfig | None = None
-    configs: list[ConfigReference] | None = None
-    privileges: Privileges | None = None
-    isolation: str | None = None
-    init: bool | None = None
-    cap_add: list[str] | None = None
-    cap_drop: list[str] | None = None
-    sysctls: dict[str, str] | None = None
+    image: Annotated[str, Wire("Image")] = Field(min_length=1)
+    command: Annotated[list[str] | None, Wire("Command")] = None
+    args: Annotated[list[str] | None, Wire("Args")] = None
+    hostname: Annotated[str | None, Wire("Hostname")] = None
+    env: Annotated[list[str] | None, Wire("Env")] = None
+    workdir: Annotated[str | None, Wire("Dir")] = None
+    user: Annotated[str | None, Wire("User")] = None
+    groups: Annotated[list[str] | None, Wire("Groups")] = None
+    stop_signal: Annotated[str | None, Wire("StopSignal")] = None
+    labels: Annotated[dict[str, str] | None, Wire("Labels")] = None
+    hosts: Annotated[list[str] | None, Wire("Hosts")] = None
+    stop_grace_period: Annotated[Duration | None, Wire("StopGracePeriod")] = None
+    mounts: Annotated[list[Mount] | None, Wire("Mounts")] = None
+    secrets: Annotated[list[SecretReference] | None, Wire("Secrets")] = None
+    configs: Annotated[list[ConfigReference] | None, Wire("Configs")] = None
+    dns_config: Annotated[DNSConfig | None, Wire("DNSConfig")] = None
+    privileges: Annotated[Privileges | None, Wire("Privileges")] = None
+    healthcheck: Annotated[Healthcheck | None, Wire("Healthcheck")] = None
+    tty: Annotated[bool | None, Wire("TTY")] = None
+    open_stdin: Annotated[bool | None, Wire("OpenStdin")] = None
+    read_only: Annotated[bool | None, Wire("ReadOnly")] = None
+    isolation: Annotated[str | None, Wire("Isolation")] = None
+    init: Annotated[bool | None, Wire("Init", since="1.37")] = None
+    cap_add: Annotated[list[str] | None, Wire("CapabilityAdd", since="1.41")] = None
+    cap_drop: Annotated[list[str] | None, Wire("CapabilityDrop", since="1.41")] = None
+    sysctls: Annotated[dict[str, str] | None, Wire("Sysctls", since="1.40")] = None
 
     @field_validator("command", mode="before")
     @classmethod
@@ -1029,71 +761,8 @@ class ServiceContainerSpec(Spec):
         if not isinstance(value, list):
             raise ValueError(f"mounts: expected a list, got {value!r}")
         return [
-            Mount.parse_mount_string(item)
-            if isinstance(item, str)
-            else Mount.from_wire(item)
-            if _is_wire(item)
-            else item
-            for item in value
+            Mount.parse_mount_string(item) if isinstance(item, str) else item for item in value
         ]
-
-    @field_validator("healthcheck", mode="before")
-    @classmethod
-    def _health(cls, value: object) -> object:
-        return _healthcheck(value)
-
-    @field_validator("stop_grace_period", mode="before")
-    @classmethod
-    def _grace(cls, value: object) -> object:
-        return None if value is None else _duration(value, "stop_grace_period")
-
-    def to_wire(self, api_version: str) -> dict[str, Any]:
-        """The ``TaskTemplate.ContainerSpec`` object; InvalidArgument for too-new options."""
-        wire: dict[str, Any] = {"Image": self.image}
-        simple = {
-            "Command": self.command,
-            "Args": self.args,
-            "Hostname": self.hostname,
-            "Env": self.env,
-            "Dir": self.workdir,
-            "User": self.user,
-            "Groups": self.groups,
-            "StopSignal": self.stop_signal,
-            "Labels": self.labels,
-            "Hosts": self.hosts,
-        }
-        wire.update(_drop_none(simple))
-        if self.stop_grace_period is not None:
-            wire["StopGracePeriod"] = to_nanoseconds(self.stop_grace_period)
-        if self.mounts is not None:
-            wire["Mounts"] = [mount.to_wire(api_version) for mount in self.mounts]
-        if self.secrets is not None:
-            wire["Secrets"] = [secret.to_wire() for secret in self.secrets]
-        if self.configs is not None:
-            wire["Configs"] = [config.to_wire() for config in self.configs]
-        if self.dns_config is not None:
-            wire["DNSConfig"] = self.dns_config.to_wire()
-        if self.privileges is not None:
-            wire["Privileges"] = self.privileges.to_wire()
-        if self.healthcheck is not None:
-            wire["Healthcheck"] = self.healthcheck.to_wire(api_version)
-        flags = {"TTY": self.tty, "OpenStdin": self.open_stdin, "ReadOnly": self.read_only}
-        wire.update(_drop_none(flags))
-        if self.isolation is not None:
-            wire["Isolation"] = self.isolation
-        if self.init is not None:
-            require_api(api_version, "1.37", "ServiceContainerSpec.init")
-            wire["Init"] = self.init
-        if self.cap_add is not None:
-            require_api(api_version, "1.41", "ServiceContainerSpec.cap_add")
-            wire["CapabilityAdd"] = list(self.cap_add)
-        if self.cap_drop is not None:
-            require_api(api_version, "1.41", "ServiceContainerSpec.cap_drop")
-            wire["CapabilityDrop"] = list(self.cap_drop)
-        if self.sysctls is not None:
-            require_api(api_version, "1.40", "ServiceContainerSpec.sysctls")
-            wire["Sysctls"] = dict(self.sysctls)
-        return wire
 
 
 _RESTART_CONDITIONS = {
@@ -1105,7 +774,7 @@ _RESTART_CONDITIONS = {
 }
 
 
-class TaskTemplate(Spec):
+class TaskTemplate(GatedWireSpec):
     """What each task of a service is: its container, resources, restarts and placement.
 
     ``placement`` may be a list of constraints; ``log_driver`` a
@@ -1141,18 +810,20 @@ class TaskTemplate(Spec):
             force_update: int | None = None,
         ) -> None: ...
 
-    container_spec: ServiceContainerSpec
-    resources: Resources | None = None
-    restart_policy: ServiceRestartPolicy | None = None
-    placement: Placement | None = None
-    log_driver: DriverConfig | None = None
-    networks: list[NetworkAttachmentConfig] | None = None
-    force_update: int | None = Field(default=None, ge=0)
+    container_spec: Annotated[ServiceContainerSpec, Wire("ContainerSpec")]
+    resources: Annotated[Resources | None, Wire("Resources", omit_empty=True)] = None
+    restart_policy: Annotated[ServiceRestartPolicy | None, Wire("RestartPolicy")] = None
+    placement: Annotated[Placement | None, Wire("Placement", omit_empty=True)] = None
+    log_driver: Annotated[DriverConfig | None, Wire("LogDriver")] = None
+    networks: Annotated[
+        list[NetworkAttachmentConfig] | None, Wire("Networks", omit_empty=True)
+    ] = None
+    force_update: Annotated[int | None, Wire("ForceUpdate")] = Field(default=None, ge=0)
 
     @field_validator("container_spec", mode="before")
     @classmethod
     def _container_spec(cls, value: object) -> object:
-        if _is_wire(value):
+        if is_wire(value):
             raise ValueError(
                 "container_spec: give a ServiceContainerSpec (or its keyword dict), "
                 "not Engine API JSON"
@@ -1189,23 +860,6 @@ class TaskTemplate(Spec):
             raise ValueError("force_update: expected a counter (int), got a bool")
         return value
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
-        """The ``TaskTemplate`` object of a service spec."""
-        wire: dict[str, Any] = {"ContainerSpec": self.container_spec.to_wire(api_version)}
-        if self.resources is not None and (resources := self.resources.to_wire()):
-            wire["Resources"] = resources
-        if self.restart_policy is not None:
-            wire["RestartPolicy"] = self.restart_policy.to_wire()
-        if self.placement is not None and (placement := self.placement.to_wire(api_version)):
-            wire["Placement"] = placement
-        if self.log_driver is not None:
-            wire["LogDriver"] = self.log_driver.to_wire()
-        if self.networks:
-            wire["Networks"] = [network.to_wire() for network in self.networks]
-        if self.force_update is not None:
-            wire["ForceUpdate"] = self.force_update
-        return wire
-
 
 # -- the service --------------------------------------------------------------
 
@@ -1221,19 +875,19 @@ SERVICE_OPTIONS = (
 )
 
 
-class ServiceSpec(Spec):
+class ServiceSpec(GatedWireSpec):
     """A whole service: the body of ``POST /services/create`` (and of updates).
 
     Build it from ``services.create()``'s keywords with :meth:`from_options`.
     """
 
-    task_template: TaskTemplate
-    name: str | None = None
-    labels: dict[str, str] | None = None
-    mode: ServiceMode | None = None
-    update_config: UpdateConfig | None = None
-    rollback_config: RollbackConfig | None = None
-    endpoint_spec: EndpointSpec | None = None
+    name: Annotated[str | None, Wire("Name")] = None
+    labels: Annotated[dict[str, str] | None, Wire("Labels")] = None
+    task_template: Annotated[TaskTemplate, Wire("TaskTemplate")]
+    mode: Annotated[ServiceMode | None, Wire("Mode")] = None
+    update_config: Annotated[UpdateConfig | None, Wire("UpdateConfig")] = None
+    rollback_config: Annotated[RollbackConfig | None, Wire("RollbackConfig")] = None
+    endpoint_spec: Annotated[EndpointSpec | None, Wire("EndpointSpec")] = None
 
     @field_validator("labels", mode="before")
     @classmethod
@@ -1277,38 +931,14 @@ class ServiceSpec(Spec):
         task["container_spec"] = container
         return cls.model_validate({**service, "task_template": task})
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
-        """The service spec as the Engine API takes it."""
-        wire: dict[str, Any] = {}
-        if self.name is not None:
-            wire["Name"] = self.name
-        if self.labels is not None:
-            wire["Labels"] = dict(self.labels)
-        wire["TaskTemplate"] = self.task_template.to_wire(api_version)
-        if self.mode is not None:
-            wire["Mode"] = self.mode.to_wire(api_version)
-        if self.update_config is not None:
-            wire["UpdateConfig"] = self.update_config.to_wire()
-        if self.rollback_config is not None:
-            wire["RollbackConfig"] = self.rollback_config.to_wire()
-        if self.endpoint_spec is not None:
-            wire["EndpointSpec"] = self.endpoint_spec.to_wire()
-        return wire
-
 
 # -- the swarm ----------------------------------------------------------------
 
 
-class SwarmExternalCA(_WireSpec):
+class SwarmExternalCA(WireSpec):
     """An external certificate authority the swarm forwards signing requests to."""
 
     _positional = ("url", "protocol", "options", "ca_cert")
-    _wire_names: ClassVar[Mapping[str, str]] = {
-        "URL": "url",
-        "Protocol": "protocol",
-        "Options": "options",
-        "CACert": "ca_cert",
-    }
 
     if TYPE_CHECKING:
 
@@ -1320,24 +950,13 @@ class SwarmExternalCA(_WireSpec):
             ca_cert: str | None = None,
         ) -> None: ...
 
-    url: str = Field(min_length=1)
-    protocol: str | None = None
-    options: dict[str, str] | None = None
-    ca_cert: str | None = None
-
-    def to_wire(self) -> dict[str, Any]:
-        """The ``CAConfig.ExternalCAs`` entry."""
-        return _drop_none(
-            {
-                "URL": self.url,
-                "Protocol": self.protocol,
-                "Options": self.options,
-                "CACert": self.ca_cert,
-            }
-        )
+    url: Annotated[str, Wire("URL")] = Field(min_length=1)
+    protocol: Annotated[str | None, Wire("Protocol")] = None
+    options: Annotated[dict[str, str] | None, Wire("Options")] = None
+    ca_cert: Annotated[str | None, Wire("CACert")] = None
 
 
-class SwarmSpec(Spec):
+class SwarmSpec(WireSpec):
     """A swarm's settings, for ``swarm.init(**kwargs)`` and ``swarm.update(**kwargs)``.
 
     ``dispatcher_heartbeat_period`` and ``node_cert_expiry`` are seconds or
@@ -1369,22 +988,36 @@ class SwarmSpec(Spec):
             log_driver: DriverConfig | str | dict[str, Any] | None = None,
         ) -> None: ...
 
-    task_history_retention_limit: int | None = Field(default=None, ge=0)
-    snapshot_interval: int | None = Field(default=None, ge=0)
-    keep_old_snapshots: int | None = Field(default=None, ge=0)
-    log_entries_for_slow_followers: int | None = Field(default=None, ge=0)
-    heartbeat_tick: int | None = Field(default=None, ge=0)
-    election_tick: int | None = Field(default=None, ge=0)
-    dispatcher_heartbeat_period: timedelta | None = None
-    node_cert_expiry: timedelta | None = None
-    external_cas: list[SwarmExternalCA] | None = None
-    name: str | None = None
-    labels: dict[str, str] | None = None
-    signing_ca_cert: str | None = None
-    signing_ca_key: str | None = None
-    ca_force_rotate: int | None = Field(default=None, ge=0)
-    autolock_managers: bool | None = None
-    log_driver: DriverConfig | None = None
+    task_history_retention_limit: Annotated[
+        int | None, Wire("Orchestration.TaskHistoryRetentionLimit")
+    ] = Field(default=None, ge=0)
+    snapshot_interval: Annotated[int | None, Wire("Raft.SnapshotInterval")] = Field(
+        default=None, ge=0
+    )
+    keep_old_snapshots: Annotated[int | None, Wire("Raft.KeepOldSnapshots")] = Field(
+        default=None, ge=0
+    )
+    log_entries_for_slow_followers: Annotated[
+        int | None, Wire("Raft.LogEntriesForSlowFollowers")
+    ] = Field(default=None, ge=0)
+    heartbeat_tick: Annotated[int | None, Wire("Raft.HeartbeatTick")] = Field(default=None, ge=0)
+    election_tick: Annotated[int | None, Wire("Raft.ElectionTick")] = Field(default=None, ge=0)
+    dispatcher_heartbeat_period: Annotated[Duration | None, Wire("Dispatcher.HeartbeatPeriod")] = (
+        None
+    )
+    node_cert_expiry: Annotated[Duration | None, Wire("CAConfig.NodeCertExpiry")] = None
+    external_cas: Annotated[
+        list[SwarmExternalCA] | None, Wire("CAConfig.ExternalCAs", omit_empty=True)
+    ] = None
+    signing_ca_key: Annotated[str | None, Wire("CAConfig.SigningCAKey")] = None
+    signing_ca_cert: Annotated[str | None, Wire("CAConfig.SigningCACert")] = None
+    ca_force_rotate: Annotated[int | None, Wire("CAConfig.ForceRotate")] = Field(
+        default=None, ge=0
+    )
+    autolock_managers: Annotated[bool | None, Wire("EncryptionConfig.AutoLockManagers")] = None
+    log_driver: Annotated[DriverConfig | None, Wire("TaskDefaults.LogDriver")] = None
+    name: Annotated[str | None, Wire("Name")] = None
+    labels: Annotated[dict[str, str] | None, Wire("Labels")] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -1396,60 +1029,7 @@ class SwarmSpec(Spec):
             return {**rest, "external_cas": [data["external_ca"]]}
         return data
 
-    @field_validator("dispatcher_heartbeat_period", "node_cert_expiry", mode="before")
-    @classmethod
-    def _durations(cls, value: object, info: Any) -> object:
-        return None if value is None else _duration(value, info.field_name)
-
     @field_validator("log_driver", mode="before")
     @classmethod
     def _log_driver(cls, value: object) -> object:
         return {"name": value} if isinstance(value, str) else value
-
-    def to_wire(self) -> dict[str, Any]:
-        """The ``Spec`` of ``POST /swarm/init`` and ``/swarm/update``; unset parts omitted."""
-        wire: dict[str, Any] = {}
-        if self.task_history_retention_limit is not None:
-            wire["Orchestration"] = {
-                "TaskHistoryRetentionLimit": self.task_history_retention_limit
-            }
-        raft = _drop_none(
-            {
-                "SnapshotInterval": self.snapshot_interval,
-                "KeepOldSnapshots": self.keep_old_snapshots,
-                "LogEntriesForSlowFollowers": self.log_entries_for_slow_followers,
-                "HeartbeatTick": self.heartbeat_tick,
-                "ElectionTick": self.election_tick,
-            }
-        )
-        if raft:
-            wire["Raft"] = raft
-        if self.dispatcher_heartbeat_period is not None:
-            wire["Dispatcher"] = {
-                "HeartbeatPeriod": to_nanoseconds(self.dispatcher_heartbeat_period)
-            }
-        ca: dict[str, Any] = {}
-        if self.node_cert_expiry is not None:
-            ca["NodeCertExpiry"] = to_nanoseconds(self.node_cert_expiry)
-        if self.external_cas:
-            ca["ExternalCAs"] = [external.to_wire() for external in self.external_cas]
-        ca.update(
-            _drop_none(
-                {
-                    "SigningCAKey": self.signing_ca_key,
-                    "SigningCACert": self.signing_ca_cert,
-                    "ForceRotate": self.ca_force_rotate,
-                }
-            )
-        )
-        if ca:
-            wire["CAConfig"] = ca
-        if self.autolock_managers is not None:
-            wire["EncryptionConfig"] = {"AutoLockManagers": self.autolock_managers}
-        if self.log_driver is not None:
-            wire["TaskDefaults"] = {"LogDriver": self.log_driver.to_wire()}
-        if self.name is not None:
-            wire["Name"] = self.name
-        if self.labels is not None:
-            wire["Labels"] = dict(self.labels)
-        return wire

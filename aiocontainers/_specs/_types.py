@@ -12,19 +12,12 @@ import builtins
 import ipaddress
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ._base import Spec
-from ._parse import (
-    duration_seconds,
-    parse_bytes,
-    parse_links,
-    parse_str_map,
-    to_nanoseconds,
-)
-from ._versions import require_api
+from ._parse import duration_seconds, parse_bytes, parse_links, parse_str_map
+from ._wire import GatedWireSpec, Wire, WireSpec
 
 __all__ = [
     "DeviceRequest",
@@ -45,10 +38,6 @@ _NANOSECOND_SUSPECT = 1_000_000
 _MIN_DURATION = timedelta(milliseconds=1)
 
 
-def _choices(*names: str) -> AliasChoices:
-    return AliasChoices(*names)
-
-
 def _check_ip(value: str | None, field: str, *, network: bool = False) -> str | None:
     if value is None:
         return None
@@ -63,7 +52,7 @@ def _check_ip(value: str | None, field: str, *, network: bool = False) -> str | 
     return value
 
 
-class DriverConfig(Spec):
+class DriverConfig(WireSpec):
     """A volume driver and its options, for ``Mount(driver_config=...)``."""
 
     _positional = ("name", "options")
@@ -74,20 +63,11 @@ class DriverConfig(Spec):
             self, name: str = ..., options: dict[str, str] | None = None, **data: Any
         ) -> None: ...
 
-    name: str = Field(validation_alias=_choices("name", "Name"))
-    options: dict[str, str] | None = Field(
-        default=None, validation_alias=_choices("options", "Options")
-    )
-
-    def to_wire(self) -> dict[str, Any]:
-        """The ``DriverConfig`` object of a volume mount."""
-        wire: dict[str, Any] = {"Name": self.name}
-        if self.options is not None:
-            wire["Options"] = dict(self.options)
-        return wire
+    name: Annotated[str, Wire("Name")]
+    options: Annotated[dict[str, str] | None, Wire("Options")] = None
 
 
-class Mount(Spec):
+class Mount(GatedWireSpec):
     """A mount (``HostConfig.Mounts``): ``Mount(target, source, type="volume", ...)``.
 
     ``bind`` mounts need a ``source`` (a host path); ``tmpfs`` mounts have none; a
@@ -130,20 +110,24 @@ class Mount(Spec):
             subpath: str | None = None,
         ) -> None: ...
 
-    target: str
-    source: str | None = None
-    type: Literal["bind", "volume", "tmpfs", "npipe"] = "volume"
-    read_only: bool = False
-    consistency: Literal["default", "consistent", "cached", "delegated"] | None = None
-    propagation: Literal["private", "rprivate", "shared", "rshared", "slave", "rslave"] | None = (
-        None
-    )
-    no_copy: bool = False
-    labels: dict[str, str] | None = None
-    driver_config: DriverConfig | None = None
-    tmpfs_size: int | None = None
-    tmpfs_mode: int | None = None
-    subpath: str | None = None
+    target: Annotated[str, Wire("Target")]
+    type: Annotated[Literal["bind", "volume", "tmpfs", "npipe"], Wire("Type")] = "volume"
+    source: Annotated[str | None, Wire("Source", decode=lambda source: source or None)] = None
+    read_only: Annotated[bool, Wire("ReadOnly")] = False
+    consistency: Annotated[
+        Literal["default", "consistent", "cached", "delegated"] | None,
+        Wire("Consistency", since="1.28"),
+    ] = None
+    propagation: Annotated[
+        Literal["private", "rprivate", "shared", "rshared", "slave", "rslave"] | None,
+        Wire("BindOptions.Propagation"),
+    ] = None
+    no_copy: Annotated[bool, Wire("VolumeOptions.NoCopy", omit_empty=True)] = False
+    labels: Annotated[dict[str, str] | None, Wire("VolumeOptions.Labels")] = None
+    driver_config: Annotated[DriverConfig | None, Wire("VolumeOptions.DriverConfig")] = None
+    subpath: Annotated[str | None, Wire("VolumeOptions.Subpath", since="1.45")] = None
+    tmpfs_size: Annotated[int | None, Wire("TmpfsOptions.SizeBytes")] = None
+    tmpfs_mode: Annotated[int | None, Wire("TmpfsOptions.Mode")] = None
 
     @field_validator("driver_config", mode="before")
     @classmethod
@@ -207,72 +191,10 @@ class Mount(Spec):
     @classmethod
     def from_wire(cls, wire: Mapping[str, Any]) -> Mount:
         """A Mount from its Engine API form (``{"Target": ..., "Type": ..., ...}``)."""
-        known = {
-            "Target",
-            "Source",
-            "Type",
-            "ReadOnly",
-            "Consistency",
-            "BindOptions",
-            "VolumeOptions",
-            "TmpfsOptions",
-        }
-        unknown = set(wire) - known
-        if unknown:
-            raise ValueError(f"mount: unknown keys {sorted(unknown)} in {dict(wire)!r}")
-        bind = wire.get("BindOptions") or {}
-        volume = wire.get("VolumeOptions") or {}
-        tmpfs = wire.get("TmpfsOptions") or {}
-        data: dict[str, Any] = {
-            "target": wire.get("Target"),
-            "source": wire.get("Source") or None,
-            "type": wire.get("Type", "volume"),
-            "read_only": wire.get("ReadOnly", False),
-            "consistency": wire.get("Consistency"),
-            "propagation": bind.get("Propagation"),
-            "no_copy": volume.get("NoCopy", False),
-            "labels": volume.get("Labels"),
-            "driver_config": volume.get("DriverConfig"),
-            "subpath": volume.get("Subpath"),
-            "tmpfs_size": tmpfs.get("SizeBytes"),
-            "tmpfs_mode": tmpfs.get("Mode"),
-        }
-        return cls(**data)
-
-    def to_wire(self, api_version: str) -> dict[str, Any]:
-        """The ``HostConfig.Mounts`` entry; raises InvalidArgument for too-new options."""
-        wire: dict[str, Any] = {"Target": self.target, "Type": self.type}
-        if self.source is not None:
-            wire["Source"] = self.source
-        wire["ReadOnly"] = self.read_only
-        if self.consistency is not None:
-            require_api(api_version, "1.28", "Mount.consistency")
-            wire["Consistency"] = self.consistency
-        if self.propagation is not None:
-            wire["BindOptions"] = {"Propagation": self.propagation}
-        volume: dict[str, Any] = {}
-        if self.no_copy:
-            volume["NoCopy"] = True
-        if self.labels is not None:
-            volume["Labels"] = dict(self.labels)
-        if self.driver_config is not None:
-            volume["DriverConfig"] = self.driver_config.to_wire()
-        if self.subpath is not None:
-            require_api(api_version, "1.45", "Mount.subpath")
-            volume["Subpath"] = self.subpath
-        if volume:
-            wire["VolumeOptions"] = volume
-        tmpfs: dict[str, Any] = {}
-        if self.tmpfs_size is not None:
-            tmpfs["SizeBytes"] = self.tmpfs_size
-        if self.tmpfs_mode is not None:
-            tmpfs["Mode"] = self.tmpfs_mode
-        if tmpfs:
-            wire["TmpfsOptions"] = tmpfs
-        return wire
+        return cls.model_validate(wire)
 
 
-class Healthcheck(Spec):
+class Healthcheck(GatedWireSpec):
     """A health check. Durations are SECONDS (int/float) or ``timedelta`` — not nanoseconds.
 
     ``test``: ``[]`` inherits the image's check, ``["NONE"]`` disables it,
@@ -281,12 +203,12 @@ class Healthcheck(Spec):
     more is refused as a probable nanosecond value (docker-py's unit).
     """
 
-    test: list[str] | None = None
-    interval: timedelta | None = None
-    timeout: timedelta | None = None
-    retries: int | None = Field(default=None, ge=0)
-    start_period: timedelta | None = None
-    start_interval: timedelta | None = None
+    test: Annotated[list[str] | None, Wire("Test")] = None
+    interval: Annotated[timedelta | None, Wire("Interval")] = None
+    timeout: Annotated[timedelta | None, Wire("Timeout")] = None
+    retries: Annotated[int | None, Wire("Retries")] = Field(default=None, ge=0)
+    start_period: Annotated[timedelta | None, Wire("StartPeriod", since="1.29")] = None
+    start_interval: Annotated[timedelta | None, Wire("StartInterval", since="1.44")] = None
 
     @field_validator("test", mode="before")
     @classmethod
@@ -325,32 +247,13 @@ class Healthcheck(Spec):
             raise ValueError(f"{field}: must be 0 or at least 1 ms, got {value!r}")
         return duration
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
-        """The ``Healthcheck`` object with durations in nanoseconds."""
-        wire: dict[str, Any] = {}
-        if self.test is not None:
-            wire["Test"] = list(self.test)
-        if self.interval is not None:
-            wire["Interval"] = to_nanoseconds(self.interval)
-        if self.timeout is not None:
-            wire["Timeout"] = to_nanoseconds(self.timeout)
-        if self.retries is not None:
-            wire["Retries"] = self.retries
-        if self.start_period is not None:
-            require_api(api_version, "1.29", "Healthcheck.start_period")
-            wire["StartPeriod"] = to_nanoseconds(self.start_period)
-        if self.start_interval is not None:
-            require_api(api_version, "1.44", "Healthcheck.start_interval")
-            wire["StartInterval"] = to_nanoseconds(self.start_interval)
-        return wire
 
-
-class Ulimit(Spec):
+class Ulimit(WireSpec):
     """A resource limit (``--ulimit``). Given only one of soft/hard, both take that value."""
 
-    name: str = Field(min_length=1, validation_alias=_choices("name", "Name"))
-    soft: int | None = Field(default=None, validation_alias=_choices("soft", "Soft"))
-    hard: int | None = Field(default=None, validation_alias=_choices("hard", "Hard"))
+    name: Annotated[str, Wire("Name")] = Field(min_length=1)
+    soft: Annotated[int | None, Wire("Soft")] = None
+    hard: Annotated[int | None, Wire("Hard")] = None
 
     @model_validator(mode="after")
     def _check(self) -> Ulimit:
@@ -362,7 +265,7 @@ class Ulimit(Spec):
             )
         return self
 
-    def to_wire(self) -> dict[str, Any]:
+    def _render(self, api_version: str | None) -> dict[str, Any]:
         """The ``HostConfig.Ulimits`` entry."""
         soft = self.soft if self.soft is not None else self.hard
         hard = self.hard if self.hard is not None else self.soft
@@ -381,15 +284,13 @@ class LogConfigTypes:
     NONE = "none"
 
 
-class LogConfig(Spec):
+class LogConfig(WireSpec):
     """A logging driver and its options (``--log-driver``/``--log-opt``)."""
 
     types: ClassVar[builtins.type[LogConfigTypes]] = LogConfigTypes
 
-    type: str = Field(min_length=1, validation_alias=_choices("type", "Type"))
-    config: dict[str, str] = Field(
-        default_factory=dict, validation_alias=_choices("config", "Config")
-    )
+    type: Annotated[str, Wire("Type")] = Field(min_length=1)
+    config: Annotated[dict[str, str], Wire("Config")] = Field(default_factory=dict)
 
     @field_validator("config", mode="before")
     @classmethod
@@ -398,15 +299,11 @@ class LogConfig(Spec):
             return {}
         return parse_str_map(value, "config")
 
-    def to_wire(self) -> dict[str, Any]:
-        """The ``HostConfig.LogConfig`` object."""
-        return {"Type": self.type, "Config": dict(self.config)}
-
 
 _RESTART_POLICIES = ("no", "always", "unless-stopped", "on-failure")
 
 
-class RestartPolicy(Spec):
+class RestartPolicy(WireSpec):
     """A container restart policy: ``RestartPolicy(name="on-failure", maximum_retry_count=3)``.
 
     docker-py's dict ``{"Name": "on-failure", "MaximumRetryCount": 3}`` is accepted as is.
@@ -420,11 +317,9 @@ class RestartPolicy(Spec):
             self, name: str = ..., maximum_retry_count: int | None = None, **data: Any
         ) -> None: ...
 
-    name: str = Field(validation_alias=_choices("name", "Name"))
-    maximum_retry_count: int | None = Field(
-        default=None,
-        ge=0,
-        validation_alias=_choices("maximum_retry_count", "MaximumRetryCount"),
+    name: Annotated[str, Wire("Name")]
+    maximum_retry_count: Annotated[int | None, Wire("MaximumRetryCount")] = Field(
+        default=None, ge=0
     )
 
     @field_validator("name")
@@ -451,28 +346,15 @@ class RestartPolicy(Spec):
         """True unless the policy is ``no`` (or empty): the daemon may restart the container."""
         return self.name not in ("", "no")
 
-    def to_wire(self) -> dict[str, Any]:
-        """The ``HostConfig.RestartPolicy`` object."""
-        wire: dict[str, Any] = {"Name": self.name}
-        if self.maximum_retry_count is not None:
-            wire["MaximumRetryCount"] = self.maximum_retry_count
-        return wire
 
-
-class DeviceRequest(Spec):
+class DeviceRequest(WireSpec):
     """A request for host devices such as GPUs (``--gpus``)."""
 
-    driver: str = Field(default="", validation_alias=_choices("driver", "Driver"))
-    count: int = Field(default=0, ge=-1, validation_alias=_choices("count", "Count"))
-    device_ids: list[str] = Field(
-        default_factory=list, validation_alias=_choices("device_ids", "DeviceIDs")
-    )
-    capabilities: list[list[str]] = Field(
-        default_factory=list, validation_alias=_choices("capabilities", "Capabilities")
-    )
-    options: dict[str, str] = Field(
-        default_factory=dict, validation_alias=_choices("options", "Options")
-    )
+    driver: Annotated[str, Wire("Driver")] = ""
+    count: Annotated[int, Wire("Count")] = Field(default=0, ge=-1)
+    device_ids: Annotated[list[str], Wire("DeviceIDs")] = Field(default_factory=list)
+    capabilities: Annotated[list[list[str]], Wire("Capabilities")] = Field(default_factory=list)
+    options: Annotated[dict[str, str], Wire("Options")] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _check(self) -> DeviceRequest:
@@ -483,18 +365,8 @@ class DeviceRequest(Spec):
             )
         return self
 
-    def to_wire(self) -> dict[str, Any]:
-        """The ``HostConfig.DeviceRequests`` entry."""
-        return {
-            "Driver": self.driver,
-            "Count": self.count,
-            "DeviceIDs": list(self.device_ids),
-            "Capabilities": [list(caps) for caps in self.capabilities],
-            "Options": dict(self.options),
-        }
 
-
-class IPAMPool(Spec):
+class IPAMPool(WireSpec):
     """One address pool of a network: ``IPAMPool(subnet="10.5.0.0/16", gateway="10.5.0.1")``."""
 
     _positional = ("subnet", "iprange", "gateway", "aux_addresses")
@@ -510,12 +382,10 @@ class IPAMPool(Spec):
             **data: Any,
         ) -> None: ...
 
-    subnet: str | None = Field(default=None, validation_alias=_choices("subnet", "Subnet"))
-    iprange: str | None = Field(default=None, validation_alias=_choices("iprange", "IPRange"))
-    gateway: str | None = Field(default=None, validation_alias=_choices("gateway", "Gateway"))
-    aux_addresses: dict[str, str] | None = Field(
-        default=None, validation_alias=_choices("aux_addresses", "AuxiliaryAddresses")
-    )
+    subnet: Annotated[str | None, Wire("Subnet")] = None
+    iprange: Annotated[str | None, Wire("IPRange")] = None
+    gateway: Annotated[str | None, Wire("Gateway")] = None
+    aux_addresses: Annotated[dict[str, str] | None, Wire("AuxiliaryAddresses")] = None
 
     @field_validator("subnet", "iprange")
     @classmethod
@@ -534,21 +404,8 @@ class IPAMPool(Spec):
             _check_ip(address, f"aux_addresses[{name!r}]")
         return value
 
-    def to_wire(self) -> dict[str, Any]:
-        """The ``IPAM.Config`` entry (unset fields omitted)."""
-        wire: dict[str, Any] = {}
-        if self.subnet is not None:
-            wire["Subnet"] = self.subnet
-        if self.iprange is not None:
-            wire["IPRange"] = self.iprange
-        if self.gateway is not None:
-            wire["Gateway"] = self.gateway
-        if self.aux_addresses is not None:
-            wire["AuxiliaryAddresses"] = dict(self.aux_addresses)
-        return wire
 
-
-class IPAMConfig(Spec):
+class IPAMConfig(WireSpec):
     """A network's IP address management: driver, pools and driver options."""
 
     _positional = ("driver", "pool_configs", "options")
@@ -563,43 +420,31 @@ class IPAMConfig(Spec):
             **data: Any,
         ) -> None: ...
 
-    driver: str = Field(default="default", validation_alias=_choices("driver", "Driver"))
-    pool_configs: list[IPAMPool] = Field(
-        default_factory=list, validation_alias=_choices("pool_configs", "Config")
-    )
-    options: dict[str, str] | None = Field(
-        default=None, validation_alias=_choices("options", "Options")
-    )
+    driver: Annotated[str, Wire("Driver")] = "default"
+    pool_configs: Annotated[list[IPAMPool], Wire("Config")] = Field(default_factory=list)
+    options: Annotated[dict[str, str] | None, Wire("Options", omit_empty=True)] = None
 
     @field_validator("pool_configs", mode="before")
     @classmethod
     def _pools(cls, value: object) -> object:
         return [] if value is None else value
 
-    def to_wire(self) -> dict[str, Any]:
-        """The ``IPAM`` object of ``POST /networks/create``."""
-        wire: dict[str, Any] = {
-            "Driver": self.driver,
-            "Config": [pool.to_wire() for pool in self.pool_configs],
-        }
-        if self.options:
-            wire["Options"] = dict(self.options)
-        return wire
 
-
-class EndpointConfig(Spec):
+class EndpointConfig(GatedWireSpec):
     """How a container attaches to one network: aliases, links, static addresses.
 
     Unlike docker-py's, it takes no API version: the gates apply in ``to_wire()``.
     """
 
-    aliases: list[str] | None = None
-    links: list[str] | None = None
-    ipv4_address: str | None = None
-    ipv6_address: str | None = None
-    link_local_ips: list[str] | None = None
-    driver_opt: dict[str, str] | None = None
-    mac_address: str | None = None
+    aliases: Annotated[list[str] | None, Wire("Aliases", omit_empty=True)] = None
+    links: Annotated[list[str] | None, Wire("Links", omit_empty=True)] = None
+    ipv4_address: Annotated[str | None, Wire("IPAMConfig.IPv4Address", omit_empty=True)] = None
+    ipv6_address: Annotated[str | None, Wire("IPAMConfig.IPv6Address", omit_empty=True)] = None
+    link_local_ips: Annotated[list[str] | None, Wire("IPAMConfig.LinkLocalIPs")] = None
+    driver_opt: Annotated[
+        dict[str, str] | None, Wire("DriverOpts", since="1.32", omit_empty=True)
+    ] = None
+    mac_address: Annotated[str | None, Wire("MacAddress", since="1.44", omit_empty=True)] = None
 
     @field_validator("links", mode="before")
     @classmethod
@@ -621,43 +466,4 @@ class EndpointConfig(Spec):
     @classmethod
     def from_wire(cls, wire: Mapping[str, Any]) -> EndpointConfig:
         """An EndpointConfig from its Engine API form (``{"Aliases": [...], ...}``)."""
-        unknown = set(wire) - {"Aliases", "Links", "IPAMConfig", "DriverOpts", "MacAddress"}
-        if unknown:
-            raise ValueError(f"endpoint config: unknown keys {sorted(unknown)} in {dict(wire)!r}")
-        ipam = wire.get("IPAMConfig") or {}
-        unknown = set(ipam) - {"IPv4Address", "IPv6Address", "LinkLocalIPs"}
-        if unknown:
-            raise ValueError(f"endpoint config: unknown IPAMConfig keys {sorted(unknown)}")
-        return cls(
-            aliases=wire.get("Aliases"),
-            links=wire.get("Links"),
-            ipv4_address=ipam.get("IPv4Address"),
-            ipv6_address=ipam.get("IPv6Address"),
-            link_local_ips=ipam.get("LinkLocalIPs"),
-            driver_opt=wire.get("DriverOpts"),
-            mac_address=wire.get("MacAddress"),
-        )
-
-    def to_wire(self, api_version: str) -> dict[str, Any]:
-        """The ``EndpointSettings`` object (for container create and network connect)."""
-        wire: dict[str, Any] = {}
-        if self.aliases:
-            wire["Aliases"] = list(self.aliases)
-        if self.links:
-            wire["Links"] = list(self.links)
-        ipam: dict[str, Any] = {}
-        if self.ipv4_address:
-            ipam["IPv4Address"] = self.ipv4_address
-        if self.ipv6_address:
-            ipam["IPv6Address"] = self.ipv6_address
-        if self.link_local_ips is not None:
-            ipam["LinkLocalIPs"] = list(self.link_local_ips)
-        if ipam:
-            wire["IPAMConfig"] = ipam
-        if self.driver_opt:
-            require_api(api_version, "1.32", "EndpointConfig.driver_opt")
-            wire["DriverOpts"] = dict(self.driver_opt)
-        if self.mac_address:
-            require_api(api_version, "1.44", "EndpointConfig.mac_address")
-            wire["MacAddress"] = self.mac_address
-        return wire
+        return cls.model_validate(wire)

@@ -1,8 +1,10 @@
 """Registry lookups and the build cache for ``client.images``: ``RegistryData``, search, prune.
 
-:class:`RegistryImages` holds docker-py's ``get_registry_data``, ``search``,
-``prune_builds`` and ``create`` for :class:`~aiocontainers._resources.images.ImageCollection`,
-which inherits them. :class:`RegistryData` is an image's entry in its registry
+`RegistryImages` holds docker-py's ``get_registry_data``, ``search``,
+``prune_builds`` and ``create`` for
+[`ImageCollection`][aiocontainers._resources.images.ImageCollection],
+which inherits them. [`RegistryData`][aiocontainers.RegistryData] is an image's entry in its
+registry
 (``GET /distribution/{name}/json``): its digest and the platforms it is built for.
 """
 

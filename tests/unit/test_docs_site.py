@@ -1,7 +1,8 @@
 """The built documentation site: references render as links, every public name has an entry.
 
 The site is built once per run with ``mkdocs build --strict`` (the ``docs`` extra, part of
-``dev``), so a cross-reference mkdocs-autorefs cannot resolve fails the build itself.
+``dev``), so a cross-reference mkdocs-autorefs cannot resolve fails the build itself. A
+headless Chromium (Debian's ``chromium`` package) then opens pages as a reader would.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +105,37 @@ def test_every_public_name_has_a_reference_entry(site: Path) -> None:
             if id(getattr(module, name)) not in documented:
                 missing.append(f"{module_name}.{name}")
     assert not missing, f"public names without a reference entry: {missing}"
+
+
+# A page of each kind: the home page, a guide, an API reference page.
+BROWSED = ["index.html", "containers/index.html", "reference/client/index.html"]
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail("no Chromium: install Debian's package (apt-get install chromium)")
+
+
+def test_pages_render_in_a_headless_browser(site: Path, tmp_path: Path) -> None:
+    browser = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu"]
+    browser += ["--window-size=1280,2400", f"--user-data-dir={tmp_path / 'profile'}"]
+    browser += ["--virtual-time-budget=5000"]  # let the theme's script finish first
+    for page in BROWSED:
+        url = (site / page).as_uri()
+        shot = tmp_path / page.replace("/", "-").replace(".html", ".png")
+        run = [*browser, f"--screenshot={shot}", url]
+        subprocess.run(run, capture_output=True, timeout=90, check=True)
+        dom = subprocess.run(
+            [*browser, "--dump-dom", url], capture_output=True, text=True, timeout=90, check=True
+        ).stdout
+        # the theme's script ran: it adds a copy button to each code block
+        assert 'class="md-code__button' in dom, page
+        assert re.search(r"<pre[^>]*>.*?<code", dom, re.DOTALL), page
+        assert "<table" in dom, page
+        assert re.search(r'<a [^>]*href="[^"#]+/"', dom), page  # links to other pages
+        # a blank or unstyled page compresses to a few kilobytes
+        image = shot.read_bytes()
+        assert image.startswith(b"\x89PNG") and len(image) > 40_000, (page, len(image))

@@ -17,48 +17,7 @@ info.state.running, info.state.started_at, info.config.healthcheck.interval
 
 from __future__ import annotations
 
-from ._models import (
-    ContainerConfig,
-    ContainerHostConfig,
-    ContainerInspect,
-    ContainerState,
-    EndpointSettings,
-    Health,
-    HealthConfig,
-    HealthLogEntry,
-    ImageInspect,
-    InspectModel,
-    IPAMInfo,
-    IPAMPoolInfo,
-    LogConfigInfo,
-    MountPoint,
-    NetworkContainer,
-    NetworkInspect,
-    NetworkSettings,
-    PortBinding,
-    RestartPolicyInfo,
-    VolumeInspect,
-)
+from . import _models
+from ._models import *  # noqa: F403 - the models, listed once (in _models.__all__)
 
-__all__ = [
-    "ContainerConfig",
-    "ContainerHostConfig",
-    "ContainerInspect",
-    "ContainerState",
-    "EndpointSettings",
-    "Health",
-    "HealthConfig",
-    "HealthLogEntry",
-    "IPAMInfo",
-    "IPAMPoolInfo",
-    "ImageInspect",
-    "InspectModel",
-    "LogConfigInfo",
-    "MountPoint",
-    "NetworkContainer",
-    "NetworkInspect",
-    "NetworkSettings",
-    "PortBinding",
-    "RestartPolicyInfo",
-    "VolumeInspect",
-]
+__all__ = _models.__all__

@@ -33,9 +33,8 @@ class DockerClient:
 
     Use it as ``async with DockerClient(...) as client:`` or call
     [`close()`][aiocontainers.DockerClient.close] yourself. Connections open on the first request;
-    the API
-    version is negotiated once, on first use, as the lower of the library's
-    newest and the daemon's.
+    the API version is negotiated once, on first use, as the lower of the library's newest and the
+    daemon's.
 
     Args:
         base_url: ``unix:///path``, ``tcp://host:port``, ``https://...`` or
@@ -57,8 +56,7 @@ class DockerClient:
         environment: a mapping used instead of ``os.environ``.
         transport: what moves the bytes: by default a connection pool to the
             daemon; [`aiocontainers.testing.MockTransport`][aiocontainers.testing.MockTransport]
-            answers from
-            a function instead (for tests without a daemon).
+            answers from a function instead (for tests without a daemon).
     """
 
     def __init__(

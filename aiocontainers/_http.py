@@ -1,21 +1,18 @@
 """The seam between the request logic and the wire: one HTTP exchange at a time.
 
-`Transport` (API versions, deadlines, error
-statuses, logging) sends every request through an
-[`HTTPTransport`][aiocontainers.testing.HTTPTransport]. The
-default one, `AiohttpTransport`, talks to the
-daemon's socket; [`MockTransport`][aiocontainers.testing.MockTransport] answers from a
-function instead, so request logic can be tested without a daemon, in the way
-httpx's ``MockTransport`` lets its users test.
+`Transport` (API versions, deadlines, error statuses, logging) sends every request through an
+[`HTTPTransport`][aiocontainers.testing.HTTPTransport]. The default one, `AiohttpTransport`, talks
+to the daemon's socket; [`MockTransport`][aiocontainers.testing.MockTransport] answers from a
+function instead, so request logic can be tested without a daemon, in the way httpx's
+``MockTransport`` lets its users test.
 
 The contract every implementation keeps:
 
 - [`HTTPTransport.request()`][aiocontainers.testing.HTTPTransport.request] sends a request and
-  reads the whole answer
-  within ``timeout`` seconds;
-  [`HTTPTransport.stream()`][aiocontainers.testing.HTTPTransport.stream] returns as soon as
-  the status and headers have arrived (within ``timeout``), leaving the body to
-  be read chunk by chunk, with no deadline.
+  reads the whole answer within ``timeout`` seconds;
+  [`HTTPTransport.stream()`][aiocontainers.testing.HTTPTransport.stream] returns as soon as the
+  status and headers have arrived (within ``timeout``), leaving the body to be read chunk by chunk,
+  with no deadline.
 - A request that could not be delivered (no connection) raises
   [`DaemonUnavailable`][aiocontainers.errors.DaemonUnavailable]: retrying it is safe. A
   connection that broke after the request was sent raises

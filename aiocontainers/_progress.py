@@ -4,9 +4,8 @@ The daemon reports progress per layer (``{"id": "a1b2", "status":
 "Downloading", "progressDetail": {"current": 1024, "total": 4096}}``) mixed with
 whole-image statuses. `ProgressTracker` folds these messages into a
 [`ProgressSnapshot`][aiocontainers.ProgressSnapshot] (per-layer state, overall bytes and one
-fraction) so
-a caller can draw a single progress bar; a message that reports an error
-raises [`ImageLoadError`][aiocontainers.errors.ImageLoadError] with the daemon's text.
+fraction) so a caller can draw a single progress bar; a message that reports an error raises
+[`ImageLoadError`][aiocontainers.errors.ImageLoadError] with the daemon's text.
 """
 
 from __future__ import annotations

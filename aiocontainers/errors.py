@@ -40,13 +40,12 @@ Names follow docker-py's ``docker.errors`` so ``except`` clauses port unchanged,
 and each takes docker-py's constructor arguments, so test suites that raise them
 from mocks work too: ``NotFound("gone")``, ``APIError("m", response=r,
 explanation="x")``, ``ContainerError(container, 1, "cmd", "img", b"err")``.
-Where docker-py's classes are unrelated siblings, some are grouped here under a
-common parent (``InvalidArgument``, ``ContextException``, ``StreamError``); a
-caller catching the docker-py name catches the same errors. Unlike docker-py's,
-``APIError`` is not a ``requests`` exception (there is no ``requests``
-underneath); ``e.response`` is an [`ErrorResponse`][aiocontainers.errors.ErrorResponse] with the
-parts callers
-read (``status_code``, ``reason``, ``url``, ``text``, ``json()``).
+Where docker-py's classes are unrelated siblings, some are grouped here under a common parent
+(``InvalidArgument``, ``ContextException``, ``StreamError``); a caller catching the docker-py name
+catches the same errors. Unlike docker-py's, ``APIError`` is not a ``requests`` exception (there is
+no ``requests`` underneath); ``e.response`` is an
+[`ErrorResponse`][aiocontainers.errors.ErrorResponse] with the parts callers read (``status_code``,
+``reason``, ``url``, ``text``, ``json()``).
 
 Errors from aiohttp and aiodocker are translated in exactly one place, the
 transport, and chained with ``raise ... from``.
@@ -341,8 +340,7 @@ class StreamParseError(InvalidResponse, StreamError, RuntimeError):
     """A stream's data could not be parsed (a JSON message cut or malformed).
 
     An [`InvalidResponse`][aiocontainers.errors.InvalidResponse] (what the daemon sent is not what
-    the API allows) and a
-    ``RuntimeError`` too, as docker-py's is; ``msg`` is the reason.
+    the API allows) and a ``RuntimeError`` too, as docker-py's is; ``msg`` is the reason.
     """
 
     def __init__(self, reason: str) -> None:

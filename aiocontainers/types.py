@@ -5,15 +5,13 @@
 [`Healthcheck`][aiocontainers.types.Healthcheck] takes durations in seconds (or ``timedelta``), not
 nanoseconds.
 
-Swarm services: two docker-py names clash with container types, so
-``docker.types.ContainerSpec`` (a service's container) is
-[`ServiceContainerSpec`][aiocontainers.types.ServiceContainerSpec] here and
-``docker.types.RestartPolicy`` (a task's
-restart condition) is [`ServiceRestartPolicy`][aiocontainers.types.ServiceRestartPolicy];
+Swarm services: two docker-py names clash with container types, so ``docker.types.ContainerSpec``
+(a service's container) is [`ServiceContainerSpec`][aiocontainers.types.ServiceContainerSpec] here
+and ``docker.types.RestartPolicy`` (a task's restart condition) is
+[`ServiceRestartPolicy`][aiocontainers.types.ServiceRestartPolicy];
 [`ContainerSpec`][aiocontainers.types.ContainerSpec] and
 [`RestartPolicy`][aiocontainers.types.RestartPolicy] are the ``containers.run()`` ones. Service
-durations
-(``UpdateConfig.delay``, ``stop_grace_period``...) are seconds too.
+durations (``UpdateConfig.delay``, ``stop_grace_period``...) are seconds too.
 """
 
 from __future__ import annotations

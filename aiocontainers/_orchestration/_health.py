@@ -253,19 +253,15 @@ async def wait_until_healthy(
 ) -> None:
     """Wait until every container's health check reports ``healthy``.
 
-    The containers are waited for concurrently. The first one that turns
-    ``unhealthy``, exits or is removed fails the whole wait at once with
+    The containers are waited for concurrently. The first one that turns ``unhealthy``, exits or is
+    removed fails the whole wait at once with
     [`HealthCheckFailed`][aiocontainers.HealthCheckFailed] (naming it, with its last probe output,
-    or its
-    exit code and last log lines) and the other waits are cancelled. A
-    container without a health check raises
-    [`InvalidArgument`][aiocontainers.errors.InvalidArgument].
-    On a Podman that runs no health checks (no systemd), [`NotReady`][aiocontainers.NotReady] says
-    so once
-    the first probe is overdue (two intervals plus the probe timeout plus 10 s).
-    After ``timeout`` (seconds or ``timedelta``; ``None`` waits forever),
-    [`Timeout`][aiocontainers.errors.Timeout] names the containers not healthy yet.
-    Each container's ``attrs`` are fresh when this returns.
+    or its exit code and last log lines) and the other waits are cancelled. A container without a
+    health check raises [`InvalidArgument`][aiocontainers.errors.InvalidArgument]. On a Podman that
+    runs no health checks (no systemd), [`NotReady`][aiocontainers.NotReady] says so once the first
+    probe is overdue (two intervals plus the probe timeout plus 10 s). After ``timeout`` (seconds
+    or ``timedelta``; ``None`` waits forever), [`Timeout`][aiocontainers.errors.Timeout] names the
+    containers not healthy yet. Each container's ``attrs`` are fresh when this returns.
 
     Wakes on the daemon's ``health_status`` events; ``poll_interval`` is used
     only when the events stream is unavailable.

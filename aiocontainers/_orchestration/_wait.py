@@ -1,15 +1,13 @@
 """Readiness strategies: when is a started container ready to be used?
 
-Each strategy is a small object with ``async def wait(container, client)``
-(the [`WaitStrategy`][aiocontainers.wait.WaitStrategy] protocol) and its own ``timeout``. It
-returns once
-the container is ready, raises [`Timeout`][aiocontainers.errors.Timeout] when its time
-is up (saying what it last saw), and raises [`NotReady`][aiocontainers.NotReady] at once when
-waiting longer cannot help -- above all when the container exits or is
-removed, which every strategy notices instead of waiting out its timeout.
-[`AllOf`][aiocontainers.wait.AllOf] and [`AnyOf`][aiocontainers.wait.AnyOf] compose strategies,
-running them
-concurrently under an overall deadline of their own.
+Each strategy is a small object with ``async def wait(container, client)`` (the
+[`WaitStrategy`][aiocontainers.wait.WaitStrategy] protocol) and its own ``timeout``. It returns
+once the container is ready, raises [`Timeout`][aiocontainers.errors.Timeout] when its time is up
+(saying what it last saw), and raises [`NotReady`][aiocontainers.NotReady] at once when waiting
+longer cannot help -- above all when the container exits or is removed, which every strategy
+notices instead of waiting out its timeout. [`AllOf`][aiocontainers.wait.AllOf] and
+[`AnyOf`][aiocontainers.wait.AnyOf] compose strategies, running them concurrently under an overall
+deadline of their own.
 """
 
 from __future__ import annotations

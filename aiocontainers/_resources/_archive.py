@@ -233,11 +233,10 @@ class _ThreadReader(io.RawIOBase):
 async def extract_stream(chunks: AsyncIterable[bytes], dest: str | os.PathLike[str]) -> None:
     """Extract the tar arriving as ``chunks`` into the directory ``dest``, safely.
 
-    The archive is never held whole: a worker thread extracts member by member,
-    pulling chunks as it needs them. An unsafe member raises
+    The archive is never held whole: a worker thread extracts member by member, pulling chunks as
+    it needs them. An unsafe member raises
     [`UnsafeArchiveError`][aiocontainers.errors.UnsafeArchiveError] naming it (members before it
-    are already
-    written). ``chunks`` is closed on every path, cancellation included.
+    are already written). ``chunks`` is closed on every path, cancellation included.
     """
     iterator = aiter(chunks)
     reader = io.BufferedReader(_ThreadReader(iterator), 1 << 16)

@@ -90,10 +90,9 @@ def _environment(environment: Environment | None) -> list[str] | None:
 async def settle(still_running: Callable[[], Awaitable[bool]], *, what: str) -> None:
     """After a hijacked stream's end: wait (at most `END_GRACE` s) for the process to stop.
 
-    ``still_running`` asks the daemon. A process still running after the grace
-    means the connection was cut: [`StreamError`][aiocontainers.errors.StreamError]. A daemon that
-    cannot
-    say raises ``StreamError`` too, chained to why.
+    ``still_running`` asks the daemon. A process still running after the grace means the connection
+    was cut: [`StreamError`][aiocontainers.errors.StreamError]. A daemon that cannot say raises
+    ``StreamError`` too, chained to why.
     """
     deadline = time.monotonic() + END_GRACE
     delay = _POLL_START

@@ -2,12 +2,10 @@
 progress, archives and exports.
 
 A [`DockerStream`][aiocontainers.DockerStream] opens its connection lazily on first use (or is
-handed
-an open one), decodes raw chunks with an incremental decoder (pure code, see
-`aiocontainers._streams`), and frees the connection the moment it is no
-longer wanted: at the natural end, on an error, on cancellation, on
-``aclose()``/``async with`` exit, and when the object is dropped (``break`` out
-of ``async for``), through ``__del__``.
+handed an open one), decodes raw chunks with an incremental decoder (pure code, see
+`aiocontainers._streams`), and frees the connection the moment it is no longer wanted: at the
+natural end, on an error, on cancellation, on ``aclose()``/``async with`` exit, and when the object
+is dropped (``break`` out of ``async for``), through ``__del__``.
 
 Its contract is trio's ``AsyncResource``: ``aclose()`` always closes, closing
 twice is fine, and using a stream after closing it raises a clear

@@ -521,9 +521,8 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         """Copy ``src`` (file or directory) out of the container into the local directory
         ``dest`` (created if missing); returns the local path of the copy.
 
-        The archive is extracted as it streams in. Members that would land
-        outside ``dest`` (absolute paths, ``..``, links pointing outside) or
-        that are device files raise
+        The archive is extracted as it streams in. Members that would land outside ``dest``
+        (absolute paths, ``..``, links pointing outside) or that are device files raise
         [`UnsafeArchiveError`][aiocontainers.errors.UnsafeArchiveError].
         """
         await anyio.Path(dest).mkdir(parents=True, exist_ok=True)

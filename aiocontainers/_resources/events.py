@@ -7,10 +7,9 @@
 times out while idle. Without ``until`` the daemon never ends it, so an end or
 a broken connection raises [`StreamError`][aiocontainers.errors.StreamError] -- or,
 with ``resume=True``, reconnects with exponential backoff, asks the daemon for
-the events since the last one it delivered (nanosecond precision), drops the
-ones already delivered, and raises
-[`DaemonUnavailable`][aiocontainers.errors.DaemonUnavailable] only once ``retry_budget``
-seconds of failed reconnecting have passed.
+the events since the last one it delivered (nanosecond precision), drops the ones already
+delivered, and raises [`DaemonUnavailable`][aiocontainers.errors.DaemonUnavailable] only once
+``retry_budget`` seconds of failed reconnecting have passed.
 """
 
 from __future__ import annotations

@@ -6,12 +6,10 @@ made async. Where we deliberately differ:
 * Progress streams instead of being drained:
   [`ImageCollection.pull_progress()`][aiocontainers._resources.images.ImageCollection.pull_progress]
   and [`push_progress()`][aiocontainers._resources.images.ImageCollection.push_progress] yield
-  typed
-  [`ProgressEvent`][aiocontainers.ProgressEvent] objects, each with an aggregate
-  (per-layer and overall bytes, one fraction) for a single progress bar;
+  typed [`ProgressEvent`][aiocontainers.ProgressEvent] objects, each with an aggregate (per-layer
+  and overall bytes, one fraction) for a single progress bar;
   [`build_stream()`][aiocontainers._resources.images.ImageCollection.build_stream] yields build log
-  entries as they
-  happen. An error inside any of these streams raises (``ImageLoadError``,
+  entries as they happen. An error inside any of these streams raises (``ImageLoadError``,
   ``BuildError``) with the daemon's message; it never ends as a success.
 * ``build()`` tars the context in a worker thread while it uploads, never
   holding it whole, with the Docker CLI's ``.dockerignore`` rules; ``fileobj``

@@ -266,15 +266,13 @@ class ServiceCollection(Collection[Service]):
         or ``"global"``), ``env``, ``args``, ``mounts``, ``networks``,
         ``resources``, ``restart_policy``
         ([`ServiceRestartPolicy`][aiocontainers.types.ServiceRestartPolicy]; a container
-        ``RestartPolicy`` is translated), ``secrets``, ``configs``,
-        ``endpoint_spec``, ``update_config``, ``rollback_config``,
-        ``constraints``, ``preferences``, ``platforms``, ``maxreplicas``,
-        ``log_driver``, ``log_driver_options``, ``healthcheck``, ``hosts``,
-        ``dns_config``, ``privileges``, ``hostname``, ``user``, ``workdir``,
-        ``groups``, ``tty``, ``open_stdin``, ``read_only``, ``stop_signal``,
-        ``stop_grace_period`` (seconds), ``init``, ``isolation``, ``cap_add``,
-        ``cap_drop``, ``sysctls``. Everything is validated before the daemon
-        is called.
+        ``RestartPolicy`` is translated), ``secrets``, ``configs``, ``endpoint_spec``,
+        ``update_config``, ``rollback_config``, ``constraints``, ``preferences``, ``platforms``,
+        ``maxreplicas``, ``log_driver``, ``log_driver_options``, ``healthcheck``, ``hosts``,
+        ``dns_config``, ``privileges``, ``hostname``, ``user``, ``workdir``, ``groups``, ``tty``,
+        ``open_stdin``, ``read_only``, ``stop_signal``, ``stop_grace_period`` (seconds), ``init``,
+        ``isolation``, ``cap_add``, ``cap_drop``, ``sysctls``. Everything is validated before the
+        daemon is called.
         """
         if "force_update" in kwargs:
             raise TypeError("create() got an unexpected keyword argument 'force_update'")

@@ -12,9 +12,8 @@ Engine API JSON with ``to_wire()``. Three differences from docker-py, on purpose
 - Two names clash with the container types of [`aiocontainers.types`][aiocontainers.types]:
   docker-py's ``docker.types.ContainerSpec`` (a service's container) is
   [`ServiceContainerSpec`][aiocontainers.types.ServiceContainerSpec] here, and
-  ``docker.types.RestartPolicy`` (a task's
-  restart condition) is [`ServiceRestartPolicy`][aiocontainers.types.ServiceRestartPolicy].
-  ``ContainerSpec`` and
+  ``docker.types.RestartPolicy`` (a task's restart condition) is
+  [`ServiceRestartPolicy`][aiocontainers.types.ServiceRestartPolicy]. ``ContainerSpec`` and
   ``RestartPolicy`` stay the ``containers.run()`` ones.
 """
 
@@ -234,8 +233,7 @@ class Placement(_WireSpec):
     """Where tasks may run: constraints, spread preferences, platforms, replicas per node.
 
     ``preferences`` are [`PlacementPreference`][aiocontainers.types.PlacementPreference] objects or
-    ``(strategy,
-    descriptor)`` tuples; ``platforms`` are ``(architecture, os)`` tuples.
+    ``(strategy, descriptor)`` tuples; ``platforms`` are ``(architecture, os)`` tuples.
     """
 
     _positional = ("constraints", "preferences", "platforms", "maxreplicas")

@@ -1,16 +1,14 @@
 """The job runner: a bounded pool of workers that run one container per job.
 
-``concurrency`` worker tasks, in a task group the runner opens in
-``__aenter__``, take jobs from one queue (an anyio memory stream; a queued
-job is only its [`JobHandle`][aiocontainers.jobs.JobHandle], no task). A worker runs each attempt
-as
-``create`` (pulling a missing image first), ``attach`` (before the start, so
-no output is lost), ``start``, read the output into the job's bounded
-`JobOutput` until the container exits, ``wait`` for the exit
-code, and always ``remove``: force-removal in a shielded, bounded scope runs
-on every path, so a timeout, a ``cancel()``, an abort or the cancellation of
-the whole runner leaves no container behind. A timeout is a cancel scope
-around the attempt's run; on expiry the container is killed by its removal.
+``concurrency`` worker tasks, in a task group the runner opens in ``__aenter__``, take jobs from
+one queue (an anyio memory stream; a queued job is only its
+[`JobHandle`][aiocontainers.jobs.JobHandle], no task). A worker runs each attempt as ``create``
+(pulling a missing image first), ``attach`` (before the start, so no output is lost), ``start``,
+read the output into the job's bounded `JobOutput` until the container exits, ``wait`` for the exit
+code, and always ``remove``: force-removal in a shielded, bounded scope runs on every path, so a
+timeout, a ``cancel()``, an abort or the cancellation of the whole runner leaves no container
+behind. A timeout is a cancel scope around the attempt's run; on expiry the container is killed by
+its removal.
 """
 
 from __future__ import annotations

@@ -30,13 +30,11 @@ class DockerClient(_GeneratedClient):
     """A blocking client for one Docker daemon, docker-py style.
 
     ``DockerClient(...)`` takes the arguments of
-    [`aiocontainers.DockerClient`][aiocontainers.DockerClient];
-    every method blocks and returns what the async one returns, with
-    containers, images, streams... as sync objects. The client runs its own
-    event loop in a background thread, so it works from any thread, also one
-    that runs an event loop already. ``close()`` (or ``with``) ends it; a
-    client that is never closed is closed when it and every object it
-    returned are garbage, or at interpreter exit.
+    [`aiocontainers.DockerClient`][aiocontainers.DockerClient]; every method blocks and returns
+    what the async one returns, with containers, images, streams... as sync objects. The client
+    runs its own event loop in a background thread, so it works from any thread, also one that runs
+    an event loop already. ``close()`` (or ``with``) ends it; a client that is never closed is
+    closed when it and every object it returned are garbage, or at interpreter exit.
     """
 
     __slots__ = ()

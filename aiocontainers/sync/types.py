@@ -8,10 +8,10 @@ the same. Pass them to the sync or the async API alike: both read a dict in the
 Engine API's own form as wire JSON.
 
 [`aiocontainers.types`][aiocontainers.types] is the typed alternative: validated pydantic specs
-with
-durations in seconds. Bad values raise [`InvalidArgument`][aiocontainers.errors.InvalidArgument]
-(a ``ValueError``) where docker-py raises ``ValueError`` or its ``InvalidArgument``,
-``InvalidVersion`` where docker-py does, and ``TypeError`` where docker-py does.
+with durations in seconds. Bad values raise
+[`InvalidArgument`][aiocontainers.errors.InvalidArgument] (a ``ValueError``) where docker-py raises
+``ValueError`` or its ``InvalidArgument``, ``InvalidVersion`` where docker-py does, and
+``TypeError`` where docker-py does.
 """
 
 from __future__ import annotations

@@ -1,17 +1,14 @@
 """The watchdog: a detached process per test run that cleans up after it, however it ends.
 
 [`Watchdog.start()`][aiocontainers.testing.Watchdog.start] runs ``python -m
-aiocontainers.testing._watchdog`` in a
-session of its own (so the terminal's Ctrl-C does not reach it) with a pipe
-from the test process on its stdin. While the pipe is open the watchdog
-renews the run's lease (`_lease`) and, in the background, reaps what
-runs that died before left behind. When the pipe closes -- the run released
-it, or the process exited or was killed, even with SIGKILL, since the kernel
-closes a dead process's descriptors -- it removes every resource labelled
-with the run's session id and the lease, prints a JSON report and exits.
-After a death without release it sweeps once more a moment later, for
-requests the dying process had in flight. No image is needed: it is this
-library, run by the same Python.
+aiocontainers.testing._watchdog`` in a session of its own (so the terminal's Ctrl-C does not reach
+it) with a pipe from the test process on its stdin. While the pipe is open the watchdog renews the
+run's lease (`_lease`) and, in the background, reaps what runs that died before left behind. When
+the pipe closes -- the run released it, or the process exited or was killed, even with SIGKILL,
+since the kernel closes a dead process's descriptors -- it removes every resource labelled with the
+run's session id and the lease, prints a JSON report and exits. After a death without release it
+sweeps once more a moment later, for requests the dying process had in flight. No image is needed:
+it is this library, run by the same Python.
 
 ``AIOCONTAINERS_LEASE_TTL`` (seconds, at most the default 60) shortens the
 lease, for tests of the reaping itself.
@@ -132,8 +129,7 @@ class Watchdog:
 
         Returns its report (``removed`` and ``reaped``, each a
         [`CleanupReport`][aiocontainers.testing.CleanupReport] as a dict), or ``None`` if it did
-        not answer in
-        time -- it then finishes on its own. Releasing twice returns the same.
+        not answer in time -- it then finishes on its own. Releasing twice returns the same.
         """
         self.let_go()
         if self._report is None:

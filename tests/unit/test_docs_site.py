@@ -61,6 +61,7 @@ def test_no_sphinx_roles_in_the_package_source() -> None:
     found = [
         f"{path.relative_to(ROOT)}:{number}"
         for path in sorted((ROOT / "aiocontainers").rglob("*.py*"))
+        if path.suffix in (".py", ".pyi")
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if SPHINX_ROLE.search(line)
     ]

@@ -173,3 +173,41 @@ def podman(session: nox.Session) -> None:
         "tests.engines.podman.plugin",
         *options,
     )
+
+
+def _lowest_constraints(session: nox.Session) -> Path:
+    """A constraints file pinning each runtime dependency to its lower bound in pyproject."""
+    import tomllib
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads(Path("pyproject.toml").read_text())["project"]
+    pins = []
+    for line in project["dependencies"]:
+        requirement = Requirement(line)
+        lower = [spec.version for spec in requirement.specifier if spec.operator == ">="]
+        if not lower:
+            session.error(f"pyproject.toml: {line!r} has no lower bound to test")
+        pins.append(f"{requirement.name}=={lower[0]}")
+    path = Path(session.create_tmp()) / "lowest-constraints.txt"
+    path.write_text("\n".join(pins) + "\n")
+    return path
+
+
+# The dev extra's test tools, less those that need newer runtime dependencies than ours:
+# fastapi (pydantic 2.9) and the docs toolchain, whose tests the `tests` session runs.
+LOWEST_TEST_TOOLS = ["pytest>=8", "pytest-timeout>=2.3", "hypothesis>=6.100", "docker[ssh]>=7"]
+LOWEST_TEST_TOOLS += ["jsonschema>=4", "psutil>=5.9", "ruff>=0.6"]
+LOWEST_SKIPPED = ["tests/unit/test_contrib_fastapi.py", "tests/unit/test_docs_site.py"]
+
+
+@nox.session(python=PYTHON)
+def lowest(session: nox.Session) -> None:
+    """The unit tests on the lowest versions pyproject allows (no engine needed).
+
+    Every runtime dependency is pinned to its ``>=`` bound (a constraints file made from
+    pyproject.toml), so a bound that is too low fails here rather than at a user's.
+    """
+    constraints = _lowest_constraints(session)
+    session.install("-c", str(constraints), "-e", ".[compose,cli,ssh]", *LOWEST_TEST_TOOLS)
+    ignored = [f"--ignore={path}" for path in LOWEST_SKIPPED]
+    session.run("pytest", "tests/unit", *ignored, *session.posargs)

@@ -2,8 +2,8 @@
 
 ``config`` prints the normalized model; ``up``, ``down``, ``ps``, ``logs``,
 ``pull``, ``build``, ``deploy`` and ``rm`` act on the daemon with live rendering
-(the ``cli`` extra, see :mod:`aiocontainers._cli`). Every command returns an
-:class:`~aiocontainers._cli.ExitCode`: errors of the library print as one line
+(the ``cli`` extra, see `aiocontainers._cli`). Every command returns an
+`ExitCode`: errors of the library print as one line
 on stderr.
 """
 

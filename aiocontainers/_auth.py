@@ -1,7 +1,7 @@
 """Registry credentials, found where the Docker CLI keeps them, and encoded for the daemon.
 
 Lookup order for a registry, as the CLI does it: credentials from
-:meth:`Credentials.remember` (``client.login``), then the config file's
+`Credentials.remember()` (``client.login``), then the config file's
 ``credHelpers`` entry for that registry, then its ``credsStore``, then its
 ``auths`` entry. The config file is ``$DOCKER_CONFIG/config.json`` or
 ``~/.docker/config.json``. Helpers are the CLI's ``docker-credential-<name>``

@@ -32,9 +32,9 @@ class DockerClient:
     """An async client for one Docker daemon.
 
     Use it as ``async with DockerClient(...) as client:`` or call
-    :meth:`close` yourself. Connections open on the first request; the API
-    version is negotiated once, on first use, as the lower of the library's
-    newest and the daemon's.
+    [`close()`][aiocontainers.DockerClient.close] yourself. Connections open on the first request;
+    the API version is negotiated once, on first use, as the lower of the library's newest and the
+    daemon's.
 
     Args:
         base_url: ``unix:///path``, ``tcp://host:port``, ``https://...`` or
@@ -46,7 +46,7 @@ class DockerClient:
             call and of opening every stream; also how long a transfer may
             stall (``None``: no limit). Streams that may legitimately be idle
             (followed logs, events, stats, attach) never time out.
-        tls: ``True``/``False`` or an :class:`ssl.SSLContext`; ``None`` follows
+        tls: ``True``/``False`` or an `ssl.SSLContext`; ``None`` follows
             ``DOCKER_TLS_VERIFY``/``DOCKER_CERT_PATH`` when the host came from
             the environment.
         max_pool_size: idle connections kept for reuse (as in docker-py);
@@ -55,8 +55,8 @@ class DockerClient:
         user_agent: the ``User-Agent`` header.
         environment: a mapping used instead of ``os.environ``.
         transport: what moves the bytes: by default a connection pool to the
-            daemon; :class:`aiocontainers.testing.MockTransport` answers from
-            a function instead (for tests without a daemon).
+            daemon; [`aiocontainers.testing.MockTransport`][aiocontainers.testing.MockTransport]
+            answers from a function instead (for tests without a daemon).
     """
 
     def __init__(
@@ -213,13 +213,13 @@ class DockerClient:
     ) -> EventStream[Any]:
         """The daemon's events as an async iterator (no ``await``): ``async for e in ...``.
 
-        Yields typed :class:`~aiocontainers.Event` objects; ``decode=True`` gives
+        Yields typed [`Event`][aiocontainers.Event] objects; ``decode=True`` gives
         docker-py's dicts, ``decode=False`` each message as JSON bytes. ``since``
         and ``until`` take a datetime or epoch seconds. With ``resume=True`` the
         stream survives a dropped connection or a daemon restart (no event lost
         or repeated) and raises ``DaemonUnavailable`` after ``retry_budget``
         seconds of failed reconnecting; otherwise a broken stream raises
-        ``StreamError``. See :mod:`aiocontainers._resources.events`.
+        ``StreamError``. See `aiocontainers._resources.events`.
         """
         return open_events(
             self.transport,
@@ -244,7 +244,7 @@ def from_env(
 
     Reads ``DOCKER_HOST``, ``DOCKER_CONTEXT``, ``DOCKER_TLS_VERIFY``,
     ``DOCKER_CERT_PATH`` and ``DOCKER_CONFIG``; keyword ``overrides`` are
-    passed to :class:`DockerClient` (e.g. ``base_url``, ``tls``).
+    passed to [`DockerClient`][aiocontainers.DockerClient] (e.g. ``base_url``, ``tls``).
     """
     return DockerClient(
         version=version,

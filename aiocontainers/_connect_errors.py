@@ -1,10 +1,10 @@
 """Why a connection to the daemon failed, in words that name the cause.
 
 aiohttp reports TLS failures as OpenSSL reason codes (``CERTIFICATE_VERIFY_FAILED``,
-``SSLV3_ALERT_BAD_CERTIFICATE``, ``WRONG_VERSION_NUMBER``) and aiodocker's SSH connector
-wraps asyncssh's refusals in its own error. :func:`describe_failure` turns them into one
-sentence that says what went wrong and which setting or file to look at; the transport
-raises :class:`~aiocontainers.errors.DaemonUnavailable` with it. Nothing here retries or
+``SSLV3_ALERT_BAD_CERTIFICATE``, ``WRONG_VERSION_NUMBER``) and aiodocker's SSH connector wraps
+asyncssh's refusals in its own error. `describe_failure()` turns them into one sentence that says
+what went wrong and which setting or file to look at; the transport raises
+[`DaemonUnavailable`][aiocontainers.errors.DaemonUnavailable] with it. Nothing here retries or
 falls back: a TLS endpoint that fails is never tried in plain HTTP.
 """
 

@@ -1,24 +1,24 @@
 """The seam between the request logic and the wire: one HTTP exchange at a time.
 
-:class:`~aiocontainers._transport.Transport` (API versions, deadlines, error
-statuses, logging) sends every request through an :class:`HTTPTransport`. The
-default one, :class:`~aiocontainers._aiohttp.AiohttpTransport`, talks to the
-daemon's socket; :class:`~aiocontainers._mock.MockTransport` answers from a
-function instead, so request logic can be tested without a daemon, in the way
-httpx's ``MockTransport`` lets its users test.
+`Transport` (API versions, deadlines, error statuses, logging) sends every request through an
+[`HTTPTransport`][aiocontainers.testing.HTTPTransport]. The default one, `AiohttpTransport`, talks
+to the daemon's socket; [`MockTransport`][aiocontainers.testing.MockTransport] answers from a
+function instead, so request logic can be tested without a daemon, in the way httpx's
+``MockTransport`` lets its users test.
 
 The contract every implementation keeps:
 
-- :meth:`HTTPTransport.request` sends a request and reads the whole answer
-  within ``timeout`` seconds; :meth:`HTTPTransport.stream` returns as soon as
-  the status and headers have arrived (within ``timeout``), leaving the body to
-  be read chunk by chunk, with no deadline.
+- [`HTTPTransport.request()`][aiocontainers.testing.HTTPTransport.request] sends a request and
+  reads the whole answer within ``timeout`` seconds;
+  [`HTTPTransport.stream()`][aiocontainers.testing.HTTPTransport.stream] returns as soon as the
+  status and headers have arrived (within ``timeout``), leaving the body to be read chunk by chunk,
+  with no deadline.
 - A request that could not be delivered (no connection) raises
-  :class:`~aiocontainers.errors.DaemonUnavailable`: retrying it is safe. A
+  [`DaemonUnavailable`][aiocontainers.errors.DaemonUnavailable]: retrying it is safe. A
   connection that broke after the request was sent raises
-  :class:`~aiocontainers.errors.StreamError` (the daemon may have acted on it),
-  an answer that is not HTTP raises :class:`~aiocontainers.errors.InvalidResponse`,
-  and a passed ``timeout`` raises the builtin :class:`TimeoutError`.
+  [`StreamError`][aiocontainers.errors.StreamError] (the daemon may have acted on it),
+  an answer that is not HTTP raises [`InvalidResponse`][aiocontainers.errors.InvalidResponse],
+  and a passed ``timeout`` raises the builtin `TimeoutError`.
 - Nothing waits for a connection: a request never queues behind other requests.
 """
 
@@ -114,7 +114,7 @@ class Response:
     ``content`` is the body: ``bytes``, or (for a mock) an iterable or async
     iterable of chunks sent as a stream; ``json=`` encodes a value as the body.
     Data written to an upgraded connection (``Upgrade: tcp``, status 101) is
-    collected in :attr:`received`.
+    collected in [`received`][aiocontainers.testing.Response.received].
     """
 
     __slots__ = ("content", "headers", "received", "status", "stdin_closed")
@@ -141,7 +141,8 @@ class Response:
 
     @property
     def body(self) -> bytes:
-        """The whole body of an answer read by :meth:`HTTPTransport.request`."""
+        """The whole body of an answer read by
+        [`HTTPTransport.request()`][aiocontainers.testing.HTTPTransport.request]."""
         if not isinstance(self.content, bytes):
             raise TypeError("this response's body is a stream")
         return self.content

@@ -10,14 +10,13 @@
     async with DockerClient(transport=MockTransport(handler), version="1.41") as client:
         ...
 
-The handler may be a plain or an async function. It sees each request
-(``request.endpoint``, ``request.query``, ``request.json()``, streamed bodies
-read into ``request.content``) and returns a :class:`Response`; a response
-whose ``content`` is an iterable or async iterable of chunks is sent as a
-stream. Faults are simulated as they would happen on a socket: the handler
-raising :class:`OSError` means the daemon cannot be reached; a chunk iterator
-raising :class:`OSError` means the connection broke mid-body; a handler that
-never returns (``await anyio.sleep_forever()``) is a daemon that stalls.
+The handler may be a plain or an async function. It sees each request (``request.endpoint``,
+``request.query``, ``request.json()``, streamed bodies read into ``request.content``) and returns a
+[`Response`][aiocontainers.testing.Response]; a response whose ``content`` is an iterable or async
+iterable of chunks is sent as a stream. Faults are simulated as they would happen on a socket: the
+handler raising `OSError` means the daemon cannot be reached; a chunk iterator raising `OSError`
+means the connection broke mid-body; a handler that never returns (``await anyio.sleep_forever()``)
+is a daemon that stalls.
 """
 
 from __future__ import annotations
@@ -82,7 +81,8 @@ async def _read_body(content: bytes | AsyncIterable[bytes] | None) -> bytes:
 
 
 class MockTransport:
-    """An :class:`~aiocontainers._http.HTTPTransport` whose answers come from ``handler``.
+    """An [`HTTPTransport`][aiocontainers.testing.HTTPTransport] whose answers come from
+    ``handler``.
 
     ``requests`` lists every request received, in order.
     """

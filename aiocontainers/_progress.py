@@ -2,10 +2,10 @@
 
 The daemon reports progress per layer (``{"id": "a1b2", "status":
 "Downloading", "progressDetail": {"current": 1024, "total": 4096}}``) mixed with
-whole-image statuses. :class:`ProgressTracker` folds these messages into a
-:class:`ProgressSnapshot` (per-layer state, overall bytes and one fraction) so
-a caller can draw a single progress bar; a message that reports an error
-raises :class:`~aiocontainers.errors.ImageLoadError` with the daemon's text.
+whole-image statuses. `ProgressTracker` folds these messages into a
+[`ProgressSnapshot`][aiocontainers.ProgressSnapshot] (per-layer state, overall bytes and one
+fraction) so a caller can draw a single progress bar; a message that reports an error raises
+[`ImageLoadError`][aiocontainers.errors.ImageLoadError] with the daemon's text.
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ class JSONMessages:
     ``accept`` turns one JSON object into an item, or raises (a reported
     error). The decoder yields the items before a failure first and raises on
     its next call, so nothing the daemon sent before an error is lost. A value
-    that is not a JSON object raises :class:`~aiocontainers.errors.InvalidResponse`.
+    that is not a JSON object raises [`InvalidResponse`][aiocontainers.errors.InvalidResponse].
     """
 
     __slots__ = ("_accept", "_error", "_json", "_what")
@@ -250,7 +250,7 @@ class JSONMessages:
 
 
 class ProgressDecoder(JSONMessages):
-    """A pull or push answer in, :class:`ProgressEvent` objects out."""
+    """A pull or push answer in, [`ProgressEvent`][aiocontainers.ProgressEvent] objects out."""
 
     __slots__ = ()
 

@@ -1,12 +1,10 @@
 """Clean-up a cancelled caller could not wait for, finished in the background.
 
-When ``run()`` is cancelled while the daemon is still creating its container,
-waiting for the answer would make the cancellation slow (or, against a
-stalled daemon, endless); walking away would leave the container behind. The
-client's :class:`Reaper` finishes such work instead: the caller returns at
-once, and :meth:`DockerClient.close` waits for the reaper (a few seconds,
-then cancels what is left, whose own clean-up then runs), so no task
-outlives the client.
+When ``run()`` is cancelled while the daemon is still creating its container, waiting for the
+answer would make the cancellation slow (or, against a stalled daemon, endless); walking away would
+leave the container behind. The client's `Reaper` finishes such work instead: the caller returns at
+once, and [`DockerClient.close()`][aiocontainers.DockerClient.close] waits for the reaper (a few
+seconds, then cancels what is left, whose own clean-up then runs), so no task outlives the client.
 """
 
 from __future__ import annotations

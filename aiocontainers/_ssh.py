@@ -2,7 +2,7 @@
 
 This is what the Docker CLI does. One asyncssh connection per client carries one channel
 per pooled HTTP connection; aiohttp's protocol sits directly on the channel (through
-:class:`_ChannelTransport`), so there is no local relay socket in between. (aiodocker's
+`_ChannelTransport`), so there is no local relay socket in between. (aiodocker's
 ``SSHConnector`` relays through a local unix socket and drops the output that follows an
 EOF on stdin; this connector passes the half-close through.)
 

@@ -1,17 +1,17 @@
 """The one place requests reach the daemon: versions, deadlines, error statuses, logs.
 
-Every call goes through :class:`Transport`, which builds the request,
+Every call goes through `Transport`, which builds the request,
 negotiates the API version, applies the call's deadline, turns error
-statuses and undecodable answers into :mod:`aiocontainers.errors`, and emits
+statuses and undecodable answers into [`aiocontainers.errors`][aiocontainers.errors], and emits
 the per-call log event. It hands the request to an
-:class:`~aiocontainers._http.HTTPTransport` (aiohttp by default, see
-:mod:`aiocontainers._aiohttp`; a mock in tests), which moves the bytes.
+[`HTTPTransport`][aiocontainers.testing.HTTPTransport] (aiohttp by default, see
+`aiocontainers._aiohttp`; a mock in tests), which moves the bytes.
 
 Deadlines: a unary call is bounded as a whole (connect, send, read) by its
 ``timeout``, the client's by default; opening a stream is bounded the same
 way until the answer's headers arrive, and its body then has no deadline of
 its own (streams that must not stall get one from their reader, see
-:mod:`aiocontainers._resources._streaming`).
+`aiocontainers._resources._streaming`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from ._connect_errors import HTTPS_ONLY_REPLY, plain_to_tls_port
 from ._http import HTTPTransport, Request, ResponseStream
 from ._logging import log_event
 from ._reaper import Reaper
-from ._version import MAX_API_VERSION, parse_version, version_lt
+from ._version import MAX_API_VERSION, MIN_API_VERSION, parse_version, version_lt
 from .errors import (
     APIError,
     Conflict,
@@ -42,6 +42,7 @@ from .errors import (
     ImageNotFound,
     InvalidArgument,
     InvalidResponse,
+    InvalidVersion,
     NotFound,
     ServerError,
     Timeout,
@@ -77,7 +78,8 @@ def check_timeout(value: object, name: str = "timeout", *, zero_ok: bool = False
     """``value`` as seconds: a positive finite number or ``timedelta``, or ``None`` (no limit).
 
     Anything else (``nan``, ``inf``, negative, zero unless ``zero_ok``, a
-    string, a bool) raises :class:`InvalidArgument` naming ``name``.
+    string, a bool) raises [`InvalidArgument`][aiocontainers.errors.InvalidArgument] naming
+    ``name``.
     """
     if value is None:
         return None
@@ -199,7 +201,7 @@ class _Probe:
 class Transport:
     """Sends the requests of one client; knows its daemon's address and API version.
 
-    ``http`` moves the bytes (default: an :class:`~aiocontainers._aiohttp.AiohttpTransport`
+    ``http`` moves the bytes (default: an `AiohttpTransport`
     for ``endpoint`` with ``max_pool_size`` and ``connect_timeout``).
     """
 
@@ -239,7 +241,7 @@ class Transport:
         self._version: str | None = None if version == "auto" else version.lstrip("v")
         self._probe: _Probe | None = None
         self._closed = False
-        #: Clean-up that cancelled calls left to finish (see :mod:`aiocontainers._reaper`).
+        #: Clean-up that cancelled calls left to finish (see `aiocontainers._reaper`).
         self.reaper = Reaper()
 
     # -- lifecycle ------------------------------------------------------------
@@ -312,6 +314,11 @@ class Transport:
                 parse_version(daemon)
             except (ValueError, AttributeError):
                 raise InvalidResponse(f"GET /version: invalid ApiVersion {daemon!r}") from None
+            if version_lt(daemon, MIN_API_VERSION):
+                raise InvalidVersion(
+                    f"this daemon speaks Docker API {daemon}; aiocontainers needs "
+                    f"{MIN_API_VERSION} or newer (Docker Engine 20.10 or later)"
+                )
             self._version = daemon if version_lt(daemon, MAX_API_VERSION) else MAX_API_VERSION
         except Timeout:
             raise  # this caller's deadline: a waiter with time left probes again
@@ -381,7 +388,8 @@ class Transport:
 
     def _status_error(self, status: int, body: bytes, method: str, path: str) -> DockerException:
         """The exception for an error status; a TLS-only daemon's refusal of plain HTTP is
-        :class:`DaemonUnavailable` that says so, not "400 Bad Request"."""
+        [`DaemonUnavailable`][aiocontainers.errors.DaemonUnavailable] that says so, not "400 Bad
+        Request"."""
         if status == 400 and self.endpoint.ssl_context is None and HTTPS_ONLY_REPLY in body:
             return DaemonUnavailable(plain_to_tls_port(self.endpoint), url=self.endpoint.url)
         return api_error(status, body, method, path)
@@ -442,10 +450,10 @@ class Transport:
         versioned: bool = True,
         expect: type[dict[str, Any]] | type[list[Any]] | None = None,
     ) -> Any:
-        """Like :meth:`request`, decoding a JSON body (``None`` for an empty one).
+        """Like `request()`, decoding a JSON body (``None`` for an empty one).
 
         An answer that is not JSON, or (with ``expect=dict`` or ``list``) not a
-        JSON object or array, raises :class:`InvalidResponse`.
+        JSON object or array, raises [`InvalidResponse`][aiocontainers.errors.InvalidResponse].
         """
         body = await self.request(
             method,
@@ -515,7 +523,8 @@ def decode_json(
     path: str,
     expect: type[dict[str, Any]] | type[list[Any]] | None = None,
 ) -> Any:
-    """``body`` decoded as JSON; :class:`InvalidResponse` if it is not (the ``expect`` type)."""
+    """``body`` decoded as JSON; [`InvalidResponse`][aiocontainers.errors.InvalidResponse] if it is
+    not (the ``expect`` type)."""
     if not body:
         if expect is not None:
             raise InvalidResponse(f"{method} {path}: the daemon's answer is empty")

@@ -5,7 +5,8 @@ from __future__ import annotations
 __all__ = ["MAX_API_VERSION", "MIN_API_VERSION", "parse_version", "version_lt"]
 
 MAX_API_VERSION = "1.47"
-MIN_API_VERSION = "1.24"
+MIN_API_VERSION = "1.41"
+"""The oldest API the library speaks (Docker Engine 20.10): older daemons fail negotiation."""
 
 
 def parse_version(version: str) -> tuple[int, int]:

@@ -1,12 +1,14 @@
-"""Docker CLI contexts in docker-py's shape: :class:`Context` and :class:`ContextAPI`.
+"""Docker CLI contexts in docker-py's shape: [`Context`][aiocontainers.context.Context] and
+[`ContextAPI`][aiocontainers.context.ContextAPI].
 
 Contexts live where the Docker CLI keeps them, under the config directory
 (``DOCKER_CONFIG`` or ``~/.docker``): ``contexts/meta/<sha256 of the name>/meta.json``
 and TLS material in ``contexts/tls/<sha256>/<endpoint>/``. The built-in ``default``
-context is the local socket. :func:`from_context` makes a client for one.
+context is the local socket. [`from_context()`][aiocontainers.from_context] makes a client for one.
 
 One difference from docker-py: asking for a context that does not exist raises
-:class:`~aiocontainers.errors.ContextNotFound` in :func:`from_context`, where
+[`ContextNotFound`][aiocontainers.errors.ContextNotFound] in
+[`from_context()`][aiocontainers.from_context], where
 docker-py silently connects to the default socket instead.
 """
 
@@ -410,7 +412,8 @@ class ContextAPI:
 
 
 def client_arguments(name: str | None = None) -> dict[str, Any]:
-    """Keyword arguments of :class:`~aiocontainers.DockerClient` for the context ``name``."""
+    """Keyword arguments of [`DockerClient`][aiocontainers.DockerClient] for the context
+    ``name``."""
     params = ContextAPI.kwargs_from_context(name)
     base_url = params.get("base_url")
     if isinstance(base_url, str) and base_url.startswith("http+unix://"):
@@ -424,7 +427,7 @@ def client_arguments(name: str | None = None) -> dict[str, Any]:
 def from_context(name: str | None = None, **kwargs: Any) -> DockerClient:
     """A client for the Docker CLI context ``name`` (the current one when None).
 
-    Other keywords go to :class:`~aiocontainers.DockerClient` (``timeout``...).
+    Other keywords go to [`DockerClient`][aiocontainers.DockerClient] (``timeout``...).
     Raises ``ContextNotFound`` when there is no such context.
     """
     from ._client import DockerClient

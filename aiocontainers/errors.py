@@ -40,12 +40,12 @@ Names follow docker-py's ``docker.errors`` so ``except`` clauses port unchanged,
 and each takes docker-py's constructor arguments, so test suites that raise them
 from mocks work too: ``NotFound("gone")``, ``APIError("m", response=r,
 explanation="x")``, ``ContainerError(container, 1, "cmd", "img", b"err")``.
-Where docker-py's classes are unrelated siblings, some are grouped here under a
-common parent (``InvalidArgument``, ``ContextException``, ``StreamError``); a
-caller catching the docker-py name catches the same errors. Unlike docker-py's,
-``APIError`` is not a ``requests`` exception (there is no ``requests``
-underneath); ``e.response`` is an :class:`ErrorResponse` with the parts callers
-read (``status_code``, ``reason``, ``url``, ``text``, ``json()``).
+Where docker-py's classes are unrelated siblings, some are grouped here under a common parent
+(``InvalidArgument``, ``ContextException``, ``StreamError``); a caller catching the docker-py name
+catches the same errors. Unlike docker-py's, ``APIError`` is not a ``requests`` exception (there is
+no ``requests`` underneath); ``e.response`` is an
+[`ErrorResponse`][aiocontainers.errors.ErrorResponse] with the parts callers read (``status_code``,
+``reason``, ``url``, ``text``, ``json()``).
 
 Errors from aiohttp and aiodocker are translated in exactly one place, the
 transport, and chained with ``raise ... from``.
@@ -104,7 +104,8 @@ class DockerException(Exception):
 
 
 class ErrorResponse:
-    """What an :class:`APIError` knows of the daemon's answer, read like docker-py's response.
+    """What an [`APIError`][aiocontainers.errors.APIError] knows of the daemon's answer, read like
+    docker-py's response.
 
     ``status_code``, ``reason`` (``"Not Found"``), ``url`` (the request's path),
     ``text``/``content`` (the daemon's message) and ``json()`` (``{"message": ...}``).
@@ -212,7 +213,8 @@ class DaemonUnavailable(DockerException):
     """No connection to the daemon could be made; the message names the URL tried.
 
     The request was not delivered, so retrying it is safe. (A connection that
-    breaks after the request was sent raises :class:`StreamError` instead.)
+    breaks after the request was sent raises [`StreamError`][aiocontainers.errors.StreamError]
+    instead.)
     """
 
     def __init__(self, message: str, *, url: str) -> None:
@@ -337,8 +339,8 @@ class HealthCheckFailed(NotReady):
 class StreamParseError(InvalidResponse, StreamError, RuntimeError):
     """A stream's data could not be parsed (a JSON message cut or malformed).
 
-    An :class:`InvalidResponse` (what the daemon sent is not what the API allows) and a
-    ``RuntimeError`` too, as docker-py's is; ``msg`` is the reason.
+    An [`InvalidResponse`][aiocontainers.errors.InvalidResponse] (what the daemon sent is not what
+    the API allows) and a ``RuntimeError`` too, as docker-py's is; ``msg`` is the reason.
     """
 
     def __init__(self, reason: str) -> None:
@@ -432,7 +434,8 @@ def _api_error_class(status: int, explanation: str, path: str | None = None) -> 
 
 
 def create_api_error_from_http_exception(e: Any) -> NoReturn:
-    """Raise the :class:`APIError` for an HTTP error exception, as docker-py's helper does.
+    """Raise the [`APIError`][aiocontainers.errors.APIError] for an HTTP error exception, as
+    docker-py's helper does.
 
     ``e`` is anything with a ``response`` carrying ``status_code`` and the
     body (``json()`` or ``text``), such as ``requests.exceptions.HTTPError``;
@@ -489,7 +492,7 @@ class ServiceFailed(DockerException):
 class JobTimeout(Timeout):
     """A job ran past its ``timeout``: its container was killed and removed.
 
-    ``result`` is the job's :class:`~aiocontainers.jobs.JobResult` with the
+    ``result`` is the job's [`JobResult`][aiocontainers.jobs.JobResult] with the
     output so far (``status == "timed_out"``, ``exit_code`` ``None``).
     """
 
@@ -514,4 +517,4 @@ class JobCancelled(DockerException):
 
 
 class RunnerClosed(DockerException):
-    """A job was submitted to a :class:`~aiocontainers.jobs.JobRunner` that is not running."""
+    """A job was submitted to a [`JobRunner`][aiocontainers.jobs.JobRunner] that is not running."""

@@ -1,8 +1,10 @@
-"""TLS settings in docker-py's shape: :class:`TLSConfig` (``docker.TLSConfig``).
+"""TLS settings in docker-py's shape: [`TLSConfig`][aiocontainers.tls.TLSConfig]
+(``docker.TLSConfig``).
 
-The client takes ``tls=True``, ``False`` or an :class:`ssl.SSLContext`; a
+The client takes ``tls=True``, ``False`` or an `ssl.SSLContext`; a
 ``TLSConfig`` holds the same choices as file paths (as docker-py and the CLI's
-contexts keep them) and turns them into a context with :meth:`TLSConfig.ssl_context`.
+contexts keep them) and turns them into a context with
+[`TLSConfig.ssl_context()`][aiocontainers.tls.TLSConfig.ssl_context].
 """
 
 from __future__ import annotations

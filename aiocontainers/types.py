@@ -2,14 +2,16 @@
 
 ``from aiocontainers.types import Mount, Healthcheck`` replaces
 ``from docker.types import Mount, Healthcheck``. One difference on purpose:
-:class:`Healthcheck` takes durations in seconds (or ``timedelta``), not nanoseconds.
+[`Healthcheck`][aiocontainers.types.Healthcheck] takes durations in seconds (or ``timedelta``), not
+nanoseconds.
 
-Swarm services: two docker-py names clash with container types, so
-``docker.types.ContainerSpec`` (a service's container) is
-:class:`ServiceContainerSpec` here and ``docker.types.RestartPolicy`` (a task's
-restart condition) is :class:`ServiceRestartPolicy`; :class:`ContainerSpec` and
-:class:`RestartPolicy` are the ``containers.run()`` ones. Service durations
-(``UpdateConfig.delay``, ``stop_grace_period``...) are seconds too.
+Swarm services: two docker-py names clash with container types, so ``docker.types.ContainerSpec``
+(a service's container) is [`ServiceContainerSpec`][aiocontainers.types.ServiceContainerSpec] here
+and ``docker.types.RestartPolicy`` (a task's restart condition) is
+[`ServiceRestartPolicy`][aiocontainers.types.ServiceRestartPolicy];
+[`ContainerSpec`][aiocontainers.types.ContainerSpec] and
+[`RestartPolicy`][aiocontainers.types.RestartPolicy] are the ``containers.run()`` ones. Service
+durations (``UpdateConfig.delay``, ``stop_grace_period``...) are seconds too.
 """
 
 from __future__ import annotations

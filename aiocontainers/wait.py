@@ -15,10 +15,10 @@ await wait.for_port(5432).wait(db, client)      # or use a strategy directly
 ```
 
 Every strategy has its own ``timeout`` (seconds or ``timedelta``; default
-60 s) and raises :class:`~aiocontainers.Timeout` when it passes, or
-:class:`~aiocontainers.NotReady` at once when the container exits first.
+60 s) and raises [`Timeout`][aiocontainers.errors.Timeout] when it passes, or
+[`NotReady`][aiocontainers.NotReady] at once when the container exits first.
 ``all_of``/``any_of`` run their strategies concurrently under an overall
-deadline. Write your own by implementing :class:`WaitStrategy`.
+deadline. Write your own by implementing [`WaitStrategy`][aiocontainers.wait.WaitStrategy].
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The command line for people: ``python -m aiocontainers up|down|ps|logs|pull|build|...``.
 
-:mod:`._args` declares the commands and their options (no third-party import, so
-``--help`` and ``config`` work without the ``cli`` extra); :mod:`._commands`
+`_args` declares the commands and their options (no third-party import, so
+``--help`` and ``config`` work without the ``cli`` extra); `_commands`
 runs them with rich's live rendering, imported only when a command runs.
 """
 

@@ -2,7 +2,7 @@
 
 Data goes to stdout (tables, ``ps --format json``, logs); progress and status
 lines go to stderr, so a script can read one without the other. Each command
-is an async function returning an :class:`~._args.ExitCode`.
+is an async function returning an `ExitCode`.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """What the command line draws: live pull and build bars, coloured log prefixes, tables.
 
-:class:`Transfers` keeps one rich ``Progress`` for every pull and build of a
+`Transfers` keeps one rich ``Progress`` for every pull and build of a
 command: a line per image (overall bytes, rate) or build (its steps), and an
 indented line per layer with its size, rate and status. Build output and
-build-time pulls come from the same build stream. :class:`LogPrinter` prefixes
+build-time pulls come from the same build stream. `LogPrinter` prefixes
 each line with its container's name in that container's colour.
 """
 

@@ -1,4 +1,5 @@
-"""The Compose model: files in, a validated :class:`Stack` out. Pure code, no daemon."""
+"""The Compose model: files in, a validated [`Stack`][aiocontainers.Stack] out. Pure code, no
+daemon."""
 
 from __future__ import annotations
 

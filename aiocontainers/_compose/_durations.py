@@ -2,7 +2,8 @@
 
 Compose files give durations as Go duration strings (``"90s"``, ``"1m30s"``,
 ``"1.5h"``, ``"250ms"``); ``docker compose config`` prints them back in Go's
-canonical form, which :func:`format_duration` reproduces exactly.
+canonical form, which [`format_duration()`][aiocontainers.compose.format_duration] reproduces
+exactly.
 """
 
 from __future__ import annotations

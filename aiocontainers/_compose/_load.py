@@ -1,4 +1,5 @@
-"""From Compose files (or a dict) to a :class:`Stack`: find, read, interpolate, merge.
+"""From Compose files (or a dict) to a [`Stack`][aiocontainers.Stack]: find, read, interpolate,
+merge.
 
 The steps follow ``docker compose``: the environment is the caller's
 (``os.environ`` by default) over the project's ``.env`` file; every file is

@@ -202,15 +202,16 @@ def _validate(adapter: TypeAdapter[Any], value: object, key: str, errors: list[s
 class Stack:
     """A Compose project: named services with their networks and volumes, validated.
 
-    Build it from Compose files with :meth:`from_compose`, or in Python::
+    Build it from Compose files with [`from_compose()`][aiocontainers.Stack.from_compose], or in
+    Python::
 
         Stack("shop", services={"db": {"image": "postgres"},
                                 "web": ServiceConfig(image="web", depends_on=["db"])})
 
-    Services take :class:`~aiocontainers.compose.ServiceConfig` objects or the
+    Services take [`ServiceConfig`][aiocontainers.compose.ServiceConfig] objects or the
     mappings of a Compose file. Everything is checked at construction, before
     any daemon call: keys, values, references to services, networks and
-    volumes, dependency cycles. :class:`~aiocontainers.ComposeError` lists
+    volumes, dependency cycles. [`ComposeError`][aiocontainers.ComposeError] lists
     every problem with its path. ``working_dir`` (default: the current
     directory) anchors relative paths; ``environment`` (default ``os.environ``)
     fills ``environment`` entries given without a value and ``env_file``

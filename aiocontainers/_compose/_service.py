@@ -3,7 +3,7 @@
 Each model accepts every input form the Compose specification allows (short
 strings, lists or mappings) and stores the long form, which is what
 ``docker compose config`` prints. Relative paths are kept as written here;
-:class:`~aiocontainers.Stack` resolves them against the project directory.
+[`Stack`][aiocontainers.Stack] resolves them against the project directory.
 """
 
 from __future__ import annotations

@@ -41,7 +41,8 @@ async def log_tail(container: Container, lines: int = LOG_TAIL_LINES) -> str:
 
 
 async def ensure_running(container: Container, waiting_for: str) -> None:
-    """Reload the container; raise :class:`NotReady` if it stopped or was removed."""
+    """Reload the container; raise [`NotReady`][aiocontainers.NotReady] if it stopped or was
+    removed."""
     try:
         await container.reload()
     except NotFound:

@@ -1,6 +1,6 @@
 """``wait_until_healthy``: wait for many containers' health checks at once, woken by events.
 
-Every wait on one client shares one events subscription (a :class:`_Hub`,
+Every wait on one client shares one events subscription (a `_Hub`,
 filtered to the waited containers' ids and to ``health_status``, ``die`` and
 ``destroy``; a wait that adds a container re-subscribes it), so any number
 of concurrent waits holds a single pooled connection, and a
@@ -253,16 +253,15 @@ async def wait_until_healthy(
 ) -> None:
     """Wait until every container's health check reports ``healthy``.
 
-    The containers are waited for concurrently. The first one that turns
-    ``unhealthy``, exits or is removed fails the whole wait at once with
-    :class:`HealthCheckFailed` (naming it, with its last probe output, or its
-    exit code and last log lines) and the other waits are cancelled. A
-    container without a health check raises :class:`~aiocontainers.InvalidArgument`.
-    On a Podman that runs no health checks (no systemd), :class:`NotReady` says so once
-    the first probe is overdue (two intervals plus the probe timeout plus 10 s).
-    After ``timeout`` (seconds or ``timedelta``; ``None`` waits forever),
-    :class:`~aiocontainers.Timeout` names the containers not healthy yet.
-    Each container's ``attrs`` are fresh when this returns.
+    The containers are waited for concurrently. The first one that turns ``unhealthy``, exits or is
+    removed fails the whole wait at once with
+    [`HealthCheckFailed`][aiocontainers.HealthCheckFailed] (naming it, with its last probe output,
+    or its exit code and last log lines) and the other waits are cancelled. A container without a
+    health check raises [`InvalidArgument`][aiocontainers.errors.InvalidArgument]. On a Podman that
+    runs no health checks (no systemd), [`NotReady`][aiocontainers.NotReady] says so once the first
+    probe is overdue (two intervals plus the probe timeout plus 10 s). After ``timeout`` (seconds
+    or ``timedelta``; ``None`` waits forever), [`Timeout`][aiocontainers.errors.Timeout] names the
+    containers not healthy yet. Each container's ``attrs`` are fresh when this returns.
 
     Wakes on the daemon's ``health_status`` events; ``poll_interval`` is used
     only when the events stream is unavailable.

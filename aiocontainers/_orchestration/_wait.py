@@ -1,13 +1,13 @@
 """Readiness strategies: when is a started container ready to be used?
 
-Each strategy is a small object with ``async def wait(container, client)``
-(the :class:`WaitStrategy` protocol) and its own ``timeout``. It returns once
-the container is ready, raises :class:`~aiocontainers.Timeout` when its time
-is up (saying what it last saw), and raises :class:`NotReady` at once when
-waiting longer cannot help -- above all when the container exits or is
-removed, which every strategy notices instead of waiting out its timeout.
-:class:`AllOf` and :class:`AnyOf` compose strategies, running them
-concurrently under an overall deadline of their own.
+Each strategy is a small object with ``async def wait(container, client)`` (the
+[`WaitStrategy`][aiocontainers.wait.WaitStrategy] protocol) and its own ``timeout``. It returns
+once the container is ready, raises [`Timeout`][aiocontainers.errors.Timeout] when its time is up
+(saying what it last saw), and raises [`NotReady`][aiocontainers.NotReady] at once when waiting
+longer cannot help -- above all when the container exits or is removed, which every strategy
+notices instead of waiting out its timeout. [`AllOf`][aiocontainers.wait.AllOf] and
+[`AnyOf`][aiocontainers.wait.AnyOf] compose strategies, running them concurrently under an overall
+deadline of their own.
 """
 
 from __future__ import annotations
@@ -260,7 +260,7 @@ class PortOpen(Strategy):
 
 @dataclass(frozen=True)
 class HttpResponse:
-    """What an :class:`HttpResponds` predicate is given."""
+    """What an [`HttpResponds`][aiocontainers.wait.HttpResponds] predicate is given."""
 
     status: int
     headers: Mapping[str, str]
@@ -378,7 +378,8 @@ class CommandSucceeds(Strategy):
 
 
 class Healthy(Strategy):
-    """The container's health check reports healthy (see :func:`wait_until_healthy`)."""
+    """The container's health check reports healthy (see
+    [`wait_until_healthy()`][aiocontainers.wait_until_healthy])."""
 
     def __init__(self, *, timeout: float | timedelta | None = DEFAULT_TIMEOUT) -> None:
         super().__init__(timeout)

@@ -53,7 +53,7 @@ def decode_path_stat(header: str | None) -> dict[str, Any]:
 
 
 def is_directory(stat: dict[str, Any]) -> bool:
-    """True when a path stat (see :func:`decode_path_stat`) describes a directory."""
+    """True when a path stat (see `decode_path_stat()`) describes a directory."""
     return bool(int(stat.get("mode", 0)) & _DIR_BIT)
 
 
@@ -155,7 +155,8 @@ def _inside(path: str, root: str) -> bool:
 
 
 def check_member(member: tarfile.TarInfo, dest: str) -> None:
-    """Raise :class:`UnsafeArchiveError` unless ``member`` stays inside ``dest``.
+    """Raise [`UnsafeArchiveError`][aiocontainers.errors.UnsafeArchiveError] unless ``member``
+    stays inside ``dest``.
 
     ``dest`` must be a resolved (real) path. Symlinks already extracted are
     followed when checking, so a member cannot escape through an earlier link.
@@ -232,10 +233,10 @@ class _ThreadReader(io.RawIOBase):
 async def extract_stream(chunks: AsyncIterable[bytes], dest: str | os.PathLike[str]) -> None:
     """Extract the tar arriving as ``chunks`` into the directory ``dest``, safely.
 
-    The archive is never held whole: a worker thread extracts member by member,
-    pulling chunks as it needs them. An unsafe member raises
-    :class:`UnsafeArchiveError` naming it (members before it are already
-    written). ``chunks`` is closed on every path, cancellation included.
+    The archive is never held whole: a worker thread extracts member by member, pulling chunks as
+    it needs them. An unsafe member raises
+    [`UnsafeArchiveError`][aiocontainers.errors.UnsafeArchiveError] naming it (members before it
+    are already written). ``chunks`` is closed on every path, cancellation included.
     """
     iterator = aiter(chunks)
     reader = io.BufferedReader(_ThreadReader(iterator), 1 << 16)

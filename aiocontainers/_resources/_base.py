@@ -37,7 +37,8 @@ def convert_filters(filters: Mapping[str, Any] | None) -> dict[str, list[str]] |
 
 
 def row_ids(rows: Any, what: str, key: str = "Id") -> list[str]:
-    """The ids of a list answer's rows; :class:`InvalidResponse` if any row lacks one."""
+    """The ids of a list answer's rows; [`InvalidResponse`][aiocontainers.errors.InvalidResponse]
+    if any row lacks one."""
     if not isinstance(rows, list):
         raise InvalidResponse(f"{what}: expected a JSON array, got {rows!r:.200}")
     ids = []
@@ -124,7 +125,7 @@ class Collection(ABC, Generic[ModelT]):
         """Wrap inspect data in this collection's model class.
 
         Data that is not a JSON object naming the object's id raises
-        :class:`InvalidResponse`: never a half-built model.
+        [`InvalidResponse`][aiocontainers.errors.InvalidResponse]: never a half-built model.
         """
         key = self.model.id_attribute
         if not isinstance(attrs, dict) or not isinstance(attrs.get(key), str) or not attrs[key]:

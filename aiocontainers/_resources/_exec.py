@@ -4,17 +4,17 @@
 response's body is the command's output, so no connection upgrade is needed
 unless stdin is written. Differences from docker-py, on purpose:
 
-- ``stream=True``/``socket=True`` return an :class:`ExecStream` whose
+- ``stream=True``/``socket=True`` return an [`ExecStream`][aiocontainers.ExecStream] whose
   ``exit_code`` is set once the output is exhausted (docker-py gives none).
 - ``demux=True`` gives ``b""``, never ``None``, for a stream with no output.
-- ``socket=True`` gives an :class:`ExecStream` with ``write()``,
+- ``socket=True`` gives an [`ExecStream`][aiocontainers.ExecStream] with ``write()``,
   ``close_stdin()`` and ``resize()`` instead of a raw socket.
 
 Endings are truthful. The daemon sends the output over a hijacked connection
 whose end looks the same whether the command finished or the connection was
 cut, so when the output ends the exec is inspected: it must have stopped
 (then ``exit_code`` is its status); if it still runs after a short grace the
-output was cut and :class:`~aiocontainers.errors.StreamError` is raised.
+output was cut and [`StreamError`][aiocontainers.errors.StreamError] is raised.
 Non-streamed ``exec_run()`` waits as long as the command runs (or at most
 ``timeout`` seconds), and when no output came for the client's timeout it
 asks the daemon whether the command still runs, so a stalled daemon or
@@ -60,7 +60,8 @@ _POLL_MAX = 0.1
 
 
 class ExecResult(NamedTuple, Generic[OutputT]):
-    """What :meth:`ExecMixin.exec_run` returns: ``exit_code, output = await ...``.
+    """What [`ExecMixin.exec_run()`][aiocontainers.Container.exec_run] returns: ``exit_code, output
+    = await ...``.
 
     ``output`` is ``bytes`` (stdout and stderr merged), or ``(stdout, stderr)``
     with ``demux=True``. ``exit_code`` is ``None`` for a detached exec.
@@ -87,11 +88,11 @@ def _environment(environment: Environment | None) -> list[str] | None:
 
 
 async def settle(still_running: Callable[[], Awaitable[bool]], *, what: str) -> None:
-    """After a hijacked stream's end: wait (at most :data:`END_GRACE` s) for the process to stop.
+    """After a hijacked stream's end: wait (at most `END_GRACE` s) for the process to stop.
 
-    ``still_running`` asks the daemon. A process still running after the grace
-    means the connection was cut: :class:`StreamError`. A daemon that cannot
-    say raises ``StreamError`` too, chained to why.
+    ``still_running`` asks the daemon. A process still running after the grace means the connection
+    was cut: [`StreamError`][aiocontainers.errors.StreamError]. A daemon that cannot say raises
+    ``StreamError`` too, chained to why.
     """
     deadline = time.monotonic() + END_GRACE
     delay = _POLL_START
@@ -119,11 +120,11 @@ class ExecStream(InteractiveStream[T]):
 
     Yields the output as it comes: ``bytes`` payloads, or ``(stdout, stderr)``
     pairs with ``demux=True`` (the side not written is ``b""``).
-    :attr:`exit_code` is ``None`` until the output is exhausted, then the
+    `exit_code` is ``None`` until the output is exhausted, then the
     command's exit status; an output cut before the command ended raises
-    :class:`~aiocontainers.errors.StreamError`. Opened with ``socket=True`` it
-    also takes stdin (:meth:`write`, :meth:`close_stdin`) and, with a TTY,
-    :meth:`resize`.
+    [`StreamError`][aiocontainers.errors.StreamError]. Opened with ``socket=True`` it
+    also takes stdin (`write()`, `close_stdin()`) and, with a TTY,
+    [`resize()`][aiocontainers.ExecStream.resize].
     """
 
     def __init__(
@@ -179,7 +180,7 @@ class ExecStream(InteractiveStream[T]):
 
 
 class ExecMixin(Model):
-    """Exec methods of :class:`~aiocontainers.Container`."""
+    """Exec methods of [`Container`][aiocontainers.Container]."""
 
     @overload
     async def exec_run(
@@ -281,8 +282,8 @@ class ExecMixin(Model):
 
         By default waits for the command and returns ``ExecResult(exit_code,
         output)``: as long as the command runs, or at most ``timeout`` seconds
-        (then :class:`~aiocontainers.Timeout`; the command keeps running).
-        ``stream=True`` returns an :class:`ExecStream` as soon as the command
+        (then [`Timeout`][aiocontainers.errors.Timeout]; the command keeps running).
+        ``stream=True`` returns an [`ExecStream`][aiocontainers.ExecStream] as soon as the command
         started; ``socket=True`` the same, with stdin writable (pass
         ``stdin=True`` to give the command a stdin). ``detach=True`` starts
         the command and returns ``ExecResult(None, b"")`` at once. ``cmd`` is
@@ -358,7 +359,8 @@ class ExecMixin(Model):
         environment: Environment | None = None,
         workdir: str | None = None,
     ) -> ExecStream[bytes]:
-        """Start ``cmd`` with stdin attached and return its two-way :class:`ExecStream`.
+        """Start ``cmd`` with stdin attached and return its two-way
+        [`ExecStream`][aiocontainers.ExecStream].
 
         Shorthand for ``exec_run(cmd, stdin=True, socket=True, ...)``::
 

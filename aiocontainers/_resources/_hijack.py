@@ -6,7 +6,7 @@ To write to a container's or an exec's stdin, the request (``POST
 from then on the socket is a raw byte pipe both ways: we write stdin, it
 writes the (multiplexed or TTY) output, and closing our write side (EOF) closes
 the process's stdin while its output keeps coming. The wire-level takeover is
-the HTTP transport's (:meth:`~aiocontainers._http.ResponseStream.upgrade`).
+the HTTP transport's (`upgrade()`).
 """
 
 from __future__ import annotations
@@ -45,10 +45,10 @@ async def open_hijacked(
 
 
 class InteractiveStream(DockerStream[T]):
-    """A :class:`DockerStream` whose connection may also carry stdin.
+    """A [`DockerStream`][aiocontainers.DockerStream] whose connection may also carry stdin.
 
     Writing needs a hijacked connection (``socket=True`` for exec,
-    :meth:`~aiocontainers.Container.attach_socket` for attach).
+    [`attach_socket()`][aiocontainers.Container.attach_socket] for attach).
     """
 
     _writable = False

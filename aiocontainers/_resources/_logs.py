@@ -5,7 +5,7 @@ Differences from docker-py, on purpose:
 - ``logs(stream=True)`` yields whole lines (``bytes``, newline kept), each
   stream's lines reassembled across frames, instead of arbitrary chunks;
   ``lines=False`` gives the raw payloads, ``records=True`` gives
-  :class:`~aiocontainers.LogRecord` objects that tell stdout from stderr and
+  [`LogRecord`][aiocontainers.LogRecord] objects that tell stdout from stderr and
   carry the timestamp.
 - ``logs(follow=True)`` cannot hang once the container has exited: the
   container's state is checked after the stream opens, and a container that
@@ -160,7 +160,7 @@ class ContainerOutput(InteractiveStream[T]):
 
 
 class LogsMixin(Model):
-    """Log and attach methods of :class:`~aiocontainers.Container`."""
+    """Log and attach methods of [`Container`][aiocontainers.Container]."""
 
     async def _is_tty(self) -> bool:
         if "Config" not in self.attrs:
@@ -255,7 +255,7 @@ class LogsMixin(Model):
                 ...
 
         It yields whole lines as ``bytes`` (newline kept; ``lines=False``:
-        the raw payloads as they arrive), or :class:`LogRecord` objects with
+        the raw payloads as they arrive), or [`LogRecord`][aiocontainers.LogRecord] objects with
         ``records=True``. As in docker-py, ``follow`` defaults to ``stream``.
         A followed stream ends when the container stops, also when it is
         killed or had already exited. ``since``/``until``: a ``datetime`` or

@@ -33,7 +33,7 @@ class StatsStream(DockerStream[dict[str, Any]]):
 
 
 class StatsMixin(Model):
-    """The stats method of :class:`~aiocontainers.Container`."""
+    """The stats method of [`Container`][aiocontainers.Container]."""
 
     @overload
     def stats(

@@ -1,25 +1,24 @@
 """The one base of every streaming result: logs, attach, exec, stats, events,
 progress, archives and exports.
 
-A :class:`DockerStream` opens its connection lazily on first use (or is handed
-an open one), decodes raw chunks with an incremental decoder (pure code, see
-:mod:`aiocontainers._streams`), and frees the connection the moment it is no
-longer wanted: at the natural end, on an error, on cancellation, on
-``aclose()``/``async with`` exit, and when the object is dropped (``break`` out
-of ``async for``), through ``__del__``.
+A [`DockerStream`][aiocontainers.DockerStream] opens its connection lazily on first use (or is
+handed an open one), decodes raw chunks with an incremental decoder (pure code, see
+`aiocontainers._streams`), and frees the connection the moment it is no longer wanted: at the
+natural end, on an error, on cancellation, on ``aclose()``/``async with`` exit, and when the object
+is dropped (``break`` out of ``async for``), through ``__del__``.
 
 Its contract is trio's ``AsyncResource``: ``aclose()`` always closes, closing
 twice is fine, and using a stream after closing it raises a clear
-:class:`~aiocontainers.errors.StreamError`; closing it while another task
+[`StreamError`][aiocontainers.errors.StreamError]; closing it while another task
 waits for the next item ends that task's iteration.
 
 Endings are truthful: a connection that breaks raises ``StreamError``, never a
 silent end; a subclass whose body can end without a sign of breaking (a
 hijacked exec or attach connection) checks the process's state in
-:meth:`DockerStream._on_end` before ending normally. A stream that must not
+`DockerStream._on_end()` before ending normally. A stream that must not
 stall (a transfer) has an ``idle_timeout``: waiting longer than that for the
-next bytes raises :class:`~aiocontainers.errors.Timeout` unless
-:meth:`DockerStream._still_alive` says the silence is legitimate.
+next bytes raises [`Timeout`][aiocontainers.errors.Timeout] unless
+`DockerStream._still_alive()` says the silence is legitimate.
 
 It is a class rather than an async generator on purpose: an async generator
 that is abandoned is only finalized later by the event loop, so its
@@ -174,7 +173,7 @@ class DockerStream(Generic[T]):
     Closing (``await stream.aclose()``, leaving ``async with``, or dropping
     the object) releases the connection at once; closing twice is fine.
     After the natural end, iterating again ends at once; after closing, it
-    raises :class:`~aiocontainers.errors.StreamError`.
+    raises [`StreamError`][aiocontainers.errors.StreamError].
     """
 
     def __init__(
@@ -225,7 +224,8 @@ class DockerStream(Generic[T]):
         """The daemon ended the body cleanly: check the truth of it.
 
         Return True to end the stream, False when the hook reconnected (set a
-        new source); raise :class:`StreamError` if the end was not natural.
+        new source); raise [`StreamError`][aiocontainers.errors.StreamError] if the end was not
+        natural.
         """
         return True
 
@@ -253,7 +253,7 @@ class DockerStream(Generic[T]):
             self._release()
 
     async def _read(self, source: ChunkSource) -> bytes:
-        """The next chunk within ``idle_timeout`` (or while :meth:`_still_alive`)."""
+        """The next chunk within ``idle_timeout`` (or while `_still_alive()`)."""
         idle = self._idle_timeout
         if idle is None:
             return await source.read_chunk()

@@ -2,7 +2,7 @@
 
 Names, parameters and results follow docker-py's ``docker.models.configs``,
 made async. ``configs.create()`` returns the inspected config (docker-py's
-holds only the id and name); :attr:`Config.data` decodes the stored bytes.
+holds only the id and name); [`Config.data`][aiocontainers.Config.data] decodes the stored bytes.
 """
 
 from __future__ import annotations

@@ -7,11 +7,11 @@ made async. Where we deliberately differ:
   cancelled at any point before handing a container back, the container they
   created is force-removed. Cancellation is prompt even while the daemon is
   still creating it: the client finishes that clean-up in the background (see
-  :mod:`aiocontainers._reaper`). Every create carries a one-off label
-  (:data:`CREATE_TOKEN_LABEL`), so a container whose create answer was lost
+  `aiocontainers._reaper`). Every create carries a one-off label
+  (`CREATE_TOKEN_LABEL`), so a container whose create answer was lost
   (connection cut, deadline passed) is found, removed, and the error says so.
   A ``ContainerError`` carries both stdout and stderr.
-* ``wait(timeout=)`` is a real deadline raising :class:`~aiocontainers.Timeout`.
+* ``wait(timeout=)`` is a real deadline raising [`Timeout`][aiocontainers.errors.Timeout].
 * ``container.image`` is the image reference the container was created from
   (a property cannot call the daemon); ``await container.get_image()`` fetches
   the image object.
@@ -78,7 +78,7 @@ __all__ = [
 #: whose create answer was lost, so that it can be found and removed.
 CREATE_TOKEN_LABEL = "aiocontainers.create-token"
 #: Seconds a cancelled create or run waits for its clean-up before leaving it
-#: to the client's reaper (see :mod:`aiocontainers._reaper`).
+#: to the client's reaper (see `aiocontainers._reaper`).
 CANCEL_GRACE = 1.0
 
 DEFAULT_CHUNK_SIZE = 2 * 1024 * 1024
@@ -284,7 +284,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         """Block until the container reaches ``condition`` (default: not running).
 
         Returns ``{"StatusCode": int, "Error": {...} or None}`` as docker-py does.
-        ``timeout`` is a real deadline: :class:`~aiocontainers.Timeout` is
+        ``timeout`` is a real deadline: [`Timeout`][aiocontainers.errors.Timeout] is
         raised when it passes (the container keeps running).
         """
         limit = check_timeout(timeout)
@@ -433,7 +433,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         be shorter); it is never held in memory. Iterate the stream to the end
         or ``aclose()`` it. The stat is ``{"name", "size", "mode", "mtime",
         "linkTarget"}``. A transfer that stalls for the client's timeout raises
-        :class:`~aiocontainers.Timeout`.
+        [`Timeout`][aiocontainers.errors.Timeout].
         """
         size = _chunk_size(chunk_size)
         response = await self._transport.open_stream(
@@ -521,10 +521,9 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         """Copy ``src`` (file or directory) out of the container into the local directory
         ``dest`` (created if missing); returns the local path of the copy.
 
-        The archive is extracted as it streams in. Members that would land
-        outside ``dest`` (absolute paths, ``..``, links pointing outside) or
-        that are device files raise
-        :class:`~aiocontainers.errors.UnsafeArchiveError`.
+        The archive is extracted as it streams in. Members that would land outside ``dest``
+        (absolute paths, ``..``, links pointing outside) or that are device files raise
+        [`UnsafeArchiveError`][aiocontainers.errors.UnsafeArchiveError].
         """
         await anyio.Path(dest).mkdir(parents=True, exist_ok=True)
         stream, stat = await self.get_archive(src)
@@ -574,7 +573,7 @@ class RunOutput(DockerStream[bytes]):
     """``run(stream=True)``: the container's output lines as they come.
 
     When the output ends the exit status is checked (non-zero raises
-    :class:`~aiocontainers.ContainerError`); with ``remove`` the container is
+    [`ContainerError`][aiocontainers.errors.ContainerError]); with ``remove`` the container is
     removed when the stream ends or is closed (dropping it removes it in the
     background).
     """
@@ -856,7 +855,7 @@ class ContainerCollection(Collection[Container]):
     async def _after_cancel(self, work: Callable[[], Awaitable[None]], what: str) -> None:
         """Clean-up for a cancelled caller: done at once if the daemon is quick.
 
-        The caller waits (shielded) at most :data:`CANCEL_GRACE` seconds; work
+        The caller waits (shielded) at most `CANCEL_GRACE` seconds; work
         not done by then is finished in the background by the client's reaper,
         so cancelling stays prompt even when the daemon hangs.
         """
@@ -955,10 +954,10 @@ class ContainerCollection(Collection[Container]):
     ) -> Container | bytes | RunOutput:
         """Create and start a container, pulling the image first if it is missing.
 
-        ``detach=True`` returns the running :class:`Container` (with ``remove``
+        ``detach=True`` returns the running [`Container`][aiocontainers.Container] (with ``remove``
         the daemon removes it when it exits). Otherwise waits for the exit and
         returns its output (stdout and/or stderr per the flags, in order); a
-        non-zero exit raises :class:`~aiocontainers.ContainerError` with both
+        non-zero exit raises [`ContainerError`][aiocontainers.errors.ContainerError] with both
         streams. ``remove`` removes it afterwards, also after an error.
 
         ``stream=True`` returns, once the container started, an async iterator
@@ -970,7 +969,7 @@ class ContainerCollection(Collection[Container]):
         container it created is force-removed: nothing is left behind.
 
         ``wait_for`` (with ``detach=True``): a readiness strategy from
-        :mod:`aiocontainers.wait`; ``run()`` returns only once it passes. If it
+        [`aiocontainers.wait`][aiocontainers.wait]; ``run()`` returns only once it passes. If it
         fails, the container is removed unless ``keep_on_failure=True``.
         """
         if wait_for is not None and not detach:

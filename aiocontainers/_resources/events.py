@@ -1,15 +1,15 @@
 """The daemon's event stream (``docker events``), typed, and optionally resuming.
 
-:meth:`DockerClient.events` returns an :class:`EventStream` at once (no
+[`DockerClient.events()`][aiocontainers.DockerClient.events] returns an
+[`EventStream`][aiocontainers.EventStream] at once (no
 ``await``); the connection opens on entering ``async with`` or on the first
 ``__anext__``. The stream never
 times out while idle. Without ``until`` the daemon never ends it, so an end or
-a broken connection raises :class:`~aiocontainers.errors.StreamError` -- or,
+a broken connection raises [`StreamError`][aiocontainers.errors.StreamError] -- or,
 with ``resume=True``, reconnects with exponential backoff, asks the daemon for
-the events since the last one it delivered (nanosecond precision), drops the
-ones already delivered, and raises
-:class:`~aiocontainers.errors.DaemonUnavailable` only once ``retry_budget``
-seconds of failed reconnecting have passed.
+the events since the last one it delivered (nanosecond precision), drops the ones already
+delivered, and raises [`DaemonUnavailable`][aiocontainers.errors.DaemonUnavailable] only once
+``retry_budget`` seconds of failed reconnecting have passed.
 """
 
 from __future__ import annotations
@@ -207,8 +207,8 @@ class _EventDecoder:
 class EventStream(DockerStream[T]):
     """Async iterator over daemon events; close it with ``aclose()`` or ``async with``.
 
-    Yields each :class:`Event` passed through ``convert`` (see
-    :func:`open_events`). ``reconnects`` counts the resumptions so far. A
+    Yields each [`Event`][aiocontainers.Event] passed through ``convert`` (see
+    `open_events()`). ``reconnects`` counts the resumptions so far. A
     resuming stream retries only after it has once connected: a daemon that
     cannot be reached at the first connection raises at once. Dropping the stream frees its
     connection; closing it twice is a no-op, and closing it while another task
@@ -345,7 +345,8 @@ def _as_event(event: Event) -> Event:
 def open_events(
     transport: Transport, *, decode: bool | None = None, **options: Any
 ) -> EventStream[Any]:
-    """An :class:`EventStream` yielding events typed (``None``), as dicts or as bytes."""
+    """An [`EventStream`][aiocontainers.EventStream] yielding events typed (``None``), as dicts or
+    as bytes."""
     convert: Callable[[Event], Any]
     if decode is None:
         convert = _as_event

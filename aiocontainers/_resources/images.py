@@ -3,12 +3,13 @@
 Names, parameters and results follow docker-py's ``docker.models.images``,
 made async. Where we deliberately differ:
 
-* Progress streams instead of being drained: :meth:`ImageCollection.pull_progress`
-  and :meth:`~ImageCollection.push_progress` yield typed
-  :class:`~aiocontainers.ProgressEvent` objects, each with an aggregate
-  (per-layer and overall bytes, one fraction) for a single progress bar;
-  :meth:`~ImageCollection.build_stream` yields build log entries as they
-  happen. An error inside any of these streams raises (``ImageLoadError``,
+* Progress streams instead of being drained:
+  [`ImageCollection.pull_progress()`][aiocontainers._resources.images.ImageCollection.pull_progress]
+  and [`push_progress()`][aiocontainers._resources.images.ImageCollection.push_progress] yield
+  typed [`ProgressEvent`][aiocontainers.ProgressEvent] objects, each with an aggregate (per-layer
+  and overall bytes, one fraction) for a single progress bar;
+  [`build_stream()`][aiocontainers._resources.images.ImageCollection.build_stream] yields build log
+  entries as they happen. An error inside any of these streams raises (``ImageLoadError``,
   ``BuildError``) with the daemon's message; it never ends as a success.
 * ``build()`` tars the context in a worker thread while it uploads, never
   holding it whole, with the Docker CLI's ``.dockerignore`` rules; ``fileobj``
@@ -16,7 +17,7 @@ made async. Where we deliberately differ:
   context's Dockerfile (like ``docker build -f - PATH``).
 * ``push()`` returns the decoded progress messages instead of raw JSON text.
 * Registry credentials come from ``client.login`` or the CLI's config file
-  (helpers included); see :mod:`aiocontainers._auth`.
+  (helpers included); see `aiocontainers._auth`.
 """
 
 from __future__ import annotations
@@ -122,7 +123,8 @@ class Image(Model):
         return await _images(self).tag(self.id, repository, tag, force=force)
 
     async def remove(self, force: bool = False, noprune: bool = False) -> builtins.list[Any]:
-        """Remove this image; see :meth:`ImageCollection.remove`."""
+        """Remove this image; see
+        [`ImageCollection.remove()`][aiocontainers._resources.images.ImageCollection.remove]."""
         return await _images(self).remove(self.id, force=force, noprune=noprune)
 
     def save(
@@ -307,7 +309,8 @@ class ImageCollection(RegistryImages, Collection[Image]):
         platform: str | None = None,
         auth_config: Mapping[str, Any] | None = None,
     ) -> DockerStream[ProgressEvent]:
-        """Pull an image, yielding a :class:`ProgressEvent` per daemon message.
+        """Pull an image, yielding a [`ProgressEvent`][aiocontainers.ProgressEvent] per daemon
+        message.
 
         Returned at once (no ``await``): ``async for event in ...``.
         ``event.aggregate`` is the whole pull so far (layers, bytes,
@@ -363,7 +366,8 @@ class ImageCollection(RegistryImages, Collection[Image]):
         """Pull an image and return it (every tag's image with ``all_tags=True``).
 
         The tag comes from ``tag``, else from ``repository`` (``"app:1.0"``),
-        else ``latest``. Watch progress with :meth:`pull_progress` instead.
+        else ``latest``. Watch progress with
+        [`pull_progress()`][aiocontainers._resources.images.ImageCollection.pull_progress] instead.
         """
         repository, parsed = parse_repository_tag(repository)
         tag = tag or parsed or "latest"
@@ -383,7 +387,8 @@ class ImageCollection(RegistryImages, Collection[Image]):
         *,
         auth_config: Mapping[str, Any] | None = None,
     ) -> DockerStream[ProgressEvent]:
-        """Push an image, yielding a :class:`ProgressEvent` per daemon message.
+        """Push an image, yielding a [`ProgressEvent`][aiocontainers.ProgressEvent] per daemon
+        message.
 
         Returned at once (no ``await``). Without ``tag`` (and no tag in
         ``repository``) every tag of the repository is pushed. An error inside
@@ -417,7 +422,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
         """Push an image and return the daemon's progress messages, decoded.
 
         Raises ``ImageLoadError`` if the push fails; watch progress with
-        :meth:`push_progress` instead.
+        [`push_progress()`][aiocontainers._resources.images.ImageCollection.push_progress] instead.
         """
         messages: builtins.list[dict[str, Any]] = []
         async with self.push_progress(repository, tag, auth_config=auth_config) as events:
@@ -638,10 +643,11 @@ class ImageCollection(RegistryImages, Collection[Image]):
         Returned at once (no ``await``): ``async for entry in ...``. Entries
         are docker-py's: ``{"stream": "Step 1/3 : FROM ..."}``, pull progress
         for ``FROM``, and ``{"aux": {"ID": "sha256:..."}}`` naming the result.
-        A failed step raises :class:`BuildError` carrying every entry. A build
+        A failed step raises [`BuildError`][aiocontainers.errors.BuildError] carrying every entry.
+        A build
         step may run silently for long, so the stream has no idle deadline
         (``build(timeout=...)`` bounds a whole build). Parameters are those of
-        :meth:`build`.
+        [`build()`][aiocontainers._resources.images.ImageCollection.build].
         """
         log: builtins.list[dict[str, Any]] = []
 
@@ -707,7 +713,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
         ``extra_hosts``, ``shmsize``, ``squash``, ``quiet``,
         ``container_limits``, ``isolation``, ``use_config_proxy``.
 
-        A failed step raises :class:`BuildError` with the log.
+        A failed step raises [`BuildError`][aiocontainers.errors.BuildError] with the log.
         """
         limit = check_timeout(timeout)
         log: builtins.list[dict[str, Any]] = []

@@ -3,7 +3,7 @@
 Names, parameters and results follow docker-py's ``docker.models.networks``,
 made async. One difference: docker-py's ``network.containers`` calls the
 daemon on every access; a property cannot await, so here ``containers`` is the
-list of :class:`~aiocontainers.Container` handles fetched by the last
+list of [`Container`][aiocontainers.Container] handles fetched by the last
 ``networks.get()`` or ``await network.reload()`` (docker-py's own docs reload
 first, so ``await network.reload(); for c in network.containers: ...`` ports
 unchanged).
@@ -138,7 +138,7 @@ class NetworkCollection(Collection[Network]):
     ) -> Network:
         """Create a network and return it.
 
-        ``ipam`` is an :class:`~aiocontainers.types.IPAMConfig` (or its dict
+        ``ipam`` is an [`IPAMConfig`][aiocontainers.types.IPAMConfig] (or its dict
         form) for custom subnets and gateways; ``internal=True`` cuts the
         network off from the outside world.
         """

@@ -1,9 +1,9 @@
 """Registry lookups and the build cache for ``client.images``: ``RegistryData``, search, prune.
 
-:class:`RegistryImages` holds docker-py's ``get_registry_data``, ``search``,
-``prune_builds`` and ``create`` for :class:`~aiocontainers._resources.images.ImageCollection`,
-which inherits them. :class:`RegistryData` is an image's entry in its registry
-(``GET /distribution/{name}/json``): its digest and the platforms it is built for.
+`RegistryImages` holds docker-py's ``get_registry_data``, ``search``, ``prune_builds`` and
+``create`` for [`ImageCollection`][aiocontainers._resources.images.ImageCollection], which inherits
+them. [`RegistryData`][aiocontainers.RegistryData] is an image's entry in its registry (``GET
+/distribution/{name}/json``): its digest and the platforms it is built for.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Names, parameters and results follow docker-py's ``docker.models.secrets``,
 made async. ``secrets.create()`` returns the inspected secret (docker-py's
 holds only the id and name). The daemon never gives a secret's data back.
-Configs (:mod:`.configs`) share this module's base classes.
+Configs (`configs`) share this module's base classes.
 """
 
 from __future__ import annotations

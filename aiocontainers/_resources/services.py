@@ -1,8 +1,8 @@
 """Swarm services: the collection (``client.services``) and the ``Service`` handle.
 
 Names, parameters and results follow docker-py's ``docker.models.services``,
-made async; the spec types live in :mod:`aiocontainers.types` (see
-:mod:`aiocontainers._specs._service`). Where we deliberately differ:
+made async; the spec types live in [`aiocontainers.types`][aiocontainers.types] (see
+`aiocontainers._specs._service`). Where we deliberately differ:
 
 * ``service.update(**kwargs)`` merges the changes into the service's current
   spec and sends them with the version it just read, then refreshes
@@ -15,8 +15,8 @@ made async; the spec types live in :mod:`aiocontainers.types` (see
   stream=True)``) and reads both stdout and stderr by default; docker-py's
   defaults select neither stream, which the daemon refuses.
 * Durations in the spec types are seconds or ``timedelta``, not nanoseconds.
-* ``secrets=``/``configs=`` also take the :class:`~aiocontainers.Secret` and
-  :class:`~aiocontainers.Config` objects themselves.
+* ``secrets=``/``configs=`` also take the [`Secret`][aiocontainers.Secret] and
+  [`Config`][aiocontainers.Config] objects themselves.
 """
 
 from __future__ import annotations
@@ -120,7 +120,8 @@ class Service(Model):
         return tasks
 
     async def update(self, **kwargs: Any) -> dict[str, Any]:
-        """Change the service; takes :meth:`ServiceCollection.create`'s keywords.
+        """Change the service; takes the keywords of
+        [`create()`][aiocontainers._resources.services.ServiceCollection.create].
 
         Settings not given keep their current values (``fetch_current_spec=False``
         replaces the whole spec instead); ``force_update=True`` redeploys the
@@ -202,7 +203,7 @@ class Service(Model):
                 ...
 
         Yields whole lines as ``bytes`` (``lines=False``: raw payloads;
-        ``records=True``: :class:`~aiocontainers.LogRecord` objects telling
+        ``records=True``: [`LogRecord`][aiocontainers.LogRecord] objects telling
         stdout from stderr). ``details=True`` prefixes each line with the task's
         node, service and task ids. Only services logging with ``json-file``
         or ``journald`` have logs. A followed stream runs until closed.
@@ -261,19 +262,17 @@ class ServiceCollection(Collection[Service]):
         """Create a service, like ``docker service create``, and return it.
 
         Keywords as docker-py's: ``name``, ``labels`` (the service's),
-        ``container_labels``, ``mode`` (:class:`~aiocontainers.types.ServiceMode`
+        ``container_labels``, ``mode`` ([`ServiceMode`][aiocontainers.types.ServiceMode]
         or ``"global"``), ``env``, ``args``, ``mounts``, ``networks``,
         ``resources``, ``restart_policy``
-        (:class:`~aiocontainers.types.ServiceRestartPolicy`; a container
-        ``RestartPolicy`` is translated), ``secrets``, ``configs``,
-        ``endpoint_spec``, ``update_config``, ``rollback_config``,
-        ``constraints``, ``preferences``, ``platforms``, ``maxreplicas``,
-        ``log_driver``, ``log_driver_options``, ``healthcheck``, ``hosts``,
-        ``dns_config``, ``privileges``, ``hostname``, ``user``, ``workdir``,
-        ``groups``, ``tty``, ``open_stdin``, ``read_only``, ``stop_signal``,
-        ``stop_grace_period`` (seconds), ``init``, ``isolation``, ``cap_add``,
-        ``cap_drop``, ``sysctls``. Everything is validated before the daemon
-        is called.
+        ([`ServiceRestartPolicy`][aiocontainers.types.ServiceRestartPolicy]; a container
+        ``RestartPolicy`` is translated), ``secrets``, ``configs``, ``endpoint_spec``,
+        ``update_config``, ``rollback_config``, ``constraints``, ``preferences``, ``platforms``,
+        ``maxreplicas``, ``log_driver``, ``log_driver_options``, ``healthcheck``, ``hosts``,
+        ``dns_config``, ``privileges``, ``hostname``, ``user``, ``workdir``, ``groups``, ``tty``,
+        ``open_stdin``, ``read_only``, ``stop_signal``, ``stop_grace_period`` (seconds), ``init``,
+        ``isolation``, ``cap_add``, ``cap_drop``, ``sysctls``. Everything is validated before the
+        daemon is called.
         """
         if "force_update" in kwargs:
             raise TypeError("create() got an unexpected keyword argument 'force_update'")

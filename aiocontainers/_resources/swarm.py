@@ -68,7 +68,7 @@ class Swarm(Model):
     ) -> str:
         """Make this daemon the first manager of a new swarm; returns the node id.
 
-        ``swarm_spec`` keywords are :class:`~aiocontainers.types.SwarmSpec`'s
+        ``swarm_spec`` keywords are [`SwarmSpec`][aiocontainers.types.SwarmSpec]'s
         (``name``, ``labels``, ``task_history_retention_limit``,
         ``autolock_managers``, ``node_cert_expiry`` in seconds, ...).
         """
@@ -144,7 +144,8 @@ class Swarm(Model):
         return key
 
     async def unlock(self, key: str | Mapping[str, Any]) -> bool:
-        """Unlock a locked manager with the key from :meth:`get_unlock_key`."""
+        """Unlock a locked manager with the key from
+        [`get_unlock_key()`][aiocontainers.Swarm.get_unlock_key]."""
         if isinstance(key, Mapping):
             if "UnlockKey" not in key:
                 raise InvalidArgument("unlock key must be a string or {'UnlockKey': ...}")

@@ -299,7 +299,8 @@ class ContainerSpec(Spec):
     ``command`` as an argv list, ``environment`` as ``["K=v"]``, ``ports`` as Docker's
     ``PortBindings``, sizes as int bytes. ``detach``, ``stream``, ``remove``, ``stdout``
     and ``stderr`` steer ``run()`` and are never sent; ``name`` and ``platform`` are query
-    parameters (``create_params()``). ``healthcheck`` takes a :class:`Healthcheck`
+    parameters (``create_params()``). ``healthcheck`` takes a
+    [`Healthcheck`][aiocontainers.types.Healthcheck]
     (seconds) or docker-py's dict, which is Docker's wire form in NANOSECONDS and is
     sent unchanged apart from key spelling.
     """

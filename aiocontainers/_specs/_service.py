@@ -9,10 +9,11 @@ Engine API JSON with ``to_wire()``. Three differences from docker-py, on purpose
   probable nanosecond value.
 - A dict in the Engine API's own form (CamelCase keys, as every ``docker.types`` object
   is) is read as wire JSON, durations in nanoseconds, so docker-py-built values port.
-- Two names clash with the container types of :mod:`aiocontainers.types`:
+- Two names clash with the container types of [`aiocontainers.types`][aiocontainers.types]:
   docker-py's ``docker.types.ContainerSpec`` (a service's container) is
-  :class:`ServiceContainerSpec` here, and ``docker.types.RestartPolicy`` (a task's
-  restart condition) is :class:`ServiceRestartPolicy`. ``ContainerSpec`` and
+  [`ServiceContainerSpec`][aiocontainers.types.ServiceContainerSpec] here, and
+  ``docker.types.RestartPolicy`` (a task's restart condition) is
+  [`ServiceRestartPolicy`][aiocontainers.types.ServiceRestartPolicy]. ``ContainerSpec`` and
   ``RestartPolicy`` stay the ``containers.run()`` ones.
 """
 
@@ -191,8 +192,8 @@ class PlacementPreference(WireSpec):
 class Placement(GatedWireSpec):
     """Where tasks may run: constraints, spread preferences, platforms, replicas per node.
 
-    ``preferences`` are :class:`PlacementPreference` objects or ``(strategy,
-    descriptor)`` tuples; ``platforms`` are ``(architecture, os)`` tuples.
+    ``preferences`` are [`PlacementPreference`][aiocontainers.types.PlacementPreference] objects or
+    ``(strategy, descriptor)`` tuples; ``platforms`` are ``(architecture, os)`` tuples.
     """
 
     _positional = ("constraints", "preferences", "platforms", "maxreplicas")
@@ -305,7 +306,8 @@ class RestartConditionTypes:
 class ServiceRestartPolicy(WireSpec):
     """When swarm restarts a task's container: docker-py's ``docker.types.RestartPolicy``.
 
-    Named apart from :class:`aiocontainers.types.RestartPolicy` (a plain
+    Named apart from [`aiocontainers.types.RestartPolicy`][aiocontainers.types.RestartPolicy] (a
+    plain
     container's policy). ``delay`` and ``window`` are seconds or ``timedelta``;
     ``max_attempts=0`` means no limit, ``window=0`` an unbounded window.
     """
@@ -380,7 +382,8 @@ class UpdateConfig(WireSpec):
 
 
 class RollbackConfig(UpdateConfig):
-    """How a rollback rolls out; as :class:`UpdateConfig`, but a rollback cannot roll back."""
+    """How a rollback rolls out; as [`UpdateConfig`][aiocontainers.types.UpdateConfig], but a
+    rollback cannot roll back."""
 
     _failure_actions = ("continue", "pause")
 
@@ -654,9 +657,10 @@ def _task_hosts(value: object) -> list[str]:
 class ServiceContainerSpec(GatedWireSpec):
     """The container each task runs: docker-py's ``docker.types.ContainerSpec``.
 
-    Named apart from :class:`aiocontainers.types.ContainerSpec` (the spec behind
+    Named apart from [`aiocontainers.types.ContainerSpec`][aiocontainers.types.ContainerSpec] (the
+    spec behind
     ``containers.run()``). ``command`` may be a string (split like a shell would);
-    ``env`` a dict or ``["K=v"]``; ``mounts`` :class:`~aiocontainers.types.Mount`
+    ``env`` a dict or ``["K=v"]``; ``mounts`` [`Mount`][aiocontainers.types.Mount]
     objects or ``"source:/target[:ro]"`` strings; ``hosts`` ``{"host": "ip"}``;
     ``stop_grace_period`` seconds or ``timedelta``.
     """
@@ -778,11 +782,13 @@ class TaskTemplate(GatedWireSpec):
     """What each task of a service is: its container, resources, restarts and placement.
 
     ``placement`` may be a list of constraints; ``log_driver`` a
-    :class:`~aiocontainers.types.DriverConfig`, a driver name, or
+    [`DriverConfig`][aiocontainers.types.DriverConfig], a driver name, or
     ``{"Name": ..., "Options": ...}``; ``networks`` names, ids or
-    :class:`NetworkAttachmentConfig` objects; ``restart_policy`` a
-    :class:`ServiceRestartPolicy` (or its dict form); a container
-    :class:`~aiocontainers.types.RestartPolicy` is read as the swarm policy it
+    [`NetworkAttachmentConfig`][aiocontainers.types.NetworkAttachmentConfig] objects;
+    ``restart_policy`` a
+    [`ServiceRestartPolicy`][aiocontainers.types.ServiceRestartPolicy] (or its dict form); a
+    container
+    [`RestartPolicy`][aiocontainers.types.RestartPolicy] is read as the swarm policy it
     means (``"no"`` → ``"none"``, ``"always"``/``"unless-stopped"`` → ``"any"``,
     ``"on-failure"`` keeps its retry count).
     """
@@ -833,7 +839,8 @@ class TaskTemplate(GatedWireSpec):
     @field_validator("restart_policy", mode="before")
     @classmethod
     def _restart_policy(cls, value: object) -> object:
-        """A container :class:`RestartPolicy` (or its dict) as the swarm policy it means."""
+        """A container [`RestartPolicy`][aiocontainers.types.RestartPolicy] (or its dict) as the
+        swarm policy it means."""
         if isinstance(value, Mapping) and value and set(value) <= {"Name", "MaximumRetryCount"}:
             value = RestartPolicy.model_validate(dict(value))
         if isinstance(value, RestartPolicy):
@@ -878,7 +885,7 @@ SERVICE_OPTIONS = (
 class ServiceSpec(GatedWireSpec):
     """A whole service: the body of ``POST /services/create`` (and of updates).
 
-    Build it from ``services.create()``'s keywords with :meth:`from_options`.
+    Build it from ``services.create()``'s keywords with `from_options()`.
     """
 
     name: Annotated[str | None, Wire("Name")] = None

@@ -1,6 +1,6 @@
 """A stack on a swarm: deploy it as services, wait until it converged, remove it.
 
-:class:`Deployment` is one ``client.stacks.deploy()``. Everything it can check
+`Deployment` is one ``client.stacks.deploy()``. Everything it can check
 without the daemon is checked first (what a swarm cannot honour, every service
 spec, the content of secrets and configs). Then it creates the stack's overlay
 networks, secrets and configs, and runs one task per service: each waits for
@@ -8,9 +8,9 @@ its ``depends_on`` conditions (a dependency converged; completed for
 ``service_completed_successfully``), creates or updates its service, and waits
 until the service converged: as many up-to-date tasks running as the swarm
 wants (held for ``monitor`` seconds), or one of them failed, which raises a
-:class:`~aiocontainers.ServiceFailed` naming the service with the task's error.
+[`ServiceFailed`][aiocontainers.ServiceFailed] naming the service with the task's error.
 
-:func:`remove_swarm_stack` is ``client.stacks.rm()``: services first, then, once
+`remove_swarm_stack()` is ``client.stacks.rm()``: services first, then, once
 their tasks are gone, secrets, configs and networks, found by the
 ``com.docker.stack.namespace`` label. Shielded from cancellation, bounded in time.
 """

@@ -63,7 +63,8 @@ class DeployedStack:
         return found
 
     async def rm(self, *, timeout: float | None = None) -> None:
-        """Remove the stack from the swarm (see :meth:`StackManager.rm`)."""
+        """Remove the stack from the swarm (see
+        [`StackManager.rm()`][aiocontainers._stacks.StackManager.rm])."""
         await self.client.stacks.rm(self.name, timeout=timeout)
 
     async def __aenter__(self) -> DeployedStack:

@@ -1,7 +1,7 @@
 """A stack's supervisor feed: what happens to its services, from the daemon's events.
 
-:class:`StackEvents` reads the daemon's container events filtered to the
-stack's project label and turns them into :class:`StackEvent` records:
+[`StackEvents`][aiocontainers.StackEvents] reads the daemon's container events filtered to the
+stack's project label and turns them into [`StackEvent`][aiocontainers.StackEvent] records:
 ``started``, ``restarted`` (a start after the container had died, such as a
 restart policy's), ``exited`` (with the exit code), ``healthy`` and
 ``unhealthy``. No task runs behind it: each ``__anext__`` reads the stream.
@@ -37,7 +37,8 @@ class StackEvent:
 
 
 class StackEvents:
-    """Async iterator of :class:`StackEvent`; close it with ``aclose()`` or ``async with``."""
+    """Async iterator of [`StackEvent`][aiocontainers.StackEvent]; close it with ``aclose()`` or
+    ``async with``."""
 
     def __init__(self, events: EventStream[Event]) -> None:
         self._events = events

@@ -1,7 +1,7 @@
 """The merged output of a stack's containers: one async iterator of ``StackLogRecord``.
 
 Each container's log stream is read by its own task, owned by the
-:class:`StackLogs` object (never by an async generator), which hands records
+[`StackLogs`][aiocontainers.StackLogs] object (never by an async generator), which hands records
 over through a small bounded queue. Closing it (``aclose()``, leaving
 ``async with``, or dropping it) cancels the readers and frees their
 connections at once.

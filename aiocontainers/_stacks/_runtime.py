@@ -109,7 +109,8 @@ class RunningStack:
         services: Sequence[str] | None = None,
     ) -> StackLogs:
         """The merged output of the stack's containers (``services`` to choose), as an
-        async iterator of :class:`StackLogRecord` (no ``await``). Following, it also
+        async iterator of [`StackLogRecord`][aiocontainers.StackLogRecord] (no ``await``).
+        Following, it also
         reads containers that start later (``scale()``) and ends once all have stopped."""
         for service in services or ():
             self._check(service)
@@ -126,7 +127,8 @@ class RunningStack:
         )
 
     def events(self) -> StackEvents:
-        """The supervisor feed: an async iterator of :class:`StackEvent` (no ``await``)."""
+        """The supervisor feed: an async iterator of [`StackEvent`][aiocontainers.StackEvent] (no
+        ``await``)."""
         return self.client.stacks.events(self.name)
 
     async def ps(self) -> list[Container]:
@@ -163,7 +165,8 @@ class RunningStack:
                     tg.start_soon(_restart, container, grace)
 
     async def down(self, *, volumes: bool = False, timeout: float | None = None) -> None:
-        """Tear the stack down (see :meth:`StackManager.down`)."""
+        """Tear the stack down (see
+        [`StackManager.down()`][aiocontainers._stacks.StackManager.down])."""
         await self.client.stacks.down(self.name, volumes=volumes, timeout=timeout)
 
     async def __aenter__(self) -> RunningStack:
@@ -253,7 +256,7 @@ class StackManager:
         Services start in dependency order, independent ones concurrently; a
         ``depends_on`` condition (``service_healthy``, ``service_completed_successfully``)
         is waited for up to ``timeout`` seconds. If a service fails, a
-        :class:`~aiocontainers.ServiceFailed` names it with its last output, and
+        [`ServiceFailed`][aiocontainers.ServiceFailed] names it with its last output, and
         the stack is torn down unless ``keep_on_failure``. On a stack that is
         up already, unchanged containers are kept and changed ones recreated;
         ``remove_orphans`` also removes containers of services no longer in the
@@ -344,7 +347,8 @@ class StackManager:
         services: Sequence[str] | None = None,
     ) -> StackLogs:
         """The merged output of the stack ``name``'s containers, found by label (one
-        started by any process), as an async iterator of :class:`StackLogRecord`."""
+        started by any process), as an async iterator of
+        [`StackLogRecord`][aiocontainers.StackLogRecord]."""
         return StackLogs(
             None,
             follow=follow,
@@ -357,7 +361,8 @@ class StackManager:
 
     def events(self, name: str) -> StackEvents:
         """The supervisor feed of stack ``name``: an async iterator of
-        :class:`StackEvent` (service started, restarted, exited, healthy, unhealthy)."""
+        [`StackEvent`][aiocontainers.StackEvent] (service started, restarted, exited, healthy,
+        unhealthy)."""
         stream = self.client.events(
             filters={
                 "type": ["container"],
@@ -387,7 +392,7 @@ class StackManager:
         ``depends_on`` conditions hold (a dependency converged; completed for
         ``service_completed_successfully``). It returns when every service
         converged (its up-to-date tasks running for ``monitor`` seconds), or raises
-        :class:`~aiocontainers.ServiceFailed` naming the first service whose task
+        [`ServiceFailed`][aiocontainers.ServiceFailed] naming the first service whose task
         failed (with the task's error) or that did not converge within ``timeout``
         seconds; what was deployed stays (the swarm keeps trying) until ``rm()``.
         Deploying again updates the services; ``prune`` removes those no longer in

@@ -7,7 +7,7 @@ a service's ``entrypoint`` is the task's ``Command`` and its ``command`` the
 label the service; each network attachment carries the service's name as an
 alias, so services find each other by name.
 
-:func:`swarm_problems` lists what a swarm cannot do with a stack (a build
+`swarm_problems()` lists what a swarm cannot do with a stack (a build
 without an image, ``privileged``, a published ``host_ip``...), so ``deploy()``
 refuses it before the daemon is called instead of dropping settings.
 """

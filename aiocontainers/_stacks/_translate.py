@@ -4,7 +4,7 @@ This is where Compose's vocabulary meets docker-py's: ``ports`` become
 ``PortBindings``, volumes become binds or mounts, ``deploy.resources`` becomes
 memory and CPU limits, each network an endpoint with the service's aliases.
 API 1.41 creates a container on one network only; the others are connected
-before it starts (:class:`NetworkAttachment`).
+before it starts (`NetworkAttachment`).
 """
 
 from __future__ import annotations

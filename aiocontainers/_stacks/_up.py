@@ -3,8 +3,8 @@
 Each service is a task that waits for its dependencies (started, healthy or
 completed, as ``depends_on`` says), then creates and starts its replicas
 concurrently. Independent services therefore start at once; a health gate
-uses the event-driven :func:`~aiocontainers.wait_until_healthy`. The first
-failure is recorded as a :class:`~aiocontainers.ServiceFailed` naming the
+uses the event-driven [`wait_until_healthy()`][aiocontainers.wait_until_healthy]. The first
+failure is recorded as a [`ServiceFailed`][aiocontainers.ServiceFailed] naming the
 service (with its last lines of output) and cancels the rest.
 
 Running it again on a stack that is up reconciles it: a container whose

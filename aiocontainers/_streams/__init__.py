@@ -1,8 +1,8 @@
 """Docker's stream formats, decoded incrementally: pure code, no I/O.
 
-Layers: :class:`FrameDecoder` (multiplexed or TTY bytes to frames), line assembly
-per stream (:class:`LineDecoder`), log records with timestamps and text
-(:class:`LogDecoder`), JSON progress streams (:class:`JSONStreamDecoder`), and
+Layers: `FrameDecoder` (multiplexed or TTY bytes to frames), line assembly
+per stream (`LineDecoder`), log records with timestamps and text
+(`LogDecoder`), JSON progress streams (`JSONStreamDecoder`), and
 async adapters over an iterator of raw chunks (``iter_frames``, ``iter_json``)
 that close their source when they stop.
 """

@@ -4,7 +4,7 @@ Each adapter is a thin async generator over one of the incremental decoders. It
 owns its source: when it ends, fails or is closed early (``aclose()``, ``break``
 inside ``async with aclosing(...)``, cancellation), it closes the source iterator,
 shielded from cancellation, so the connection behind it is released at once.
-A truncated source raises :class:`~aiocontainers.errors.StreamError` at its end.
+A truncated source raises [`StreamError`][aiocontainers.errors.StreamError] at its end.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ async def _pump(
 def iter_frames(
     chunks: AsyncIterable[bytes], *, tty: bool | None = False
 ) -> AsyncGenerator[Frame, None]:
-    """Yield the :class:`Frame` payloads of a (possibly multiplexed) stream, in order.
+    """Yield the `Frame` payloads of a (possibly multiplexed) stream, in order.
 
     ``tty``: ``False`` multiplexed, ``True`` raw (each chunk is one stdout frame),
     ``None`` detect from the first bytes.

@@ -3,8 +3,8 @@
 Without a TTY the daemon multiplexes stdout and stderr on one connection: every
 write becomes a frame made of an 8-byte header (``>BxxxL``: stream id, three
 padding bytes, payload length) and the payload. With a TTY there are no headers:
-every byte is stdout. :class:`FrameDecoder` turns arbitrary chunks of either
-format into :class:`Frame` objects, however the chunks split headers and payloads.
+every byte is stdout. `FrameDecoder` turns arbitrary chunks of either
+format into `Frame` objects, however the chunks split headers and payloads.
 
 Speed matters here (log streams can carry hundreds of MB), so decoding works on
 whole chunks with ``struct.unpack_from`` and slicing; bytes are copied at most
@@ -48,19 +48,19 @@ _new_frame = tuple.__new__  # Frame(...) calls a Python-level __new__; this is ~
 
 
 class FrameDecoder:
-    """Incremental decoder from raw chunks to :class:`Frame` objects.
+    """Incremental decoder from raw chunks to `Frame` objects.
 
     ``tty=False`` expects multiplexed frames, ``tty=True`` raw bytes (all stdout),
     ``tty=None`` decides from the first bytes: a multiplexed stream starts with a
     stream id 0-3 followed by three zero bytes, which TTY output practically never
-    does. :attr:`tty` tells the decision once made.
+    does. `tty` tells the decision once made.
 
-    :meth:`feed` returns the frames completed by a chunk; empty frames carry
-    nothing and are dropped. :meth:`eof` must be called when the source ends: it
-    raises :class:`~aiocontainers.errors.StreamError` if the stream stopped inside
+    `feed()` returns the frames completed by a chunk; empty frames carry
+    nothing and are dropped. `eof()` must be called when the source ends: it
+    raises [`StreamError`][aiocontainers.errors.StreamError] if the stream stopped inside
     a frame. A frame with stream id 3 (the daemon's own error) or an unknown id
-    ends decoding: the frames before it are returned and the next :meth:`feed` or
-    :meth:`eof` raises ``StreamError``.
+    ends decoding: the frames before it are returned and the next `feed()` or
+    `eof()` raises ``StreamError``.
     """
 
     __slots__ = ("_error", "_need", "_pending", "_pending_len", "_tty")
@@ -136,7 +136,7 @@ class FrameDecoder:
         """Prepare a chunk for decoding: the bytes to parse, or ``b""`` to wait for more.
 
         Decoders that share this class's buffering call ``_take``, parse whole frames
-        from the result (raw bytes if :attr:`tty`), then hand the end back to ``_keep``.
+        from the result (raw bytes if `tty`), then hand the end back to ``_keep``.
         """
         if self._error is not None:
             raise self._error

@@ -2,7 +2,7 @@
 
 The daemon writes one JSON object per message, usually followed by ``\\r\\n`` or
 ``\\n`` but sometimes with no separator at all, and the transport cuts the bytes
-anywhere. :class:`JSONStreamDecoder` keeps a text buffer and takes complete
+anywhere. `JSONStreamDecoder` keeps a text buffer and takes complete
 values off its front with ``json.JSONDecoder.raw_decode``.
 """
 
@@ -29,10 +29,10 @@ class JSONStreamDecoder:
 
     Bytes are decoded as UTF-8 (invalid bytes become U+FFFD) before parsing.
     Values may be separated by any JSON whitespace or by nothing. A number at the
-    very end of the buffer is held back until more data or :meth:`eof` shows it is
-    complete. Malformed JSON raises :class:`~aiocontainers.errors.StreamParseError` as
+    very end of the buffer is held back until more data or `eof()` shows it is
+    complete. Malformed JSON raises [`StreamParseError`][aiocontainers.errors.StreamParseError] as
     soon as a line break after the error shows that more data cannot fix it, or
-    at :meth:`eof`; values before the error are returned first and the error is
+    at `eof()`; values before the error are returned first and the error is
     raised by the next call.
     """
 

@@ -77,10 +77,10 @@ class LineAssembler:
 
 
 class LineDecoder:
-    """Raw chunks in, lines out: a :class:`FrameDecoder` fused with line assembly.
+    """Raw chunks in, lines out: a `FrameDecoder` fused with line assembly.
 
     Lines come back as two parallel lists, stream ids (``STDOUT`` or ``STDERR``)
-    and lines, in the order the lines completed: no object per line. See :class:`FrameDecoder` for
+    and lines, in the order the lines completed: no object per line. See `FrameDecoder` for
     ``tty`` and errors. The frame loop is repeated here rather than layered, as
     log streams are the library's hottest path.
     """

@@ -86,9 +86,9 @@ def split_timestamp(line: bytes) -> tuple[datetime | None, bytes]:
 
 
 class LogDecoder:
-    """Raw log chunks in, :class:`LogRecord` lines out.
+    """Raw log chunks in, [`LogRecord`][aiocontainers.LogRecord] lines out.
 
-    ``tty`` is as for :class:`FrameDecoder`; ``timestamps`` must match the request.
+    ``tty`` is as for `FrameDecoder`; ``timestamps`` must match the request.
     """
 
     __slots__ = ("_decoder", "_line_time", "_timestamps")

@@ -13,7 +13,8 @@ own line rules), ``id`` where to resume. A browser's ``EventSource`` sends the
 last id back as ``Last-Event-ID`` when it reconnects; pass it on and the
 stream resumes after that line.
 
-:class:`EventStream` rather than FastAPI's ``response_class=EventSourceResponse``
+[`EventStream`][aiocontainers.contrib.fastapi.EventStream] rather than FastAPI's
+``response_class=EventSourceResponse``
 with a ``yield``-ing endpoint: FastAPI iterates such a generator in a task of
 its own and, when the client disconnects while that task waits to hand on an
 event, leaves the generator suspended (and logs a ``BrokenResourceError``) until
@@ -133,7 +134,7 @@ def job_events(
     handle: JobHandle, *, last_event_id: str | None = None
 ) -> AsyncGenerator[ServerSentEvent, None]:
     """A job's output as events, live, then one ``end`` event with how the job ended
-    (stream them with :class:`EventStream`).
+    (stream them with [`EventStream`][aiocontainers.contrib.fastapi.EventStream]).
 
     Ids are line indices (``handle.logs(start=...)``); a job that already ended
     replays what its output bound kept. The ``end`` event's data is

@@ -8,14 +8,14 @@ async with aiocontainers.from_env() as client, JobRunner(client, concurrency=8) 
     assert result.exit_code == 0 and result.stdout == b"hi\\n"
 ```
 
-:class:`JobRunner` runs jobs ``concurrency`` at a time and removes every
+[`JobRunner`][aiocontainers.jobs.JobRunner] runs jobs ``concurrency`` at a time and removes every
 container it starts, whatever happens (timeout, cancellation, abort);
-:class:`JobSpec` describes a job and is validated when made;
-:class:`JobResult` is how it ended with the last bytes of its output;
-:class:`JobHandle` is a submitted job (await it, cancel it, follow its
-output with ``handle.logs()``); :class:`JobCounters` are the counts a
-service exposes. Timeouts raise :class:`~aiocontainers.errors.JobTimeout`,
-cancellations :class:`~aiocontainers.errors.JobCancelled`.
+[`JobSpec`][aiocontainers.jobs.JobSpec] describes a job and is validated when made;
+[`JobResult`][aiocontainers.jobs.JobResult] is how it ended with the last bytes of its output;
+[`JobHandle`][aiocontainers.jobs.JobHandle] is a submitted job (await it, cancel it, follow its
+output with ``handle.logs()``); [`JobCounters`][aiocontainers.jobs.JobCounters] are the counts a
+service exposes. Timeouts raise [`JobTimeout`][aiocontainers.jobs.JobTimeout],
+cancellations [`JobCancelled`][aiocontainers.jobs.JobCancelled].
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ class JobHandle:
     """One submitted job: await it, cancel it, follow its output.
 
     ``await handle`` (or ``await handle.result()``) gives the
-    :class:`JobResult` of a job that exited (any exit code) and raises
-    :class:`~aiocontainers.errors.JobTimeout`,
-    :class:`~aiocontainers.errors.JobCancelled` or the daemon's error
+    [`JobResult`][aiocontainers.jobs.JobResult] of a job that exited (any exit code) and raises
+    [`JobTimeout`][aiocontainers.jobs.JobTimeout],
+    [`JobCancelled`][aiocontainers.jobs.JobCancelled] or the daemon's error
     otherwise; ``handle.outcome`` is the result without raising, ``None``
     until the job is done. Cancelling the task that awaits a handle does not
     cancel the job: ``cancel()`` does.
@@ -67,7 +67,8 @@ class JobHandle:
 
     @property
     def status(self) -> JobStatus:
-        """``queued``, ``running``, then how it ended (see :class:`JobResult`)."""
+        """``queued``, ``running``, then how it ended (see
+        [`JobResult`][aiocontainers.jobs.JobResult])."""
         return self._status
 
     @property
@@ -121,7 +122,8 @@ class JobHandle:
         return self.result().__await__()
 
     def logs(self, *, start: int = 0) -> JobLogStream:
-        """Follow the job's output from line ``start`` on (see :class:`JobLogStream`)."""
+        """Follow the job's output from line ``start`` on (see
+        [`JobLogStream`][aiocontainers.jobs.JobLogStream])."""
         return JobLogStream(self._ensure_output, start)
 
     def _ensure_output(self) -> JobOutput:

@@ -1,14 +1,14 @@
 """A job's output, bounded, and the streams that follow it.
 
 The runner reads each job's output once, from the container's attach stream,
-into a :class:`JobOutput`: per stream (stdout, stderr) the last ``limit``
+into a `JobOutput`: per stream (stdout, stderr) the last ``limit``
 bytes as lines, each with an index that counts every line the job printed
-(both streams, in order). Readers (:class:`JobLogStream`, what
+(both streams, in order). Readers ([`JobLogStream`][aiocontainers.jobs.JobLogStream], what
 ``handle.logs()`` returns) follow that buffer, not the daemon: any number of
 them costs no connection, a reader that joins late replays what is kept, and
 one that falls behind the bound skips ahead and counts what it missed.
 Memory per job is bounded by about twice ``limit`` plus one line of at most
-:data:`MAX_LINE` bytes per stream, whatever the job prints.
+`MAX_LINE` bytes per stream, whatever the job prints.
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def _index(pair: tuple[int, LogRecord]) -> int:
 
 
 class JobLogStream:
-    """Follow a job's output: an async iterator of :class:`~aiocontainers.LogRecord` lines.
+    """Follow a job's output: an async iterator of [`LogRecord`][aiocontainers.LogRecord] lines.
 
     It waits for the job to start, yields every line from ``start`` on
     (stdout and stderr in the order printed) and ends when the job is done

@@ -1,15 +1,14 @@
 """The job runner: a bounded pool of workers that run one container per job.
 
-``concurrency`` worker tasks, in a task group the runner opens in
-``__aenter__``, take jobs from one queue (an anyio memory stream; a queued
-job is only its :class:`JobHandle`, no task). A worker runs each attempt as
-``create`` (pulling a missing image first), ``attach`` (before the start, so
-no output is lost), ``start``, read the output into the job's bounded
-:class:`~._output.JobOutput` until the container exits, ``wait`` for the exit
-code, and always ``remove``: force-removal in a shielded, bounded scope runs
-on every path, so a timeout, a ``cancel()``, an abort or the cancellation of
-the whole runner leaves no container behind. A timeout is a cancel scope
-around the attempt's run; on expiry the container is killed by its removal.
+``concurrency`` worker tasks, in a task group the runner opens in ``__aenter__``, take jobs from
+one queue (an anyio memory stream; a queued job is only its
+[`JobHandle`][aiocontainers.jobs.JobHandle], no task). A worker runs each attempt as ``create``
+(pulling a missing image first), ``attach`` (before the start, so no output is lost), ``start``,
+read the output into the job's bounded `JobOutput` until the container exits, ``wait`` for the exit
+code, and always ``remove``: force-removal in a shielded, bounded scope runs on every path, so a
+timeout, a ``cancel()``, an abort or the cancellation of the whole runner leaves no container
+behind. A timeout is a cancel scope around the attempt's run; on expiry the container is killed by
+its removal.
 """
 
 from __future__ import annotations
@@ -57,8 +56,8 @@ __all__ = ["JOB_LABEL", "JobRunner"]
 DEFAULT_OUTPUT_LIMIT = 1024 * 1024
 #: The most a retry waits, however many attempts came before.
 MAX_BACKOFF = 60.0
-#: The label every job container carries, valued with the job's id.
 JOB_LABEL = "aiocontainers.job"
+"""The label every job container carries, valued with the job's id."""
 
 # Failures a later attempt may not meet: the daemon unreachable or failing, a stream
 # cut, a pull that failed in its stream, a daemon call past its deadline.
@@ -89,7 +88,7 @@ class JobRunner:
                 ...
 
     Leaving the block normally drains: every submitted job finishes, new ones
-    are refused (:class:`~aiocontainers.errors.RunnerClosed`). Leaving it with
+    are refused ([`RunnerClosed`][aiocontainers.jobs.RunnerClosed]). Leaving it with
     an exception, or cancelling the task, aborts: queued jobs are cancelled and
     running ones killed, every container removed. ``shutdown()`` does either
     from inside the block. ``max_queued`` makes ``submit()`` wait while that
@@ -271,7 +270,8 @@ class JobRunner:
         return handle
 
     async def run(self, spec: JobSpec) -> JobResult:
-        """Run one job and return its result (see :meth:`JobHandle.result`).
+        """Run one job and return its result (see
+        [`JobHandle.result()`][aiocontainers.jobs.JobHandle.result]).
 
         Cancelling the caller cancels the job and waits (bounded) for its
         container's removal before the cancellation goes on.
@@ -288,7 +288,8 @@ class JobRunner:
     def map(
         self, specs: Iterable[JobSpec] | AsyncIterable[JobSpec], *, window: int | None = None
     ) -> JobMap:
-        """Run ``specs`` and yield each :class:`JobResult` as its job ends (any ending:
+        """Run ``specs`` and yield each [`JobResult`][aiocontainers.jobs.JobResult] as its job ends
+        (any ending:
         check ``result.status``; nothing is raised per job).
 
         At most ``window`` jobs (default twice ``concurrency``) are taken from

@@ -1,4 +1,5 @@
-"""What a job is (:class:`JobSpec`), what it gives back (:class:`JobResult`), and counts.
+"""What a job is ([`JobSpec`][aiocontainers.jobs.JobSpec]), what it gives back
+([`JobResult`][aiocontainers.jobs.JobResult]), and counts.
 
 A spec is validated when it is made, container options included, so a bad
 job fails in the producer's hands (``InvalidArgument``), not in a worker

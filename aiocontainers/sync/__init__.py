@@ -10,16 +10,13 @@ for line in container.logs(stream=True, follow=True):
 container.remove(force=True)
 ```
 
-Every class and method of the async API is here with the same names and
-parameters, blocking, derived from the async classes (nothing is written
-twice). Streams are ordinary iterators, async context managers ordinary
-ones; ``errors`` is the async package's own module, so ``except
-docker.errors.NotFound`` works, and ``types`` is docker-py's ``docker.types``
-(dicts, durations in nanoseconds; :mod:`aiocontainers.types` has the typed
-specs). Each client runs an event loop in a
-background thread; it may be used from several threads at once and from a
-thread that already runs an event loop, but not from inside its own loop
-(callbacks of the async API).
+Every class and method of the async API is here with the same names and parameters, blocking,
+derived from the async classes (nothing is written twice). Streams are ordinary iterators, async
+context managers ordinary ones; ``errors`` is the async package's own module, so ``except
+docker.errors.NotFound`` works, and ``types`` is docker-py's ``docker.types`` (dicts, durations in
+nanoseconds; [`aiocontainers.types`][aiocontainers.types] has the typed specs). Each client runs an
+event loop in a background thread; it may be used from several threads at once and from a thread
+that already runs an event loop, but not from inside its own loop (callbacks of the async API).
 """
 
 from __future__ import annotations

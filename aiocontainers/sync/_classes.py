@@ -1,7 +1,7 @@
 """The sync classes, one per class of the async API, generated at import.
 
-Each is :func:`~._wrap.proxy_class` of its async class, under the same name. For
-type checkers, ``_classes.pyi`` (written by :mod:`._stubgen` from the async
+Each is `proxy_class()` of its async class, under the same name. For
+type checkers, ``_classes.pyi`` (written by `_stubgen` from the async
 signatures, and checked for freshness by the unit tests) declares them with
 their blocking signatures.
 """

@@ -29,13 +29,12 @@ _AsyncClient = _client.DockerClient
 class DockerClient(_GeneratedClient):
     """A blocking client for one Docker daemon, docker-py style.
 
-    ``DockerClient(...)`` takes the arguments of :class:`aiocontainers.DockerClient`;
-    every method blocks and returns what the async one returns, with
-    containers, images, streams... as sync objects. The client runs its own
-    event loop in a background thread, so it works from any thread, also one
-    that runs an event loop already. ``close()`` (or ``with``) ends it; a
-    client that is never closed is closed when it and every object it
-    returned are garbage, or at interpreter exit.
+    ``DockerClient(...)`` takes the arguments of
+    [`aiocontainers.DockerClient`][aiocontainers.DockerClient]; every method blocks and returns
+    what the async one returns, with containers, images, streams... as sync objects. The client
+    runs its own event loop in a background thread, so it works from any thread, also one that runs
+    an event loop already. ``close()`` (or ``with``) ends it; a client that is never closed is
+    closed when it and every object it returned are garbage, or at interpreter exit.
     """
 
     __slots__ = ()
@@ -47,14 +46,16 @@ class DockerClient(_GeneratedClient):
 
     @classmethod
     def from_env(cls, **kwargs: Any) -> DockerClient:
-        """A client configured from the environment (``DOCKER_HOST``...), as :func:`from_env`."""
+        """A client configured from the environment (``DOCKER_HOST``...), as
+        [`from_env()`][aiocontainers.sync.DockerClient.from_env]."""
         client: DockerClient = object.__new__(cls)
         _open(client, _client.from_env, (), kwargs)
         return client
 
     @classmethod
     def from_context(cls, name: str | None = None, **kwargs: Any) -> DockerClient:
-        """A client for the Docker CLI context ``name``, as :func:`from_context`."""
+        """A client for the Docker CLI context ``name``, as
+        [`from_context()`][aiocontainers.sync.DockerClient.from_context]."""
         return cls(**{**client_arguments(name), **kwargs})
 
     def close(self) -> None:
@@ -89,7 +90,7 @@ register(_AsyncClient, DockerClient)
 def from_env(**kwargs: Any) -> DockerClient:
     """A blocking client configured from the environment, like ``docker.from_env()``.
 
-    Takes the keywords of :func:`aiocontainers.from_env` (``version``,
+    Takes the keywords of [`aiocontainers.from_env()`][aiocontainers.from_env] (``version``,
     ``timeout``, ``max_pool_size``, ``environment``, ``base_url``, ``tls``...).
     """
     return DockerClient.from_env(**kwargs)
@@ -99,7 +100,7 @@ def from_context(name: str | None = None, **kwargs: Any) -> DockerClient:
     """A blocking client for the Docker CLI context ``name``, like ``docker.from_context()``.
 
     ``name`` defaults to ``DOCKER_CONTEXT``, then the CLI's current context. Raises
-    :class:`~aiocontainers.errors.ContextNotFound` when there is no such context
+    [`ContextNotFound`][aiocontainers.errors.ContextNotFound] when there is no such context
     (docker-py falls back to the default socket).
     """
     return DockerClient.from_context(name, **kwargs)

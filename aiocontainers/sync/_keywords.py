@@ -4,7 +4,7 @@
 unexpected keyword argument 'detatch' (did you mean 'detach'?)`` before anything is
 sent, as docker-py raises it (with the hint added). A method's accepted keywords are
 its parameters; for the methods that pass ``**kwargs`` on to a spec, the spec's
-fields (:data:`_FORWARDED`).
+fields (`_FORWARDED`).
 """
 
 from __future__ import annotations

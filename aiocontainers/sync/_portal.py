@@ -234,7 +234,7 @@ class Portal:
 
     When the last handle goes (the client and all objects it returned are
     garbage), or at interpreter exit, the loop thread stops and the client's
-    connections close; :meth:`close` does it at once.
+    connections close; `close()` does it at once.
     """
 
     __slots__ = ("__weakref__", "_finalizer", "_loop", "_runner", "_thread_id")

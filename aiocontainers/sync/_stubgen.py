@@ -3,8 +3,8 @@
 ``python -m aiocontainers.sync._stubgen`` rewrites the stub; ``--check`` exits 1
 when it is stale (the unit tests run the same comparison). Like httpcore's
 ``unasync``, the sync face is produced from the async source, never written by
-hand: for every class of :func:`~._classes.async_classes` and every public method
-and property the runtime proxy has (:func:`~._wrap.public_methods`), the
+hand: for every class of `async_classes()` and every public method
+and property the runtime proxy has (`public_methods()`), the
 signature is copied with ``async`` dropped and each annotation rewritten:
 
 * an async class that has a sync twin becomes the twin (same name, this stub);
@@ -12,7 +12,7 @@ signature is copied with ``async`` dropped and each annotation rewritten:
   becomes ``StreamProxy[X]`` (a blocking iterator with ``close()``);
 * every other name is imported from the module that defines it.
 
-Overloads are kept (read with :func:`typing.get_overloads`), defaults become ``...``.
+Overloads are kept (read with `typing.get_overloads()`), defaults become ``...``.
 """
 
 from __future__ import annotations

@@ -1,18 +1,18 @@
 """Sync proxies derived from the async classes, generated once per class.
 
-:func:`proxy_class` builds, for an async class such as ``Container``, a class
+`proxy_class()` builds, for an async class such as ``Container``, a class
 of the same name whose methods are the async class's public methods made
 blocking: each runs in the portal's loop thread (``await``-ed if it returns an
 awaitable, so ``logs(stream=False)`` blocks and ``logs(stream=True)`` returns
-an iterator) and its result goes through :func:`wrap`. Properties read the
+an iterator) and its result goes through `wrap()`. Properties read the
 async object directly. Nothing is written per method by hand, so a method
 added to the async API is in the sync API too.
 
-:func:`wrap` decides per result type (cached): plain data (bytes, str,
+`wrap()` decides per result type (cached): plain data (bytes, str,
 dicts, pydantic models, dataclasses, exceptions) passes through; lists and
 tuples (``ExecResult``, ``(Image, logs)``) get their elements wrapped; an
 object with async methods, async iteration or an async context gets a proxy;
-an async iterator becomes a blocking iterator (:class:`~._stream.Pump`).
+an async iterator becomes a blocking iterator (`Pump`).
 Arguments are unwrapped the other way, so a sync ``Container`` can be passed
 where the async API expects a ``Container``.
 """
@@ -367,7 +367,7 @@ def _make_property(prop: property) -> property:
 
 
 def _enter(proxy: Proxy) -> Any:
-    """Enter the target's async context in a task of its own (exited by :func:`_exit`)."""
+    """Enter the target's async context in a task of its own (exited by `_exit()`)."""
     target = _get_target(proxy)
     portal = _get_portal(proxy)
     context = portal.context(target)

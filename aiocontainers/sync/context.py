@@ -1,4 +1,5 @@
-"""docker-py's ``docker.context``: :mod:`aiocontainers.context` (Docker CLI contexts)."""
+"""docker-py's ``docker.context``: [`aiocontainers.context`][aiocontainers.context] (Docker CLI
+contexts)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""docker-py's ``docker.errors``: the classes of :mod:`aiocontainers.errors` themselves."""
+"""docker-py's ``docker.errors``: the classes of [`aiocontainers.errors`][aiocontainers.errors]
+themselves."""
 
 from __future__ import annotations
 

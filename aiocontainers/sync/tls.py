@@ -1,4 +1,4 @@
-"""docker-py's ``docker.tls``: :mod:`aiocontainers.tls` (``TLSConfig``)."""
+"""docker-py's ``docker.tls``: [`aiocontainers.tls`][aiocontainers.tls] (``TLSConfig``)."""
 
 from __future__ import annotations
 

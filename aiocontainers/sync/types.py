@@ -7,10 +7,11 @@ API dict docker-py builds, so ``mount["Target"]`` and ``dict(healthcheck)`` read
 the same. Pass them to the sync or the async API alike: both read a dict in the
 Engine API's own form as wire JSON.
 
-:mod:`aiocontainers.types` is the typed alternative: validated pydantic specs with
-durations in seconds. Bad values raise :class:`~aiocontainers.errors.InvalidArgument`
-(a ``ValueError``) where docker-py raises ``ValueError`` or its ``InvalidArgument``,
-``InvalidVersion`` where docker-py does, and ``TypeError`` where docker-py does.
+[`aiocontainers.types`][aiocontainers.types] is the typed alternative: validated pydantic specs
+with durations in seconds. Bad values raise
+[`InvalidArgument`][aiocontainers.errors.InvalidArgument] (a ``ValueError``) where docker-py raises
+``ValueError`` or its ``InvalidArgument``, ``InvalidVersion`` where docker-py does, and
+``TypeError`` where docker-py does.
 """
 
 from __future__ import annotations
@@ -626,7 +627,8 @@ class NetworkingConfig(dict[str, Any]):
 
 
 class IPAMConfig(dict[str, Any]):
-    """A network's address management: driver, pools (:class:`IPAMPool`) and options."""
+    """A network's address management: driver, pools
+    ([`IPAMPool`][aiocontainers.sync.types.IPAMPool]) and options."""
 
     def __init__(
         self,
@@ -981,7 +983,8 @@ class UpdateConfig(dict[str, Any]):
 
 
 class RollbackConfig(UpdateConfig):
-    """How a service rolls back; the same fields as :class:`UpdateConfig`."""
+    """How a service rolls back; the same fields as
+    [`UpdateConfig`][aiocontainers.sync.types.UpdateConfig]."""
 
 
 class RestartConditionTypes:

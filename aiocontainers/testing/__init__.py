@@ -1,13 +1,13 @@
 """Helpers for test suites that use aiocontainers (and for testing aiocontainers itself).
 
-The pytest plugin in :mod:`aiocontainers.testing._plugin` is registered through the
-``pytest11`` entry point and offers the ``docker_session``, ``docker_labels``,
-``docker_client``, ``docker_run``, ``docker_network``, ``docker_volume`` and
-``docker_stack`` fixtures; :func:`shared_container` and :func:`shared_stack`
-build fixtures for a container or a stack shared by a module or a session.
-The cleanup machinery underneath -- labels, leases, the watchdog process --
-works outside pytest too. :class:`MockTransport` answers a client's requests
-from a function, for tests without a daemon.
+The pytest plugin in [`aiocontainers.testing._plugin`][aiocontainers.testing._plugin] is registered
+through the ``pytest11`` entry point and offers the ``docker_session``, ``docker_labels``,
+``docker_client``, ``docker_run``, ``docker_network``, ``docker_volume`` and ``docker_stack``
+fixtures; [`shared_container()`][aiocontainers.testing.shared_container] and
+[`shared_stack()`][aiocontainers.testing.shared_stack] build fixtures for a container or a stack
+shared by a module or a session. The cleanup machinery underneath -- labels, leases, the watchdog
+process -- works outside pytest too. [`MockTransport`][aiocontainers.testing.MockTransport] answers
+a client's requests from a function, for tests without a daemon.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Label-based cleanup: what a test run creates carries its id, and goes with it.
 
-Every resource a test session creates carries :data:`SESSION_LABEL` with the
-session's id. :func:`remove_labelled` removes everything matching a label
-filter -- containers first (with their anonymous volumes), then networks
-(disconnecting whatever still uses them), volumes and images -- each kind
-concurrently.
+Every resource a test session creates carries
+[`SESSION_LABEL`][aiocontainers.testing.SESSION_LABEL] with the session's id.
+[`remove_labelled()`][aiocontainers.testing.remove_labelled] removes everything matching a label
+filter -- containers first (with their anonymous volumes), then networks (disconnecting whatever
+still uses them), volumes and images -- each kind concurrently.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 SESSION_LABEL = "aiocontainers.session"
+"""The label valued with the test session's id, on everything a session creates."""
 _CONCURRENCY = 8
 
 

@@ -4,7 +4,7 @@ When a KeyboardInterrupt strikes while a test blocks its event loop, the
 loop's runner may never be closed, and a thread it started -- anyio's idle
 worker threads are not daemons -- then keeps ``threading._shutdown`` waiting
 forever: pytest has printed its summary but the process never ends, and
-only a second Ctrl-C helps. :func:`arm` starts a daemon thread that watches
+only a second Ctrl-C helps. `arm()` starts a daemon thread that watches
 for exactly that state (the main thread inside ``threading._shutdown``) and,
 once it has lasted ``grace`` seconds, flushes the output and ends the
 process with pytest's "interrupted" exit status.

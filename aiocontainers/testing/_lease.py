@@ -1,16 +1,16 @@
 """Leases: how one test run tells every other run, on any host, that it is alive.
 
-A lease is a small volume on the engine itself, labelled :data:`LEASE_LABEL`
-with the session id and :data:`LEASE_TTL_LABEL` with the owner's promise: a
-newer lease within that many seconds. The owner renews it six times per TTL
-(:data:`LEASE_TTL` by default: every :data:`RENEW_INTERVAL` seconds) by
-creating a fresh one and removing the older ones; the engine stamps each with
-its own clock (``CreatedAt``). A session is alive while its newest lease is
-younger than the TTL it promised, by the engine's clock; a session without a
-lease (a crashed run whose lease was pruned, an older version's run) while
-one of its resources is younger than :data:`LEASE_TTL`. Nothing here looks at pids or host
-names, so runs in other PID namespaces, containers or hosts sharing the
-engine judge each other the same way.
+A lease is a small volume on the engine itself, labelled
+[`LEASE_LABEL`][aiocontainers.testing.LEASE_LABEL] with the session id and `LEASE_TTL_LABEL` with
+the owner's promise: a newer lease within that many seconds. The owner renews it six times per TTL
+([`LEASE_TTL`][aiocontainers.testing.LEASE_TTL] by default: every
+[`RENEW_INTERVAL`][aiocontainers.testing.RENEW_INTERVAL] seconds) by creating a fresh one and
+removing the older ones; the engine stamps each with its own clock (``CreatedAt``). A session is
+alive while its newest lease is younger than the TTL it promised, by the engine's clock; a session
+without a lease (a crashed run whose lease was pruned, an older version's run) while one of its
+resources is younger than [`LEASE_TTL`][aiocontainers.testing.LEASE_TTL]. Nothing here looks at
+pids or host names, so runs in other PID namespaces, containers or hosts sharing the engine judge
+each other the same way.
 
 An orphan is judged twice, a quarter of its TTL apart, before it is reaped:
 a ``docker volume prune`` may remove a live run's lease, and the owner puts a
@@ -43,9 +43,13 @@ __all__ = [
 ]
 
 LEASE_LABEL = "aiocontainers.lease"
+"""The label of a lease volume, valued with the id of the session it keeps alive."""
 LEASE_TTL_LABEL = "aiocontainers.lease.ttl"
+"""The label of a lease volume carrying its TTL: the seconds within which a newer lease comes."""
 LEASE_TTL = 60.0
+"""The TTL a session promises by default, in seconds."""
 RENEW_INTERVAL = LEASE_TTL / 6
+"""Seconds between a live session's renewals: six per TTL."""
 
 _TIME = TypeAdapter(datetime)
 _FOREVER = datetime.max.replace(tzinfo=timezone.utc)

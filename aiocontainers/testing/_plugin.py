@@ -2,12 +2,13 @@
 
 Fixtures, all opt-in (nothing touches Docker unless a test asks for one):
 
-* ``docker_session`` (session): this run's :class:`TestSession`. Setting it
-  up starts the run's watchdog (:mod:`._watchdog`), which holds the run's
+* ``docker_session`` (session): this run's [`TestSession`][aiocontainers.testing.TestSession].
+  Setting it
+  up starts the run's watchdog (`_watchdog`), which holds the run's
   lease and removes everything labelled with the run's id when the run ends
   -- normally, on Ctrl-C, or killed.
 * ``docker_labels``: the labels to put on anything a test creates itself.
-* ``docker_client``: an async :class:`~aiocontainers.DockerClient`, closed after the test.
+* ``docker_client``: an async [`DockerClient`][aiocontainers.DockerClient], closed after the test.
 * ``docker_run``, ``docker_network``, ``docker_volume``, ``docker_stack``:
   ``await docker_run(image, command, **kwargs)`` and so on create labelled
   resources that are removed after the test (stacks, then containers, then the

@@ -1,9 +1,9 @@
 """What one test (or one shared fixture) creates, and its removal in the right order.
 
-:class:`TestResources` creates labelled containers, networks and volumes on
+`TestResources` creates labelled containers, networks and volumes on
 the test's client (so the handles it returns work in the test's event loop)
-and records their ids. :meth:`TestResources.remove` is synchronous and runs
-on a private event loop (:func:`._offloop.run_off_loop`): stacks first (with
+and records their ids. `TestResources.remove()` is synchronous and runs
+on a private event loop (`_offloop.run_off_loop()`): stacks first (with
 their own teardown), then containers, then networks -- so a network always
 goes after the containers that use it, whatever order the test asked for
 them -- then volumes.
@@ -81,7 +81,7 @@ class TestResources:
     ) -> Container:
         """A labelled, detached container (``containers.run`` options), removed later.
 
-        ``network`` may be a name or a :class:`~aiocontainers.Network`;
+        ``network`` may be a name or a [`Network`][aiocontainers.Network];
         ``aliases``: DNS names for the container on it. ``wait_for``: a readiness
         strategy; if it fails, the error ends with the container's last output.
         """
@@ -119,7 +119,7 @@ class TestResources:
     async def stack(self, source: StackSource, **options: Any) -> RunningStack:
         """A stack up (``client.stacks.up`` options) under a unique name, with the labels.
 
-        ``source``: a :class:`~aiocontainers.Stack`, Compose file path(s) or a dict.
+        ``source``: a [`Stack`][aiocontainers.Stack], Compose file path(s) or a dict.
         """
         stack = for_test(source, self.labels)
         self.stacks.append(stack.name)

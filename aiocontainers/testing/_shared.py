@@ -1,11 +1,11 @@
 """One expensive container shared by a whole session or module.
 
-``shared_container(...)`` builds a pytest fixture. The container is started
-once, on a private event loop, and removed when the fixture's scope ends.
-Its value, :class:`SharedContainer`, holds facts (id, name, inspect data,
-published ports) rather than a connection, so every test can use it whatever
-event loop -- anyio's, pytest-asyncio's, none -- that test runs on; ``await
-shared.get(docker_client)`` gives a live :class:`~aiocontainers.Container`.
+``shared_container(...)`` builds a pytest fixture. The container is started once, on a private
+event loop, and removed when the fixture's scope ends. Its value,
+[`SharedContainer`][aiocontainers.testing.SharedContainer], holds facts (id, name, inspect data,
+published ports) rather than a connection, so every test can use it whatever event loop -- anyio's,
+pytest-asyncio's, none -- that test runs on; ``await shared.get(docker_client)`` gives a live
+[`Container`][aiocontainers.Container].
 """
 
 from __future__ import annotations
@@ -115,9 +115,9 @@ def shared_stack(
 ) -> Callable[..., Iterator[SharedStack]]:
     """A fixture bringing a stack up once per ``scope`` (``client.stacks.up`` options).
 
-    ``source``: a :class:`~aiocontainers.Stack`, Compose file path(s) or a dict.
-    Like :func:`shared_container`, assign it; the stack runs under a unique
-    name with the run's labels and is taken down (volumes too) at the end.
+    ``source``: a [`Stack`][aiocontainers.Stack], Compose file path(s) or a dict. Like
+    [`shared_container()`][aiocontainers.testing.shared_container], assign it; the stack runs under
+    a unique name with the run's labels and is taken down (volumes too) at the end.
     """
 
     def fixture(docker_session: TestSession) -> Iterator[SharedStack]:

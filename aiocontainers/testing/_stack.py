@@ -1,6 +1,6 @@
 """Stacks for tests: a Compose project under a unique name, carrying the run's labels.
 
-:func:`for_test` copies a :class:`~aiocontainers.Stack` (or reads a Compose file
+`for_test()` copies a [`Stack`][aiocontainers.Stack] (or reads a Compose file
 or dict) under a unique project name -- two tests, or two xdist workers, can
 run the same file at once -- with the run's labels on every service and on the
 networks and volumes the stack creates, so the watchdog sweeps them too.

@@ -1,16 +1,14 @@
 """The watchdog: a detached process per test run that cleans up after it, however it ends.
 
-:meth:`Watchdog.start` runs ``python -m aiocontainers.testing._watchdog`` in a
-session of its own (so the terminal's Ctrl-C does not reach it) with a pipe
-from the test process on its stdin. While the pipe is open the watchdog
-renews the run's lease (:mod:`._lease`) and, in the background, reaps what
-runs that died before left behind. When the pipe closes -- the run released
-it, or the process exited or was killed, even with SIGKILL, since the kernel
-closes a dead process's descriptors -- it removes every resource labelled
-with the run's session id and the lease, prints a JSON report and exits.
-After a death without release it sweeps once more a moment later, for
-requests the dying process had in flight. No image is needed: it is this
-library, run by the same Python.
+[`Watchdog.start()`][aiocontainers.testing.Watchdog.start] runs ``python -m
+aiocontainers.testing._watchdog`` in a session of its own (so the terminal's Ctrl-C does not reach
+it) with a pipe from the test process on its stdin. While the pipe is open the watchdog renews the
+run's lease (`_lease`) and, in the background, reaps what runs that died before left behind. When
+the pipe closes -- the run released it, or the process exited or was killed, even with SIGKILL,
+since the kernel closes a dead process's descriptors -- it removes every resource labelled with the
+run's session id and the lease, prints a JSON report and exits. After a death without release it
+sweeps once more a moment later, for requests the dying process had in flight. No image is needed:
+it is this library, run by the same Python.
 
 ``AIOCONTAINERS_LEASE_TTL`` (seconds, at most the default 60) shortens the
 lease, for tests of the reaping itself.
@@ -67,7 +65,8 @@ class Watchdog:
 
     @classmethod
     def spawn(cls, session: TestSession) -> Watchdog:
-        """Start the watchdog process for ``session`` (see :meth:`wait_ready`)."""
+        """Start the watchdog process for ``session`` (see
+        [`wait_ready()`][aiocontainers.testing.Watchdog.wait_ready])."""
         log = tempfile.TemporaryFile()
         # The child imports this very package, wherever it was imported from here.
         package_root = str(Path(__file__).resolve().parents[2])
@@ -129,8 +128,8 @@ class Watchdog:
         """Tell the watchdog the run is over and wait up to ``timeout`` s for its sweep.
 
         Returns its report (``removed`` and ``reaped``, each a
-        :class:`CleanupReport` as a dict), or ``None`` if it did not answer in
-        time -- it then finishes on its own. Releasing twice returns the same.
+        [`CleanupReport`][aiocontainers.testing.CleanupReport] as a dict), or ``None`` if it did
+        not answer in time -- it then finishes on its own. Releasing twice returns the same.
         """
         self.let_go()
         if self._report is None:

@@ -24,6 +24,7 @@ PUBLIC_MODULES = [
     "aiocontainers.testing",
     "aiocontainers.compose",
     "aiocontainers.jobs",
+    "aiocontainers.inspection",
 ]
 
 

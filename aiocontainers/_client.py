@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Literal, overload
 
+from ._arguments import EventFilters
+from ._arguments import EventTimestamp as Timestamp
 from ._config import resolve_endpoint
 from ._resources.configs import ConfigCollection
 from ._resources.containers import ContainerCollection
-from ._resources.events import Event, EventStream, Timestamp, open_events
+from ._resources.events import Event, EventStream, open_events
 from ._resources.images import ImageCollection
 from ._resources.networks import NetworkCollection
 from ._resources.nodes import NodeCollection
@@ -19,6 +21,7 @@ from ._resources.services import ServiceCollection
 from ._resources.swarm import Swarm
 from ._resources.volumes import VolumeCollection
 from ._transport import Transport
+from ._validation import validated
 from .errors import DockerException
 
 __all__ = ["DockerClient", "from_env"]
@@ -49,6 +52,7 @@ class DockerClient:
         environment: a mapping used instead of ``os.environ``.
     """
 
+    @validated
     def __init__(
         self,
         base_url: str | None = None,
@@ -104,17 +108,20 @@ class DockerClient:
     ) -> None:
         await self.close()
 
+    @validated
     async def close(self) -> None:
         """Close all connections. Closing twice is a no-op; later calls raise."""
         await self.transport.aclose()
 
     # -- system ---------------------------------------------------------------
 
+    @validated
     async def ping(self) -> bool:
         """True when the daemon answers; raises DaemonUnavailable when it cannot be reached."""
         body = await self.transport.request("GET", "/_ping", versioned=False)
         return body.strip() == b"OK"
 
+    @validated
     async def version(self, api_version: bool = True) -> dict[str, Any]:
         """The daemon's version information (``docker version``)."""
         data: dict[str, Any] = await self.transport.request_json(
@@ -122,20 +129,24 @@ class DockerClient:
         )
         return data
 
+    @validated
     async def info(self) -> dict[str, Any]:
         """System-wide information (``docker info``)."""
         data: dict[str, Any] = await self.transport.request_json("GET", "/info")
         return data
 
+    @validated
     async def df(self) -> dict[str, Any]:
         """Disk usage by images, containers, volumes and build cache (``docker system df``)."""
         data: dict[str, Any] = await self.transport.request_json("GET", "/system/df", timeout=None)
         return data
 
+    @validated
     async def api_version(self) -> str:
         """The API version this client speaks with the daemon, e.g. ``"1.41"``."""
         return await self.transport.api_version()
 
+    @validated
     async def login(
         self,
         username: str,
@@ -179,11 +190,12 @@ class DockerClient:
         resume: bool = ...,
         retry_budget: float = ...,
     ) -> EventStream[bytes]: ...
+    @validated
     def events(
         self,
         since: Timestamp | None = None,
         until: Timestamp | None = None,
-        filters: dict[str, Any] | None = None,
+        filters: EventFilters | None = None,
         decode: bool | None = None,
         *,
         resume: bool = False,
@@ -210,6 +222,7 @@ class DockerClient:
         )
 
 
+@validated
 def from_env(
     *,
     version: str = "auto",

@@ -26,6 +26,7 @@ transport, and chained with ``raise ... from``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -164,7 +165,22 @@ class ImageLoadError(DockerException):
 
 
 class InvalidArgument(DockerException, ValueError):
-    """The caller's input is wrong, or needs a newer API version than the daemon's."""
+    """The caller's input is wrong, or needs a newer API version than the daemon's.
+
+    ``errors`` lists each problem found, as ``{"loc": (...), "msg": ..., "type": ...}``:
+    ``loc`` names the argument (and the item inside it), ``msg`` says what is wrong.
+    A problem found outside argument validation is one entry with an empty ``loc``.
+    Neither the message nor ``errors`` ever repeats the values given, which may be
+    secrets (environment values, passwords).
+    """
+
+    def __init__(self, message: str, *, errors: Sequence[Mapping[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.errors: list[dict[str, Any]] = (
+            [dict(error) for error in errors]
+            if errors
+            else [{"loc": (), "msg": message, "type": "invalid_argument"}]
+        )
 
 
 class UnsafeArchiveError(DockerException):

@@ -27,6 +27,7 @@ import anyio
 
 from .._models import ContainerState
 from .._resources.events import format_nanos, open_events
+from .._validation import validated
 from ..errors import DockerException, HealthCheckFailed, InvalidArgument, NotFound, Timeout
 from ._common import describe, log_tail, seconds
 
@@ -193,6 +194,7 @@ async def _wait_one(watch: _Watch, poll_interval: float) -> None:
         watch.wake = anyio.Event()
 
 
+@validated
 async def wait_until_healthy(
     *containers: Container,
     timeout: float | timedelta | None = 60.0,

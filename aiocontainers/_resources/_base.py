@@ -10,6 +10,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
+from .._validation import validated
+
 if TYPE_CHECKING:
     from .._client import DockerClient
     from .._transport import Transport
@@ -74,6 +76,7 @@ class Model:
         """The id truncated to 12 characters, as the Docker CLI shows it."""
         return self.id[:12]
 
+    @validated
     async def reload(self) -> None:
         """Refresh ``attrs`` from the daemon."""
         fresh = await self.collection.get(self.id)
@@ -105,6 +108,7 @@ class Collection(ABC, Generic[ModelT]):
     async def get(self, key: str) -> ModelT:
         """The object named ``key`` (id, short id or name); NotFound if absent."""
 
+    @validated
     def prepare_model(self, attrs: dict[str, Any]) -> ModelT:
         """Wrap inspect data in this collection's model class."""
         return self.model(attrs=attrs, client=self.client, collection=self)  # type: ignore[return-value]

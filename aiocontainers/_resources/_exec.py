@@ -14,13 +14,15 @@ unless stdin is written. Differences from docker-py, on purpose:
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 import anyio
 from typing_extensions import NamedTuple
 
+from .._arguments import Count, ExecEnvironment, ShellCommand
 from .._streams._frames import STDERR, FrameDecoder
+from .._validation import validated
 from ..errors import InvalidArgument
 from ._base import Model
 from ._hijack import InteractiveStream, open_hijacked
@@ -34,8 +36,8 @@ __all__ = ["ExecMixin", "ExecResult", "ExecStream"]
 OutputT = TypeVar("OutputT")
 T = TypeVar("T")
 
-Command = str | Sequence[str]
-Environment = Mapping[str, str | None] | Sequence[str]
+Command = ShellCommand
+Environment = ExecEnvironment
 
 # After the output ends the daemon has normally recorded the exit code; if it
 # has not yet (the process is still being reaped), poll briefly.
@@ -106,6 +108,7 @@ class ExecStream(InteractiveStream[T]):
     async def _on_end(self) -> None:
         self.exit_code = await _exit_code(self._transport, self.id)
 
+    @validated
     async def inspect(self) -> dict[str, Any]:
         """The daemon's view of the exec (``Running``, ``ExitCode``, ``Pid``...)."""
         info: dict[str, Any] = await self._transport.request_json(
@@ -113,7 +116,8 @@ class ExecStream(InteractiveStream[T]):
         )
         return info
 
-    async def resize(self, height: int, width: int) -> None:
+    @validated
+    async def resize(self, height: Count, width: Count) -> None:
         """Resize the exec's TTY."""
         await self._transport.request(
             "POST",
@@ -202,6 +206,7 @@ class ExecMixin(Model):
         demux: Literal[True],
     ) -> ExecStream[tuple[bytes, bytes]]: ...
 
+    @validated
     async def exec_run(
         self,
         cmd: Command,
@@ -270,6 +275,7 @@ class ExecMixin(Model):
         output: Any = (b"".join(out), b"".join(err)) if demux else b"".join(out)
         return ExecResult(await _exit_code(transport, exec_id), output)
 
+    @validated
     async def exec_interactive(
         self,
         cmd: Command,

@@ -19,9 +19,11 @@ from collections.abc import Coroutine
 from datetime import datetime, timezone
 from typing import Any, Literal, overload
 
+from .._arguments import Tail, Timestamp
 from .._streams._frames import STDERR, FrameDecoder
 from .._streams._logs import LogDecoder, LogRecord
 from .._transport import Params, StreamResponse
+from .._validation import validated
 from ..errors import InvalidArgument
 from ._base import Model
 from ._hijack import InteractiveStream, open_hijacked
@@ -36,7 +38,6 @@ from ._streaming import (
 
 __all__ = ["LogsMixin", "Timestamp", "to_timestamp"]
 
-Timestamp = datetime | int | float
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -155,6 +156,7 @@ class LogsMixin(Model):
         records: bool = ...,
     ) -> Coroutine[Any, Any, bytes] | DockerStream[Any]: ...
 
+    @validated
     def logs(
         self,
         *,
@@ -162,7 +164,7 @@ class LogsMixin(Model):
         stderr: bool = True,
         stream: bool = False,
         timestamps: bool = False,
-        tail: int | Literal["all"] = "all",
+        tail: Tail = "all",
         since: Timestamp | None = None,
         follow: bool | None = None,
         until: Timestamp | None = None,
@@ -294,6 +296,7 @@ class LogsMixin(Model):
         demux: Literal[True],
     ) -> DockerStream[tuple[bytes, bytes]]: ...
 
+    @validated
     def attach(
         self,
         *,
@@ -339,6 +342,7 @@ class LogsMixin(Model):
         )
         return _demux(body, tty) if demux else _payload(body, tty)
 
+    @validated
     async def attach_socket(
         self,
         *,

@@ -25,6 +25,7 @@ from typing_extensions import Self
 from .._streams._frames import STDERR, FrameDecoder
 from .._streams._jsonstream import JSONStreamDecoder
 from .._streams._lines import LineDecoder
+from .._validation import validated
 from ..errors import StreamError
 
 __all__ = [
@@ -197,6 +198,7 @@ class DockerStream(Generic[T]):
             raise StopAsyncIteration
         return self._items.popleft()
 
+    @validated
     def close(self) -> None:
         """Drop the connection now (synchronously); safe to call twice."""
         self._ended = True
@@ -205,6 +207,7 @@ class DockerStream(Generic[T]):
         if source is not None:
             source.close()
 
+    @validated
     async def aclose(self) -> None:
         """Close the stream; buffered items are discarded."""
         self.close()

@@ -25,17 +25,28 @@ from __future__ import annotations
 import builtins
 import os
 import posixpath
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import anyio
 
+from .._arguments import (
+    ByteSource,
+    ChunkSize,
+    Count,
+    Filters,
+    JsonObject,
+    LocalPath,
+    Name,
+    ShellCommand,
+)
 from .._logging import log_event
 from .._models import Health
 from .._specs import ContainerSpec, RestartPolicy, parse_bytes
 from .._streams import STDERR, iter_frames
 from .._transport import StreamResponse
+from .._validation import validated
 from ..errors import (
     ContainerError,
     DockerException,
@@ -62,7 +73,7 @@ _WAIT_CONDITIONS = ("not-running", "next-exit", "removed")
 _PATH_STAT_HEADER = "X-Docker-Container-Path-Stat"
 _DAEMON_STOP_TIMEOUT = 10  # seconds the daemon waits by default before SIGKILL
 
-Command = str | Sequence[str] | None
+Command = ShellCommand | None
 
 
 def _size(value: int | str | None, field: str) -> int | None:
@@ -168,6 +179,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         ports = settings.get("Ports") if isinstance(settings, dict) else None
         return dict(ports or {})
 
+    @validated
     async def get_image(self) -> Image:
         """The image this container runs, fetched from the daemon (docker-py's ``.image``)."""
         image_id = self.attrs.get("ImageID") or self.attrs.get("Image")
@@ -191,12 +203,14 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             timeout = configured if configured is not None else _DAEMON_STOP_TIMEOUT
         return base + max(timeout, 0)
 
+    @validated
     async def start(self) -> None:
         """Start the container (a no-op if it is already running)."""
         await self._transport.request(
             "POST", "/containers/{id}/start", path_args=self._path_args()
         )
 
+    @validated
     async def stop(self, timeout: float | None = None) -> None:
         """Send the stop signal, then SIGKILL after ``timeout`` seconds (daemon default 10)."""
         await self._transport.request(
@@ -207,6 +221,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             timeout=self._stop_call_timeout(timeout),
         )
 
+    @validated
     async def restart(self, timeout: float | None = None) -> None:
         """Stop (waiting up to ``timeout`` seconds before SIGKILL), then start again."""
         await self._transport.request(
@@ -217,6 +232,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             timeout=self._stop_call_timeout(timeout),
         )
 
+    @validated
     async def kill(self, signal: str | int | None = None) -> None:
         """Send ``signal`` (default SIGKILL), e.g. ``"SIGTERM"`` or ``15``."""
         await self._transport.request(
@@ -226,18 +242,21 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             params={"signal": signal},
         )
 
+    @validated
     async def pause(self) -> None:
         """Freeze every process in the container."""
         await self._transport.request(
             "POST", "/containers/{id}/pause", path_args=self._path_args()
         )
 
+    @validated
     async def unpause(self) -> None:
         """Resume a paused container."""
         await self._transport.request(
             "POST", "/containers/{id}/unpause", path_args=self._path_args()
         )
 
+    @validated
     async def remove(self, v: bool = False, link: bool = False, force: bool = False) -> None:
         """Remove the container; ``v`` its anonymous volumes, ``force`` kills it if running."""
         await self._transport.request(
@@ -247,6 +266,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             params={"v": v, "link": link, "force": force},
         )
 
+    @validated
     async def wait(
         self,
         timeout: float | None = None,
@@ -273,13 +293,15 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             return {"StatusCode": result.get("StatusCode"), "Error": result.get("Error")}
         raise Timeout(f"container {self.short_id} did not stop within {timeout} s")
 
-    async def rename(self, name: str) -> None:
+    @validated
+    async def rename(self, name: Name) -> None:
         """Give the container a new name (``attrs`` keeps the old one until ``reload()``)."""
         await self._transport.request(
             "POST", "/containers/{id}/rename", path_args=self._path_args(), params={"name": name}
         )
 
-    async def resize(self, height: int, width: int) -> None:
+    @validated
+    async def resize(self, height: Count, width: Count) -> None:
         """Resize the container's TTY."""
         await self._transport.request(
             "POST",
@@ -288,6 +310,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             params={"h": height, "w": width},
         )
 
+    @validated
     async def update(
         self,
         *,
@@ -330,6 +353,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
 
     # -- inspection ------------------------------------------------------------
 
+    @validated
     async def top(self, ps_args: str | None = None) -> dict[str, Any]:
         """The container's processes: ``{"Titles": [...], "Processes": [[...], ...]}``."""
         result: dict[str, Any] = await self._transport.request_json(
@@ -337,6 +361,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         )
         return result
 
+    @validated
     async def diff(self) -> builtins.list[dict[str, Any]]:
         """Filesystem changes since creation: ``[{"Path": ..., "Kind": 0|1|2}]`` (modified,
         added, deleted)."""
@@ -345,6 +370,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         )
         return list(result or [])
 
+    @validated
     async def commit(
         self,
         repository: str | None = None,
@@ -353,7 +379,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         author: str | None = None,
         pause: bool = True,
         changes: str | Sequence[str] | None = None,
-        conf: Mapping[str, Any] | None = None,
+        conf: JsonObject | None = None,
     ) -> Image:
         """Make an image of the container's filesystem and return it.
 
@@ -380,8 +406,9 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
 
     # -- files -----------------------------------------------------------------
 
+    @validated
     async def get_archive(
-        self, path: str, chunk_size: int = DEFAULT_CHUNK_SIZE
+        self, path: Name, chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE
     ) -> tuple[AsyncGenerator[bytes, None], dict[str, Any]]:
         """A tar stream of ``path`` in the container, and the path's stat.
 
@@ -401,7 +428,8 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             raise
         return _chunked(response, chunk_size), stat
 
-    async def put_archive(self, path: str, data: bytes | AsyncIterable[bytes]) -> bool:
+    @validated
+    async def put_archive(self, path: Name, data: ByteSource) -> bool:
         """Extract the tar ``data`` (bytes, or an async iterable streamed as it comes)
         into the existing directory ``path``; returns True like docker-py."""
         body: bytes | AsyncIterator[bytes] = (
@@ -431,12 +459,13 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         except NotFound:
             return None
 
+    @validated
     async def copy_to(
         self,
-        src: str | os.PathLike[str] | bytes,
-        dest: str,
+        src: LocalPath | bytes,
+        dest: Name,
         *,
-        name: str | None = None,
+        name: Name | None = None,
     ) -> None:
         """Copy a local file or directory (or ``bytes``) into the container, like ``docker cp``.
 
@@ -465,7 +494,8 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             raise InvalidArgument(f"copy_to: cannot name the copy of {os.fspath(src)!r}")
         await self.put_archive(directory, tar_path(src, arcname))
 
-    async def copy_from(self, src: str, dest: str | os.PathLike[str]) -> Path:
+    @validated
+    async def copy_from(self, src: Name, dest: LocalPath) -> Path:
         """Copy ``src`` (file or directory) out of the container into the local directory
         ``dest`` (created if missing); returns the local path of the copy.
 
@@ -479,7 +509,8 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         await extract_stream(stream, dest)
         return Path(dest) / str(stat.get("name") or "").strip("/")
 
-    async def export(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> AsyncIterator[bytes]:
+    @validated
+    async def export(self, chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE) -> AsyncIterator[bytes]:
         """Stream the container's whole filesystem as a tar (``docker export``)."""
         response = await self._transport.open_stream(
             "GET", "/containers/{id}/export", path_args=self._path_args()
@@ -505,20 +536,22 @@ class ContainerCollection(Collection[Container]):
 
     model = Container
 
-    async def get(self, container_id: str) -> Container:
+    @validated
+    async def get(self, container_id: Name) -> Container:
         """The container with this id, short id or name; NotFound if there is none."""
         attrs = await self._transport.request_json(
             "GET", "/containers/{id}/json", path_args={"id": container_id}
         )
         return self.prepare_model(attrs)
 
+    @validated
     async def list(
         self,
         all: bool = False,
-        before: str | None = None,
-        filters: Mapping[str, Any] | None = None,
+        before: Name | None = None,
+        filters: Filters | None = None,
         limit: int = -1,
-        since: str | None = None,
+        since: Name | None = None,
         sparse: bool = False,
         ignore_removed: bool = False,
     ) -> builtins.list[Container]:
@@ -567,7 +600,8 @@ class ContainerCollection(Collection[Container]):
             raise failures[0]
         return [container for container in found if container is not None]
 
-    async def prune(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    @validated
+    async def prune(self, filters: Filters | None = None) -> dict[str, Any]:
         """Remove stopped containers: ``{"ContainersDeleted": [...], "SpaceReclaimed": n}``."""
         result: dict[str, Any] = await self._transport.request_json(
             "POST",
@@ -626,8 +660,9 @@ class ContainerCollection(Collection[Container]):
             except DockerException as exc:
                 log_event("docker.container.cleanup_failed", id=container_id, error=str(exc))
 
+    @validated
     async def create(
-        self, image: str | Image, command: Command = None, **kwargs: Any
+        self, image: Name | Image, command: Command = None, **kwargs: Any
     ) -> Container:
         """Create (but do not start) a container; every docker-py create option is accepted.
 
@@ -700,9 +735,10 @@ class ContainerCollection(Collection[Container]):
         **kwargs: Any,
     ) -> Container | bytes | AsyncGenerator[bytes, None]: ...
 
+    @validated
     async def run(
         self,
-        image: str | Image,
+        image: Name | Image,
         command: Command = None,
         stdout: bool = True,
         stderr: bool = False,

@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import anyio
 
+from .._arguments import EventTimestamp as Timestamp
 from .._logging import log_event
 from .._streams import JSONStreamDecoder
+from .._validation import validated
 from ..errors import DaemonUnavailable, InvalidArgument, StreamError
 from ._logs import to_timestamp
 
@@ -42,7 +44,6 @@ __all__ = [
     "open_events",
 ]
 
-Timestamp = datetime | float | int | str
 EventKey = tuple[int, str, str, str]
 
 _NANOS = 1_000_000_000
@@ -309,12 +310,14 @@ class EventStream(Generic[T]):
 
     # -- lifecycle --------------------------------------------------------------
 
+    @validated
     async def aclose(self) -> None:
         """Close the connection; iteration ends. Safe to call twice."""
         self._closed = True
         self._pending.clear()
         self._drop_response()
 
+    @validated
     def close(self) -> None:
         """Synchronous :meth:`aclose`."""
         self._closed = True

@@ -34,11 +34,23 @@ from urllib.parse import urlencode
 import anyio
 import anyio.to_thread
 
+from .._arguments import (
+    AuthConfig,
+    ByteSource,
+    ByteStream,
+    ChunkSize,
+    Count,
+    Filters,
+    LocalPath,
+    Name,
+    Readable,
+)
 from .._auth import INDEX_URL, Credentials, encode_header, registry_for
 from .._build_context import build_context, dockerfile_tar
 from .._progress import Operation, ProgressEvent, ProgressTracker
 from .._streams import iter_json, progress_error
 from .._transport import StreamResponse
+from .._validation import validated
 from ..errors import (
     BuildError,
     ImageLoadError,
@@ -61,7 +73,7 @@ _LOADED = ("Loaded image: ", "Loaded image ID: ")
 _CONTAINER_LIMITS = frozenset(
     {"memory", "memswap", "cpushares", "cpusetcpus", "cpuperiod", "cpuquota"}
 )
-FileSource = IO[bytes] | IO[str] | bytes | str
+FileSource = Readable | bytes | str
 
 
 def parse_repository_tag(name: str) -> tuple[str, str | None]:
@@ -109,6 +121,7 @@ class Image(Model):
         labels = config.get("Labels") if "Config" in self.attrs else self.attrs.get("Labels")
         return dict(labels or {})
 
+    @validated
     async def history(self) -> builtins.list[dict[str, Any]]:
         """The image's layers, newest first (``docker history``)."""
         data: builtins.list[dict[str, Any]] = await self._transport.request_json(
@@ -116,16 +129,19 @@ class Image(Model):
         )
         return data
 
-    async def tag(self, repository: str, tag: str | None = None, force: bool = False) -> bool:
+    @validated
+    async def tag(self, repository: Name, tag: str | None = None, force: bool = False) -> bool:
         """Name this image ``repository:tag``; True on success."""
         return await _images(self).tag(self.id, repository, tag, force=force)
 
+    @validated
     async def remove(self, force: bool = False, noprune: bool = False) -> builtins.list[Any]:
         """Remove this image; see :meth:`ImageCollection.remove`."""
         return await _images(self).remove(self.id, force=force, noprune=noprune)
 
+    @validated
     def save(
-        self, chunk_size: int = DEFAULT_CHUNK_SIZE, named: str | bool = False
+        self, chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE, named: str | bool = False
     ) -> AsyncGenerator[bytes, None]:
         """The image as a tar stream (``docker save``): ``async for chunk in image.save()``.
 
@@ -148,9 +164,11 @@ def _images(image: Image) -> ImageCollection:
     return collection
 
 
-async def _iter_body(source: AsyncIterable[bytes] | bytes) -> AsyncIterator[bytes]:
+async def _iter_body(
+    source: AsyncIterable[bytes] | bytes | bytearray | memoryview,
+) -> AsyncIterator[bytes]:
     """A request body as an async iterator (aiohttp warns about large raw bytes bodies)."""
-    if isinstance(source, bytes):
+    if isinstance(source, (bytes, bytearray, memoryview)):
         view = memoryview(source)
         for start in range(0, len(view), 1 << 20):
             yield bytes(view[start : start + (1 << 20)])
@@ -188,18 +206,20 @@ class ImageCollection(Collection[Image]):
 
     # -- lookup -----------------------------------------------------------------
 
-    async def get(self, name: str) -> Image:
+    @validated
+    async def get(self, name: Name) -> Image:
         """The image named ``name`` (id, ``repo:tag`` or digest); ImageNotFound if absent."""
         attrs = await self._transport.request_json(
             "GET", "/images/{name}/json", path_args={"name": name}
         )
         return self.prepare_model(attrs)
 
+    @validated
     async def list(
         self,
         name: str | None = None,
         all: bool = False,
-        filters: Mapping[str, Any] | None = None,
+        filters: Filters | None = None,
     ) -> builtins.list[Image]:
         """Local images, optionally only those matching the reference ``name``.
 
@@ -229,8 +249,9 @@ class ImageCollection(Collection[Image]):
 
     # -- names and removal ------------------------------------------------------
 
+    @validated
     async def tag(
-        self, image: str, repository: str, tag: str | None = None, force: bool = False
+        self, image: Name, repository: Name, tag: str | None = None, force: bool = False
     ) -> bool:
         """Name ``image`` as ``repository:tag``; True on success."""
         await self._transport.request(
@@ -241,8 +262,9 @@ class ImageCollection(Collection[Image]):
         )
         return True
 
+    @validated
     async def remove(
-        self, image: str, force: bool = False, noprune: bool = False
+        self, image: Name, force: bool = False, noprune: bool = False
     ) -> builtins.list[Any]:
         """Remove an image (untag, then delete unused layers); returns the daemon's report."""
         data: builtins.list[Any] = await self._transport.request_json(
@@ -253,7 +275,8 @@ class ImageCollection(Collection[Image]):
         )
         return data
 
-    async def prune(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    @validated
+    async def prune(self, filters: Filters | None = None) -> dict[str, Any]:
         """Remove unused images (``{"dangling": False}`` for all unused, not only untagged)."""
         data: dict[str, Any] = await self._transport.request_json(
             "POST",
@@ -265,6 +288,7 @@ class ImageCollection(Collection[Image]):
 
     # -- registries -------------------------------------------------------------
 
+    @validated
     async def login(
         self,
         username: str,
@@ -311,14 +335,15 @@ class ImageCollection(Collection[Image]):
                     raise ImageLoadError(f"{operation} {what}: {exc}") from None
                 yield event
 
+    @validated
     async def pull_progress(
         self,
-        repository: str,
+        repository: Name,
         tag: str | None = None,
         all_tags: bool = False,
         *,
         platform: str | None = None,
-        auth_config: Mapping[str, Any] | None = None,
+        auth_config: AuthConfig | None = None,
     ) -> AsyncGenerator[ProgressEvent, None]:
         """Pull an image, yielding a :class:`ProgressEvent` per daemon message.
 
@@ -360,14 +385,15 @@ class ImageCollection(Collection[Image]):
         platform: str | None = ...,
         auth_config: Mapping[str, Any] | None = ...,
     ) -> builtins.list[Image]: ...
+    @validated
     async def pull(
         self,
-        repository: str,
+        repository: Name,
         tag: str | None = None,
         all_tags: bool = False,
         *,
         platform: str | None = None,
-        auth_config: Mapping[str, Any] | None = None,
+        auth_config: AuthConfig | None = None,
     ) -> Image | builtins.list[Image]:
         """Pull an image and return it (every tag's image with ``all_tags=True``).
 
@@ -387,12 +413,13 @@ class ImageCollection(Collection[Image]):
             return await self.list(repository)
         return await self.get(_reference(repository, tag))
 
+    @validated
     async def push_progress(
         self,
-        repository: str,
+        repository: Name,
         tag: str | None = None,
         *,
-        auth_config: Mapping[str, Any] | None = None,
+        auth_config: AuthConfig | None = None,
     ) -> AsyncGenerator[ProgressEvent, None]:
         """Push an image, yielding a :class:`ProgressEvent` per daemon message.
 
@@ -415,12 +442,13 @@ class ImageCollection(Collection[Image]):
             async for event in events:
                 yield event
 
+    @validated
     async def push(
         self,
-        repository: str,
+        repository: Name,
         tag: str | None = None,
         *,
-        auth_config: Mapping[str, Any] | None = None,
+        auth_config: AuthConfig | None = None,
     ) -> builtins.list[dict[str, Any]]:
         """Push an image and return the daemon's progress messages, decoded.
 
@@ -437,8 +465,9 @@ class ImageCollection(Collection[Image]):
 
     # -- save and load ------------------------------------------------------------
 
+    @validated
     async def save(
-        self, images: str | Sequence[str], chunk_size: int = DEFAULT_CHUNK_SIZE
+        self, images: Name | Sequence[Name], chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE
     ) -> AsyncGenerator[bytes, None]:
         """One or more images as one tar stream (``docker save``), in ``chunk_size`` pieces."""
         if isinstance(images, str):
@@ -455,7 +484,8 @@ class ImageCollection(Collection[Image]):
             async for chunk in chunks:
                 yield chunk
 
-    async def load(self, data: bytes | AsyncIterable[bytes]) -> builtins.list[Image]:
+    @validated
+    async def load(self, data: ByteSource) -> builtins.list[Image]:
         """Load images from a ``docker save`` tar (bytes or an async byte stream).
 
         Returns the loaded images; an error reported by the daemon raises
@@ -522,7 +552,7 @@ class ImageCollection(Collection[Image]):
             elif isinstance(fileobj, str):
                 raise InvalidArgument("custom_context=True needs a binary tar, not text")
             else:
-                body = _iter_file(fileobj)  # type: ignore[arg-type]
+                body = _iter_file(fileobj)
             if encoding:
                 headers["Content-Encoding"] = encoding
         elif fileobj is not None:
@@ -603,10 +633,11 @@ class ImageCollection(Collection[Image]):
             merged.setdefault(name, value)
         return merged
 
+    @validated
     async def build_stream(
         self,
-        path: str | os.PathLike[str] | None = None,
-        fileobj: FileSource | AsyncIterable[bytes] | None = None,
+        path: LocalPath | None = None,
+        fileobj: FileSource | ByteStream | None = None,
         *,
         tag: str | Sequence[str] | None = None,
         dockerfile: str | None = None,
@@ -621,10 +652,10 @@ class ImageCollection(Collection[Image]):
         rm: bool = True,
         forcerm: bool = False,
         extra_hosts: Mapping[str, str] | Sequence[str] | None = None,
-        shmsize: int | None = None,
+        shmsize: Count | None = None,
         squash: bool | None = None,
         quiet: bool = False,
-        container_limits: Mapping[str, Any] | None = None,
+        container_limits: Mapping[str, int | str] | None = None,
         isolation: str | None = None,
         use_config_proxy: bool = True,
         custom_context: bool = False,
@@ -674,10 +705,11 @@ class ImageCollection(Collection[Image]):
                     raise BuildError(error, log)
                 yield entry
 
+    @validated
     async def build(
         self,
-        path: str | os.PathLike[str] | None = None,
-        fileobj: FileSource | AsyncIterable[bytes] | None = None,
+        path: LocalPath | None = None,
+        fileobj: FileSource | ByteStream | None = None,
         *,
         timeout: float | None = None,
         **kwargs: Any,

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .._version import parse_version
-from ._base import Spec
+from ._base import EnvironmentEntries, Spec
 from ._parse import (
     parse_bytes,
     parse_command,
@@ -353,7 +353,7 @@ class ContainerSpec(Spec):
     dns_search: list[str] | None = None
     domainname: str | None = None
     entrypoint: list[str] | None = None
-    environment: list[str] | None = None
+    environment: EnvironmentEntries = None
     extra_hosts: list[str] | None = None
     group_add: list[str] | None = None
     healthcheck: Healthcheck | dict[str, Any] | None = None

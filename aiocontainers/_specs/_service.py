@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from ._base import Spec
+from ..errors import InvalidArgument
+from ._base import EnvironmentEntries, Spec
 from ._parse import (
     duration_seconds,
     parse_bytes,
@@ -968,7 +969,7 @@ class ServiceContainerSpec(Spec):
     command: list[str] | None = None
     args: list[str] | None = None
     hostname: str | None = None
-    env: list[str] | None = None
+    env: EnvironmentEntries = None
     workdir: str | None = None
     user: str | None = None
     labels: dict[str, str] | None = None
@@ -1247,7 +1248,7 @@ class ServiceSpec(Spec):
         ``labels`` label the service and ``container_labels`` its containers;
         ``constraints``/``preferences``/``platforms``/``maxreplicas`` form the
         placement; ``log_driver`` and ``log_driver_options`` the task's log driver.
-        An unknown keyword raises TypeError naming it (with a close match if any).
+        An unknown keyword raises InvalidArgument naming it (with a close match if any).
         """
         unknown = [key for key in options if key not in SERVICE_OPTIONS]
         if unknown:
@@ -1255,7 +1256,9 @@ class ServiceSpec(Spec):
             for key in unknown:
                 close = difflib.get_close_matches(key, sorted(SERVICE_OPTIONS), n=1)
                 names.append(f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key))
-            raise TypeError(f"{caller}() got unexpected keyword arguments {', '.join(names)}")
+            raise InvalidArgument(
+                f"{caller}() got unexpected keyword arguments {', '.join(names)}"
+            )
         given = {key: value for key, value in options.items() if value is not None}
         service = {key: given[key] for key in _SERVICE_OPTIONS & given.keys()}
         container = {
@@ -1273,7 +1276,7 @@ class ServiceSpec(Spec):
                 "options": given.get("log_driver_options") or None,
             }
         elif "log_driver_options" in given:
-            raise TypeError(f"{caller}(): log_driver_options needs log_driver")
+            raise InvalidArgument(f"{caller}(): log_driver_options needs log_driver")
         task["container_spec"] = container
         return cls.model_validate({**service, "task_template": task})
 

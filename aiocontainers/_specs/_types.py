@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
+from .._validation import validated
+from ..errors import InvalidArgument
 from ._base import Spec
 from ._parse import (
     duration_seconds,
@@ -61,6 +63,14 @@ def _check_ip(value: str | None, field: str, *, network: bool = False) -> str | 
         kind = "CIDR subnet" if network else "IP address"
         raise ValueError(f"{field}: invalid {kind} {value!r}") from None
     return value
+
+
+def _wire_part(wire: Mapping[str, Any], key: str, what: str) -> Mapping[str, Any]:
+    """The nested object ``wire[key]`` (``{}`` when absent); InvalidArgument if not a dict."""
+    part = wire.get(key) or {}
+    if not isinstance(part, Mapping):
+        raise InvalidArgument(f"{what}: {key} must be a dict, got {type(part).__name__}")
+    return part
 
 
 class DriverConfig(Spec):
@@ -189,13 +199,14 @@ class Mount(Spec):
         return self
 
     @classmethod
+    @validated
     def parse_mount_string(cls, string: str) -> Mount:
         """``"src:/dst[:ro|rw]"`` or ``"/dst"`` as a Mount; a source starting with ``/`` binds."""
         parts = string.split(":")
         if len(parts) == 1:
             return cls(target=parts[0])
         if len(parts) > 3 or (len(parts) == 3 and parts[2] not in ("ro", "rw")):
-            raise ValueError(f"invalid mount {string!r}; expected 'source:/target[:ro|rw]'")
+            raise InvalidArgument(f"invalid mount {string!r}; expected 'source:/target[:ro|rw]'")
         source, target = parts[0], parts[1]
         return cls(
             target=target,
@@ -205,6 +216,7 @@ class Mount(Spec):
         )
 
     @classmethod
+    @validated
     def from_wire(cls, wire: Mapping[str, Any]) -> Mount:
         """A Mount from its Engine API form (``{"Target": ..., "Type": ..., ...}``)."""
         known = {
@@ -219,10 +231,11 @@ class Mount(Spec):
         }
         unknown = set(wire) - known
         if unknown:
-            raise ValueError(f"mount: unknown keys {sorted(unknown)} in {dict(wire)!r}")
-        bind = wire.get("BindOptions") or {}
-        volume = wire.get("VolumeOptions") or {}
-        tmpfs = wire.get("TmpfsOptions") or {}
+            raise InvalidArgument(f"mount: unknown keys {sorted(unknown)} in {dict(wire)!r}")
+        bind, volume, tmpfs = (
+            _wire_part(wire, key, "mount")
+            for key in ("BindOptions", "VolumeOptions", "TmpfsOptions")
+        )
         data: dict[str, Any] = {
             "target": wire.get("Target"),
             "source": wire.get("Source") or None,
@@ -619,15 +632,18 @@ class EndpointConfig(Spec):
         return value
 
     @classmethod
+    @validated
     def from_wire(cls, wire: Mapping[str, Any]) -> EndpointConfig:
         """An EndpointConfig from its Engine API form (``{"Aliases": [...], ...}``)."""
         unknown = set(wire) - {"Aliases", "Links", "IPAMConfig", "DriverOpts", "MacAddress"}
         if unknown:
-            raise ValueError(f"endpoint config: unknown keys {sorted(unknown)} in {dict(wire)!r}")
-        ipam = wire.get("IPAMConfig") or {}
+            raise InvalidArgument(
+                f"endpoint config: unknown keys {sorted(unknown)} in {dict(wire)!r}"
+            )
+        ipam = _wire_part(wire, "IPAMConfig", "endpoint config")
         unknown = set(ipam) - {"IPv4Address", "IPv6Address", "LinkLocalIPs"}
         if unknown:
-            raise ValueError(f"endpoint config: unknown IPAMConfig keys {sorted(unknown)}")
+            raise InvalidArgument(f"endpoint config: unknown IPAMConfig keys {sorted(unknown)}")
         return cls(
             aliases=wire.get("Aliases"),
             links=wire.get("Links"),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import _client
+from ..errors import InvalidArgument
 from ._portal import Portal
 from ._wrap import (
     Proxy,
@@ -99,7 +100,7 @@ def sync_function(fn: Callable[..., Any]) -> Callable[..., Any]:
             None,
         )
         if portal is None:
-            raise TypeError(f"{fn.__name__}() needs objects from a sync client")
+            raise InvalidArgument(f"{fn.__name__}() needs objects from a sync client")
         try:
             result = portal.call(fn, *unwrap_args(args), **unwrap_kwargs(kwargs))
         except Exception as exc:

@@ -19,6 +19,7 @@ from pydantic import AfterValidator, Field, InstanceOf, JsonValue, PlainValidato
 from ._validation import Expected
 
 __all__ = [
+    "ApiVersion",
     "AuthConfig",
     "ByteSource",
     "ByteStream",
@@ -66,6 +67,10 @@ def _readable(value: object) -> IO[Any]:
     return value  # type: ignore[return-value]
 
 
+#: A Docker API version such as ``"1.41"``.
+ApiVersion = Annotated[
+    str, Field(pattern=r"^\d+\.\d+$"), Expected("an API version such as '1.41'")
+]
 #: An object id, name or reference: a non-empty string.
 Name = Annotated[str, Field(min_length=1), Expected("a non-empty string")]
 #: A count: a non-negative int.

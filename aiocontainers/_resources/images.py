@@ -373,7 +373,7 @@ class ImageCollection(Collection[Image]):
         all_tags: Literal[False] = ...,
         *,
         platform: str | None = ...,
-        auth_config: Mapping[str, Any] | None = ...,
+        auth_config: AuthConfig | None = ...,
     ) -> Image: ...
     @overload
     async def pull(
@@ -383,7 +383,7 @@ class ImageCollection(Collection[Image]):
         *,
         all_tags: Literal[True],
         platform: str | None = ...,
-        auth_config: Mapping[str, Any] | None = ...,
+        auth_config: AuthConfig | None = ...,
     ) -> builtins.list[Image]: ...
     @validated
     async def pull(

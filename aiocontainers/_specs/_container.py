@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from .._arguments import ApiVersion
+from .._validation import validated
 from .._version import parse_version
 from ._base import EnvironmentEntries, Spec
 from ._parse import (
@@ -551,7 +553,8 @@ class ContainerSpec(Spec):
             )
         return self
 
-    def create_params(self, api_version: str) -> dict[str, str]:
+    @validated
+    def create_params(self, api_version: ApiVersion) -> dict[str, str]:
         """Query parameters of ``POST /containers/create``: ``name`` and ``platform``."""
         params: dict[str, str] = {}
         if self.name is not None:
@@ -561,8 +564,9 @@ class ContainerSpec(Spec):
             params["platform"] = self.platform
         return params
 
+    @validated
     def to_create_body(
-        self, api_version: str, *, proxy_environment: Mapping[str, str] | None = None
+        self, api_version: ApiVersion, *, proxy_environment: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
         """The JSON body of ``POST /containers/create`` for a daemon speaking ``api_version``.
 

@@ -75,7 +75,10 @@ def duration_seconds(value: object, field: str) -> timedelta:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not math.isfinite(value):
             raise ValueError(f"{field}: duration must be finite, got {value!r}")
-        return timedelta(seconds=value)
+        try:
+            return timedelta(seconds=value)
+        except OverflowError:
+            raise ValueError(f"{field}: duration {value!r} s is out of range") from None
     raise ValueError(f"{field}: expected seconds (int or float) or a timedelta, got {value!r}")
 
 

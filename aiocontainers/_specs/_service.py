@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from .._arguments import ApiVersion
+from .._validation import validated
 from ..errors import InvalidArgument
 from ._base import EnvironmentEntries, Spec
 from ._parse import (
@@ -186,7 +188,8 @@ class ServiceMode(Spec):
             raise ValueError(f"concurrency: only applies to 'replicated-job', not {self.mode!r}")
         return self
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
+    @validated
+    def to_wire(self, api_version: ApiVersion) -> dict[str, Any]:
         """The ``Mode`` object of a service spec."""
         body: dict[str, Any] = {}
         if self.mode == "replicated" and self.replicas is not None:
@@ -224,6 +227,7 @@ class PlacementPreference(Spec):
             return {"strategy": "spread", "descriptor": data["Spread"].get("SpreadDescriptor")}
         return data
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``Placement.Preferences`` entry."""
         return {"Spread": {"SpreadDescriptor": self.descriptor}}
@@ -271,7 +275,8 @@ class Placement(_WireSpec):
     def _constraints(cls, value: object) -> object:
         return None if value is None else parse_str_list(value, "constraints")
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
+    @validated
+    def to_wire(self, api_version: ApiVersion) -> dict[str, Any]:
         """The ``TaskTemplate.Placement`` object (empty when nothing is set)."""
         wire: dict[str, Any] = {}
         if self.constraints is not None:
@@ -360,6 +365,7 @@ class Resources(_WireSpec):
                 )
         return resources
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``TaskTemplate.Resources`` object."""
         limits = _drop_none({"NanoCPUs": self.cpu_limit, "MemoryBytes": self.mem_limit})
@@ -431,6 +437,7 @@ class ServiceRestartPolicy(_WireSpec):
     def _durations(cls, value: object, info: Any) -> timedelta:
         return _duration(value, info.field_name)
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``TaskTemplate.RestartPolicy`` object, durations in nanoseconds."""
         return {
@@ -507,6 +514,7 @@ class UpdateConfig(_WireSpec):
             )
         return value
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``UpdateConfig`` (or ``RollbackConfig``) object, durations in nanoseconds."""
         wire: dict[str, Any] = {"Parallelism": self.parallelism}
@@ -617,6 +625,7 @@ class EndpointSpec(_WireSpec):
             raise ValueError("ports: a 'dnsrr' endpoint cannot publish ports; use mode='vip'")
         return self
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``EndpointSpec`` object."""
         wire: dict[str, Any] = {}
@@ -655,6 +664,7 @@ class NetworkAttachmentConfig(_WireSpec):
     def _name(cls, data: Any) -> Any:
         return {"target": data} if isinstance(data, str) else data
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``TaskTemplate.Networks`` entry."""
         return _drop_none(
@@ -737,6 +747,7 @@ class SecretReference(_FileReference):
     secret_id: str = Field(min_length=1)
     secret_name: str = Field(min_length=1)
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``ContainerSpec.Secrets`` entry."""
         return self._wire(self.secret_id, self.secret_name)
@@ -768,6 +779,7 @@ class ConfigReference(_FileReference):
     config_id: str = Field(min_length=1)
     config_name: str = Field(min_length=1)
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``ContainerSpec.Configs`` entry."""
         return self._wire(self.config_id, self.config_name)
@@ -796,6 +808,7 @@ class DNSConfig(_WireSpec):
     search: list[str] | None = None
     options: list[str] | None = None
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``ContainerSpec.DNSConfig`` object."""
         return _drop_none(
@@ -867,6 +880,7 @@ class Privileges(Spec):
             )
         return self
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``ContainerSpec.Privileges`` object."""
         wire: dict[str, Any] = {}
@@ -1048,7 +1062,8 @@ class ServiceContainerSpec(Spec):
     def _grace(cls, value: object) -> object:
         return None if value is None else _duration(value, "stop_grace_period")
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
+    @validated
+    def to_wire(self, api_version: ApiVersion) -> dict[str, Any]:
         """The ``TaskTemplate.ContainerSpec`` object; InvalidArgument for too-new options."""
         wire: dict[str, Any] = {"Image": self.image}
         simple = {
@@ -1190,7 +1205,8 @@ class TaskTemplate(Spec):
             raise ValueError("force_update: expected a counter (int), got a bool")
         return value
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
+    @validated
+    def to_wire(self, api_version: ApiVersion) -> dict[str, Any]:
         """The ``TaskTemplate`` object of a service spec."""
         wire: dict[str, Any] = {"ContainerSpec": self.container_spec.to_wire(api_version)}
         if self.resources is not None and (resources := self.resources.to_wire()):
@@ -1242,6 +1258,7 @@ class ServiceSpec(Spec):
         return None if value is None else parse_labels(value, "labels")
 
     @classmethod
+    @validated
     def from_options(cls, options: Mapping[str, Any], *, caller: str = "create") -> ServiceSpec:
         """Sort docker-py's flat ``services.create()`` keywords into a service spec.
 
@@ -1280,7 +1297,8 @@ class ServiceSpec(Spec):
         task["container_spec"] = container
         return cls.model_validate({**service, "task_template": task})
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
+    @validated
+    def to_wire(self, api_version: ApiVersion) -> dict[str, Any]:
         """The service spec as the Engine API takes it."""
         wire: dict[str, Any] = {}
         if self.name is not None:
@@ -1328,6 +1346,7 @@ class SwarmExternalCA(_WireSpec):
     options: dict[str, str] | None = None
     ca_cert: str | None = None
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``CAConfig.ExternalCAs`` entry."""
         return _drop_none(
@@ -1409,6 +1428,7 @@ class SwarmSpec(Spec):
     def _log_driver(cls, value: object) -> object:
         return {"name": value} if isinstance(value, str) else value
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``Spec`` of ``POST /swarm/init`` and ``/swarm/update``; unset parts omitted."""
         wire: dict[str, Any] = {}

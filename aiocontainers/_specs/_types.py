@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 
+from .._arguments import ApiVersion
 from .._validation import validated
 from ..errors import InvalidArgument
 from ._base import Spec
@@ -89,6 +90,7 @@ class DriverConfig(Spec):
         default=None, validation_alias=_choices("options", "Options")
     )
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``DriverConfig`` object of a volume mount."""
         wire: dict[str, Any] = {"Name": self.name}
@@ -252,7 +254,8 @@ class Mount(Spec):
         }
         return cls(**data)
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
+    @validated
+    def to_wire(self, api_version: ApiVersion) -> dict[str, Any]:
         """The ``HostConfig.Mounts`` entry; raises InvalidArgument for too-new options."""
         wire: dict[str, Any] = {"Target": self.target, "Type": self.type}
         if self.source is not None:
@@ -338,7 +341,8 @@ class Healthcheck(Spec):
             raise ValueError(f"{field}: must be 0 or at least 1 ms, got {value!r}")
         return duration
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
+    @validated
+    def to_wire(self, api_version: ApiVersion) -> dict[str, Any]:
         """The ``Healthcheck`` object with durations in nanoseconds."""
         wire: dict[str, Any] = {}
         if self.test is not None:
@@ -375,6 +379,7 @@ class Ulimit(Spec):
             )
         return self
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``HostConfig.Ulimits`` entry."""
         soft = self.soft if self.soft is not None else self.hard
@@ -411,6 +416,7 @@ class LogConfig(Spec):
             return {}
         return parse_str_map(value, "config")
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``HostConfig.LogConfig`` object."""
         return {"Type": self.type, "Config": dict(self.config)}
@@ -464,6 +470,7 @@ class RestartPolicy(Spec):
         """True unless the policy is ``no`` (or empty): the daemon may restart the container."""
         return self.name not in ("", "no")
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``HostConfig.RestartPolicy`` object."""
         wire: dict[str, Any] = {"Name": self.name}
@@ -496,6 +503,7 @@ class DeviceRequest(Spec):
             )
         return self
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``HostConfig.DeviceRequests`` entry."""
         return {
@@ -547,6 +555,7 @@ class IPAMPool(Spec):
             _check_ip(address, f"aux_addresses[{name!r}]")
         return value
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``IPAM.Config`` entry (unset fields omitted)."""
         wire: dict[str, Any] = {}
@@ -589,6 +598,7 @@ class IPAMConfig(Spec):
     def _pools(cls, value: object) -> object:
         return [] if value is None else value
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The ``IPAM`` object of ``POST /networks/create``."""
         wire: dict[str, Any] = {
@@ -654,7 +664,8 @@ class EndpointConfig(Spec):
             mac_address=wire.get("MacAddress"),
         )
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
+    @validated
+    def to_wire(self, api_version: ApiVersion) -> dict[str, Any]:
         """The ``EndpointSettings`` object (for container create and network connect)."""
         wire: dict[str, Any] = {}
         if self.aliases:

@@ -95,7 +95,8 @@ def _iter_tar(src: str, arcname: str, chunk_size: int) -> Generator[bytes, None,
     """Tar pieces for ``src`` (file or directory tree) stored as ``arcname``.
 
     Symlinks are stored as links, not followed; sockets are skipped. Owners
-    become root, as ``docker cp`` does.
+    become root, as ``docker cp`` does. A local file that cannot be read raises
+    :class:`~aiocontainers.errors.DockerException` naming it.
     """
     describer = tarfile.TarFile(fileobj=io.BytesIO(), mode="w", format=tarfile.PAX_FORMAT)
     try:
@@ -118,6 +119,9 @@ def _iter_tar(src: str, arcname: str, chunk_size: int) -> Generator[bytes, None,
                     yield block
             yield _padding(info.size)
         yield b"\0" * (2 * BLOCK)
+    except OSError as exc:
+        where = exc.filename or src
+        raise DockerException(f"cannot read {where} to copy it: {exc.strerror or exc}") from exc
     finally:
         describer.close()
 

@@ -504,7 +504,12 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         that are device files raise
         :class:`~aiocontainers.errors.UnsafeArchiveError`.
         """
-        await anyio.Path(dest).mkdir(parents=True, exist_ok=True)
+        try:
+            await anyio.Path(dest).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidArgument(
+                f"copy_from: cannot create the directory {dest}: {exc}"
+            ) from None
         stream, stat = await self.get_archive(src)
         await extract_stream(stream, dest)
         return Path(dest) / str(stat.get("name") or "").strip("/")

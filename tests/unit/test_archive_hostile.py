@@ -196,3 +196,17 @@ async def test_other_local_errors_are_typed(
     with pytest.raises(DockerException, match=r"cannot write 'x'.*Permission denied") as caught:
         await extract_stream(chunks(archive(file("x"))), tmp_path)
     assert not isinstance(caught.value, UnsafeArchiveError)
+
+
+async def test_an_unreadable_local_file_is_a_typed_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "secret.txt").write_bytes(b"x")
+
+    def refuse(path: str, mode: str) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", path)
+
+    monkeypatch.setattr(_archive, "open", refuse, raising=False)
+    with pytest.raises(DockerException, match=r"cannot read .*secret.txt to copy it"):
+        async for _ in _archive.tar_path(tmp_path, "copy"):
+            pass

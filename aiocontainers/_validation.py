@@ -214,9 +214,10 @@ class _Checker:
         except ValidationError as exc:
             if exc.title != self._fn.__qualname__:
                 raise  # from the body: not about this call's arguments
-            raise invalid_argument(
-                exc, self._where, names=self._names, expected=self._expected
-            ) from None
+            error = invalid_argument(exc, self._where, names=self._names, expected=self._expected)
+        # Raised here, not in the except block: the ValidationError, whose text repeats
+        # every value given, must not ride along as the __context__.
+        raise error
 
 
 def validated(fn: F) -> F:

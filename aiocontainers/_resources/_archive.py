@@ -205,10 +205,14 @@ def check_member(member: tarfile.TarInfo, dest: str) -> None:
         _refuse_symlinks_on(dest, target, name, "hard link target")
 
 
+# What tarfile's ``data`` filter sets: extracted files belong to whoever extracts them.
+_NO_OWNER: dict[str, Any] = dict.fromkeys(("uid", "gid", "uname", "gname"))
+
+
 def _without_owner(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo:
     """tarfile's ``tar`` filter (no setuid bits, no escapes), owned by whoever extracts."""
     member = tarfile.tar_filter(member, dest)
-    return member.replace(uid=None, gid=None, uname=None, gname=None, deep=False)
+    return member.replace(**_NO_OWNER, deep=False)
 
 
 _UNSAFE_ERRNOS = {

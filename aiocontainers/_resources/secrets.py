@@ -36,9 +36,7 @@ StoredT = TypeVar("StoredT", bound="StoredObject")
 def encode_data(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise InvalidArgument(f"data must be bytes or str, got {type(data).__name__}")
-    return base64.b64encode(bytes(data)).decode("ascii")
+    return base64.b64encode(data).decode("ascii")
 
 
 def check_labels(labels: Mapping[str, str] | None) -> dict[str, str] | None:

@@ -110,8 +110,6 @@ class Swarm(Model):
         data_path_addr: str | None = None,
     ) -> bool:
         """Join an existing swarm through one of its managers' addresses."""
-        if isinstance(remote_addrs, str):
-            raise InvalidArgument("remote_addrs must be a list of addresses, not a string")
         body = {
             "RemoteAddrs": list(remote_addrs),
             "ListenAddr": listen_addr,

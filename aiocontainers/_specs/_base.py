@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer, ValidationError
 from typing_extensions import Self
@@ -16,6 +15,7 @@ from ..errors import InvalidArgument
 __all__ = ["EnvironmentEntries", "Spec", "mask_environment"]
 
 _MASK = "******"
+T = TypeVar("T")
 
 
 def mask_environment(entries: Iterable[str] | None) -> list[str] | None:
@@ -40,19 +40,23 @@ EnvironmentEntries = Annotated[list[str] | None, _MASKED]
 _depth: ContextVar[int] = ContextVar("aiocontainers_spec_depth", default=0)
 
 
-@contextmanager
-def _outermost(where: str) -> Iterator[None]:
-    """Turn a ValidationError into InvalidArgument, at the outermost spec only."""
+def _outermost(where: str, validate: Callable[[], T]) -> T:
+    """Run ``validate``; at the outermost spec, a ValidationError becomes InvalidArgument.
+
+    The InvalidArgument is raised outside the ``except`` block, so it does not carry the
+    ValidationError (whose text repeats every input value) as its ``__context__``.
+    """
     depth = _depth.get()
     token = _depth.set(depth + 1)
     try:
-        yield
+        return validate()
     except ValidationError as exc:
         if depth:  # nested: pydantic merges it into the outer error
             raise
-        raise invalid_argument(exc, where) from None
+        error = invalid_argument(exc, where)
     finally:
         _depth.reset(token)
+    raise error
 
 
 class Spec(BaseModel):
@@ -80,18 +84,17 @@ class Spec(BaseModel):
             if name in data:
                 raise InvalidArgument(f"{cls}() got multiple values for argument {name!r}")
             data[name] = value
-        with _outermost(f"{cls}()"):
-            super().__init__(**data)
+        _outermost(f"{cls}()", lambda: super(Spec, self).__init__(**data))
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
         """Validate ``obj`` (a dict of options); InvalidArgument when it is invalid."""
-        with _outermost(cls.__name__):
-            return super().model_validate(obj, *args, **kwargs)
+        return _outermost(
+            cls.__name__, lambda: super(Spec, cls).model_validate(obj, *args, **kwargs)
+        )
 
     def __setattr__(self, name: str, value: Any) -> None:
-        with _outermost(type(self).__name__):
-            super().__setattr__(name, value)
+        _outermost(type(self).__name__, lambda: super(Spec, self).__setattr__(name, value))
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         fields = type(self).model_fields

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from . import errors, types, wait
+from . import compose, errors, types, wait
 from ._client import DockerClient, from_env
+from ._compose import Stack
 from ._orchestration import wait_until_healthy
 from ._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from ._resources._exec import ExecResult, ExecStream
@@ -20,10 +21,12 @@ from ._resources.secrets import Secret
 from ._resources.services import Service
 from ._resources.swarm import Swarm
 from ._resources.volumes import Volume
+from ._stacks import RunningStack, StackEvent, StackEvents, StackLogRecord, StackLogs
 from ._streams import LogRecord
 from .errors import (
     APIError,
     BuildError,
+    ComposeError,
     Conflict,
     ContainerError,
     DaemonUnavailable,
@@ -33,6 +36,7 @@ from .errors import (
     InvalidArgument,
     NotFound,
     NotReady,
+    ServiceFailed,
     StreamError,
     Timeout,
 )
@@ -40,6 +44,7 @@ from .errors import (
 __all__ = [
     "APIError",
     "BuildError",
+    "ComposeError",
     "Config",
     "Conflict",
     "Container",
@@ -66,13 +71,21 @@ __all__ = [
     "NotReady",
     "ProgressEvent",
     "ProgressSnapshot",
+    "RunningStack",
     "Secret",
     "Service",
+    "ServiceFailed",
+    "Stack",
+    "StackEvent",
+    "StackEvents",
+    "StackLogRecord",
+    "StackLogs",
     "StatsStream",
     "StreamError",
     "Swarm",
     "Timeout",
     "Volume",
+    "compose",
     "errors",
     "from_env",
     "types",

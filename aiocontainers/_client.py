@@ -20,6 +20,7 @@ from ._resources.secrets import SecretCollection
 from ._resources.services import ServiceCollection
 from ._resources.swarm import Swarm
 from ._resources.volumes import VolumeCollection
+from ._stacks import StackManager
 from ._transport import Transport
 from ._validation import validated
 from .errors import DockerException
@@ -84,6 +85,7 @@ class DockerClient:
         self.nodes = NodeCollection(self)
         self.secrets = SecretCollection(self)
         self.configs = ConfigCollection(self)
+        self.stacks = StackManager(self)
 
     @property
     def base_url(self) -> str:

@@ -16,7 +16,9 @@ DockerException
 ├── UnsafeArchiveError       copy_from/extract refused a tar member escaping the destination
 ├── NotReady                 a readiness wait cannot succeed (the container exited...)
 │   └── HealthCheckFailed    a health check turned unhealthy, or the container stopped
+├── ServiceFailed            a stack's service failed to start or to become ready
 └── InvalidArgument          bad input, found before the daemon is called
+    └── ComposeError         a Compose file or stack definition is invalid
 ```
 
 Names follow docker-py's ``docker.errors`` so ``except`` clauses port unchanged.
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "APIError",
     "BuildError",
+    "ComposeError",
     "Conflict",
     "ContainerError",
     "DaemonUnavailable",
@@ -46,6 +49,7 @@ __all__ = [
     "NotFound",
     "NotReady",
     "ServerError",
+    "ServiceFailed",
     "StreamError",
     "Timeout",
     "UnsafeArchiveError",
@@ -232,3 +236,42 @@ class HealthCheckFailed(NotReady):
         super().__init__(container, message, exit_code=exit_code, logs=logs)
         self.status = status
         self.output = output
+
+
+class ComposeError(InvalidArgument):
+    """A Compose file or stack definition is invalid; ``errors`` lists each problem.
+
+    Each entry starts with the path of the bad value: ``services.web.ports[1]: ...``.
+    """
+
+    def __init__(self, errors: list[str]) -> None:
+        text = (
+            errors[0] if len(errors) == 1 else "invalid compose project:\n  " + "\n  ".join(errors)
+        )
+        super().__init__(text)
+        self.errors = errors
+
+
+class ServiceFailed(DockerException):
+    """A service of a stack failed: it could not be created or started, exited, turned
+    unhealthy, or was not ready within its deadline.
+
+    ``service`` names it, ``container`` is the container that failed (``None``
+    if none was created), ``logs`` ends its output and ``exit_code`` is set when
+    it exited.
+    """
+
+    def __init__(
+        self,
+        service: str,
+        message: str,
+        *,
+        container: Container | None = None,
+        exit_code: int | None = None,
+        logs: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.service = service
+        self.container = container
+        self.exit_code = exit_code
+        self.logs = logs

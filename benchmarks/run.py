@@ -43,6 +43,7 @@ SUITES: dict[str, tuple[str, str]] = {
     "health": ("bench_health", "Health wake-up"),
     "events": ("bench_events", "Events"),
     "sync": ("bench_sync", "Sync shim overhead"),
+    "stacks": ("bench_stacks", "Stacks: up + down of 10 services"),
 }
 
 

@@ -8,7 +8,8 @@
 # `up` does, skipping every step that is already done:
 #   1. Engine: reuse the one at $DOCKER_HOST (when set) or unix:///var/run/docker.sock if
 #      GET /_ping answers. Otherwise, on Debian as root, apt-get install the missing packages
-#      (docker.io, docker-registry, busybox-static) and start dockerd in the background.
+#      (docker.io, docker-registry, busybox-static, docker-compose) and start dockerd in the
+#      background.
 #   2. Registry: reuse anything answering http://127.0.0.1:5000/v2/, else start Debian's
 #      `docker-registry` (filesystem storage under /var/lib/aiocontainers/registry). The engine
 #      treats 127.0.0.0/8 registries as insecure by default, so plain-HTTP pushes work.
@@ -299,6 +300,8 @@ install_missing() {  # one apt-get run for every package a later step needs
     command -v docker-registry >/dev/null || registry_answers "$REGISTRY_ADDR" \
         || missing+=(docker-registry)
     have_static_busybox || missing+=(busybox-static)
+    # docker-compose v1 (Debian's package): the oracle of the stack tests and benchmark.
+    command -v docker-compose >/dev/null || missing+=(docker-compose)
     ((${#missing[@]} > 0)) || return 0
     if can_apt; then
         apt_install "${missing[@]}"

@@ -27,14 +27,17 @@ from typing import Any
 
 import aiocontainers as _aio
 
-from .. import errors, types, wait
+from .. import compose, errors, types, wait
+from .._compose import Stack
 from .._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from .._resources._exec import ExecResult
 from .._resources.events import Event, EventActor
+from .._stacks import StackEvent, StackLogRecord
 from .._streams import LogRecord
 from ..errors import (
     APIError,
     BuildError,
+    ComposeError,
     Conflict,
     ContainerError,
     DaemonUnavailable,
@@ -44,6 +47,7 @@ from ..errors import (
     InvalidArgument,
     NotFound,
     NotReady,
+    ServiceFailed,
     StreamError,
     Timeout,
 )
@@ -56,6 +60,7 @@ from ._wrap import proxy_class
 sys.modules[f"{__name__}.errors"] = errors
 sys.modules[f"{__name__}.types"] = types
 sys.modules[f"{__name__}.wait"] = wait
+sys.modules[f"{__name__}.compose"] = compose
 
 Config: Any = proxy_class(_aio.Config)
 Container: Any = proxy_class(_aio.Container)
@@ -68,10 +73,12 @@ Service: Any = proxy_class(_aio.Service)
 Swarm: Any = proxy_class(_aio.Swarm)
 Volume: Any = proxy_class(_aio.Volume)
 wait_until_healthy = sync_function(_aio.wait_until_healthy)
+RunningStack: Any = proxy_class(_aio.RunningStack)
 
 __all__ = [
     "APIError",
     "BuildError",
+    "ComposeError",
     "Config",
     "Conflict",
     "Container",
@@ -96,12 +103,18 @@ __all__ = [
     "PortalClosed",
     "ProgressEvent",
     "ProgressSnapshot",
+    "RunningStack",
     "Secret",
     "Service",
+    "ServiceFailed",
+    "Stack",
+    "StackEvent",
+    "StackLogRecord",
     "StreamError",
     "Swarm",
     "Timeout",
     "Volume",
+    "compose",
     "errors",
     "from_env",
     "types",

@@ -18,10 +18,18 @@ PUBLIC_MODULES = [
     "aiocontainers.wait",
     "aiocontainers.sync",
     "aiocontainers.testing",
+    "aiocontainers.compose",
 ]
 
 # Async stream classes have no sync twin: the shim hands them out as plain iterators.
-ASYNC_ONLY = {"DockerStream", "ExecStream", "InteractiveStream", "StatsStream"}
+ASYNC_ONLY = {
+    "DockerStream",
+    "ExecStream",
+    "InteractiveStream",
+    "StatsStream",
+    "StackEvents",
+    "StackLogs",
+}
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)

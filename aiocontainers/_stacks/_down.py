@@ -1,0 +1,141 @@
+"""Tearing a stack down, found by its labels, from any process.
+
+Containers stop in reverse dependency order (a service stops once every
+service that depends on it has stopped; the order comes from Compose v2's
+``depends_on`` label, so stacks started by ``docker compose`` tear down in
+order too, and v1 stacks, which lack it, stop all at once). Each stop uses
+the container's own stop signal and grace period (``stop_signal`` and
+``stop_grace_period`` were written into it at creation). Then the stack's
+networks go, and its volumes when asked. The whole of it is shielded from
+cancellation and bounded in time: past the bound, what is left is killed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import anyio
+
+from .._logging import log_event
+from ..errors import DockerException, NotFound
+from ._labels import DEPENDS_ON, SERVICE, parse_depends_on, project_filter
+
+if TYPE_CHECKING:
+    from .._client import DockerClient
+    from .._resources.containers import Container
+
+__all__ = ["DEFAULT_STOP_TIMEOUT", "teardown"]
+
+DEFAULT_STOP_TIMEOUT = 10
+# Added to the longest grace period to bound a teardown that was given no timeout.
+_SLACK = 30.0
+_FORCE_BOUND = 30.0
+
+
+def _grace(container: Container) -> float:
+    config = container.attrs.get("Config") or {}
+    value = config.get("StopTimeout")
+    return float(value) if value is not None else DEFAULT_STOP_TIMEOUT
+
+
+async def _stop_and_remove(container: Container, volumes: bool, errors: list[str]) -> None:
+    try:
+        if container.status in ("running", "restarting", "paused"):
+            await container.stop()
+        await container.remove(v=volumes, force=True)
+    except NotFound:
+        pass
+    except DockerException as exc:
+        errors.append(f"container {container.name}: {exc}")
+
+
+async def _stop_in_order(
+    containers: Sequence[Container], volumes: bool, errors: list[str]
+) -> None:
+    by_service: dict[str, list[Container]] = defaultdict(list)
+    for container in containers:
+        by_service[container.labels.get(SERVICE, "")].append(container)
+    needed_by: dict[str, set[str]] = defaultdict(set)  # service -> services that depend on it
+    for service, members in by_service.items():
+        for container in members:
+            for dependency in parse_depends_on(container.labels.get(DEPENDS_ON)):
+                if dependency in by_service and dependency != service:
+                    needed_by[dependency].add(service)
+    stopped = {service: anyio.Event() for service in by_service}
+
+    async def stop_service(service: str) -> None:
+        try:
+            for dependent in needed_by[service]:
+                await stopped[dependent].wait()
+            async with anyio.create_task_group() as tg:
+                for container in by_service[service]:
+                    tg.start_soon(_stop_and_remove, container, volumes, errors)
+        finally:
+            stopped[service].set()
+
+    async with anyio.create_task_group() as tg:
+        for service in by_service:
+            tg.start_soon(stop_service, service)
+
+
+async def _force_remove(client: DockerClient, project: str, errors: list[str]) -> None:
+    with anyio.move_on_after(_FORCE_BOUND):
+        for container in await client.containers.list(
+            all=True, filters=project_filter(project, oneoff=None), ignore_removed=True
+        ):
+            try:
+                await container.remove(force=True)
+            except NotFound:
+                pass
+            except DockerException as exc:
+                errors.append(f"container {container.name}: {exc}")
+
+
+async def teardown(
+    client: DockerClient, project: str, *, volumes: bool = False, timeout: float | None = None
+) -> list[str]:
+    """Remove the stack ``project``: containers in order, then networks, then (``volumes``)
+    volumes. Shielded from cancellation; bounded by ``timeout`` (default: the longest
+    grace period plus 30 s). Returns what could not be removed (also logged).
+    """
+    errors: list[str] = []
+    with anyio.CancelScope(shield=True):
+        try:
+            containers = await client.containers.list(
+                all=True, filters=project_filter(project, oneoff=None), ignore_removed=True
+            )
+            bound = timeout
+            if bound is None:
+                bound = max((_grace(c) for c in containers), default=0.0) + _SLACK
+            with anyio.move_on_after(bound) as scope:
+                await _stop_in_order(containers, volumes, errors)
+            if scope.cancelled_caught:
+                log_event("stack.teardown_overdue", level=logging.WARNING, project=project)
+                await _force_remove(client, project, errors)
+            for network in await client.networks.list(
+                filters=project_filter(project, oneoff=None)
+            ):
+                try:
+                    await network.remove()
+                except NotFound:
+                    pass
+                except DockerException as exc:
+                    errors.append(f"network {network.name}: {exc}")
+            if volumes:
+                for volume in await client.volumes.list(
+                    filters=project_filter(project, oneoff=None)
+                ):
+                    try:
+                        await volume.remove()
+                    except NotFound:
+                        pass
+                    except DockerException as exc:
+                        errors.append(f"volume {volume.name}: {exc}")
+        except DockerException as exc:
+            errors.append(str(exc))
+    for error in errors:
+        log_event("stack.teardown_failed", level=logging.WARNING, project=project, error=error)
+    return errors

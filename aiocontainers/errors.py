@@ -241,15 +241,24 @@ class HealthCheckFailed(NotReady):
 class ComposeError(InvalidArgument):
     """A Compose file or stack definition is invalid; ``errors`` lists each problem.
 
-    Each entry starts with the path of the bad value: ``services.web.ports[1]: ...``.
+    ``problems`` are lines that start with the path of the bad value
+    (``services.web.ports[1]: ...``); in ``errors`` that path is the ``loc``.
     """
 
-    def __init__(self, errors: list[str]) -> None:
+    def __init__(self, problems: list[str]) -> None:
         text = (
-            errors[0] if len(errors) == 1 else "invalid compose project:\n  " + "\n  ".join(errors)
+            problems[0]
+            if len(problems) == 1
+            else "invalid compose project:\n  " + "\n  ".join(problems)
         )
-        super().__init__(text)
-        self.errors = errors
+        details = []
+        for problem in problems:
+            path, sep, msg = problem.partition(": ")
+            located = sep and " " not in path
+            loc = (path,) if located else ()
+            details.append({"loc": loc, "msg": msg if located else problem, "type": "compose"})
+        super().__init__(text, errors=details)
+        self.problems = problems
 
 
 class ServiceFailed(DockerException):

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
+from .._validation import validated
 from ..errors import ComposeError
 from ._base import ComposeModel, ExtensibleModel, StrMap
 from ._errors import invalid_project
@@ -316,13 +317,14 @@ class Stack:
     # -- public ------------------------------------------------------------------------------
 
     @classmethod
+    @validated
     def from_compose(
         cls,
         source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | Mapping[str, Any],
         *,
         project_name: str | None = None,
         env: Mapping[str, str] | None = None,
-        profiles: Iterable[str] | None = None,
+        profiles: Sequence[str] | set[str] | frozenset[str] | None = None,
         working_dir: str | os.PathLike[str] | None = None,
         env_file: str | os.PathLike[str] | None = None,
         interpolate: bool = True,
@@ -354,12 +356,14 @@ class Stack:
         """Services in waves: each wave depends only on the waves before it."""
         return [list(wave) for wave in self._order]
 
+    @validated
     def dependents(self, service: str) -> list[str]:
         """The services that depend on ``service`` directly."""
         return [
             key for key, config in self.services.items() if service in config.service_dependencies
         ]
 
+    @validated
     def config(self) -> dict[str, Any]:
         """The normalized model, as ``docker compose config --format json`` prints it."""
         result: dict[str, Any] = {"name": self.name}

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 
+from .._arguments import Count, Name
 from .._compose import Stack
 from .._orchestration._common import seconds
+from .._validation import validated
 from ..errors import DockerException, InvalidArgument
 from ._down import teardown
 from ._events import StackEvents
@@ -76,6 +78,7 @@ class RunningStack:
         counts = ", ".join(f"{key}={len(found)}" for key, found in self._containers.items())
         return f"<RunningStack {self.name}: {counts}>"
 
+    @validated
     def containers(self, service: str | None = None) -> list[Container]:
         """The containers of ``service`` (every service's when ``None``), replica 1 first.
 
@@ -93,6 +96,7 @@ class RunningStack:
                 f"(services: {', '.join(self.stack.services)})"
             )
 
+    @validated
     def logs(
         self,
         *,
@@ -109,20 +113,21 @@ class RunningStack:
         sources = [(key, c) for key in wanted for c in self._containers.get(key, [])]
         return StackLogs(sources, follow=follow, tail=tail, timestamps=timestamps)
 
+    @validated
     def events(self) -> StackEvents:
         """The supervisor feed: an async iterator of :class:`StackEvent` (no ``await``)."""
         return self.client.stacks.events(self.name)
 
+    @validated
     async def ps(self) -> list[Container]:
         """The stack's containers as the daemon lists them now (by label)."""
         return await self.client.stacks.ps(self.name)
 
-    async def scale(self, service: str, replicas: int) -> list[Container]:
+    @validated
+    async def scale(self, service: str, replicas: Count) -> list[Container]:
         """Run ``replicas`` containers of ``service``: new ones are created and started
         (numbered after the others), surplus ones stopped and removed."""
         self._check(service)
-        if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 0:
-            raise InvalidArgument(f"replicas must be a non-negative int, got {replicas!r}")
         starter = Starter(
             self.client, self.stack, timeout=self._timeout, replicas={service: replicas}
         )
@@ -130,6 +135,7 @@ class RunningStack:
         self._replicas[service] = replicas
         return list(self._containers[service])
 
+    @validated
     async def restart(self, service: str, timeout: float | timedelta | None = None) -> None:
         """Restart the containers of ``service`` (each with its grace period, or
         ``timeout`` seconds), then those of services that depend on it with ``restart: true``."""
@@ -146,6 +152,7 @@ class RunningStack:
                 for container in self._containers.get(key, []):
                     tg.start_soon(_restart, container, grace)
 
+    @validated
     async def down(self, *, volumes: bool = False, timeout: float | None = None) -> None:
         """Tear the stack down (see :meth:`StackManager.down`)."""
         await self.client.stacks.down(self.name, volumes=volumes, timeout=timeout)
@@ -201,6 +208,7 @@ class StackManager:
     def __init__(self, client: DockerClient) -> None:
         self.client = client
 
+    @validated
     def up(
         self,
         stack: Stack,
@@ -223,8 +231,6 @@ class StackManager:
         stack. ``down_volumes``: leaving the ``async with`` block removes the
         stack's volumes too.
         """
-        if not isinstance(stack, Stack):
-            raise InvalidArgument(f"up() takes a Stack, got {type(stack).__name__}")
         options = {
             "timeout": seconds(timeout),
             "keep_on_failure": keep_on_failure,
@@ -253,7 +259,8 @@ class StackManager:
             self.client, stack, containers, timeout=timeout, down_volumes=down_volumes
         )
 
-    async def ps(self, name: str) -> list[Container]:
+    @validated
+    async def ps(self, name: Name) -> list[Container]:
         """Every container of the stack ``name`` (running or not), by service and number."""
         return _by_service(
             await self.client.containers.list(
@@ -261,6 +268,7 @@ class StackManager:
             )
         )
 
+    @validated
     async def ls(self) -> list[str]:
         """The names of the stacks that have containers on this daemon, sorted."""
         rows = await self.client.containers.list(
@@ -270,8 +278,9 @@ class StackManager:
             {c.attrs.get("Labels", {}).get("com.docker.compose.project", "") for c in rows}
         )
 
+    @validated
     async def down(
-        self, name: str, *, volumes: bool = False, timeout: float | timedelta | None = None
+        self, name: Name, *, volumes: bool = False, timeout: float | timedelta | None = None
     ) -> None:
         """Stop and remove the stack ``name``: containers in reverse dependency order,
         each with its grace period, then its networks; its volumes with ``volumes=True``.
@@ -285,7 +294,8 @@ class StackManager:
         if errors:
             raise DockerException(f"stack {name!r} was not fully removed: {'; '.join(errors)}")
 
-    def events(self, name: str) -> StackEvents:
+    @validated
+    def events(self, name: Name) -> StackEvents:
         """The supervisor feed of stack ``name``: an async iterator of
         :class:`StackEvent` (service started, restarted, exited, healthy, unhealthy)."""
         stream = self.client.events(

@@ -1,4 +1,4 @@
-"""Developer and CI sessions: ``nox -s tests|lint|typecheck|bench|docs|demo``.
+"""Developer and CI sessions: ``nox -s tests|lint|typecheck|bench|docs|demo|faults``.
 
 Sessions that talk to Docker first run ``scripts/engine.sh up``, which reuses a running
 engine (``DOCKER_HOST`` or ``/var/run/docker.sock``) or starts one, plus the local registry
@@ -7,6 +7,8 @@ install step. Python 3.11 by default; pick another with ``nox -P 3.12 -s tests``
 """
 
 from __future__ import annotations
+
+import os
 
 import nox
 
@@ -65,3 +67,22 @@ def demo(session: nox.Session) -> None:
     session.install("-e", ".")
     _engine_up(session)
     session.run("python", "scripts/demo.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def faults(session: nox.Session) -> None:
+    """The pytest plugin's fault trials at length: 20 random SIGINT and 20 SIGKILL runs.
+
+    The main suite runs 2 of each; ``AIOCONTAINERS_FAULT_SEED`` replays a sequence.
+    """
+    session.install("-e", ".[dev]")
+    _engine_up(session)
+    session.env["AIOCONTAINERS_FAULT_TRIALS"] = os.environ.get("AIOCONTAINERS_FAULT_TRIALS", "20")
+    session.run(
+        "pytest",
+        "tests/engine/test_testing_faults.py",
+        "-k",
+        "signal_at_random_moments",
+        "-s",
+        *session.posargs,
+    )

@@ -10,6 +10,7 @@ DockerException
 ├── DaemonUnavailable        could not connect to the daemon at all
 ├── StreamError              a stream broke before its natural end
 ├── Timeout                  a deadline passed (also a TimeoutError)
+│   └── JobTimeout           a job ran past its timeout (killed, removed; output so far kept)
 ├── ContainerError           a container exited non-zero under run()
 ├── BuildError               an image build failed
 ├── ImageLoadError           docker load/push/pull reported an error in its stream
@@ -17,6 +18,8 @@ DockerException
 ├── NotReady                 a readiness wait cannot succeed (the container exited...)
 │   └── HealthCheckFailed    a health check turned unhealthy, or the container stopped
 ├── ServiceFailed            a stack's service failed to start or to become ready
+├── JobCancelled             a job was cancelled before it ended (its container removed)
+├── RunnerClosed             a job was submitted to a runner that is shutting down
 └── InvalidArgument          bad input, found before the daemon is called
     └── ComposeError         a Compose file or stack definition is invalid
 ```
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._resources.containers import Container
+    from .jobs._spec import JobResult
 
 __all__ = [
     "APIError",
@@ -46,8 +50,11 @@ __all__ = [
     "ImageLoadError",
     "ImageNotFound",
     "InvalidArgument",
+    "JobCancelled",
+    "JobTimeout",
     "NotFound",
     "NotReady",
+    "RunnerClosed",
     "ServerError",
     "ServiceFailed",
     "StreamError",
@@ -284,3 +291,34 @@ class ServiceFailed(DockerException):
         self.container = container
         self.exit_code = exit_code
         self.logs = logs
+
+
+class JobTimeout(Timeout):
+    """A job ran past its ``timeout``: its container was killed and removed.
+
+    ``result`` is the job's :class:`~aiocontainers.jobs.JobResult` with the
+    output so far (``status == "timed_out"``, ``exit_code`` ``None``).
+    """
+
+    def __init__(self, result: JobResult, timeout: float) -> None:
+        super().__init__(
+            f"job {result.job_id} ({result.spec.image}) ran past its {timeout:g} s timeout "
+            f"and was killed (attempt {result.attempts})"
+        )
+        self.result = result
+        self.timeout = timeout
+
+
+class JobCancelled(DockerException):
+    """A job was cancelled (``handle.cancel()`` or a runner abort) before it ended.
+
+    Any container it had started is removed; ``result`` holds the output so far.
+    """
+
+    def __init__(self, result: JobResult) -> None:
+        super().__init__(f"job {result.job_id} ({result.spec.image}) was cancelled")
+        self.result = result
+
+
+class RunnerClosed(DockerException):
+    """A job was submitted to a :class:`~aiocontainers.jobs.JobRunner` that is not running."""

@@ -44,6 +44,7 @@ SUITES: dict[str, tuple[str, str]] = {
     "events": ("bench_events", "Events"),
     "sync": ("bench_sync", "Sync shim overhead"),
     "stacks": ("bench_stacks", "Stacks: up + down of 10 services"),
+    "jobs": ("bench_jobs", "Jobs"),
 }
 
 

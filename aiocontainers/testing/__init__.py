@@ -2,7 +2,11 @@
 
 The pytest plugin in :mod:`aiocontainers.testing._plugin` is registered through the
 ``pytest11`` entry point and offers the ``docker_session``, ``docker_labels``,
-``docker_client`` and ``docker_run`` fixtures.
+``docker_client``, ``docker_run``, ``docker_network``, ``docker_volume`` and
+``docker_stack`` fixtures; :func:`shared_container` and :func:`shared_stack`
+build fixtures for a container or a stack shared by a module or a session.
+The cleanup machinery underneath -- labels, leases, the watchdog process --
+works outside pytest too.
 """
 
 from __future__ import annotations
@@ -10,35 +14,38 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from structlog import DropEvent
-from structlog.testing import capture_logs
+import structlog
+from structlog.testing import LogCapture
 from structlog.typing import EventDict
 
-from ._cleanup import (
-    HOST_LABEL,
-    PID_LABEL,
-    SESSION_LABEL,
-    CleanupReport,
-    TestSession,
-    reap_orphans,
-    remove_labelled,
-)
+from ._cleanup import SESSION_LABEL, CleanupReport, TestSession, remove_labelled
+from ._lease import LEASE_LABEL, LEASE_TTL, RENEW_INTERVAL, find_orphans, reap_orphans
+from ._shared import SharedContainer, SharedStack, shared_container, shared_stack
+from ._watchdog import Watchdog, WatchdogError
 
 __all__ = [
-    "HOST_LABEL",
-    "PID_LABEL",
+    "LEASE_LABEL",
+    "LEASE_TTL",
+    "RENEW_INTERVAL",
     "SESSION_LABEL",
     "CleanupReport",
+    "SharedContainer",
+    "SharedStack",
     "TestSession",
+    "Watchdog",
+    "WatchdogError",
     "capture_events",
+    "find_orphans",
     "reap_orphans",
     "remove_labelled",
+    "shared_container",
+    "shared_stack",
 ]
 
 
 def _only_ours(_logger: object, _method: str, event: EventDict) -> EventDict:
     if not str(event.get("event", "")).startswith("docker."):
-        raise DropEvent
+        raise structlog.DropEvent
     return event
 
 
@@ -48,7 +55,23 @@ def capture_events() -> Iterator[list[EventDict]]:
 
     Each event is a dict with ``event`` (``docker.request`` or ``docker.stream``),
     ``method``, ``path`` (the template, e.g. ``/containers/{id}/json``), ``id``,
-    ``status`` and ``duration`` in seconds. Not thread-safe (structlog's capture isn't).
+    ``status`` and ``duration`` in seconds. structlog's configuration is left
+    exactly as it was found, including "not configured" (in which state the
+    library logs through the stdlib instead). Not thread-safe (structlog's
+    configuration is global).
     """
-    with capture_logs(processors=[_only_ours]) as events:
-        yield events
+    was_configured = structlog.is_configured()
+    config = structlog.get_config()
+    processors = config["processors"]  # the live list: bound loggers may hold it
+    saved = list(processors)
+    capture = LogCapture()
+    processors[:] = [_only_ours, capture]
+    structlog.configure(processors=processors)
+    try:
+        yield capture.entries
+    finally:
+        processors[:] = saved
+        if was_configured:
+            structlog.configure(**config)
+        else:
+            structlog.reset_defaults()

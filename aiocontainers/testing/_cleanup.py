@@ -1,38 +1,38 @@
-"""Label-based cleanup that survives a killed process.
+"""Label-based cleanup: what a test run creates carries its id, and goes with it.
 
-Every resource a test session creates carries three labels: the session id,
-the pid of the process that ran it and the host it ran on. At the end of a
-session everything with its id is removed; at the start of the next one,
-resources whose owning process on this host is gone are reaped too, so a
-test run killed with SIGKILL leaks nothing for long.
+Every resource a test session creates carries :data:`SESSION_LABEL` with the
+session's id. :func:`remove_labelled` removes everything matching a label
+filter -- containers first (with their anonymous volumes), then networks
+(disconnecting whatever still uses them), volumes and images -- each kind
+concurrently.
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import anyio
 
 from .._client import DockerClient
 from .._transport import Transport
 from ..errors import APIError, Conflict, NotFound
 
 __all__ = [
-    "HOST_LABEL",
-    "PID_LABEL",
     "SESSION_LABEL",
     "CleanupReport",
     "TestSession",
-    "reap_orphans",
+    "remove_container",
     "remove_labelled",
+    "remove_network",
+    "remove_volume",
 ]
 
 SESSION_LABEL = "aiocontainers.session"
-PID_LABEL = "aiocontainers.session.pid"
-HOST_LABEL = "aiocontainers.session.host"
+_CONCURRENCY = 8
 
 
 @dataclass
@@ -61,35 +61,110 @@ class TestSession:
     __test__ = False  # not a pytest test class
 
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
-    pid: int = field(default_factory=os.getpid)
-    host: str = field(default_factory=socket.gethostname)
 
     @classmethod
     def current(cls) -> TestSession:
-        """The session of this process, shared by the plugin and module-level constants."""
+        """The session of this process, shared by the plugin and module-level constants.
+
+        A forked child gets a session of its own.
+        """
         global _current
-        if _current is None or _current.pid != os.getpid():
-            _current = cls()
-        return _current
+        if _current is None or _current[0] != os.getpid():
+            _current = (os.getpid(), cls())
+        return _current[1]
 
     @property
     def labels(self) -> dict[str, str]:
-        return {SESSION_LABEL: self.id, PID_LABEL: str(self.pid), HOST_LABEL: self.host}
+        return {SESSION_LABEL: self.id}
 
     async def cleanup(self, client: DockerClient) -> CleanupReport:
         """Remove every container, network, volume and image of this session."""
         return await remove_labelled(client, f"{SESSION_LABEL}={self.id}")
 
 
-_current: TestSession | None = None
+_current: tuple[int, TestSession] | None = None
 
 
-async def _delete(transport: Transport, path: str, key: str, params: Mapping[str, Any]) -> bool:
+async def _delete(transport: Transport, path: str, key: str, params: dict[str, Any]) -> bool:
+    """DELETE one resource; False when it is already gone."""
     try:
         await transport.request("DELETE", path, path_args={"id": key}, params=params, timeout=None)
-    except (NotFound, Conflict):  # gone already, or its removal is already under way
+    except NotFound:
         return False
     return True
+
+
+async def remove_container(transport: Transport, container_id: str) -> bool:
+    """Force-remove a container and its anonymous volumes; False if it was gone."""
+    try:
+        return await _delete(transport, "/containers/{id}", container_id, {"force": 1, "v": 1})
+    except Conflict:  # the daemon is already removing it: wait for that to finish
+        try:
+            await transport.request(
+                "POST",
+                "/containers/{id}/wait",
+                path_args={"id": container_id},
+                params={"condition": "removed"},
+                timeout=30,
+            )
+        except (NotFound, Conflict):
+            pass
+        return True
+
+
+async def remove_network(transport: Transport, network_id: str) -> bool:
+    """Remove a network, first disconnecting containers that still use it."""
+    try:
+        return await _delete(transport, "/networks/{id}", network_id, {})
+    except APIError as exc:  # 403/409 "has active endpoints": containers still attached
+        if exc.status_code not in (403, 409):
+            raise
+    try:
+        attrs = await transport.request_json("GET", "/networks/{id}", path_args={"id": network_id})
+    except NotFound:
+        return False
+    for container_id in attrs.get("Containers") or {}:
+        try:
+            await transport.request(
+                "POST",
+                "/networks/{id}/disconnect",
+                path_args={"id": network_id},
+                json={"Container": container_id, "Force": True},
+            )
+        except (NotFound, Conflict):
+            continue
+    return await _delete(transport, "/networks/{id}", network_id, {})
+
+
+async def remove_volume(transport: Transport, name: str) -> bool:
+    """Remove a volume; False if it was gone."""
+    return await _delete(transport, "/volumes/{id}", name, {"force": 1})
+
+
+async def _remove_image(transport: Transport, image_id: str) -> bool:
+    try:
+        return await _delete(transport, "/images/{id}", image_id, {"force": 1})
+    except APIError:  # still used by a container outside the label
+        return False
+
+
+async def remove_all(
+    transport: Transport,
+    remove: Callable[[Transport, str], Awaitable[bool]],
+    keys: Iterable[str],
+    removed: list[str],
+) -> None:
+    """Run ``remove`` for every key, a few at a time; append the removed ones to ``removed``."""
+    limiter = anyio.CapacityLimiter(_CONCURRENCY)
+
+    async def one(key: str) -> None:
+        async with limiter:
+            if await remove(transport, key):
+                removed.append(key)
+
+    async with anyio.create_task_group() as tg:
+        for key in keys:
+            tg.start_soon(one, key)
 
 
 async def remove_labelled(client: DockerClient, label: str) -> CleanupReport:
@@ -101,62 +176,16 @@ async def remove_labelled(client: DockerClient, label: str) -> CleanupReport:
     containers = await transport.request_json(
         "GET", "/containers/json", params={"all": True, "filters": filters}
     )
-    for item in containers:
-        if await _delete(transport, "/containers/{id}", item["Id"], {"force": True, "v": True}):
-            report.containers.append(item["Id"])
-    for item in await transport.request_json("GET", "/networks", params={"filters": filters}):
-        if await _delete(transport, "/networks/{id}", item["Id"], {}):
-            report.networks.append(item["Name"])
+    await remove_all(transport, remove_container, [c["Id"] for c in containers], report.containers)
+    networks = await transport.request_json("GET", "/networks", params={"filters": filters})
+    names = {n["Id"]: n["Name"] for n in networks}
+    removed_networks: list[str] = []
+    await remove_all(transport, remove_network, names, removed_networks)
+    report.networks += [names[n] for n in removed_networks]
     volumes = await transport.request_json("GET", "/volumes", params={"filters": filters})
-    for item in volumes.get("Volumes") or []:
-        if await _delete(transport, "/volumes/{id}", item["Name"], {"force": True}):
-            report.volumes.append(item["Name"])
+    await remove_all(
+        transport, remove_volume, [v["Name"] for v in volumes.get("Volumes") or []], report.volumes
+    )
     images = await transport.request_json("GET", "/images/json", params={"filters": filters})
-    for item in images:
-        try:
-            removed = await _delete(transport, "/images/{id}", item["Id"], {"force": True})
-        except APIError:  # still used by a container outside the label
-            continue
-        if removed:
-            report.images.append(item["Id"])
-    return report
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-async def reap_orphans(client: DockerClient) -> CleanupReport:
-    """Remove resources of test sessions on this host whose process no longer runs."""
-    host = socket.gethostname()
-    sessions: dict[str, int] = {}
-    filters = {"label": [f"{HOST_LABEL}={host}"]}
-    listings = [
-        await client.transport.request_json(
-            "GET", "/containers/json", params={"all": True, "filters": filters}
-        ),
-        await client.transport.request_json("GET", "/networks", params={"filters": filters}),
-        (await client.transport.request_json("GET", "/volumes", params={"filters": filters})).get(
-            "Volumes"
-        )
-        or [],
-        await client.transport.request_json("GET", "/images/json", params={"filters": filters}),
-    ]
-    for listing in listings:
-        for item in listing:
-            labels = item.get("Labels") or {}
-            try:
-                sessions[labels[SESSION_LABEL]] = int(labels[PID_LABEL])
-            except (KeyError, ValueError):
-                continue
-    report = CleanupReport()
-    for session_id, pid in sessions.items():
-        if pid != os.getpid() and not _pid_alive(pid):
-            report.merge(await remove_labelled(client, f"{SESSION_LABEL}={session_id}"))
+    await remove_all(transport, _remove_image, [i["Id"] for i in images], report.images)
     return report

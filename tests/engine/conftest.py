@@ -20,8 +20,8 @@ from aiocontainers import DockerClient
 from aiocontainers.testing import TestSession
 
 TEST_LABEL = "aiocontainers.test"
-# The run's session labels too: the plugin's docker_session removes all of it at the end,
-# and a killed run's leftovers are reaped by the next one (aiocontainers.testing).
+# The run's session label too: the plugin's watchdog removes all of it when the run ends,
+# however it ends (aiocontainers.testing).
 LABELS = {TEST_LABEL: "1", **TestSession.current().labels}
 TEST_IMAGE = "aiocontainers-test/busybox:latest"
 REGISTRY = "127.0.0.1:5000"
@@ -56,7 +56,7 @@ async def _containers() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _engine_session(docker_session: TestSession) -> Iterator[None]:
+def _engine_session(request: pytest.FixtureRequest) -> Iterator[None]:
     problem = anyio.run(_check_engine)
     if problem is not None:
         pytest.fail(
@@ -64,6 +64,8 @@ def _engine_session(docker_session: TestSession) -> Iterator[None]:
             f"(it starts dockerd, the registry and builds {TEST_IMAGE}).",
             pytrace=False,
         )
+    # After the check: its message is clearer than the watchdog's own failure.
+    request.getfixturevalue("docker_session")
     before = anyio.run(_containers)
     yield
     # Runs before the plugin's label sweep: whatever a test created, it must remove.

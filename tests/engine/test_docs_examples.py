@@ -42,7 +42,12 @@ async def _run_pytest_module(block: Block, tmp_path: Path) -> None:
     try:
         with anyio.fail_after(EXAMPLE_TIMEOUT):
             result = await anyio.run_process(
-                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
+                [
+                    *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
+                    *("-W", "error"),
+                    # pytest-asyncio (a dev dependency) warns, so fails, without this setting.
+                    *("-o", "asyncio_default_fixture_loop_scope=function"),
+                ],
                 cwd=tmp_path,
                 check=False,
             )

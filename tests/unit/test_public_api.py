@@ -19,6 +19,7 @@ PUBLIC_MODULES = [
     "aiocontainers.sync",
     "aiocontainers.testing",
     "aiocontainers.compose",
+    "aiocontainers.jobs",
 ]
 
 # Async stream classes have no sync twin: the shim hands them out as plain iterators.
@@ -64,8 +65,13 @@ def test_every_exception_is_a_docker_exception_and_exported() -> None:
         assert issubclass(getattr(errors, name), errors.DockerException), name
 
 
+# The job runner's errors live with it in aiocontainers.jobs (a topic namespace).
+JOB_ERRORS = {"JobCancelled", "JobTimeout", "RunnerClosed"}
+
+
 def test_top_level_reexports_the_errors_callers_catch_most() -> None:
-    for name in set(errors.__all__) - {"ImageLoadError", "ServerError", "UnsafeArchiveError"}:
+    rare = {"ImageLoadError", "ServerError", "UnsafeArchiveError"}
+    for name in set(errors.__all__) - rare - JOB_ERRORS:
         assert getattr(aiocontainers, name) is getattr(errors, name), name
 
 
@@ -80,3 +86,10 @@ def test_sync_shares_errors_types_and_plain_data() -> None:
     assert sync.types is aiocontainers.types
     for name in ("ExecResult", "LogRecord", "Event", "ProgressEvent", "NotReady"):
         assert getattr(sync, name) is getattr(aiocontainers, name), name
+
+
+def test_jobs_exports_its_errors() -> None:
+    import aiocontainers.jobs
+
+    for name in JOB_ERRORS:
+        assert getattr(aiocontainers.jobs, name) is getattr(errors, name), name

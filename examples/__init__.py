@@ -1,0 +1,1 @@
+"""Runnable example applications (each documented in its own module)."""

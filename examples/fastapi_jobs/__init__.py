@@ -1,0 +1,1 @@
+"""A FastAPI job service built on aiocontainers.jobs (see ``app.py``)."""

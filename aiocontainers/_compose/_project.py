@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
-from .._validation import validated
+from .._validation import nested_validation, validated
 from ..errors import ComposeError
 from ._base import ComposeModel, ExtensibleModel, StrMap
 from ._errors import invalid_project
@@ -121,7 +121,8 @@ _VOCABULARY = [
 
 def _validate(adapter: TypeAdapter[Any], value: object, key: str) -> Any:
     try:
-        return adapter.validate_python(value if value is not None else {})
+        with nested_validation():  # the models' errors come here, to be worded by path
+            return adapter.validate_python(value if value is not None else {})
     except ValidationError as exc:
         raise invalid_project(exc, (key,), _VOCABULARY) from None
 

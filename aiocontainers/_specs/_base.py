@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from contextvars import ContextVar
-from typing import Annotated, Any, ClassVar, TypeVar
+from collections.abc import Iterable
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, ValidationError
-from typing_extensions import Self
+from pydantic import ConfigDict, PlainSerializer
 
-from .._validation import invalid_argument
+from .._validation import CheckedModel
 from ..errors import InvalidArgument
 
-__all__ = ["EnvironmentEntries", "Spec", "mask_environment"]
+__all__ = ["EnvironmentEntries", "EnvironmentMapping", "Spec", "mask_environment"]
 
 _MASK = "******"
-T = TypeVar("T")
 
 
 def mask_environment(entries: Iterable[str] | None) -> list[str] | None:
@@ -32,34 +29,14 @@ _MASKED = PlainSerializer(mask_environment)
 #: An optional field of ``KEY=value`` entries whose values are secret: dumps and ``repr()``
 #: of the spec show the names only; the attribute and the wire form keep the values.
 EnvironmentEntries = Annotated[list[str] | None, _MASKED]
+#: The same as a mapping of variable names to values: dumps show the names only.
+EnvironmentMapping = Annotated[
+    dict[str, str] | None,
+    PlainSerializer(lambda env: None if env is None else dict.fromkeys(env, _MASK)),
+]
 
 
-# How many spec validations are running in this context: a spec built while another is
-# validated (a nested field, or a validator building one) lets pydantic's error through,
-# so that the outermost spec reports every problem with its full location.
-_depth: ContextVar[int] = ContextVar("aiocontainers_spec_depth", default=0)
-
-
-def _outermost(where: str, validate: Callable[[], T]) -> T:
-    """Run ``validate``; at the outermost spec, a ValidationError becomes InvalidArgument.
-
-    The InvalidArgument is raised outside the ``except`` block, so it does not carry the
-    ValidationError (whose text repeats every input value) as its ``__context__``.
-    """
-    depth = _depth.get()
-    token = _depth.set(depth + 1)
-    try:
-        return validate()
-    except ValidationError as exc:
-        if depth:  # nested: pydantic merges it into the outer error
-            raise
-        error = invalid_argument(exc, where)
-    finally:
-        _depth.reset(token)
-    raise error
-
-
-class Spec(BaseModel):
+class Spec(CheckedModel):
     """A validated, immutable input value; unknown keywords are rejected by name.
 
     ``_positional`` lists the fields docker-py's constructor accepts positionally, so
@@ -84,17 +61,7 @@ class Spec(BaseModel):
             if name in data:
                 raise InvalidArgument(f"{cls}() got multiple values for argument {name!r}")
             data[name] = value
-        _outermost(f"{cls}()", lambda: super(Spec, self).__init__(**data))
-
-    @classmethod
-    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
-        """Validate ``obj`` (a dict of options); InvalidArgument when it is invalid."""
-        return _outermost(
-            cls.__name__, lambda: super(Spec, cls).model_validate(obj, *args, **kwargs)
-        )
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        _outermost(type(self).__name__, lambda: super(Spec, self).__setattr__(name, value))
+        super().__init__(**data)
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         fields = type(self).model_fields

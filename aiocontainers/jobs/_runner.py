@@ -29,6 +29,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from typing_extensions import Self
 
 from .._logging import log_event
+from .._validation import validated
 from ..errors import (
     DaemonUnavailable,
     DockerException,
@@ -99,6 +100,7 @@ class JobRunner:
     interrupts.
     """
 
+    @validated
     def __init__(
         self,
         client: DockerClient,
@@ -199,6 +201,7 @@ class JobRunner:
             if self._receive is not None:
                 self._receive.close()
 
+    @validated
     async def shutdown(
         self, mode: Literal["drain", "abort"] = "drain", *, timeout: float | None = None
     ) -> None:
@@ -245,6 +248,7 @@ class JobRunner:
 
     # -- submitting -------------------------------------------------------------
 
+    @validated
     async def submit(self, spec: JobSpec) -> JobHandle:
         """Queue a job and return its handle at once (or, with ``max_queued``, once
         there is room)."""
@@ -270,6 +274,7 @@ class JobRunner:
             raise
         return handle
 
+    @validated
     async def run(self, spec: JobSpec) -> JobResult:
         """Run one job and return its result (see :meth:`JobHandle.result`).
 
@@ -285,6 +290,7 @@ class JobRunner:
                     await handle.wait()
             raise
 
+    @validated
     def map(
         self, specs: Iterable[JobSpec] | AsyncIterable[JobSpec], *, window: int | None = None
     ) -> JobMap:

@@ -1,4 +1,5 @@
-"""Developer and CI sessions: ``nox -s tests|lint|typecheck|bench|docs|demo|faults``.
+"""Developer and CI sessions: ``nox -s tests|lint|typecheck|bench|docs|demo|faults``,
+``swarm``, ``engines`` and ``podman``.
 
 Sessions that talk to Docker first run ``scripts/engine.sh up``, which reuses a running
 engine (``DOCKER_HOST`` or ``/var/run/docker.sock``) or starts one, plus the local registry
@@ -9,6 +10,7 @@ install step. Python 3.11 by default; pick another with ``nox -P 3.12 -s tests``
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import nox
 
@@ -84,5 +86,69 @@ def faults(session: nox.Session) -> None:
         "-k",
         "signal_at_random_moments",
         "-s",
+        *session.posargs,
+    )
+
+
+@nox.session(python=PYTHON)
+def swarm(session: nox.Session) -> None:
+    """The two-node swarm tests: scripts/engine-swarm.sh makes node 2 (a second dockerd in
+    its own network namespace), pytest runs tests/engine/twonode, and node 2 is removed."""
+    session.install("-e", ".[dev]")
+    _engine_up(session)
+    session.run("bash", "scripts/engine-swarm.sh", "up", external=True)
+    try:
+        variables = session.run(
+            "bash", "scripts/engine-swarm.sh", "env", external=True, silent=True
+        )
+        for line in str(variables).splitlines():
+            name, _, value = line.partition("=")
+            session.env[name] = value
+        session.run("pytest", "tests/engine/twonode", *session.posargs)
+    finally:
+        session.run("bash", "scripts/engine-swarm.sh", "down", external=True)
+
+
+def _script_env(session: nox.Session, script: str) -> dict[str, str]:
+    """Run ``script up`` and return the ``NAME=value`` lines it prints last."""
+    output = session.run("bash", script, "up", external=True, silent=True) or ""
+    print(output, end="")
+    return dict(
+        line.split("=", 1) for line in str(output).splitlines() if "=" in line and " " not in line
+    )
+
+
+@nox.session(python=PYTHON)
+def engines(session: nox.Session) -> None:
+    """tests/engines against a TLS-only dockerd and an sshd in front of the engine.
+
+    Starts them with scripts/engine-tls.sh and scripts/engine-ssh.sh (idempotent).
+    """
+    session.install("-e", ".[dev]")
+    _engine_up(session)
+    _script_env(session, "scripts/engine-tls.sh")
+    _script_env(session, "scripts/engine-ssh.sh")
+    session.run("pytest", "tests/engines", "--ignore=tests/engines/podman", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def podman(session: nox.Session) -> None:
+    """The engine test suite against Podman's Docker-compatible API.
+
+    scripts/engine-podman.sh starts ``podman system service``; the engine (for the local
+    registry) comes up too. Tests that meet a Podman limitation are marked by the plugin
+    tests/engines/podman/plugin.py, which names each limitation; tests/engines/podman adds
+    what is Podman's own (detection, health checks, the seed examples against docker-py).
+    """
+    session.install("-e", ".[dev]")
+    _engine_up(session)
+    session.env.update(_script_env(session, "scripts/engine-podman.sh"))
+    session.env["PYTHONPATH"] = str(Path.cwd())  # for -p tests.engines.podman.plugin
+    session.run(
+        "pytest",
+        "tests/engine",
+        "tests/engines/podman",
+        "-p",
+        "tests.engines.podman.plugin",
         *session.posargs,
     )

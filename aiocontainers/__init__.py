@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from . import compose, errors, types, wait
+from importlib import metadata as _metadata
+
+from . import compose, context, errors, tls, types, wait
 from ._client import DockerClient, from_env
 from ._compose import Stack
 from ._orchestration import wait_until_healthy
@@ -17,12 +19,22 @@ from ._resources.events import Event, EventActor, EventStream
 from ._resources.images import Image
 from ._resources.networks import Network
 from ._resources.nodes import Node
+from ._resources.plugins import Plugin
+from ._resources.registry import RegistryData
 from ._resources.secrets import Secret
 from ._resources.services import Service
 from ._resources.swarm import Swarm
 from ._resources.volumes import Volume
-from ._stacks import RunningStack, StackEvent, StackEvents, StackLogRecord, StackLogs
+from ._stacks import (
+    DeployedStack,
+    RunningStack,
+    StackEvent,
+    StackEvents,
+    StackLogRecord,
+    StackLogs,
+)
 from ._streams import LogRecord
+from .context import Context, ContextAPI, from_context
 from .errors import (
     APIError,
     BuildError,
@@ -34,12 +46,16 @@ from .errors import (
     HealthCheckFailed,
     ImageNotFound,
     InvalidArgument,
+    InvalidResponse,
     NotFound,
     NotReady,
     ServiceFailed,
     StreamError,
     Timeout,
 )
+from .tls import TLSConfig
+
+__version__ = _metadata.version("aiocontainers")
 
 __all__ = [
     "APIError",
@@ -49,7 +65,10 @@ __all__ = [
     "Conflict",
     "Container",
     "ContainerError",
+    "Context",
+    "ContextAPI",
     "DaemonUnavailable",
+    "DeployedStack",
     "DockerClient",
     "DockerException",
     "DockerStream",
@@ -63,14 +82,17 @@ __all__ = [
     "ImageNotFound",
     "InteractiveStream",
     "InvalidArgument",
+    "InvalidResponse",
     "LayerProgress",
     "LogRecord",
     "Network",
     "Node",
     "NotFound",
     "NotReady",
+    "Plugin",
     "ProgressEvent",
     "ProgressSnapshot",
+    "RegistryData",
     "RunningStack",
     "Secret",
     "Service",
@@ -83,11 +105,15 @@ __all__ = [
     "StatsStream",
     "StreamError",
     "Swarm",
+    "TLSConfig",
     "Timeout",
     "Volume",
     "compose",
+    "context",
     "errors",
+    "from_context",
     "from_env",
+    "tls",
     "types",
     "wait",
     "wait_until_healthy",

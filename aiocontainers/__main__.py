@@ -1,8 +1,10 @@
-"""``python -m aiocontainers``: the command line (``config`` today; more subcommands plug in).
+"""``python -m aiocontainers``: the command line.
 
-Each subcommand is a function registered in ``COMMANDS`` with its argparse
-setup; it returns the process exit code. Errors of the library print as one
-line on stderr with exit code 1 (2 for a usage error, as argparse does).
+``config`` prints the normalized model; ``up``, ``down``, ``ps``, ``logs``,
+``pull``, ``build``, ``deploy`` and ``rm`` act on the daemon with live rendering
+(the ``cli`` extra, see :mod:`aiocontainers._cli`). Every command returns an
+:class:`~aiocontainers._cli.ExitCode`: errors of the library print as one line
+on stderr.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
+from ._cli import CLI_EXTRA_HINT, COMMANDS, ExitCode
 from ._compose import Stack
-from .errors import DockerException
+from .errors import DockerException, InvalidArgument, ServiceFailed
 
-__all__ = ["main"]
+__all__ = ["load_stack", "main"]
 
 
 def _project_options(parser: argparse.ArgumentParser) -> None:
@@ -48,36 +51,49 @@ def _config(args: argparse.Namespace) -> int:
         print("\n".join(sorted(stack.services)))
     else:
         print(json.dumps(stack.config(), indent=2))
-    return 0
+    return ExitCode.OK
 
 
-def _add_flag(parser: argparse.ArgumentParser, flag: str, help_text: str) -> None:
-    parser.add_argument(flag, action="store_true", help=help_text)
-
-
-COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {
-    "config": (
-        "print the normalized compose model as JSON (like docker compose config)",
-        lambda parser: _add_flag(parser, "--services", "print only the service names"),
-        _config,
-    ),
-}
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "config":
+        return _config(args)
+    try:
+        from ._cli._commands import run
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] == "rich":
+            raise InvalidArgument(CLI_EXTRA_HINT) from None
+        raise
+    return run(args, load_stack)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m aiocontainers")
+    parser = argparse.ArgumentParser(
+        prog="python -m aiocontainers",
+        epilog="exit codes: 0 ok, 1 error, 2 usage, 3 a service failed, 130 interrupted",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (help_text, setup, _) in COMMANDS.items():
+    config = commands.add_parser(
+        "config", help="print the normalized compose model as JSON (like docker compose config)"
+    )
+    _project_options(config)
+    config.add_argument("--services", action="store_true", help="print only the service names")
+    for name, (help_text, setup) in COMMANDS.items():
         sub = commands.add_parser(name, help=help_text)
         _project_options(sub)
         setup(sub)
     args = parser.parse_args(argv)
     try:
-        return COMMANDS[args.command][2](args)
+        return _run(args)
+    except ServiceFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.SERVICE_FAILED
     except DockerException as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
 
 
 if __name__ == "__main__":

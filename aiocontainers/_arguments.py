@@ -14,7 +14,7 @@ from collections.abc import AsyncIterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import IO, Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, InstanceOf, JsonValue, PlainValidator
+from pydantic import AfterValidator, Field, InstanceOf, JsonValue, PlainValidator, SkipValidation
 
 from ._validation import Expected
 
@@ -31,6 +31,7 @@ __all__ = [
     "EventTimestamp",
     "ExecEnvironment",
     "Filters",
+    "GracePeriod",
     "JsonObject",
     "LocalPath",
     "Name",
@@ -105,6 +106,9 @@ Command = ShellCommand
 Duration = Annotated[
     Annotated[float, Field(ge=0)] | timedelta, Expected("seconds >= 0 or a timedelta")
 ]
+#: A stop grace period in seconds (or a timedelta): the call checks it itself
+#: (``check_timeout``), so its message names the grace period.
+GracePeriod = SkipValidation[float | timedelta | None]
 #: ``since``/``until`` of logs: a datetime (naive means UTC) or epoch seconds >= 0.
 Timestamp = Annotated[
     datetime | Annotated[int, Field(ge=0)] | Annotated[float, Field(ge=0)],

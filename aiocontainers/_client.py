@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Mapping
+from datetime import timedelta
 from types import TracebackType
 from typing import Any, Literal, overload
 
 from ._arguments import EventFilters
 from ._arguments import EventTimestamp as Timestamp
-from ._config import resolve_endpoint
+from ._config import Endpoint, resolve_endpoint
+from ._http import HTTPTransport
 from ._resources.configs import ConfigCollection
 from ._resources.containers import ContainerCollection
 from ._resources.events import Event, EventStream, open_events
 from ._resources.images import ImageCollection
 from ._resources.networks import NetworkCollection
 from ._resources.nodes import NodeCollection
+from ._resources.plugins import PluginCollection
 from ._resources.secrets import SecretCollection
 from ._resources.services import ServiceCollection
 from ._resources.swarm import Swarm
@@ -42,15 +45,21 @@ class DockerClient:
             (``DOCKER_HOST``, then ``DOCKER_CONTEXT``, then the CLI's current
             context, then ``unix:///var/run/docker.sock``).
         version: ``"auto"`` or a fixed API version such as ``"1.41"``.
-        timeout: seconds a unary call may take (``None``: no limit). Streams
-            (logs, events, progress) never time out while idle.
+        timeout: the deadline, in seconds (or a ``timedelta``), of every unary
+            call and of opening every stream; also how long a transfer may
+            stall (``None``: no limit). Streams that may legitimately be idle
+            (followed logs, events, stats, attach) never time out.
         tls: ``True``/``False`` or an :class:`ssl.SSLContext`; ``None`` follows
             ``DOCKER_TLS_VERIFY``/``DOCKER_CERT_PATH`` when the host came from
             the environment.
-        max_pool_size: most connections open at once.
+        max_pool_size: idle connections kept for reuse (as in docker-py);
+            never a limit callers wait on: see "How connections work".
         connect_timeout: seconds to wait for a connection.
         user_agent: the ``User-Agent`` header.
         environment: a mapping used instead of ``os.environ``.
+        transport: what moves the bytes: by default a connection pool to the
+            daemon; :class:`aiocontainers.testing.MockTransport` answers from
+            a function instead (for tests without a daemon).
     """
 
     @validated
@@ -58,15 +67,19 @@ class DockerClient:
         self,
         base_url: str | None = None,
         version: str = "auto",
-        timeout: float | None = 60.0,
+        timeout: float | timedelta | None = 60.0,
         tls: bool | ssl.SSLContext | None = None,
         max_pool_size: int = 10,
         *,
-        connect_timeout: float = 10.0,
+        connect_timeout: float | timedelta = 10.0,
         user_agent: str | None = None,
         environment: Mapping[str, str] | None = None,
+        transport: HTTPTransport | None = None,
     ) -> None:
-        endpoint = resolve_endpoint(base_url, tls=tls, environ=environment)
+        if transport is not None and base_url is None:
+            endpoint = Endpoint(str(getattr(transport, "url", "mock://")), source="transport")
+        else:
+            endpoint = resolve_endpoint(base_url, tls=tls, environ=environment)
         self.transport = Transport(
             endpoint,
             version=version,
@@ -74,6 +87,7 @@ class DockerClient:
             connect_timeout=connect_timeout,
             max_pool_size=max_pool_size,
             user_agent=user_agent,
+            http=transport,
         )
         self.environment = environment
         self.containers = ContainerCollection(self)
@@ -85,6 +99,7 @@ class DockerClient:
         self.nodes = NodeCollection(self)
         self.secrets = SecretCollection(self)
         self.configs = ConfigCollection(self)
+        self.plugins = PluginCollection(self)
         self.stacks = StackManager(self)
 
     @property
@@ -112,7 +127,10 @@ class DockerClient:
 
     @validated
     async def close(self) -> None:
-        """Close all connections. Closing twice is a no-op; later calls raise."""
+        """Finish pending clean-up (a cancelled ``run()``'s), then close all connections.
+
+        Closing twice is a no-op; later calls raise.
+        """
         await self.transport.aclose()
 
     # -- system ---------------------------------------------------------------
@@ -127,20 +145,22 @@ class DockerClient:
     async def version(self, api_version: bool = True) -> dict[str, Any]:
         """The daemon's version information (``docker version``)."""
         data: dict[str, Any] = await self.transport.request_json(
-            "GET", "/version", versioned=api_version
+            "GET", "/version", versioned=api_version, expect=dict
         )
         return data
 
     @validated
     async def info(self) -> dict[str, Any]:
         """System-wide information (``docker info``)."""
-        data: dict[str, Any] = await self.transport.request_json("GET", "/info")
+        data: dict[str, Any] = await self.transport.request_json("GET", "/info", expect=dict)
         return data
 
     @validated
     async def df(self) -> dict[str, Any]:
         """Disk usage by images, containers, volumes and build cache (``docker system df``)."""
-        data: dict[str, Any] = await self.transport.request_json("GET", "/system/df", timeout=None)
+        data: dict[str, Any] = await self.transport.request_json(
+            "GET", "/system/df", timeout=self.transport.slow_timeout, expect=dict
+        )
         return data
 
     @validated
@@ -228,7 +248,7 @@ class DockerClient:
 def from_env(
     *,
     version: str = "auto",
-    timeout: float | None = 60.0,
+    timeout: float | timedelta | None = 60.0,
     max_pool_size: int = 10,
     environment: Mapping[str, str] | None = None,
     **overrides: Any,

@@ -31,6 +31,10 @@ class Endpoint:
     url: str
     ssl_context: ssl.SSLContext | None = None
     source: str = "default"
+    # Where the context's CA and client certificate were read from, when this module read
+    # them (not for a caller's own SSLContext): connection errors name these files.
+    ca_file: Path | None = None
+    cert_file: Path | None = None
 
     @property
     def scheme(self) -> str:
@@ -74,19 +78,31 @@ def _normalize_url(url: str) -> str:
     return url
 
 
-def _tls_context(cert_dir: Path | None, *, verify: bool, ca: Path | None = None) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=str(ca) if ca and ca.exists() else None)
+@dataclass(frozen=True)
+class _TLS:
+    """A TLS context and the files it was loaded from."""
+
+    context: ssl.SSLContext
+    ca_file: Path | None
+    cert_file: Path | None
+
+
+def _tls_context(cert_dir: Path | None, *, verify: bool, ca: Path | None = None) -> _TLS:
+    ca_file = ca if ca and ca.exists() else None
+    context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
     if not verify:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
+    cert_file = None
     if cert_dir is not None:
         cert, key = cert_dir / "cert.pem", cert_dir / "key.pem"
         if cert.exists() and key.exists():
             context.load_cert_chain(str(cert), str(key))
-    return context
+            cert_file = cert
+    return _TLS(context, ca_file, cert_file)
 
 
-def _env_tls(env: Mapping[str, str]) -> ssl.SSLContext | None:
+def _env_tls(env: Mapping[str, str]) -> _TLS | None:
     verify = env.get("DOCKER_TLS_VERIFY", "") not in ("", "0")
     cert_path = env.get("DOCKER_CERT_PATH")
     if not verify and not cert_path:
@@ -110,14 +126,21 @@ def _context_endpoint(name: str, env: Mapping[str, str]) -> Endpoint:
     except (KeyError, TypeError, json.JSONDecodeError) as exc:
         raise InvalidArgument(f"Docker context {name!r} is malformed: {exc}") from exc
     tls_dir = base / "tls" / digest / "docker"
-    context = None
+    url, source = _normalize_url(host), f"context {name}"
     if tls_dir.is_dir() or host.startswith("https://"):
-        context = _tls_context(
+        tls = _tls_context(
             tls_dir if tls_dir.is_dir() else None,
             verify=not docker.get("SkipTLSVerify", False),
             ca=tls_dir / "ca.pem",
         )
-    return Endpoint(_normalize_url(host), context, source=f"context {name}")
+        return _with_tls(Endpoint(url, source=source), tls)
+    return Endpoint(url, source=source)
+
+
+def _with_tls(endpoint: Endpoint, tls: _TLS | None) -> Endpoint:
+    if tls is None:
+        return Endpoint(endpoint.url, None, endpoint.source)
+    return Endpoint(endpoint.url, tls.context, endpoint.source, tls.ca_file, tls.cert_file)
 
 
 def _current_context(env: Mapping[str, str]) -> str | None:
@@ -145,8 +168,8 @@ def resolve_endpoint(
     if base_url is not None:
         endpoint = Endpoint(_normalize_url(base_url), source="base_url")
     elif env.get("DOCKER_HOST"):
-        endpoint = Endpoint(
-            _normalize_url(env["DOCKER_HOST"]), _env_tls(env), source="DOCKER_HOST"
+        endpoint = _with_tls(
+            Endpoint(_normalize_url(env["DOCKER_HOST"]), source="DOCKER_HOST"), _env_tls(env)
         )
     elif env.get("DOCKER_CONTEXT"):
         endpoint = _context_endpoint(env["DOCKER_CONTEXT"], env)
@@ -156,13 +179,16 @@ def resolve_endpoint(
         endpoint = Endpoint(DEFAULT_UNIX_SOCKET)
 
     if isinstance(tls, ssl.SSLContext):
-        context: ssl.SSLContext | None = tls
-    elif tls is True:
-        context = endpoint.ssl_context or _env_tls(env) or _tls_context(None, verify=True)
+        endpoint = Endpoint(endpoint.url, tls, endpoint.source)
+    elif tls is True and endpoint.ssl_context is None:
+        endpoint = _with_tls(endpoint, _env_tls(env) or _tls_context(None, verify=True))
     elif tls is False:
-        context = None
-    else:
-        context = endpoint.ssl_context
-    if context is not None and endpoint.scheme in ("unix", "ssh", "npipe"):
+        if endpoint.scheme == "https":
+            raise InvalidArgument(f"tls=False contradicts the https:// of {endpoint.url}")
+        endpoint = _with_tls(endpoint, None)
+    elif endpoint.scheme == "https" and endpoint.ssl_context is None:
+        # https:// asks for TLS: verify with the system's CAs (never an unverified session).
+        endpoint = _with_tls(endpoint, _tls_context(None, verify=True))
+    if endpoint.ssl_context is not None and endpoint.scheme in ("unix", "ssh", "npipe"):
         raise InvalidArgument(f"TLS cannot be used with {endpoint.scheme}:// ({endpoint.url})")
-    return Endpoint(endpoint.url, context, endpoint.source)
+    return endpoint

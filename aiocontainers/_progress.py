@@ -10,15 +10,22 @@ raises :class:`~aiocontainers.errors.ImageLoadError` with the daemon's text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
-from ._streams import progress_error
-from .errors import ImageLoadError
+from ._streams import JSONStreamDecoder, progress_error
+from .errors import DockerException, ImageLoadError, InvalidResponse
 
-__all__ = ["LayerProgress", "ProgressEvent", "ProgressSnapshot", "ProgressTracker"]
+__all__ = [
+    "JSONMessages",
+    "LayerProgress",
+    "ProgressDecoder",
+    "ProgressEvent",
+    "ProgressSnapshot",
+    "ProgressTracker",
+]
 
 Operation = Literal["pull", "push"]
 
@@ -197,3 +204,64 @@ class ProgressTracker:
             fraction=fraction,
             complete=self._complete,
         )
+
+
+class JSONMessages:
+    """A JSON-lines answer (build, load, pull...) in, each message checked by ``accept``.
+
+    ``accept`` turns one JSON object into an item, or raises (a reported
+    error). The decoder yields the items before a failure first and raises on
+    its next call, so nothing the daemon sent before an error is lost. A value
+    that is not a JSON object raises :class:`~aiocontainers.errors.InvalidResponse`.
+    """
+
+    __slots__ = ("_accept", "_error", "_json", "_what")
+
+    def __init__(self, accept: Callable[[Mapping[str, Any]], Any], what: str) -> None:
+        self._accept = accept
+        self._what = what
+        self._json = JSONStreamDecoder()
+        self._error: DockerException | None = None
+
+    def feed(self, data: bytes) -> list[Any]:
+        if self._error is not None:
+            raise self._error
+        return self._items(self._json.feed, data)
+
+    def eof(self) -> list[Any]:
+        if self._error is not None:
+            raise self._error
+        return self._items(lambda _: self._json.eof(), b"")
+
+    def _items(self, decode: Callable[[bytes], list[Any]], data: bytes) -> list[Any]:
+        items: list[Any] = []
+        try:
+            for message in decode(data):
+                if not isinstance(message, Mapping):
+                    raise InvalidResponse(
+                        f"{self._what}: a message is not a JSON object: {message!r:.100}"
+                    )
+                items.append(self._accept(message))
+        except DockerException as exc:
+            if not items:
+                raise
+            self._error = exc
+        return items
+
+
+class ProgressDecoder(JSONMessages):
+    """A pull or push answer in, :class:`ProgressEvent` objects out."""
+
+    __slots__ = ()
+
+    def __init__(self, operation: Operation, what: str) -> None:
+        tracker = ProgressTracker(operation)
+        label = f"{operation} {what}"
+
+        def accept(message: Mapping[str, Any]) -> ProgressEvent:
+            try:
+                return tracker.feed(message)
+            except ImageLoadError as exc:
+                raise ImageLoadError(f"{label}: {exc}") from None
+
+        super().__init__(accept, label)

@@ -1,29 +1,38 @@
-"""The one place requests reach the daemon.
+"""The one place requests reach the daemon: versions, deadlines, error statuses, logs.
 
-Every request goes through aiodocker's aiohttp session from here, so this
-module alone translates aiohttp failures into :mod:`aiocontainers.errors`,
-applies timeouts, emits the per-call log event, and guarantees that a
-response is released on every path (success, error, cancellation, and a
-consumer that abandons a stream half-way).
+Every call goes through :class:`Transport`, which builds the request,
+negotiates the API version, applies the call's deadline, turns error
+statuses and undecodable answers into :mod:`aiocontainers.errors`, and emits
+the per-call log event. It hands the request to an
+:class:`~aiocontainers._http.HTTPTransport` (aiohttp by default, see
+:mod:`aiocontainers._aiohttp`; a mock in tests), which moves the bytes.
+
+Deadlines: a unary call is bounded as a whole (connect, send, read) by its
+``timeout``, the client's by default; opening a stream is bounded the same
+way until the answer's headers arrive, and its body then has no deadline of
+its own (streams that must not stall get one from their reader, see
+:mod:`aiocontainers._resources._streaming`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import json as jsonlib
+import math
 import time
-from collections.abc import AsyncIterator, Mapping
-from types import TracebackType
-from typing import Any, Final
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
+from datetime import timedelta
+from typing import Any, Final, TypeVar
 from urllib.parse import quote
 
-import aiodocker
-import aiohttp
 import anyio
 
+from ._aiohttp import AiohttpTransport
 from ._config import Endpoint
+from ._connect_errors import HTTPS_ONLY_REPLY, plain_to_tls_port
+from ._http import HTTPTransport, Request, ResponseStream
 from ._logging import log_event
+from ._reaper import Reaper
 from ._version import MAX_API_VERSION, parse_version, version_lt
 from .errors import (
     APIError,
@@ -32,13 +41,20 @@ from .errors import (
     DockerException,
     ImageNotFound,
     InvalidArgument,
+    InvalidResponse,
     NotFound,
     ServerError,
-    StreamError,
     Timeout,
 )
 
-__all__ = ["DEFAULT", "Body", "Default", "Params", "StreamResponse", "Transport"]
+__all__ = [
+    "DEFAULT",
+    "Body",
+    "Default",
+    "Params",
+    "Transport",
+    "check_timeout",
+]
 
 
 class Default(enum.Enum):
@@ -49,10 +65,37 @@ class Default(enum.Enum):
 
 DEFAULT: Final = Default.TOKEN
 
+_R = TypeVar("_R")
+_SLOW_CALL_FACTOR = 10
+_CLOSE_GRACE = 5.0  # seconds close() lets pending clean-up finish before cancelling it
+
 Params = Mapping[str, Any]
 Body = bytes | AsyncIterator[bytes] | None
 
-_CONNECTION_ERRORS = (aiohttp.ClientConnectionError, OSError)
+
+def check_timeout(value: object, name: str = "timeout", *, zero_ok: bool = False) -> float | None:
+    """``value`` as seconds: a positive finite number or ``timedelta``, or ``None`` (no limit).
+
+    Anything else (``nan``, ``inf``, negative, zero unless ``zero_ok``, a
+    string, a bool) raises :class:`InvalidArgument` naming ``name``.
+    """
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        value = value.total_seconds()
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidArgument(
+            f"{name} must be a number of seconds, a timedelta or None, got {value!r}"
+        )
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
+        kind = "non-negative" if zero_ok else "positive"
+        raise InvalidArgument(f"{name} must be a {kind}, finite number of seconds, got {value!r}")
+    return float(value)
+
+
+def _preview(body: bytes) -> str:
+    text = body[:120].decode("utf-8", "replace")
+    return repr(text + ("..." if len(body) > 120 else ""))
 
 
 def _encode_params(params: Params | None) -> dict[str, str] | None:
@@ -124,102 +167,55 @@ def _log_call(
     )
 
 
-class StreamResponse:
-    """An open streaming response; closing it (in any way) frees its connection.
+class _WatchedUpload:
+    """A request body that pushes its call's deadline back each time a chunk is taken."""
 
-    Iterating yields raw chunks as they arrive. A connection that breaks before
-    the daemon ends the body raises :class:`StreamError`, never a silent end.
-    If the object is dropped without being closed, ``__del__`` closes the
-    connection synchronously, so abandoning a stream cannot leak it.
-    """
+    __slots__ = ("_inner", "_limit", "_scope")
 
-    def __init__(self, response: aiohttp.ClientResponse, *, path: str) -> None:
-        self._response: aiohttp.ClientResponse | None = response
-        self._path = path
-        self.status = response.status
-        self.headers: Mapping[str, str] = response.headers
+    def __init__(self, inner: AsyncIterable[bytes], scope: anyio.CancelScope, limit: float):
+        self._inner = inner.__aiter__()
+        self._scope = scope
+        self._limit = limit
 
-    @property
-    def closed(self) -> bool:
-        return self._response is None
-
-    @property
-    def raw(self) -> aiohttp.ClientResponse:
-        """The underlying response, for hijacked (bidirectional) connections."""
-        if self._response is None:
-            raise StreamError(f"stream {self._path} is closed")
-        return self._response
-
-    async def read_chunk(self) -> bytes:
-        """The next chunk of the body; ``b""`` once the daemon has ended it."""
-        response = self.raw
-        try:
-            chunk = await response.content.readany()
-        except (aiohttp.ClientPayloadError, *_CONNECTION_ERRORS) as exc:
-            self.close()
-            raise StreamError(f"stream {self._path} broke: {exc}") from exc
-        if not chunk:
-            self._finish()
-        return chunk
-
-    async def read_all(self) -> bytes:
-        """The rest of the body as one bytes object."""
-        parts = []
-        while chunk := await self.read_chunk():
-            parts.append(chunk)
-        return b"".join(parts)
-
-    def __aiter__(self) -> AsyncIterator[bytes]:
-        return self._chunks()
-
-    async def _chunks(self) -> AsyncIterator[bytes]:
-        while chunk := await self.read_chunk():
-            yield chunk
-
-    def _finish(self) -> None:
-        """End of body: hand a cleanly finished connection back to the pool."""
-        if self._response is not None:
-            self._response.release()
-            self._response = None
-
-    def close(self) -> None:
-        """Drop the connection now (it may be mid-body, so it is not reused)."""
-        if self._response is not None:
-            self._response.close()
-            self._response = None
-
-    async def aclose(self) -> None:
-        self.close()
-
-    async def __aenter__(self) -> StreamResponse:
+    def __aiter__(self) -> _WatchedUpload:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+    async def __anext__(self) -> bytes:
+        chunk = await self._inner.__anext__()
+        self._scope.deadline = anyio.current_time() + self._limit
+        return chunk
 
-    def __del__(self) -> None:
-        if self._response is not None and not self._response.closed:
-            self._response.close()
+
+class _Probe:
+    """One version probe in flight: its outcome, for the calls that wait on it."""
+
+    __slots__ = ("done", "error")
+
+    def __init__(self) -> None:
+        self.done = anyio.Event()
+        self.error: DockerException | None = None
 
 
 class Transport:
-    """Sends requests for one client; owns its aiodocker connection and the API version."""
+    """Sends the requests of one client; knows its daemon's address and API version.
+
+    ``http`` moves the bytes (default: an :class:`~aiocontainers._aiohttp.AiohttpTransport`
+    for ``endpoint`` with ``max_pool_size`` and ``connect_timeout``).
+    """
 
     def __init__(
         self,
         endpoint: Endpoint,
         *,
         version: str = "auto",
-        timeout: float | None = 60.0,
-        connect_timeout: float = 10.0,
+        timeout: float | timedelta | None = 60.0,
+        connect_timeout: float | timedelta = 10.0,
         max_pool_size: int = 10,
         user_agent: str | None = None,
+        http: HTTPTransport | None = None,
     ) -> None:
+        if not isinstance(version, str):
+            raise InvalidArgument(f"version must be 'auto' or like '1.41', got {version!r}")
         if version != "auto":
             try:
                 parse_version(version)
@@ -227,19 +223,24 @@ class Transport:
                 raise InvalidArgument(
                     f"version must be 'auto' or like '1.41', got {version!r}"
                 ) from None
-        if timeout is not None and timeout <= 0:
-            raise InvalidArgument(f"timeout must be positive or None, got {timeout!r}")
+        self.timeout = check_timeout(timeout)
+        connect = check_timeout(connect_timeout, "connect_timeout")
+        if connect is None:
+            raise InvalidArgument("connect_timeout must be a number of seconds, not None")
+        if isinstance(max_pool_size, bool) or not isinstance(max_pool_size, int):
+            raise InvalidArgument(f"max_pool_size must be an int, got {max_pool_size!r}")
         if max_pool_size < 1:
             raise InvalidArgument(f"max_pool_size must be at least 1, got {max_pool_size!r}")
         self.endpoint = endpoint
-        self.timeout = timeout
-        self.connect_timeout = connect_timeout
-        self.max_pool_size = max_pool_size
+        self.http: HTTPTransport = http or AiohttpTransport(
+            endpoint, max_pool_size=max_pool_size, connect_timeout=connect
+        )
         self._headers = {"User-Agent": user_agent or "aiocontainers"}
         self._version: str | None = None if version == "auto" else version.lstrip("v")
-        self._version_lock = anyio.Lock()
-        self._docker: aiodocker.Docker | None = None
+        self._probe: _Probe | None = None
         self._closed = False
+        #: Clean-up that cancelled calls left to finish (see :mod:`aiocontainers._reaper`).
+        self.reaper = Reaper()
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -248,61 +249,78 @@ class Transport:
         return self._closed
 
     @property
-    def session(self) -> aiohttp.ClientSession:
-        """The aiohttp session of aiodocker's client, created on first use."""
-        if self._closed:
-            raise DockerException("this client is closed; create a new one")
-        if self._docker is None:
-            self._docker = aiodocker.Docker(
-                url=self.endpoint.url,
-                connector=self._make_connector(),
-                timeout=aiohttp.ClientTimeout(sock_connect=self.connect_timeout),
-                api_version="v" + (self._version or MAX_API_VERSION),
-            )
-        return self._docker.session
+    def slow_timeout(self) -> float | None:
+        """The deadline of calls whose daemon-side work can be long (commit, prune, df).
 
-    def _make_connector(self) -> aiohttp.BaseConnector:
-        scheme = self.endpoint.scheme
-        if scheme == "unix":
-            path = self.endpoint.socket_path
-            assert path is not None
-            return aiohttp.UnixConnector(path, limit=self.max_pool_size)
-        if scheme == "ssh":
-            from aiodocker.ssh import SSHConnector
-
-            return SSHConnector(self.endpoint.url)
-        if scheme == "npipe":
-            pipe = self.endpoint.url[len("npipe://") :].replace("/", "\\")
-            return aiohttp.NamedPipeConnector(pipe, limit=self.max_pool_size)  # type: ignore[attr-defined,no-any-return,unused-ignore]
-        return aiohttp.TCPConnector(
-            ssl=self.endpoint.ssl_context or False, limit=self.max_pool_size
-        )
+        Ten times the client's timeout (``None`` if that is ``None``).
+        """
+        return None if self.timeout is None else self.timeout * _SLOW_CALL_FACTOR
 
     async def aclose(self) -> None:
-        """Close every connection; safe to call twice and after errors."""
+        """Finish pending clean-up, then close every connection; safe to call twice."""
         if self._closed:
             return
-        self._closed = True
-        docker, self._docker = self._docker, None
-        if docker is not None:
-            with anyio.CancelScope(shield=True):
-                connector = docker.session.connector
-                await docker.close()
-                if connector is not None:
-                    await connector.close()
+        with anyio.CancelScope(shield=True):
+            await self.reaper.aclose(_CLOSE_GRACE)
+            self._closed = True
+            await self.http.aclose()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise DockerException("this client is closed; create a new one")
 
     # -- API version ----------------------------------------------------------
 
-    async def api_version(self) -> str:
-        """The negotiated API version: the lower of ours and the daemon's, probed once."""
+    async def api_version(self, *, timeout: float | Default | None = DEFAULT) -> str:
+        """The negotiated API version: the lower of ours and the daemon's, probed once.
+
+        Concurrent first calls share one probe and each waits at most its own
+        ``timeout``. A probe whose caller gave up (deadline or cancellation) is
+        taken over by a waiting call; a probe that failed otherwise fails its
+        waiters alike, and the next call probes again.
+        """
         if self._version is not None:
             return self._version
-        async with self._version_lock:
-            if self._version is None:
-                data = await self.request_json("GET", "/version", versioned=False)
-                daemon = str(data.get("ApiVersion", MAX_API_VERSION))
-                self._version = daemon if version_lt(daemon, MAX_API_VERSION) else MAX_API_VERSION
+        limit = self.timeout if timeout is DEFAULT else check_timeout(timeout)
+        deadline = None if limit is None else time.monotonic() + limit
+        while self._version is None:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise Timeout(f"negotiating the API version took longer than {limit} s")
+            probe = self._probe
+            if probe is None:
+                await self._run_probe(left)
+                continue
+            with anyio.move_on_after(left):
+                await probe.done.wait()
+            if not probe.done.is_set():
+                raise Timeout(f"negotiating the API version took longer than {limit} s")
+            if probe.error is not None:
+                raise probe.error
         return self._version
+
+    async def _run_probe(self, limit: float | None) -> None:
+        probe = self._probe = _Probe()
+        try:
+            if self.timeout is not None:
+                limit = self.timeout if limit is None else min(limit, self.timeout)
+            data = await self.request_json(
+                "GET", "/version", versioned=False, timeout=limit, expect=dict
+            )
+            daemon = data.get("ApiVersion", MAX_API_VERSION)
+            try:
+                parse_version(daemon)
+            except (ValueError, AttributeError):
+                raise InvalidResponse(f"GET /version: invalid ApiVersion {daemon!r}") from None
+            self._version = daemon if version_lt(daemon, MAX_API_VERSION) else MAX_API_VERSION
+        except Timeout:
+            raise  # this caller's deadline: a waiter with time left probes again
+        except DockerException as exc:
+            probe.error = exc
+            raise
+        finally:
+            self._probe = None
+            probe.done.set()
 
     async def require_version(self, minimum: str, feature: str) -> None:
         """Raise InvalidArgument naming ``minimum`` if the daemon is older."""
@@ -314,63 +332,59 @@ class Transport:
 
     # -- requests -------------------------------------------------------------
 
-    async def _url(self, path: str, path_args: Mapping[str, str] | None, versioned: bool) -> str:
-        if path_args:
-            path = path.format_map({k: quote(str(v), safe="") for k, v in path_args.items()})
-        if versioned:
-            return f"{self.endpoint.http_base}/v{await self.api_version()}{path}"
-        return f"{self.endpoint.http_base}{path}"
-
-    def _unavailable(self, exc: BaseException) -> DaemonUnavailable:
-        return DaemonUnavailable(
-            f"cannot connect to the Docker daemon at {self.endpoint.url} "
-            f"({self.endpoint.source}): {exc}",
-            url=self.endpoint.url,
-        )
-
-    async def _send(
+    async def _build(
         self,
         method: str,
         path: str,
-        *,
         path_args: Mapping[str, str] | None,
         params: Params | None,
         json: Any,
         data: Body,
         headers: Mapping[str, str] | None,
         versioned: bool,
-        timeout: aiohttp.ClientTimeout,
-    ) -> aiohttp.ClientResponse:
-        url = await self._url(path, path_args, versioned)
-        all_headers = dict(self._headers)
-        if headers:
-            all_headers.update(headers)
-        if json is not None:
-            data = jsonlib.dumps(json).encode()
-            all_headers.setdefault("Content-Type", "application/json")
-        try:
-            return await self.session.request(
-                method,
-                url,
-                params=_encode_params(params),
-                data=data,
-                headers=all_headers,
-                timeout=timeout,
-                # Bodies without a length (hijacked exec/attach) end at EOF.
-                read_until_eof=True,
-            )
-        except aiohttp.ClientConnectorError as exc:
-            raise self._unavailable(exc) from exc
-        except aiohttp.ServerTimeoutError as exc:  # sock_connect: unary calls set no read limit
-            raise self._unavailable(exc) from exc
-        except asyncio.TimeoutError:  # the call's own deadline (total=): the caller decides
-            raise
-        except aiohttp.ServerDisconnectedError as exc:
-            raise self._unavailable(exc) from exc
-        except (aiohttp.ClientConnectionError, OSError) as exc:
-            raise self._unavailable(exc) from exc
-        except aiohttp.ClientError as exc:
-            raise DockerException(f"{method} {path} failed: {exc}") from exc
+        limit: float | None,
+    ) -> Request:
+        self._check_open()
+        if path_args:
+            path = path.format_map({k: quote(str(v), safe="") for k, v in path_args.items()})
+        if versioned:
+            version = self._version or await self.api_version(timeout=limit)
+            path = f"/v{version}{path}"
+        all_headers = self._headers
+        if headers or json is not None:
+            all_headers = {**all_headers, **(headers or {})}
+            if json is not None:
+                data = jsonlib.dumps(json).encode()
+                all_headers.setdefault("Content-Type", "application/json")
+        return Request(
+            method, path, params=_encode_params(params), headers=all_headers, content=data
+        )
+
+    async def _send(
+        self, send: Callable[..., Awaitable[_R]], request: Request, limit: float | None
+    ) -> _R:
+        """``send(request)`` within ``limit``; for a streamed upload, ``limit`` of stalling.
+
+        A streamed request body (a build context, an archive) may take long to
+        send; its deadline is measured from the last chunk sent instead.
+        """
+        content = request.content
+        if limit is None or content is None or isinstance(content, bytes):
+            return await send(request, timeout=limit)
+        with anyio.CancelScope(deadline=anyio.current_time() + limit) as scope:
+            request.content = _WatchedUpload(content, scope, limit)
+            return await send(request, timeout=None)
+        raise Timeout(
+            f"{request.method} {request.endpoint}: the upload stalled, or no answer came, "
+            f"for {limit:g} s"
+        )
+
+    def _status_error(self, status: int, body: bytes, method: str, path: str) -> DockerException:
+        """The exception for an error status; a TLS-only daemon's refusal of plain HTTP is
+        :class:`DaemonUnavailable` that says so, not "400 Bad Request"."""
+        if status == 400 and self.endpoint.ssl_context is None and HTTPS_ONLY_REPLY in body:
+            return DaemonUnavailable(plain_to_tls_port(self.endpoint), url=self.endpoint.url)
+        return api_error(status, body, method, path)
 
     async def request(
         self,
@@ -382,46 +396,37 @@ class Transport:
         json: Any = None,
         data: Body = None,
         headers: Mapping[str, str] | None = None,
-        timeout: float | Default | None = DEFAULT,
+        timeout: float | timedelta | Default | None = DEFAULT,
         versioned: bool = True,
     ) -> bytes:
         """Send a unary request and return its body; errors become typed exceptions.
 
-        ``timeout`` bounds the whole call (connect, send, read) in seconds;
-        ``None`` waits forever, the default is the client's.
+        ``timeout`` bounds the whole call (version probe, connect, send, read)
+        in seconds; ``None`` waits forever, the default is the client's.
         """
-        limit = self.timeout if timeout is DEFAULT else timeout
+        limit = self.timeout if timeout is DEFAULT else check_timeout(timeout)
         start = time.perf_counter()
         status: int | None = None
         try:
-            # aiohttp's own deadline bounds connect, send and the body read: cheaper
-            # than a cancel scope around the call, which would cost a fifth of a ping.
-            response = await self._send(
-                method,
-                path,
-                path_args=path_args,
-                params=params,
-                json=json,
-                data=data,
-                headers=headers,
-                versioned=versioned,
-                timeout=aiohttp.ClientTimeout(total=limit, sock_connect=self.connect_timeout),
+            probing = versioned and self._version is None
+            request = await self._build(
+                method, path, path_args, params, json, data, headers, versioned, limit
             )
-            async with response:
-                status = response.status
-                try:
-                    body = await response.read()
-                except (aiohttp.ClientPayloadError, *_CONNECTION_ERRORS) as exc:
-                    if isinstance(exc, asyncio.TimeoutError):
-                        raise
-                    raise StreamError(f"{method} {path}: response broke: {exc}") from exc
+            left = limit
+            if probing and limit is not None:
+                left = max(limit - (time.perf_counter() - start), 0.001)
+            response = await self._send(self.http.request, request, left)
+            status = response.status
+            body = response.body
             if status >= 400:
-                raise api_error(status, body, method, path)
-        except asyncio.TimeoutError as exc:
-            raise Timeout(f"{method} {path} took longer than {limit} s") from exc
+                raise self._status_error(status, body, method, path)
+            return body
+        except TimeoutError as exc:
+            if isinstance(exc, Timeout):
+                raise
+            raise Timeout(f"{method} {path} took longer than {limit} s") from None
         finally:
             _log_call("docker.request", method, path, path_args, status, start)
-        return body
 
     async def request_json(
         self,
@@ -433,10 +438,15 @@ class Transport:
         json: Any = None,
         data: Body = None,
         headers: Mapping[str, str] | None = None,
-        timeout: float | Default | None = DEFAULT,
+        timeout: float | timedelta | Default | None = DEFAULT,
         versioned: bool = True,
+        expect: type[dict[str, Any]] | type[list[Any]] | None = None,
     ) -> Any:
-        """Like :meth:`request`, decoding a JSON body (``None`` for an empty one)."""
+        """Like :meth:`request`, decoding a JSON body (``None`` for an empty one).
+
+        An answer that is not JSON, or (with ``expect=dict`` or ``list``) not a
+        JSON object or array, raises :class:`InvalidResponse`.
+        """
         body = await self.request(
             method,
             path,
@@ -448,7 +458,7 @@ class Transport:
             timeout=timeout,
             versioned=versioned,
         )
-        return jsonlib.loads(body) if body else None
+        return decode_json(body, method, path, expect)
 
     async def open_stream(
         self,
@@ -460,38 +470,65 @@ class Transport:
         json: Any = None,
         data: Body = None,
         headers: Mapping[str, str] | None = None,
+        timeout: float | timedelta | Default | None = DEFAULT,
         versioned: bool = True,
-    ) -> StreamResponse:
-        """Send a request whose body is a stream; it never times out while idle.
+    ) -> ResponseStream:
+        """Send a request whose answer is read as a stream.
 
-        Only connecting is bounded (by the connect timeout). The caller owns
-        the returned :class:`StreamResponse` and should close it (``async
-        with``); dropping it also closes it.
+        ``timeout`` (the client's by default) bounds the call until the
+        answer's headers arrive; the body then has no deadline. The caller owns
+        the returned stream and must close it (dropping it also closes it).
         """
+        limit = self.timeout if timeout is DEFAULT else check_timeout(timeout)
         start = time.perf_counter()
         status: int | None = None
         try:
-            response = await self._send(
-                method,
-                path,
-                path_args=path_args,
-                params=params,
-                json=json,
-                data=data,
-                headers=headers,
-                versioned=versioned,
-                timeout=aiohttp.ClientTimeout(
-                    total=None, sock_read=None, sock_connect=self.connect_timeout
-                ),
+            request = await self._build(
+                method, path, path_args, params, json, data, headers, versioned, limit
             )
+            left = None if limit is None else max(limit - (time.perf_counter() - start), 0.001)
+            response = await self._send(self.http.stream, request, left)
             status = response.status
             if status >= 400:
-                async with response:
-                    try:
-                        body = await response.read()
-                    except (aiohttp.ClientPayloadError, *_CONNECTION_ERRORS):
-                        body = b""
-                raise api_error(status, body, method, path)
-            return StreamResponse(response, path=path)
+                body = b""
+                try:
+                    with anyio.move_on_after(left):
+                        while chunk := await response.read_chunk():
+                            body += chunk
+                except DockerException:
+                    pass
+                finally:
+                    response.close()
+                raise self._status_error(status, body, method, path)
+            return response
+        except TimeoutError as exc:
+            if isinstance(exc, Timeout):
+                raise
+            raise Timeout(f"{method} {path}: no answer within {limit} s") from None
         finally:
             _log_call("docker.stream", method, path, path_args, status, start)
+
+
+def decode_json(
+    body: bytes,
+    method: str,
+    path: str,
+    expect: type[dict[str, Any]] | type[list[Any]] | None = None,
+) -> Any:
+    """``body`` decoded as JSON; :class:`InvalidResponse` if it is not (the ``expect`` type)."""
+    if not body:
+        if expect is not None:
+            raise InvalidResponse(f"{method} {path}: the daemon's answer is empty")
+        return None
+    try:
+        data = jsonlib.loads(body)
+    except ValueError:
+        raise InvalidResponse(
+            f"{method} {path}: the daemon's answer is not JSON: {_preview(body)}"
+        ) from None
+    if expect is not None and not isinstance(data, expect):
+        kind = "object" if expect is dict else "array"
+        raise InvalidResponse(
+            f"{method} {path}: expected a JSON {kind}, the daemon sent {_preview(body)}"
+        )
+    return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +40,9 @@ LABELS = {BENCH_LABEL: "1"}
 LABEL_FILTER = {"label": [f"{BENCH_LABEL}=1"]}
 IMAGE = "aiocontainers-test/busybox:latest"
 REGISTRY = "127.0.0.1:5000"
-SOCKET = "/var/run/docker.sock"
+# The engine's socket: DOCKER_HOST when it names one (as for the tests), else the default.
+_HOST = os.environ.get("DOCKER_HOST", "")
+SOCKET = _HOST[len("unix://") :] if _HOST.startswith("unix://") else "/var/run/docker.sock"
 
 Op = Callable[[], Awaitable[object]]
 T = TypeVar("T")

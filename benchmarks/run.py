@@ -36,6 +36,7 @@ DEFAULT_OUTPUTS = [HERE / "results" / "latest.md", ROOT / "docs" / "performance-
 SUITES: dict[str, tuple[str, str]] = {
     "unary": ("bench_unary", "Unary calls"),
     "logs": ("bench_logs", "Log streaming throughput"),
+    "load": ("bench_load", "Followed streams beside unary calls"),
     "exec": ("bench_exec", "Exec"),
     "containers": ("bench_containers", "Short-lived containers"),
     "build": ("bench_build", "Build context upload"),
@@ -45,6 +46,7 @@ SUITES: dict[str, tuple[str, str]] = {
     "sync": ("bench_sync", "Sync shim overhead"),
     "stacks": ("bench_stacks", "Stacks: up + down of 10 services"),
     "jobs": ("bench_jobs", "Jobs"),
+    "ssh": ("bench_ssh", "SSH engines"),
 }
 
 

@@ -8,7 +8,7 @@
 # `up` does, skipping every step that is already done:
 #   1. Engine: reuse the one at $DOCKER_HOST (when set) or unix:///var/run/docker.sock if
 #      GET /_ping answers. Otherwise, on Debian as root, apt-get install the missing packages
-#      (docker.io, docker-registry, busybox-static, docker-compose) and start dockerd in the
+#      (docker.io, docker-registry, busybox-static, docker-compose, tmux) and start dockerd in the
 #      background.
 #   2. Registry: reuse anything answering http://127.0.0.1:5000/v2/, else start Debian's
 #      `docker-registry` (filesystem storage under /var/lib/aiocontainers/registry). The engine
@@ -302,6 +302,8 @@ install_missing() {  # one apt-get run for every package a later step needs
     have_static_busybox || missing+=(busybox-static)
     # docker-compose v1 (Debian's package): the oracle of the stack tests and benchmark.
     command -v docker-compose >/dev/null || missing+=(docker-compose)
+    # tmux: the real terminal of the command line's live-rendering test.
+    command -v tmux >/dev/null || missing+=(tmux)
     ((${#missing[@]} > 0)) || return 0
     if can_apt; then
         apt_install "${missing[@]}"

@@ -25,7 +25,6 @@ UNSUPPORTED_KEYS = frozenset(
         "blkio_config",
         "cgroup",
         "cgroup_parent",
-        "configs",
         "cpu_count",
         "cpu_percent",
         "cpu_period",
@@ -48,17 +47,9 @@ UNSUPPORTED_KEYS = frozenset(
         "pre_stop",
         "provider",
         "runtime",
-        "secrets",
         "storage_opt",
         "uts",
         "volume_driver",
-        # deploy keys that only a swarm honours
-        "endpoint_mode",
-        "labels_deploy",
-        "mode",
-        "placement",
-        "rollback_config",
-        "update_config",
     }
 )
 

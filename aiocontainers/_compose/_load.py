@@ -32,7 +32,7 @@ _OVERRIDES = {
     "docker-compose.yml": "docker-compose.override.yml",
     "docker-compose.yaml": "docker-compose.override.yaml",
 }
-_TOP_LEVEL = ("name", "services", "networks", "volumes", "version")
+_TOP_LEVEL = ("name", "services", "networks", "volumes", "secrets", "configs", "version")
 
 
 def find_compose_files(directory: Path) -> list[Path]:
@@ -144,7 +144,7 @@ def load_project(
     services = merged.get("services")
     if not isinstance(services, Mapping) or not services:
         raise ComposeError(["services: a compose project needs at least one service"])
-    for section in ("networks", "volumes"):
+    for section in ("networks", "volumes", "secrets", "configs"):
         if merged.get(section) is not None and not isinstance(merged[section], Mapping):
             raise ComposeError([f"{section}: expected a mapping"])
     return Stack(
@@ -152,6 +152,8 @@ def load_project(
         services,
         networks=merged.get("networks"),
         volumes=merged.get("volumes"),
+        secrets=merged.get("secrets"),
+        configs=merged.get("configs"),
         working_dir=directory,
         environment=environment,
         profiles=profiles,

@@ -3,7 +3,7 @@
 Later files override earlier ones. Mappings merge key by key; scalars and
 ``command``/``entrypoint``/``healthcheck.test`` are replaced; "list or map"
 keys (``environment``, ``labels``, ``depends_on``, ``networks``...) merge by
-name; ``volumes`` and ``devices`` merge by container path; the other
+name; ``volumes``, ``devices``, ``secrets`` and ``configs`` merge by container path; the other
 sequences (``ports``, ``expose``, ``dns``...) are joined without repeats.
 """
 
@@ -78,6 +78,12 @@ def _device_key(item: Any) -> Any:
     return repr(item)
 
 
+def _file_reference_key(item: Any) -> Any:
+    if isinstance(item, Mapping):
+        return item.get("target") or item.get("source")
+    return item
+
+
 def _by_key(base: Any, override: Any, key_of: Any) -> Any:
     if not isinstance(base, list) or not isinstance(override, list):
         return override
@@ -116,6 +122,8 @@ def _merge_service(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict
             merged[key] = _by_key(merged[key], value, _mount_key)
         elif key == "devices":
             merged[key] = _by_key(merged[key], value, _device_key)
+        elif key in ("secrets", "configs"):
+            merged[key] = _by_key(merged[key], value, _file_reference_key)
         elif key in _REPLACED:
             merged[key] = value
         elif key in _BY_NAME_NESTED:

@@ -7,12 +7,12 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from .._validation import nested_validation, validated
-from ..errors import ComposeError
+from ..errors import ComposeError, InvalidArgument
 from ._base import ComposeModel, ExtensibleModel, StrMap
 from ._errors import invalid_project
 from ._files import read_env_file
@@ -20,9 +20,11 @@ from ._interpolate import InterpolationError, interpolate
 from ._service import ServiceConfig, ServiceDependency
 
 __all__ = [
+    "ConfigObjectConfig",
     "IPAMConfig",
     "IPAMPool",
     "NetworkConfig",
+    "SecretConfig",
     "Stack",
     "VolumeConfig",
     "normalize_project_name",
@@ -94,6 +96,58 @@ class VolumeConfig(ExtensibleModel):
         return _external(data)
 
 
+class _StoredObjectConfig(ExtensibleModel):
+    """What secrets and configs share: where the content comes from, and a name."""
+
+    name: str | None = None
+    file: str | None = None
+    environment: str | None = None
+    external: bool | None = None
+    labels: StrMap | None = None
+    template_driver: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy(cls, data: Any) -> Any:
+        return _external(data)
+
+    def _sources(self) -> list[str]:
+        return [key for key in ("file", "environment", "external") if getattr(self, key)]
+
+    @model_validator(mode="after")
+    def _one_source(self) -> _StoredObjectConfig:
+        sources = self._sources()
+        if len(sources) != 1:
+            kinds = ", ".join(self._kinds())
+            found = f"got {' and '.join(sources)}" if sources else "got none"
+            raise ValueError(f"give exactly one of {kinds} ({found})")
+        return self
+
+    def _kinds(self) -> list[str]:
+        return ["file", "environment", "external"]
+
+
+class SecretConfig(_StoredObjectConfig):
+    """A top-level secret: its content from a ``file`` or an ``environment`` variable, or an
+    ``external`` one that exists already. Created per stack as ``PROJECT_KEY``."""
+
+    driver: str | None = None
+    driver_opts: StrMap | None = None
+
+
+class ConfigObjectConfig(_StoredObjectConfig):
+    """A top-level config: from a ``file``, an ``environment`` variable, inline ``content``,
+    or ``external``. Created per stack as ``PROJECT_KEY``."""
+
+    content: str | None = None
+
+    def _sources(self) -> list[str]:
+        return [*super()._sources(), *(["content"] if self.content is not None else [])]
+
+    def _kinds(self) -> list[str]:
+        return [*super()._kinds(), "content"]
+
+
 def normalize_project_name(name: str) -> str:
     """A directory name made a valid project name, as Compose does (``My App`` -> ``myapp``)."""
     return re.sub(r"[^a-z0-9_-]", "", name.lower()).lstrip("_-")
@@ -102,6 +156,9 @@ def normalize_project_name(name: str) -> str:
 _SERVICES = TypeAdapter(dict[str, ServiceConfig])
 _NETWORKS = TypeAdapter(dict[str, NetworkConfig | None])
 _VOLUMES = TypeAdapter(dict[str, VolumeConfig | None])
+_StoredT = TypeVar("_StoredT", bound=_StoredObjectConfig)
+_SECRETS = TypeAdapter(dict[str, SecretConfig])
+_CONFIGS = TypeAdapter(dict[str, ConfigObjectConfig])
 _VOCABULARY = [
     *ServiceConfig.model_fields,
     *NetworkConfig.model_fields,
@@ -116,15 +173,32 @@ _VOCABULARY = [
     "reservations",
     "cpus",
     "memory",
+    *SecretConfig.model_fields,
+    *ConfigObjectConfig.model_fields,
+    "mode",
+    "placement",
+    "update_config",
+    "rollback_config",
+    "endpoint_mode",
+    "constraints",
+    "preferences",
+    "max_replicas_per_node",
+    "parallelism",
+    "failure_action",
+    "monitor",
+    "max_failure_ratio",
+    "order",
 ]
 
 
-def _validate(adapter: TypeAdapter[Any], value: object, key: str) -> Any:
+def _validate(adapter: TypeAdapter[Any], value: object, key: str, errors: list[str]) -> Any:
+    """The validated section ``key``; its problems are added to ``errors`` (and ``{}``)."""
     try:
         with nested_validation():  # the models' errors come here, to be worded by path
             return adapter.validate_python(value if value is not None else {})
     except ValidationError as exc:
-        raise invalid_project(exc, (key,), _VOCABULARY) from None
+        errors += invalid_project(exc, (key,), _VOCABULARY).problems
+        return {}
 
 
 class Stack:
@@ -152,6 +226,8 @@ class Stack:
         *,
         networks: Mapping[str, NetworkConfig | Mapping[str, Any] | None] | None = None,
         volumes: Mapping[str, VolumeConfig | Mapping[str, Any] | None] | None = None,
+        secrets: Mapping[str, SecretConfig | Mapping[str, Any]] | None = None,
+        configs: Mapping[str, ConfigObjectConfig | Mapping[str, Any]] | None = None,
         working_dir: str | os.PathLike[str] | None = None,
         environment: Mapping[str, str] | None = None,
         profiles: Iterable[str] = (),
@@ -173,16 +249,29 @@ class Stack:
         self.extensions = dict(extensions or {})
         self.warnings = list(warnings)
         env = dict(os.environ if environment is None else environment)
-        every = _validate(_SERVICES, services, "services")
+        self._environment = env
+        errors: list[str] = []
+        sections = {
+            name: _validate(adapter, value, name, errors)
+            for name, adapter, value in (
+                ("services", _SERVICES, services),
+                ("networks", _NETWORKS, networks),
+                ("volumes", _VOLUMES, volumes),
+                ("secrets", _SECRETS, secrets),
+                ("configs", _CONFIGS, configs),
+            )
+        }
+        if errors:  # every section's problems at once
+            raise ComposeError(errors)
+        every: dict[str, ServiceConfig] = sections["services"]
+        declared_secrets: dict[str, SecretConfig] = sections["secrets"]
+        declared_configs: dict[str, ConfigObjectConfig] = sections["configs"]
         declared_networks = {
-            key: value or NetworkConfig()
-            for key, value in _validate(_NETWORKS, networks, "networks").items()
+            key: value or NetworkConfig() for key, value in sections["networks"].items()
         }
         declared_volumes = {
-            key: value or VolumeConfig()
-            for key, value in _validate(_VOLUMES, volumes, "volumes").items()
+            key: value or VolumeConfig() for key, value in sections["volumes"].items()
         }
-        errors: list[str] = []
         enabled = self._enabled(every)
         resolved: dict[str, ServiceConfig] = {}
         for key, service in enabled.items():
@@ -206,6 +295,13 @@ class Stack:
                         f"services.{key}.volumes[{index}].source: undefined volume "
                         f"{mount.source!r} (declare it under the top-level volumes)"
                     )
+            for kind, declared in (("secrets", declared_secrets), ("configs", declared_configs)):
+                for index, reference in enumerate(getattr(service, kind) or ()):
+                    if reference.source not in declared:
+                        errors.append(
+                            f"services.{key}.{kind}[{index}].source: undefined {kind[:-1]} "
+                            f"{reference.source!r} (declare it under the top-level {kind})"
+                        )
         if errors:
             raise ComposeError(errors)
         self.services: dict[str, ServiceConfig] = resolved
@@ -216,6 +312,12 @@ class Stack:
         self.volumes: dict[str, VolumeConfig] = {
             key: config.model_copy(update={"name": self._resource_name(key, config)})
             for key, config in declared_volumes.items()
+        }
+        self.secrets: dict[str, SecretConfig] = {
+            key: self._stored_object(key, config) for key, config in declared_secrets.items()
+        }
+        self.configs: dict[str, ConfigObjectConfig] = {
+            key: self._stored_object(key, config) for key, config in declared_configs.items()
         }
         self._order = self._start_order()
 
@@ -294,7 +396,15 @@ class Stack:
             result[variable] = value
         return result
 
-    def _resource_name(self, key: str, config: NetworkConfig | VolumeConfig) -> str:
+    def _stored_object(self, key: str, config: _StoredT) -> _StoredT:
+        update: dict[str, Any] = {"name": self._resource_name(key, config)}
+        if config.file is not None:
+            update["file"] = self._path(config.file)
+        return config.model_copy(update=update)
+
+    def _resource_name(
+        self, key: str, config: NetworkConfig | VolumeConfig | _StoredObjectConfig
+    ) -> str:
         if config.name:
             return config.name
         return key if config.external else f"{self.name}_{key}"
@@ -352,6 +462,34 @@ class Stack:
             interpolate=interpolate,
         )
 
+    @validated
+    def stored_object_data(self, kind: Literal["secrets", "configs"], key: str) -> bytes:
+        """The content of the secret or config ``key`` (``kind``: ``"secrets"``/``"configs"``)
+        from its ``file``, ``environment`` variable or ``content``; ComposeError if unreadable.
+        """
+        objects: dict[str, _StoredObjectConfig] = getattr(self, kind)
+        if key not in objects:
+            raise InvalidArgument(f"key: the stack has no such {kind[:-1]} ({sorted(objects)})")
+        config = objects[key]
+        where = f"{kind}.{key}"
+        if config.file is not None:
+            try:
+                return Path(config.file).read_bytes()
+            except OSError as exc:
+                raise ComposeError(
+                    [f"{where}.file: cannot read {config.file}: {exc.strerror or exc}"]
+                ) from None
+        if config.environment is not None:
+            value = self._environment.get(config.environment)
+            if value is None:
+                raise ComposeError(
+                    [f"{where}.environment: the variable {config.environment!r} is not set"]
+                )
+            return value.encode()
+        if isinstance(config, ConfigObjectConfig) and config.content is not None:
+            return config.content.encode()
+        raise ComposeError([f"{where}: an external {kind[:-1]} has no content here"])
+
     @property
     def start_order(self) -> list[list[str]]:
         """Services in waves: each wave depends only on the waves before it."""
@@ -379,6 +517,10 @@ class Stack:
             result["volumes"] = {
                 key: self.volumes[key].to_compose() for key in sorted(self.volumes)
             }
+        for section in ("secrets", "configs"):
+            declared: Mapping[str, _StoredObjectConfig] = getattr(self, section)
+            if declared:
+                result[section] = {key: declared[key].to_compose() for key in sorted(declared)}
         result.update(self.extensions)
         return result
 

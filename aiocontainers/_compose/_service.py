@@ -30,14 +30,21 @@ __all__ = [
     "BuildConfig",
     "DeployConfig",
     "DeviceMapping",
+    "GenericResource",
+    "GenericResourceSpec",
     "HealthcheckConfig",
     "LoggingConfig",
+    "PlacementConfig",
+    "PlacementPreferenceConfig",
     "PortConfig",
     "ResourceLimits",
+    "ResourceReservations",
     "Resources",
     "RestartPolicyConfig",
+    "RolloutConfig",
     "ServiceConfig",
     "ServiceDependency",
+    "ServiceFileReference",
     "ServiceNetwork",
     "ServiceVolume",
     "Ulimit",
@@ -273,9 +280,32 @@ class ResourceLimits(ComposeModel):
         return float(value) if isinstance(value, str) else value
 
 
+class GenericResourceSpec(ComposeModel):
+    kind: str
+    value: int | str
+
+
+class GenericResource(ComposeModel):
+    """A swarm generic resource a task reserves: a count (``discrete_resource_spec``)
+    or a named one (``named_resource_spec``)."""
+
+    discrete_resource_spec: GenericResourceSpec | None = None
+    named_resource_spec: GenericResourceSpec | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> GenericResource:
+        if (self.discrete_resource_spec is None) == (self.named_resource_spec is None):
+            raise ValueError("give discrete_resource_spec or named_resource_spec (one of them)")
+        return self
+
+
+class ResourceReservations(ResourceLimits):
+    generic_resources: list[GenericResource] | None = None
+
+
 class Resources(ComposeModel):
     limits: ResourceLimits | None = None
-    reservations: ResourceLimits | None = None
+    reservations: ResourceReservations | None = None
 
 
 class RestartPolicyConfig(ComposeModel):
@@ -285,12 +315,73 @@ class RestartPolicyConfig(ComposeModel):
     window: Duration | None = None
 
 
-class DeployConfig(ComposeModel):
-    """The ``deploy`` keys a local stack uses: replicas, resource limits, restart policy."""
+class PlacementPreferenceConfig(ComposeModel):
+    """Spread the tasks evenly over the values of a node attribute (``node.labels.zone``)."""
 
+    spread: str
+
+
+class PlacementConfig(ComposeModel):
+    """Where a swarm may run the tasks: node constraints, spread preferences, a cap per node."""
+
+    constraints: StrList | None = None
+    preferences: list[PlacementPreferenceConfig] | None = None
+    max_replicas_per_node: int | None = Field(default=None, ge=0)
+
+
+class RolloutConfig(ComposeModel):
+    """``update_config`` or ``rollback_config``: how a swarm replaces a service's tasks."""
+
+    parallelism: int | None = Field(default=None, ge=0)
+    delay: Duration | None = None
+    failure_action: Literal["continue", "rollback", "pause"] | None = None
+    monitor: Duration | None = None
+    max_failure_ratio: float | None = Field(default=None, ge=0, le=1)
+    order: Literal["start-first", "stop-first"] | None = None
+
+
+class DeployConfig(ComposeModel):
+    """The ``deploy`` section. A local stack uses ``replicas``, ``resources`` and
+    ``restart_policy``; the other keys (``mode``, ``placement``, ``update_config``,
+    ``rollback_config``, ``endpoint_mode``, ``labels``) only mean something on a swarm.
+    """
+
+    mode: Literal["replicated", "global", "replicated-job", "global-job"] | None = None
     replicas: int | None = Field(default=None, ge=0)
+    labels: StrMap | None = None
+    endpoint_mode: Literal["vip", "dnsrr"] | None = None
+    placement: PlacementConfig | None = None
     resources: Resources | None = None
     restart_policy: RestartPolicyConfig | None = None
+    update_config: RolloutConfig | None = None
+    rollback_config: RolloutConfig | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> DeployConfig:
+        if self.replicas is not None and self.mode in ("global", "global-job"):
+            raise ValueError(f"replicas: a {self.mode!r} service runs one task per node")
+        return self
+
+
+class ServiceFileReference(ComposeModel):
+    """An entry of a service's ``secrets`` or ``configs``: which one (``source``), and the
+    file it becomes in the container (``target``, owner and mode)."""
+
+    source: str = Field(min_length=1)
+    target: str | None = None
+    uid: str | None = None
+    gid: str | None = None
+    mode: int | None = Field(default=None, ge=0, le=0o7777)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, data: Any) -> Any:
+        return {"source": data} if isinstance(data, str) else data
+
+    @field_validator("uid", "gid", mode="before")
+    @classmethod
+    def _owner(cls, value: object) -> object:
+        return None if value is None else scalar_text(value, "uid/gid")
 
 
 class BuildConfig(ComposeModel):
@@ -411,6 +502,8 @@ class ServiceConfig(ExtensibleModel):
     stop_signal: str | None = None
     stop_grace_period: Duration | None = None
     deploy: DeployConfig | None = None
+    secrets: list[ServiceFileReference] | None = None
+    configs: list[ServiceFileReference] | None = None
     scale: int | None = Field(default=None, ge=0)
     mem_limit: ByteSize | None = None
     mem_reservation: ByteSize | None = None

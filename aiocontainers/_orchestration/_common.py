@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from ..errors import DockerException, InvalidArgument, NotFound, NotReady
+from .._transport import check_timeout
+from ..errors import DockerException, NotFound, NotReady
 
 if TYPE_CHECKING:
     from .._resources.containers import Container
@@ -20,15 +21,7 @@ _STOPPED = ("exited", "dead", "removing")
 
 def seconds(value: float | timedelta | None, name: str = "timeout") -> float | None:
     """A duration given as seconds or ``timedelta``, validated; ``None`` stays ``None``."""
-    if value is None:
-        return None
-    if isinstance(value, timedelta):
-        value = value.total_seconds()
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidArgument(f"{name} must be seconds or a timedelta, got {value!r}")
-    if value < 0:
-        raise InvalidArgument(f"{name} must not be negative, got {value!r}")
-    return float(value)
+    return check_timeout(value, name, zero_ok=True)
 
 
 def describe(container: Container) -> str:

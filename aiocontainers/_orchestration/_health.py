@@ -20,15 +20,23 @@ from __future__ import annotations
 import time
 import weakref
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 import anyio
 
-from .._models import ContainerState
+from .._engine import PODMAN, engine_product
+from .._models import ContainerConfig, ContainerState, HealthConfig
 from .._resources.events import format_nanos, open_events
 from .._validation import validated
-from ..errors import DockerException, HealthCheckFailed, InvalidArgument, NotFound, Timeout
+from ..errors import (
+    DockerException,
+    HealthCheckFailed,
+    InvalidArgument,
+    NotFound,
+    NotReady,
+    Timeout,
+)
 from ._common import describe, log_tail, seconds
 
 if TYPE_CHECKING:
@@ -48,6 +56,43 @@ _RESUBSCRIBE_DELAY = 1.0
 _HANDOVER_SLACK = _NANOS
 # A container in one of these states has exited (a restarting one, at least once).
 _STOPPED = ("exited", "dead", "removing", "restarting")
+# Docker's defaults for a health check's interval and probe timeout.
+_DEFAULT_PROBE = timedelta(seconds=30)
+# How late a first probe's result may be before Podman is taken to run no checks.
+_FIRST_PROBE_SLACK = timedelta(seconds=10)
+
+
+async def _first_result_due(
+    container: Container, state: ContainerState, config: HealthConfig | None
+) -> datetime | None:
+    """On Podman, when the first probe's result must be in if health checks run at all.
+
+    Podman runs health checks from systemd timers, so without systemd none ever run (and
+    it says so only in its own log). The first probe starts one interval after the
+    container started and reports within its timeout; past that, plus slack for a loaded
+    machine, the wait stops. ``None`` on Docker (it always runs them), once a probe has
+    reported, or when the start time is unknown.
+    """
+    if state.started_at is None or (state.health is not None and state.health.log):
+        return None
+    if await engine_product(container.client.transport) != PODMAN:
+        return None
+    config = config or HealthConfig()
+    interval = config.start_interval or config.interval or _DEFAULT_PROBE
+    timeout = config.timeout or _DEFAULT_PROBE
+    return state.started_at + 2 * interval + timeout + _FIRST_PROBE_SLACK
+
+
+def _no_checks_run(container: Container, started_at: datetime) -> NotReady:
+    """The error for a Podman that never ran the container's health check."""
+    elapsed = (datetime.now(timezone.utc) - started_at).total_seconds()
+    return NotReady(
+        container,
+        f"container {describe(container)} has run for {elapsed:.0f} s and no health check "
+        "has reported, though the first was due: this Podman runs no health checks (it runs "
+        "them with systemd timers, and there is no systemd); wait with another readiness "
+        "strategy",
+    )
 
 
 class _Watch:
@@ -159,7 +204,7 @@ async def _wait_one(watch: _Watch, poll_interval: float) -> None:
                 status=watch.status,
             ) from None
         state = ContainerState.model_validate(container.attrs.get("State") or {})
-        if state.health is None:
+        if state.health is None or not state.health.status:  # Podman: an empty status
             raise InvalidArgument(
                 f"container {name} has no health check; give it one "
                 "(healthcheck=Healthcheck(...)) or wait with another readiness strategy"
@@ -189,6 +234,14 @@ async def _wait_one(watch: _Watch, poll_interval: float) -> None:
         if watch.status == "healthy" or watch.last_action == _HEALTHY_EVENT:
             return
         interval = _EVENTS_SAFETY_POLL if watch.hub.live else poll_interval
+        config = ContainerConfig.model_validate(container.attrs.get("Config") or {})
+        due = await _first_result_due(container, state, config.healthcheck)
+        if due is not None:
+            left = (due - datetime.now(timezone.utc)).total_seconds()
+            if left < 0:
+                assert state.started_at is not None  # a due time needs a start time
+                raise _no_checks_run(container, state.started_at)
+            interval = min(interval, left + 0.05)
         with anyio.move_on_after(interval):
             await watch.wake.wait()
         watch.wake = anyio.Event()
@@ -207,6 +260,8 @@ async def wait_until_healthy(
     :class:`HealthCheckFailed` (naming it, with its last probe output, or its
     exit code and last log lines) and the other waits are cancelled. A
     container without a health check raises :class:`~aiocontainers.InvalidArgument`.
+    On a Podman that runs no health checks (no systemd), :class:`NotReady` says so once
+    the first probe is overdue (two intervals plus the probe timeout plus 10 s).
     After ``timeout`` (seconds or ``timedelta``; ``None`` waits forever),
     :class:`~aiocontainers.Timeout` names the containers not healthy yet.
     Each container's ``attrs`` are fresh when this returns.

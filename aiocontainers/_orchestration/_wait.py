@@ -52,6 +52,8 @@ DEFAULT_TIMEOUT = 60.0
 # container listens, then closes it at once: a connection that stays open this
 # long is taken as a real listener.
 _PROXY_GRACE = 0.1
+# How long a log that ended may wait for the engine to report its container's exit.
+_EXIT_SETTLE = 2.0
 _TCP_LISTEN = "0A"
 
 
@@ -149,7 +151,11 @@ class LogMessage(Strategy):
                     if count >= self.times:
                         return
         waiting_for = f"waiting for a {self.describe()} ({count} seen)"
-        await ensure_running(container, waiting_for)
+        # Podman ends a followed log a moment before it reports the container's exit.
+        with anyio.move_on_after(_EXIT_SETTLE):
+            while True:
+                await ensure_running(container, waiting_for)
+                await anyio.sleep(0.05)
         raise NotReady(container, f"log of {describe(container)} ended while {waiting_for}")
 
 

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from .._validation import validated
+from ..errors import InvalidResponse
 
 if TYPE_CHECKING:
     from .._client import DockerClient
     from .._transport import Transport
 
-__all__ = ["Collection", "Model", "convert_filters"]
+__all__ = ["Collection", "Model", "convert_filters", "row_ids"]
 
 ModelT = TypeVar("ModelT", bound="Model")
 
@@ -34,6 +35,19 @@ def convert_filters(filters: Mapping[str, Any] | None) -> dict[str, list[str]] |
             for item in values
         ]
     return converted
+
+
+def row_ids(rows: Any, what: str, key: str = "Id") -> list[str]:
+    """The ids of a list answer's rows; :class:`InvalidResponse` if any row lacks one."""
+    if not isinstance(rows, list):
+        raise InvalidResponse(f"{what}: expected a JSON array, got {rows!r:.200}")
+    ids = []
+    for row in rows:
+        value = row.get(key) if isinstance(row, dict) else None
+        if not isinstance(value, str) or not value:
+            raise InvalidResponse(f"{what}: a row without {key}: {row!r:.200}")
+        ids.append(value)
+    return ids
 
 
 class Model:
@@ -108,7 +122,16 @@ class Collection(ABC, Generic[ModelT]):
     async def get(self, key: str) -> ModelT:
         """The object named ``key`` (id, short id or name); NotFound if absent."""
 
-    @validated
     def prepare_model(self, attrs: dict[str, Any]) -> ModelT:
-        """Wrap inspect data in this collection's model class."""
+        """Wrap inspect data in this collection's model class.
+
+        Data that is not a JSON object naming the object's id raises
+        :class:`InvalidResponse`: never a half-built model.
+        """
+        key = self.model.id_attribute
+        if not isinstance(attrs, dict) or not isinstance(attrs.get(key), str) or not attrs[key]:
+            raise InvalidResponse(
+                f"the daemon's data for a {self.model.__name__} is not an object with "
+                f"{key!r}: {attrs!r:.200}"
+            )
         return self.model(attrs=attrs, client=self.client, collection=self)  # type: ignore[return-value]

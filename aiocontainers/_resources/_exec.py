@@ -9,12 +9,25 @@ unless stdin is written. Differences from docker-py, on purpose:
 - ``demux=True`` gives ``b""``, never ``None``, for a stream with no output.
 - ``socket=True`` gives an :class:`ExecStream` with ``write()``,
   ``close_stdin()`` and ``resize()`` instead of a raw socket.
+
+Endings are truthful. The daemon sends the output over a hijacked connection
+whose end looks the same whether the command finished or the connection was
+cut, so when the output ends the exec is inspected: it must have stopped
+(then ``exit_code`` is its status); if it still runs after a short grace the
+output was cut and :class:`~aiocontainers.errors.StreamError` is raised.
+Non-streamed ``exec_run()`` waits as long as the command runs (or at most
+``timeout`` seconds), and when no output came for the client's timeout it
+asks the daemon whether the command still runs, so a stalled daemon or
+connection raises instead of hanging.
 """
 
 from __future__ import annotations
 
+import math
 import shlex
-from collections.abc import Mapping
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 import anyio
@@ -22,8 +35,9 @@ from typing_extensions import NamedTuple
 
 from .._arguments import Count, ExecEnvironment, ShellCommand
 from .._streams._frames import STDERR, FrameDecoder
+from .._transport import check_timeout
 from .._validation import validated
-from ..errors import InvalidArgument
+from ..errors import DockerException, InvalidArgument, InvalidResponse, StreamError, Timeout
 from ._base import Model
 from ._hijack import InteractiveStream, open_hijacked
 from ._streaming import ChunkSource, Decoder, DemuxedDecoder, PayloadDecoder
@@ -40,9 +54,11 @@ Command = ShellCommand
 Environment = ExecEnvironment
 
 # After the output ends the daemon has normally recorded the exit code; if it
-# has not yet (the process is still being reaped), poll briefly.
-_EXIT_POLLS = 40
-_EXIT_POLL_INTERVAL = 0.025
+# has not yet (the process is still being reaped), poll for this long before
+# concluding that the output was cut while the command runs.
+END_GRACE = 2.0
+_POLL_START = 0.005
+_POLL_MAX = 0.1
 
 
 class ExecResult(NamedTuple, Generic[OutputT]):
@@ -72,14 +88,32 @@ def _environment(environment: Environment | None) -> list[str] | None:
     return list(environment)
 
 
-async def _exit_code(transport: Transport, exec_id: str) -> int | None:
-    """The exec's exit code, waiting briefly if the daemon has not recorded it yet."""
-    for _ in range(_EXIT_POLLS):
-        info = await transport.request_json("GET", "/exec/{id}/json", path_args={"id": exec_id})
-        if not info.get("Running") and info.get("ExitCode") is not None:
-            return int(info["ExitCode"])
-        await anyio.sleep(_EXIT_POLL_INTERVAL)
-    return None
+async def settle(still_running: Callable[[], Awaitable[bool]], *, what: str) -> None:
+    """After a hijacked stream's end: wait (at most :data:`END_GRACE` s) for the process to stop.
+
+    ``still_running`` asks the daemon. A process still running after the grace
+    means the connection was cut: :class:`StreamError`. A daemon that cannot
+    say raises ``StreamError`` too, chained to why.
+    """
+    deadline = time.monotonic() + END_GRACE
+    delay = _POLL_START
+    try:
+        while await still_running():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise StreamError(
+                    f"{what}: the output ended while the process was still running "
+                    "(the connection was cut)"
+                )
+            await anyio.sleep(min(delay, left))
+            delay = min(delay * 2, _POLL_MAX)
+    except StreamError:
+        raise
+    except DockerException as exc:
+        raise StreamError(
+            f"{what}: the output ended and the daemon could not say whether the process "
+            f"finished: {exc}"
+        ) from exc
 
 
 class ExecStream(InteractiveStream[T]):
@@ -88,16 +122,26 @@ class ExecStream(InteractiveStream[T]):
     Yields the output as it comes: ``bytes`` payloads, or ``(stdout, stderr)``
     pairs with ``demux=True`` (the side not written is ``b""``).
     :attr:`exit_code` is ``None`` until the output is exhausted, then the
-    command's exit status. Opened with ``socket=True`` it also takes stdin
-    (:meth:`write`, :meth:`close_stdin`) and, with a TTY, :meth:`resize`.
+    command's exit status; an output cut before the command ended raises
+    :class:`~aiocontainers.errors.StreamError`. Opened with ``socket=True`` it
+    also takes stdin (:meth:`write`, :meth:`close_stdin`) and, with a TTY,
+    :meth:`resize`.
     """
 
     def __init__(
-        self, source: ChunkSource, decoder: Decoder[T], *, exec_id: str, transport: Transport
+        self,
+        source: ChunkSource,
+        decoder: Decoder[T],
+        *,
+        exec_id: str,
+        transport: Transport,
+        writable: bool = False,
+        idle_timeout: float | None = None,
     ) -> None:
-        super().__init__((source, decoder), name=f"exec {exec_id[:12]}")
+        super().__init__((source, decoder), name=f"exec {exec_id[:12]}", idle_timeout=idle_timeout)
         self.id = exec_id
         self._transport = transport
+        self._writable = writable
         self.exit_code: int | None = None
 
     @property
@@ -105,14 +149,25 @@ class ExecStream(InteractiveStream[T]):
         """This stream, so docker-py's ``async for chunk in result.output`` works."""
         return self
 
-    async def _on_end(self) -> None:
-        self.exit_code = await _exit_code(self._transport, self.id)
+    async def _running(self) -> bool:
+        info = await self.inspect()
+        if info.get("Running") or info.get("ExitCode") is None:
+            return True
+        self.exit_code = int(info["ExitCode"])
+        return False
+
+    async def _on_end(self) -> bool:
+        await settle(self._running, what=self._name)
+        return True
+
+    async def _still_alive(self) -> bool:
+        return await self._running()
 
     @validated
     async def inspect(self) -> dict[str, Any]:
         """The daemon's view of the exec (``Running``, ``ExitCode``, ``Pid``...)."""
         info: dict[str, Any] = await self._transport.request_json(
-            "GET", "/exec/{id}/json", path_args={"id": self.id}
+            "GET", "/exec/{id}/json", path_args={"id": self.id}, expect=dict
         )
         return info
 
@@ -147,6 +202,7 @@ class ExecMixin(Model):
         environment: Environment | None = ...,
         workdir: str | None = ...,
         demux: Literal[False] = False,
+        timeout: float | timedelta | None = ...,
     ) -> ExecResult[bytes]: ...
 
     @overload
@@ -166,6 +222,7 @@ class ExecMixin(Model):
         environment: Environment | None = ...,
         workdir: str | None = ...,
         demux: Literal[True],
+        timeout: float | timedelta | None = ...,
     ) -> ExecResult[tuple[bytes, bytes]]: ...
 
     @overload
@@ -223,18 +280,23 @@ class ExecMixin(Model):
         environment: Environment | None = None,
         workdir: str | None = None,
         demux: bool = False,
+        timeout: float | timedelta | None = None,
     ) -> ExecResult[Any] | ExecStream[Any]:
         """Run ``cmd`` in the container, like ``docker exec``.
 
         By default waits for the command and returns ``ExecResult(exit_code,
-        output)``. ``stream=True`` returns an :class:`ExecStream` as soon as
-        the command started; ``socket=True`` the same, with stdin writable
-        (pass ``stdin=True`` to give the command a stdin). ``detach=True``
-        starts the command and returns ``ExecResult(None, b"")`` at once.
-        ``cmd`` is a list or a string (split like a shell would, without one).
+        output)``: as long as the command runs, or at most ``timeout`` seconds
+        (then :class:`~aiocontainers.Timeout`; the command keeps running).
+        ``stream=True`` returns an :class:`ExecStream` as soon as the command
+        started; ``socket=True`` the same, with stdin writable (pass
+        ``stdin=True`` to give the command a stdin). ``detach=True`` starts
+        the command and returns ``ExecResult(None, b"")`` at once. ``cmd`` is
+        a list or a string (split like a shell would, without one).
         """
+        limit = check_timeout(timeout)
         if detach and (stream or socket):
             raise InvalidArgument("detach=True cannot be combined with stream or socket")
+        deadline = anyio.current_time() + (math.inf if limit is None else limit)
         transport = self._transport
         created = await transport.request_json(
             "POST",
@@ -251,29 +313,45 @@ class ExecMixin(Model):
                 "Env": _environment(environment),
                 "WorkingDir": workdir,
             },
+            expect=dict,
         )
-        exec_id = str(created["Id"])
+        exec_id = str(created.get("Id") or "")
+        if not exec_id:
+            raise InvalidResponse(f"exec create: the daemon's answer has no Id: {created}")
         start = {"Detach": detach, "Tty": tty}
         path, args = "/exec/{id}/start", {"id": exec_id}
         if detach:
             await transport.request("POST", path, path_args=args, json=start)
             return ExecResult(None, b"")
+        source: ChunkSource
+        if socket:
+            source = await open_hijacked(transport, path, path_args=args, json=start)
+        else:
+            source = await transport.open_stream("POST", path, path_args=args, json=start)
         if stream or socket:
-            source: ChunkSource
-            if socket:
-                source = await open_hijacked(transport, path, path_args=args, json=start)
-            else:
-                source = await transport.open_stream("POST", path, path_args=args, json=start)
             decoder: Decoder[Any] = DemuxedDecoder(tty=tty) if demux else PayloadDecoder(tty=tty)
-            return ExecStream(source, decoder, exec_id=exec_id, transport=transport)
-        body = await transport.request("POST", path, path_args=args, json=start, timeout=None)
-        frames = FrameDecoder(tty=tty)
+            return ExecStream(
+                source, decoder, exec_id=exec_id, transport=transport, writable=socket
+            )
+        frames = ExecStream(
+            source,
+            FrameDecoder(tty=tty),
+            exec_id=exec_id,
+            transport=transport,
+            idle_timeout=transport.timeout,
+        )
         out: list[bytes] = []
         err: list[bytes] = []
-        for channel, data in [*frames.feed(body), *frames.eof()]:
-            (err if demux and channel == STDERR else out).append(data)
+        try:
+            with anyio.CancelScope(deadline=deadline) as scope:
+                async for channel, data in frames:
+                    (err if demux and channel == STDERR else out).append(data)
+            if scope.cancelled_caught:
+                raise Timeout(f"exec {exec_id[:12]} ran longer than {limit} s (it keeps running)")
+        finally:
+            await frames.aclose()
         output: Any = (b"".join(out), b"".join(err)) if demux else b"".join(out)
-        return ExecResult(await _exit_code(transport, exec_id), output)
+        return ExecResult(frames.exit_code, output)
 
     @validated
     async def exec_interactive(

@@ -11,21 +11,33 @@ Differences from docker-py, on purpose:
   container's state is checked after the stream opens, and a container that
   is not running gets a plain (non-following) read.
 - ``demux=True`` gives ``b""``, never ``None``, for a stream with no output.
+- ``attach()`` (not streamed) waits until the container stops, as docker-py
+  documents (and ``stream=1`` is always sent); the attach connection is
+  hijacked, so its end is checked against the container's state: output that
+  ends while the same run of the container goes on raises ``StreamError``.
+- Reads that last as long as the container runs (``attach()``,
+  ``logs(follow=True)`` without ``stream``) ask the daemon whether the
+  container still runs when nothing arrived for the client's timeout, so a
+  stalled daemon or connection raises instead of hanging.
 """
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timezone
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypeVar, overload
+
+import anyio
 
 from .._arguments import Tail, Timestamp
-from .._streams._frames import STDERR, FrameDecoder
+from .._http import ResponseStream
+from .._streams._frames import STDERR, Frame, FrameDecoder
 from .._streams._logs import LogDecoder, LogRecord
-from .._transport import Params, StreamResponse
+from .._transport import Params
 from .._validation import validated
 from ..errors import InvalidArgument
 from ._base import Model
+from ._exec import END_GRACE, settle
 from ._hijack import InteractiveStream, open_hijacked
 from ._streaming import (
     ChunkSource,
@@ -33,8 +45,11 @@ from ._streaming import (
     DemuxedDecoder,
     DockerStream,
     LinesDecoder,
+    Opener,
     PayloadDecoder,
 )
+
+T = TypeVar("T")
 
 __all__ = ["LogsMixin", "Timestamp", "to_timestamp"]
 
@@ -76,13 +91,73 @@ def _payload(body: bytes, tty: bool) -> bytes:
     return b"".join([f[1] for f in frames.feed(body)] + [f[1] for f in frames.eof()])
 
 
-def _demux(body: bytes, tty: bool) -> tuple[bytes, bytes]:
-    frames = FrameDecoder(tty=tty)
-    out: list[bytes] = []
-    err: list[bytes] = []
-    for stream, data in [*frames.feed(body), *frames.eof()]:
-        (err if stream == STDERR else out).append(data)
-    return b"".join(out), b"".join(err)
+def _join(frames: list[Frame], *, demux: bool) -> bytes | tuple[bytes, bytes]:
+    if not demux:
+        return b"".join(data for _, data in frames)
+    out = b"".join(data for stream, data in frames if stream != STDERR)
+    return out, b"".join(data for stream, data in frames if stream == STDERR)
+
+
+class ContainerOutput(InteractiveStream[T]):
+    """Output that lasts while the container runs: attach, and logs read to their end.
+
+    With ``idle_timeout``, silence that long makes it ask whether the
+    container still runs (then it keeps waiting). With ``hijacked`` (attach),
+    the end of the body is checked: the container must have stopped, or be in
+    a later run than when the stream opened; otherwise ``StreamError``.
+    """
+
+    def __init__(
+        self,
+        opener: Opener[T],
+        *,
+        container: Model,
+        name: str,
+        hijacked: bool = False,
+        writable: bool = False,
+        idle_timeout: float | None = None,
+    ) -> None:
+        super().__init__(opener, name=name, idle_timeout=idle_timeout)
+        self._container = container
+        self._hijacked = hijacked
+        self._writable = writable
+        #: The run the stream was opened in (``None``: the first, not started then).
+        self.started_at: str | None = None
+        self._stopped = False
+
+    def opened_stopped(self) -> None:
+        """The container had stopped when the stream opened.
+
+        If it stopped before the daemon attached, the session would wait for a
+        next run: what the run wrote arrives within a grace, then the stream ends.
+        """
+        self._stopped = True
+        self._idle_timeout = END_GRACE
+
+    async def _read(self, source: ChunkSource) -> bytes:
+        if not self._stopped:
+            return await super()._read(source)
+        with anyio.move_on_after(END_GRACE):
+            return await source.read_chunk()
+        return b""
+
+    async def _state(self) -> dict[str, Any]:
+        await self._container.reload()
+        state = self._container.attrs.get("State")
+        return state if isinstance(state, dict) else {}
+
+    async def _still_alive(self) -> bool:
+        return bool((await self._state()).get("Running"))
+
+    async def _same_run(self) -> bool:
+        state = await self._state()
+        same = self.started_at is None or state.get("StartedAt") == self.started_at
+        return bool(state.get("Running")) and same
+
+    async def _on_end(self) -> bool:
+        if self._hijacked:
+            await settle(self._same_run, what=self._name)
+        return True
 
 
 class LogsMixin(Model):
@@ -213,7 +288,7 @@ class LogsMixin(Model):
 
         return DockerStream(open_logs, name=f"logs of {self.short_id}")
 
-    async def _open_logs(self, params: Params, *, follow: bool) -> tuple[StreamResponse, bool]:
+    async def _open_logs(self, params: Params, *, follow: bool) -> tuple[ResponseStream, bool]:
         path, args = "/containers/{id}/logs", {"id": self.id}
         if not follow:
             tty = await self._is_tty()
@@ -227,11 +302,9 @@ class LogsMixin(Model):
             # The daemon has set up its log watcher once it answers. If the
             # container exited before that, the watcher may never be told and
             # the stream would never end: read what there is without following.
-            state = await self._transport.request_json(
-                "GET", "/containers/{id}/json", path_args=args
-            )
-            tty = bool(state["Config"].get("Tty"))
-            if state["State"].get("Running"):
+            await self.reload()
+            tty = bool(self.attrs.get("Config", {}).get("Tty"))
+            if self.attrs.get("State", {}).get("Running"):
                 return response, tty
         except BaseException:
             response.close()
@@ -241,9 +314,20 @@ class LogsMixin(Model):
 
     async def _read_logs(self, params: Params, *, follow: bool) -> bytes:
         if follow:
-            response, tty = await self._open_logs(params, follow=True)
-            async with response:
-                return _payload(await response.read_all(), tty)
+
+            async def open_followed() -> tuple[ChunkSource, Decoder[Frame]]:
+                response, tty = await self._open_logs(params, follow=True)
+                return response, FrameDecoder(tty=tty)
+
+            output = ContainerOutput(
+                open_followed,
+                container=self,
+                name=f"logs of {self.short_id}",
+                idle_timeout=self._transport.timeout,
+            )
+            async with output:
+                frames = [frame async for frame in output]
+            return b"".join(data for _, data in frames)
         tty = await self._is_tty()
         body = await self._transport.request(
             "GET", "/containers/{id}/logs", path_args={"id": self.id}, params=params
@@ -318,29 +402,73 @@ class LogsMixin(Model):
         with ``demux=True``, the other side ``b""``) that ends when the
         container stops; otherwise ``await`` gives ``bytes`` (or the pair).
         """
-        params = {"stdout": stdout, "stderr": stderr, "stream": stream, "logs": logs}
+        params = {"stdout": stdout, "stderr": stderr, "stream": True, "logs": logs}
         if not stream:
             return self._read_attach(params, demux=demux)
+        if demux:
+            return self._attach_stream(params, DemuxedDecoder)
+        return self._attach_stream(params, PayloadDecoder)
 
-        async def open_attach() -> tuple[ChunkSource, Decoder[Any]]:
-            tty = await self._is_tty()
-            response = await self._transport.open_stream(
-                "POST", "/containers/{id}/attach", path_args={"id": self.id}, params=params
-            )
-            return response, DemuxedDecoder(tty=tty) if demux else PayloadDecoder(tty=tty)
+    def _attach_stream(
+        self,
+        params: Params,
+        decoder: Callable[..., Decoder[T]],
+        *,
+        upgrade: bool = False,
+        idle_timeout: float | None = None,
+    ) -> ContainerOutput[T]:
+        """The attach session as a stream; ``upgrade`` makes it take stdin."""
+        path, args = "/containers/{id}/attach", {"id": self.id}
 
-        return DockerStream(open_attach, name=f"attach to {self.short_id}")
+        async def open_attach() -> tuple[ChunkSource, Decoder[T]]:
+            async def attach(params: Params) -> ChunkSource:
+                if upgrade:
+                    return await open_hijacked(
+                        self._transport, path, path_args=args, params=params
+                    )
+                return await self._transport.open_stream(
+                    "POST", path, path_args=args, params=params
+                )
+
+            # The daemon holds an attach to a stopped container open until its
+            # next run: a stopped container gets a plain read of what there is,
+            # but one never started is attached for its first run (as ``docker
+            # run`` attaches before it starts).
+            await self.reload()
+            state = self.attrs.get("State", {})
+            if state.get("Status") == "created":
+                attached.started_at = None
+                source = await attach(params)
+            elif not state.get("Running"):
+                attached.opened_stopped()
+                source = await attach({**params, "stream": False})
+            else:
+                source = await attach(params)
+                try:
+                    await self.reload()  # after attaching: the run this session belongs to
+                except BaseException:
+                    source.close()
+                    raise
+                if not self.attrs.get("State", {}).get("Running"):
+                    attached.opened_stopped()
+                attached.started_at = self.attrs.get("State", {}).get("StartedAt")
+            return source, decoder(tty=bool(self.attrs.get("Config", {}).get("Tty")))
+
+        attached = ContainerOutput(
+            open_attach,
+            container=self,
+            name=f"attach to {self.short_id}",
+            hijacked=True,
+            writable=upgrade,
+            idle_timeout=idle_timeout,
+        )
+        return attached
 
     async def _read_attach(self, params: Params, *, demux: bool) -> Any:
-        tty = await self._is_tty()
-        body = await self._transport.request(
-            "POST",
-            "/containers/{id}/attach",
-            path_args={"id": self.id},
-            params=params,
-            timeout=None,
-        )
-        return _demux(body, tty) if demux else _payload(body, tty)
+        output = self._attach_stream(params, FrameDecoder, idle_timeout=self._transport.timeout)
+        async with output:
+            frames = [frame async for frame in output]
+        return _join(frames, demux=demux)
 
     @validated
     async def attach_socket(
@@ -361,18 +489,7 @@ class LogsMixin(Model):
         the daemon ends the attach session. Unlike docker-py this returns an
         async stream object, not a socket.
         """
-        tty = await self._is_tty()
         params = {"stdin": stdin, "stdout": stdout, "stderr": stderr, "logs": logs, "stream": True}
-
-        async def open_socket() -> tuple[ChunkSource, Decoder[bytes]]:
-            connection = await open_hijacked(
-                self._transport,
-                "/containers/{id}/attach",
-                path_args={"id": self.id},
-                params=params,
-            )
-            return connection, PayloadDecoder(tty=tty)
-
-        attached = InteractiveStream(open_socket, name=f"attach to {self.short_id}")
+        attached = self._attach_stream(params, PayloadDecoder, upgrade=True)
         await attached._open()
         return attached

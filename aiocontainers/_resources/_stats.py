@@ -7,6 +7,7 @@ from typing import Any, Literal, overload
 
 from .._validation import validated
 from .._version import version_lt
+from ..errors import InvalidResponse
 from ._base import Model
 from ._streaming import ChunkSource, Decoder, DockerStream, JSONDecoder
 
@@ -23,8 +24,11 @@ class StatsStream(DockerStream[dict[str, Any]]):
 
     async def __anext__(self) -> dict[str, Any]:
         sample = await super().__anext__()
+        if not isinstance(sample, dict):
+            self._end_now()
+            raise InvalidResponse(f"{self._name}: a sample is not a JSON object: {sample!r:.100}")
         if sample.get("read") == _NOT_RUNNING:
-            await self.aclose()
+            self._end_now()
             raise StopAsyncIteration
         return sample
 
@@ -77,6 +81,6 @@ class StatsMixin(Model):
             await self._transport.require_version("1.41", "stats(one_shot=True)")
         params = {"stream": False, "one-shot": True if one_shot else None}
         stats: dict[str, Any] = await self._transport.request_json(
-            "GET", "/containers/{id}/stats", path_args={"id": self.id}, params=params
+            "GET", "/containers/{id}/stats", path_args={"id": self.id}, params=params, expect=dict
         )
         return stats

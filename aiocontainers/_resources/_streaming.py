@@ -1,12 +1,25 @@
-"""The async iterator behind every container stream (logs, attach, exec, stats).
+"""The one base of every streaming result: logs, attach, exec, stats, events,
+progress, archives and exports.
 
-A :class:`DockerStream` opens its connection lazily on first use, decodes raw
-chunks with one of the :mod:`aiocontainers._streams` decoders, and frees the
-connection the moment it is no longer wanted: at the natural end, on an error,
-on cancellation, on ``aclose()``/``async with`` exit, and when the object is
-dropped (``break`` out of ``async for container.logs(...)``), through
-``__del__``. A connection that breaks mid-stream raises
-:class:`~aiocontainers.errors.StreamError`; it never looks like a normal end.
+A :class:`DockerStream` opens its connection lazily on first use (or is handed
+an open one), decodes raw chunks with an incremental decoder (pure code, see
+:mod:`aiocontainers._streams`), and frees the connection the moment it is no
+longer wanted: at the natural end, on an error, on cancellation, on
+``aclose()``/``async with`` exit, and when the object is dropped (``break`` out
+of ``async for``), through ``__del__``.
+
+Its contract is trio's ``AsyncResource``: ``aclose()`` always closes, closing
+twice is fine, and using a stream after closing it raises a clear
+:class:`~aiocontainers.errors.StreamError`; closing it while another task
+waits for the next item ends that task's iteration.
+
+Endings are truthful: a connection that breaks raises ``StreamError``, never a
+silent end; a subclass whose body can end without a sign of breaking (a
+hijacked exec or attach connection) checks the process's state in
+:meth:`DockerStream._on_end` before ending normally. A stream that must not
+stall (a transfer) has an ``idle_timeout``: waiting longer than that for the
+next bytes raises :class:`~aiocontainers.errors.Timeout` unless
+:meth:`DockerStream._still_alive` says the silence is legitimate.
 
 It is a class rather than an async generator on purpose: an async generator
 that is abandoned is only finalized later by the event loop, so its
@@ -20,21 +33,24 @@ from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
 
+import anyio
 from typing_extensions import Self
 
 from .._streams._frames import STDERR, FrameDecoder
 from .._streams._jsonstream import JSONStreamDecoder
 from .._streams._lines import LineDecoder
 from .._validation import validated
-from ..errors import StreamError
+from ..errors import StreamError, Timeout
 
 __all__ = [
+    "ChunkDecoder",
     "ChunkSource",
     "Decoder",
     "DemuxedDecoder",
     "DockerStream",
     "JSONDecoder",
     "LinesDecoder",
+    "Opener",
     "PayloadDecoder",
 ]
 
@@ -107,6 +123,33 @@ class LinesDecoder:
         return self._lines.eof()[1]
 
 
+class ChunkDecoder:
+    """Raw bytes in, pieces of exactly ``size`` bytes out (the last one may be shorter)."""
+
+    __slots__ = ("_pending", "_size")
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._pending = bytearray()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        size = self._size
+        if not self._pending and len(data) == size:
+            return [data]
+        pending = self._pending
+        pending += data
+        if len(pending) < size:
+            return []
+        cut = len(pending) - len(pending) % size
+        pieces = [bytes(pending[start : start + size]) for start in range(0, cut, size)]
+        del pending[:cut]
+        return pieces
+
+    def eof(self) -> list[bytes]:
+        rest, self._pending = bytes(self._pending), bytearray()
+        return [rest] if rest else []
+
+
 class JSONDecoder:
     """JSON documents in, decoded values out (stats, events)."""
 
@@ -130,13 +173,25 @@ class DockerStream(Generic[T]):
 
     ``async for item in stream`` reads until the daemon ends the stream.
     Closing (``await stream.aclose()``, leaving ``async with``, or dropping
-    the object) releases the connection at once. A stream cannot be iterated
-    again after it ended or was closed: iterating then ends immediately.
+    the object) releases the connection at once; closing twice is fine.
+    After the natural end, iterating again ends at once; after closing, it
+    raises :class:`~aiocontainers.errors.StreamError`.
     """
 
-    def __init__(self, opener: Opener[T] | tuple[ChunkSource, Decoder[T]], *, name: str) -> None:
-        """``opener`` connects on first use; a ``(source, decoder)`` pair is already open."""
+    def __init__(
+        self,
+        opener: Opener[T] | tuple[ChunkSource, Decoder[T]],
+        *,
+        name: str,
+        idle_timeout: float | None = None,
+    ) -> None:
+        """``opener`` connects on first use; a ``(source, decoder)`` pair is already open.
+
+        ``idle_timeout``: seconds the stream may wait for its next bytes
+        (``None``: forever, as a followed stream legitimately may).
+        """
         self._name = name
+        self._idle_timeout = idle_timeout
         self._opener: Opener[T] | None = None
         self._source: ChunkSource | None = None
         self._decoder: Decoder[T] | None = None
@@ -146,15 +201,44 @@ class DockerStream(Generic[T]):
             self._opener = opener
         self._items: deque[T] = deque()
         self._ended = False
+        self._closed = False
 
     def __repr__(self) -> str:
-        state = "ended" if self._ended else "open" if self._source else "not started"
+        state = (
+            "closed"
+            if self._closed
+            else "ended"
+            if self._ended
+            else "open"
+            if self._source
+            else "not started"
+        )
         return f"<{type(self).__name__} {self._name} ({state})>"
 
     @property
     def closed(self) -> bool:
         """True once the stream ended or was closed."""
         return self._ended
+
+    # -- hooks for subclasses -------------------------------------------------------
+
+    async def _on_end(self) -> bool:
+        """The daemon ended the body cleanly: check the truth of it.
+
+        Return True to end the stream, False when the hook reconnected (set a
+        new source); raise :class:`StreamError` if the end was not natural.
+        """
+        return True
+
+    async def _on_broken(self, error: StreamError) -> None:
+        """The connection broke: raise (the default) or reconnect (set a new source)."""
+        raise error
+
+    async def _still_alive(self) -> bool:
+        """After ``idle_timeout`` of silence: True if the silence is legitimate."""
+        return False
+
+    # -- iteration ---------------------------------------------------------------
 
     async def _open(self) -> None:
         """Connect now (iteration does it on demand); a no-op once opened."""
@@ -166,52 +250,96 @@ class DockerStream(Generic[T]):
         except BaseException:
             self._ended = True
             raise
+        if self._closed:  # closed by another task while connecting
+            self._release()
 
-    async def _on_end(self) -> None:
-        """Called once after the daemon ended the stream normally."""
+    async def _read(self, source: ChunkSource) -> bytes:
+        """The next chunk within ``idle_timeout`` (or while :meth:`_still_alive`)."""
+        idle = self._idle_timeout
+        if idle is None:
+            return await source.read_chunk()
+        while True:
+            with anyio.move_on_after(idle):
+                return await source.read_chunk()
+            if not await self._still_alive():
+                raise Timeout(f"{self._name}: the daemon sent nothing for {idle:g} s")
 
     def __aiter__(self) -> Self:
         return self
 
     async def __anext__(self) -> T:
-        if self._items:
-            return self._items.popleft()
+        items = self._items
+        if items:
+            return items.popleft()
         if self._ended:
+            if self._closed:
+                raise StreamError(f"{self._name} is closed")
             raise StopAsyncIteration
         try:
-            await self._open()
-            source, decoder = self._source, self._decoder
-            assert source is not None and decoder is not None
-            while not self._items:
-                chunk = await source.read_chunk()
-                if chunk:
-                    self._items.extend(decoder.feed(chunk))
+            while not items:
+                source = self._source
+                if source is None:
+                    await self._open()
+                    if self._source is None:
+                        raise StopAsyncIteration
                     continue
-                self._items.extend(decoder.eof())
-                self.close()
-                await self._on_end()
-                break
+                try:
+                    if self._idle_timeout is None:
+                        chunk = await source.read_chunk()
+                    else:
+                        chunk = await self._read(source)
+                except StreamError as exc:
+                    if self._closed:
+                        raise StopAsyncIteration from None
+                    self._release()
+                    await self._on_broken(exc)
+                    continue
+                if self._closed:
+                    raise StopAsyncIteration
+                decoder = self._decoder
+                assert decoder is not None
+                if chunk:
+                    items.extend(decoder.feed(chunk))
+                    continue
+                items.extend(decoder.eof())
+                self._release()
+                if await self._on_end():
+                    self._ended = True
+                    break
         except BaseException:
-            self.close()
+            self._ended = True
+            self._release()
             raise
-        if not self._items:
+        if not items:
             raise StopAsyncIteration
-        return self._items.popleft()
+        return items.popleft()
 
-    @validated
-    def close(self) -> None:
-        """Drop the connection now (synchronously); safe to call twice."""
+    # -- closing -----------------------------------------------------------------
+
+    def _end_now(self) -> None:
+        """End the stream here, as if the daemon had (a subclass saw its last item)."""
         self._ended = True
-        self._opener = None
+        self._items.clear()
+        self._release()
+
+    def _release(self) -> None:
+        """Drop the connection now (it may be mid-body, so it is not reused)."""
         source, self._source = self._source, None
         if source is not None:
             source.close()
 
     @validated
-    async def aclose(self) -> None:
-        """Close the stream; buffered items are discarded."""
-        self.close()
+    def close(self) -> None:
+        """Close the stream now (synchronously); safe to call twice."""
+        self._closed = self._ended = True
+        self._opener = None
         self._items.clear()
+        self._release()
+
+    @validated
+    async def aclose(self) -> None:
+        """Close the stream; buffered items are discarded. Safe to call twice."""
+        self.close()
 
     async def __aenter__(self) -> Self:
         await self._open()
@@ -234,5 +362,5 @@ class DockerStream(Generic[T]):
         """The open source, for subclasses that write to it."""
         await self._open()
         if self._source is None:
-            raise StreamError(f"stream {self._name} is closed")
+            raise StreamError(f"{self._name} is closed")
         return self._source

@@ -3,10 +3,14 @@
 Names, parameters and results follow docker-py's ``docker.models.containers``,
 made async. Where we deliberately differ:
 
-* ``run()`` never leaves an orphan: if it fails or is cancelled at any point
-  before handing a container back, the container it created is force-removed
-  (shielded from cancellation). A ``ContainerError`` carries both stdout and
-  stderr.
+* ``run()`` and ``create()`` never leave an orphan: if they fail or are
+  cancelled at any point before handing a container back, the container they
+  created is force-removed. Cancellation is prompt even while the daemon is
+  still creating it: the client finishes that clean-up in the background (see
+  :mod:`aiocontainers._reaper`). Every create carries a one-off label
+  (:data:`CREATE_TOKEN_LABEL`), so a container whose create answer was lost
+  (connection cut, deadline passed) is found, removed, and the error says so.
+  A ``ContainerError`` carries both stdout and stderr.
 * ``wait(timeout=)`` is a real deadline raising :class:`~aiocontainers.Timeout`.
 * ``container.image`` is the image reference the container was created from
   (a property cannot call the daemon); ``await container.get_image()`` fetches
@@ -22,10 +26,13 @@ made async. Where we deliberately differ:
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import os
 import posixpath
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -33,9 +40,9 @@ import anyio
 
 from .._arguments import (
     ByteSource,
-    ChunkSize,
     Count,
     Filters,
+    GracePeriod,
     JsonObject,
     LocalPath,
     Name,
@@ -44,28 +51,46 @@ from .._arguments import (
 from .._logging import log_event
 from .._models import Health
 from .._specs import ContainerSpec, RestartPolicy, parse_bytes
-from .._streams import STDERR, iter_frames
-from .._transport import StreamResponse
+from .._streams import STDERR, Frame, FrameDecoder
+from .._transport import check_timeout, decode_json
 from .._validation import validated
 from ..errors import (
+    APIError,
     ContainerError,
+    DaemonUnavailable,
     DockerException,
     ImageNotFound,
     InvalidArgument,
+    InvalidResponse,
     NotFound,
+    StreamError,
     Timeout,
 )
 from ._archive import decode_path_stat, extract_stream, is_directory, tar_bytes, tar_path
-from ._base import Collection, convert_filters
+from ._base import Collection, convert_filters, row_ids
 from ._exec import ExecMixin
 from ._logs import LogsMixin
 from ._stats import StatsMixin
+from ._streaming import ChunkDecoder, ChunkSource, Decoder, DockerStream, LinesDecoder
 from .images import Image
 
 if TYPE_CHECKING:
     from .._orchestration._wait import WaitStrategy
 
-__all__ = ["Container", "ContainerCollection"]
+__all__ = [
+    "CANCEL_GRACE",
+    "CREATE_TOKEN_LABEL",
+    "Container",
+    "ContainerCollection",
+    "RunOutput",
+]
+
+#: The label carrying each create's one-off token: it identifies a container
+#: whose create answer was lost, so that it can be found and removed.
+CREATE_TOKEN_LABEL = "aiocontainers.create-token"
+#: Seconds a cancelled create or run waits for its clean-up before leaving it
+#: to the client's reaper (see :mod:`aiocontainers._reaper`).
+CANCEL_GRACE = 1.0
 
 DEFAULT_CHUNK_SIZE = 2 * 1024 * 1024
 _LIST_CONCURRENCY = 8
@@ -98,21 +123,19 @@ def _container_error(
     exit_status: int,
     command: Command,
     image: str,
-    frames: builtins.list[tuple[int, bytes]],
+    frames: Sequence[tuple[int, bytes]],
 ) -> ContainerError:
     """A ContainerError carrying both output streams of the exited container."""
     out = b"".join(data for stream, data in frames if stream != STDERR)
     err = b"".join(data for stream, data in frames if stream == STDERR)
     argv = command if command is None or isinstance(command, str) else list(command)
-    return ContainerError(container, exit_status, argv, image, out, err)
+    return ContainerError(container, exit_status, argv, image, err, stdout=out)
 
 
-async def _chunked(response: StreamResponse, chunk_size: int) -> AsyncGenerator[bytes, None]:
-    """The body of ``response`` in pieces of at most ``chunk_size`` bytes; closes it."""
-    async with response:
-        async for chunk in response:
-            for start in range(0, len(chunk), chunk_size):
-                yield chunk[start : start + chunk_size]
+def _chunk_size(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidArgument(f"chunk_size must be a positive int, got {value!r}")
+    return value
 
 
 class Container(LogsMixin, ExecMixin, StatsMixin):
@@ -166,10 +189,14 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
 
     @property
     def health_details(self) -> Health | None:
-        """``State.Health`` as a typed model (status, failing streak, recent probes)."""
+        """``State.Health`` as a typed model (status, failing streak, recent probes).
+
+        ``None`` without a health check (Podman reports one with an empty status then).
+        """
         state = self.attrs.get("State")
         if isinstance(state, dict) and isinstance(state.get("Health"), dict):
-            return Health.model_validate(state["Health"])
+            if state["Health"].get("Status"):
+                return Health.model_validate(state["Health"])
         return None
 
     @property
@@ -211,25 +238,27 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         )
 
     @validated
-    async def stop(self, timeout: float | None = None) -> None:
+    async def stop(self, timeout: GracePeriod = None) -> None:
         """Send the stop signal, then SIGKILL after ``timeout`` seconds (daemon default 10)."""
+        grace = check_timeout(timeout, "timeout (the stop grace period)", zero_ok=True)
         await self._transport.request(
             "POST",
             "/containers/{id}/stop",
             path_args=self._path_args(),
-            params={"t": None if timeout is None else int(timeout)},
-            timeout=self._stop_call_timeout(timeout),
+            params={"t": None if grace is None else int(grace)},
+            timeout=self._stop_call_timeout(grace),
         )
 
     @validated
-    async def restart(self, timeout: float | None = None) -> None:
+    async def restart(self, timeout: GracePeriod = None) -> None:
         """Stop (waiting up to ``timeout`` seconds before SIGKILL), then start again."""
+        grace = check_timeout(timeout, "timeout (the stop grace period)", zero_ok=True)
         await self._transport.request(
             "POST",
             "/containers/{id}/restart",
             path_args=self._path_args(),
-            params={"t": None if timeout is None else int(timeout)},
-            timeout=self._stop_call_timeout(timeout),
+            params={"t": None if grace is None else int(grace)},
+            timeout=self._stop_call_timeout(grace),
         )
 
     @validated
@@ -269,7 +298,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
     @validated
     async def wait(
         self,
-        timeout: float | None = None,
+        timeout: float | timedelta | None = None,
         condition: Literal["not-running", "next-exit", "removed"] | None = None,
     ) -> dict[str, Any]:
         """Block until the container reaches ``condition`` (default: not running).
@@ -278,20 +307,30 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         ``timeout`` is a real deadline: :class:`~aiocontainers.Timeout` is
         raised when it passes (the container keeps running).
         """
+        limit = check_timeout(timeout)
         if condition is not None and condition not in _WAIT_CONDITIONS:
             raise InvalidArgument(
                 f"condition must be one of {_WAIT_CONDITIONS}, got {condition!r}"
             )
-        with anyio.move_on_after(timeout):
-            result: dict[str, Any] = await self._transport.request_json(
-                "POST",
-                "/containers/{id}/wait",
-                path_args=self._path_args(),
-                params={"condition": condition},
-                timeout=None,
+        path = "/containers/{id}/wait"
+        with anyio.move_on_after(limit):
+            # The daemon answers with headers at once and the body at the exit:
+            # opening is bounded by the client's timeout, the wait by ``timeout``.
+            waiting = await self._transport.open_stream(
+                "POST", path, path_args=self._path_args(), params={"condition": condition}
             )
-            return {"StatusCode": result.get("StatusCode"), "Error": result.get("Error")}
-        raise Timeout(f"container {self.short_id} did not stop within {timeout} s")
+            body = b""
+            try:
+                while chunk := await waiting.read_chunk():
+                    body += chunk
+            finally:
+                waiting.close()
+            result = decode_json(body, "POST", path, dict)
+            code = result.get("StatusCode")
+            if isinstance(code, bool) or not isinstance(code, int):
+                raise InvalidResponse(f"POST {path}: no StatusCode in the answer {result!r:.200}")
+            return {"StatusCode": code, "Error": result.get("Error")}
+        raise Timeout(f"container {self.short_id} did not stop within {limit} s")
 
     @validated
     async def rename(self, name: Name) -> None:
@@ -355,11 +394,15 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
 
     @validated
     async def top(self, ps_args: str | None = None) -> dict[str, Any]:
-        """The container's processes: ``{"Titles": [...], "Processes": [[...], ...]}``."""
+        """The container's processes: ``{"Titles": [...], "Processes": [[...], ...]}``.
+
+        Columns are split as Docker splits them, also where Podman hands back the lines of
+        a ``ps`` it could not parse (busybox's) as one column.
+        """
         result: dict[str, Any] = await self._transport.request_json(
             "GET", "/containers/{id}/top", path_args=self._path_args(), params={"ps_args": ps_args}
         )
-        return result
+        return _split_top_columns(result)
 
     @validated
     async def diff(self) -> builtins.list[dict[str, Any]]:
@@ -400,24 +443,26 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
                 "changes": changes,
             },
             json=dict(conf) if conf else {},
-            timeout=None,
+            timeout=self._transport.slow_timeout,
+            expect=dict,
         )
-        return await self.client.images.get(str(result["Id"]))
+        return await self.client.images.get(str(result.get("Id")))
 
     # -- files -----------------------------------------------------------------
 
     @validated
     async def get_archive(
-        self, path: Name, chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE
-    ) -> tuple[AsyncGenerator[bytes, None], dict[str, Any]]:
+        self, path: Name, chunk_size: int = DEFAULT_CHUNK_SIZE
+    ) -> tuple[DockerStream[bytes], dict[str, Any]]:
         """A tar stream of ``path`` in the container, and the path's stat.
 
-        The archive is streamed in pieces of at most ``chunk_size`` bytes; it is
-        never held in memory. Iterate the stream to the end or ``aclose()`` it.
-        The stat is ``{"name", "size", "mode", "mtime", "linkTarget"}``.
+        The archive is streamed in pieces of ``chunk_size`` bytes (the last may
+        be shorter); it is never held in memory. Iterate the stream to the end
+        or ``aclose()`` it. The stat is ``{"name", "size", "mode", "mtime",
+        "linkTarget"}``. A transfer that stalls for the client's timeout raises
+        :class:`~aiocontainers.Timeout`.
         """
-        if chunk_size < 1:
-            raise InvalidArgument(f"chunk_size must be positive, got {chunk_size!r}")
+        size = _chunk_size(chunk_size)
         response = await self._transport.open_stream(
             "GET", "/containers/{id}/archive", path_args=self._path_args(), params={"path": path}
         )
@@ -426,7 +471,12 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         except BaseException:
             response.close()
             raise
-        return _chunked(response, chunk_size), stat
+        stream = DockerStream(
+            (response, ChunkDecoder(size)),
+            name=f"archive of {path} in {self.short_id}",
+            idle_timeout=self._transport.timeout,
+        )
+        return stream, stat
 
     @validated
     async def put_archive(self, path: Name, data: ByteSource) -> bool:
@@ -442,22 +492,24 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             params={"path": path},
             data=body,
             headers={"Content-Type": "application/x-tar"},
-            timeout=None,
         )
         return True
 
     async def _path_stat(self, path: str) -> dict[str, Any] | None:
         """The stat of ``path`` in the container, or None if it does not exist."""
         try:
-            async with await self._transport.open_stream(
+            response = await self._transport.open_stream(
                 "HEAD",
                 "/containers/{id}/archive",
                 path_args=self._path_args(),
                 params={"path": path},
-            ) as response:
-                return decode_path_stat(response.headers.get(_PATH_STAT_HEADER))
+            )
         except NotFound:
             return None
+        try:
+            return decode_path_stat(response.headers.get(_PATH_STAT_HEADER))
+        finally:
+            response.close()
 
     @validated
     async def copy_to(
@@ -511,29 +563,121 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
                 f"copy_from: cannot create the directory {dest}: {exc}"
             ) from None
         stream, stat = await self.get_archive(src)
-        await extract_stream(stream, dest)
+        async with stream:
+            await extract_stream(stream, dest)
         return Path(dest) / str(stat.get("name") or "").strip("/")
 
     @validated
-    async def export(self, chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE) -> AsyncIterator[bytes]:
-        """Stream the container's whole filesystem as a tar (``docker export``)."""
-        response = await self._transport.open_stream(
-            "GET", "/containers/{id}/export", path_args=self._path_args()
-        )
-        async for chunk in _chunked(response, chunk_size):
-            yield chunk
+    def export(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> DockerStream[bytes]:
+        """The container's whole filesystem as a tar stream (``docker export``).
 
-    async def _collect_output(self) -> builtins.list[tuple[int, bytes]]:
+        Returned at once (no ``await``): ``async for chunk in container.export()``.
+        """
+        size = _chunk_size(chunk_size)
+
+        async def open_export() -> tuple[ChunkSource, Decoder[bytes]]:
+            response = await self._transport.open_stream(
+                "GET", "/containers/{id}/export", path_args=self._path_args()
+            )
+            return response, ChunkDecoder(size)
+
+        return DockerStream(
+            open_export, name=f"export of {self.short_id}", idle_timeout=self._transport.timeout
+        )
+
+    async def _collect_output(self) -> builtins.list[Frame]:
         """Every log frame so far: ``(stream id, payload)`` of stdout and stderr, in order."""
         config = self.attrs.get("Config")
         tty = bool(config.get("Tty")) if isinstance(config, dict) else False
-        response = await self._transport.open_stream(
-            "GET",
-            "/containers/{id}/logs",
-            path_args=self._path_args(),
-            params={"stdout": True, "stderr": True},
+
+        async def open_logs() -> tuple[ChunkSource, Decoder[Frame]]:
+            response = await self._transport.open_stream(
+                "GET",
+                "/containers/{id}/logs",
+                path_args=self._path_args(),
+                params={"stdout": True, "stderr": True},
+            )
+            return response, FrameDecoder(tty=tty)
+
+        frames = DockerStream(
+            open_logs, name=f"logs of {self.short_id}", idle_timeout=self._transport.timeout
         )
-        return [(stream, data) async for stream, data in iter_frames(response, tty=tty)]
+        async with frames:
+            return [frame async for frame in frames]
+
+
+class RunOutput(DockerStream[bytes]):
+    """``run(stream=True)``: the container's output lines as they come.
+
+    When the output ends the exit status is checked (non-zero raises
+    :class:`~aiocontainers.ContainerError`); with ``remove`` the container is
+    removed when the stream ends or is closed (dropping it removes it in the
+    background).
+    """
+
+    def __init__(
+        self,
+        container: Container,
+        collection: ContainerCollection,
+        *,
+        command: Command,
+        image: str,
+        stdout: bool,
+        stderr: bool,
+        remove: bool,
+    ) -> None:
+        super().__init__(self._open_output, name=f"output of {container.short_id}")
+        self.container = container
+        self._collection = collection
+        self._command = command
+        self._image = image
+        self._params = {"stdout": stdout, "stderr": stderr, "tail": "all"}
+        self._remove = remove
+
+    async def _open_output(self) -> tuple[ChunkSource, Decoder[bytes]]:
+        response, tty = await self.container._open_logs(self._params, follow=True)
+        return response, LinesDecoder(tty=tty)
+
+    async def _on_end(self) -> bool:
+        container = self.container
+        exit_status = int((await container.wait())["StatusCode"])
+        if exit_status != 0:
+            frames = await container._collect_output()
+            raise _container_error(container, exit_status, self._command, self._image, frames)
+        await self._discard()
+        return True
+
+    async def _discard(self) -> None:
+        if self._remove:
+            self._remove = False
+            await self._collection._discard(self.container.id)
+
+    async def __anext__(self) -> bytes:
+        try:
+            return await super().__anext__()
+        except BaseException as exc:
+            if self._remove:
+                self._remove = False
+                await self._collection._drop(self.container.id, exc)
+            raise
+
+    def _discard_later(self) -> None:
+        if self._remove:
+            self._remove = False
+            self._collection._discard_later(self.container.id)
+
+    def close(self) -> None:
+        super().close()
+        self._discard_later()
+
+    async def aclose(self) -> None:
+        super().close()
+        await self._discard()
+
+    def __del__(self) -> None:
+        super().__del__()
+        if getattr(self, "_remove", False):
+            self._discard_later()
 
 
 class ContainerCollection(Collection[Container]):
@@ -545,7 +689,7 @@ class ContainerCollection(Collection[Container]):
     async def get(self, container_id: Name) -> Container:
         """The container with this id, short id or name; NotFound if there is none."""
         attrs = await self._transport.request_json(
-            "GET", "/containers/{id}/json", path_args={"id": container_id}
+            "GET", "/containers/{id}/json", path_args={"id": container_id}, expect=dict
         )
         return self.prepare_model(attrs)
 
@@ -579,7 +723,9 @@ class ContainerCollection(Collection[Container]):
                 "limit": limit if limit > 0 else None,
                 "filters": convert_filters(merged),
             },
+            expect=list,
         )
+        ids = row_ids(rows, "GET /containers/json")
         if sparse:
             return [self.prepare_model(row) for row in rows]
         found: builtins.list[Container | None] = [None] * len(rows)
@@ -599,8 +745,8 @@ class ContainerCollection(Collection[Container]):
                     tg.cancel_scope.cancel()
 
         async with anyio.create_task_group() as tg:
-            for index, row in enumerate(rows):
-                tg.start_soon(inspect, index, row["Id"])
+            for index, container_id in enumerate(ids):
+                tg.start_soon(inspect, index, container_id)
         if failures:
             raise failures[0]
         return [container for container in found if container is not None]
@@ -612,7 +758,8 @@ class ContainerCollection(Collection[Container]):
             "POST",
             "/containers/prune",
             params={"filters": convert_filters(filters)},
-            timeout=None,
+            timeout=self._transport.slow_timeout,
+            expect=dict,
         )
         return result
 
@@ -635,20 +782,94 @@ class ContainerCollection(Collection[Container]):
     async def _create_id(
         self, body: dict[str, Any], params: dict[str, str], created: builtins.list[str]
     ) -> str:
-        """POST the create, shielded, and record the new id in ``created`` at once.
+        """POST the create and record the new id in ``created`` at once.
 
-        Shielding (the call is bounded by the client's timeout) means a
-        cancellation can never strike between the daemon creating the container
-        and us learning its id; the caller's ``finally`` then removes it.
+        The create carries a one-off token label. If the caller is cancelled
+        before the answer came, the client's reaper waits for it in the
+        background and removes the container (or, the answer lost, the one
+        carrying the token). If the answer is lost (connection broke, deadline
+        passed, garbage), the container carrying the token is found and
+        removed now, and the error says so.
         """
-        with anyio.CancelScope(shield=True):
-            result = await self._transport.request_json(
-                "POST", "/containers/create", params=params, json=body
+        token = secrets.token_hex(16)
+        body = {**body, "Labels": {**(body.get("Labels") or {}), CREATE_TOKEN_LABEL: token}}
+        sending = asyncio.ensure_future(
+            self._transport.request_json(
+                "POST", "/containers/create", params=params, json=body, expect=dict
             )
-            created.append(result["Id"])
+        )
+        try:
+            result = await asyncio.shield(sending)
+        except (APIError, DaemonUnavailable):
+            raise  # the daemon refused it, or never got it: nothing was created
+        except (StreamError, Timeout, InvalidResponse) as exc:
+            with anyio.CancelScope(shield=True):
+                outcome = await self._sweep(token)
+            raise type(exc)(
+                f"{exc}; the daemon may have created the container before its answer was "
+                f"lost: {outcome}"
+            ) from exc
+        except BaseException:
+            await self._after_cancel(
+                lambda: self._finish_create(sending, token), f"cancelled create {token}"
+            )
+            raise
+        container_id = result.get("Id")
+        if not isinstance(container_id, str) or not container_id:
+            with anyio.CancelScope(shield=True):
+                outcome = await self._sweep(token)
+            raise InvalidResponse(
+                f"POST /containers/create: no Id in the answer {result}; {outcome}"
+            )
+        created.append(container_id)
         if result.get("Warnings"):
-            log_event("docker.container.warnings", id=result["Id"], warnings=result["Warnings"])
-        return str(result["Id"])
+            log_event("docker.container.warnings", id=container_id, warnings=result["Warnings"])
+        return container_id
+
+    async def _finish_create(self, sending: asyncio.Future[Any], token: str) -> None:
+        """After a cancelled create: remove what it made, once its answer (or failure) came.
+
+        Cancelled itself (the client closing), it gives up on the answer and
+        removes the container by its token instead.
+        """
+        try:
+            result = await asyncio.shield(sending)
+        except (APIError, DaemonUnavailable):
+            return
+        except DockerException:
+            await self._sweep(token)
+            return
+        except BaseException:  # cancelled: the client is closing
+            sending.cancel()
+            with anyio.CancelScope(shield=True):
+                await self._sweep(token)
+            raise
+        container_id = result.get("Id") if isinstance(result, dict) else None
+        if isinstance(container_id, str) and container_id:
+            await self._discard(container_id)
+        else:
+            await self._sweep(token)
+
+    async def _sweep(self, token: str) -> str:
+        """Remove the container(s) carrying ``token``; say what was done (never raises)."""
+        label = f"{CREATE_TOKEN_LABEL}={token}"
+        try:
+            rows = await self._transport.request_json(
+                "GET",
+                "/containers/json",
+                params={"all": True, "filters": {"label": [label]}},
+                expect=list,
+            )
+            ids = row_ids(rows, "GET /containers/json")
+        except DockerException as exc:
+            log_event("docker.container.sweep_failed", token=token, error=str(exc))
+            return f"looking for it by its label {label} failed ({exc})"
+        for container_id in ids:
+            await self._discard(container_id)
+        log_event("docker.container.swept", token=token, ids=ids)
+        if not ids:
+            return f"none carries its label {label}, so none was created"
+        return f"found {', '.join(i[:12] for i in ids)} by its label {label} and removed it"
 
     async def _discard(self, container_id: str) -> None:
         """Force-remove a container we created but will not hand back; never raises."""
@@ -665,6 +886,24 @@ class ContainerCollection(Collection[Container]):
             except DockerException as exc:
                 log_event("docker.container.cleanup_failed", id=container_id, error=str(exc))
 
+    def _discard_later(self, container_id: str) -> None:
+        """Force-remove in the background (for a caller that cannot wait for it)."""
+        self._transport.reaper.spawn(
+            lambda: self._discard(container_id), f"remove container {container_id[:12]}"
+        )
+
+    async def _after_cancel(self, work: Callable[[], Awaitable[None]], what: str) -> None:
+        """Clean-up for a cancelled caller: done at once if the daemon is quick.
+
+        The caller waits (shielded) at most :data:`CANCEL_GRACE` seconds; work
+        not done by then is finished in the background by the client's reaper,
+        so cancelling stays prompt even when the daemon hangs.
+        """
+        with anyio.CancelScope(shield=True), anyio.move_on_after(CANCEL_GRACE):
+            await work()
+            return
+        self._transport.reaper.spawn(work, what)
+
     @validated
     async def create(
         self, image: Name | Image, command: Command = None, **kwargs: Any
@@ -679,9 +918,9 @@ class ContainerCollection(Collection[Container]):
         created: builtins.list[str] = []
         try:
             return await self.get(await self._create_id(body, params, created))
-        except BaseException:
+        except BaseException as exc:
             if created:
-                await self._discard(created[0])
+                await self._drop(created[0], exc)
             raise
 
     @overload
@@ -710,7 +949,7 @@ class ContainerCollection(Collection[Container]):
         detach: Literal[False] = False,
         stream: Literal[True],
         **kwargs: Any,
-    ) -> AsyncGenerator[bytes, None]: ...
+    ) -> RunOutput: ...
 
     @overload
     async def run(
@@ -738,7 +977,7 @@ class ContainerCollection(Collection[Container]):
         detach: bool = False,
         stream: bool = False,
         **kwargs: Any,
-    ) -> Container | bytes | AsyncGenerator[bytes, None]: ...
+    ) -> Container | bytes | RunOutput: ...
 
     @validated
     async def run(
@@ -754,7 +993,7 @@ class ContainerCollection(Collection[Container]):
         wait_for: WaitStrategy | None = None,
         keep_on_failure: bool = False,
         **kwargs: Any,
-    ) -> Container | bytes | AsyncGenerator[bytes, None]:
+    ) -> Container | bytes | RunOutput:
         """Create and start a container, pulling the image first if it is missing.
 
         ``detach=True`` returns the running :class:`Container` (with ``remove``
@@ -805,39 +1044,50 @@ class ContainerCollection(Collection[Container]):
                 return container
             if stream:
                 keep = True
-                return self._follow(container, command, image, stdout, stderr, remove)
+                return RunOutput(
+                    container,
+                    self,
+                    command=command,
+                    image=image,
+                    stdout=stdout,
+                    stderr=stderr,
+                    remove=remove,
+                )
             exit_status = int((await container.wait())["StatusCode"])
             frames = await container._collect_output()
-            keep = not remove
             if exit_status != 0:
+                keep = not remove
                 raise _container_error(container, exit_status, command, image, frames)
-            return b"".join(
+            output = b"".join(
                 data for stream_id, data in frames if (stderr if stream_id == STDERR else stdout)
             )
-        finally:
+        except BaseException as exc:
             if created and not keep:
-                await self._discard(created[0])
+                await self._drop(created[0], exc)
+            raise
+        if remove:
+            await self._discard(container.id)
+        return output
 
-    async def _follow(
-        self,
-        container: Container,
-        command: Command,
-        image: str,
-        stdout: bool,
-        stderr: bool,
-        remove: bool,
-    ) -> AsyncGenerator[bytes, None]:
-        """``run(stream=True)``: output lines as they come, then the exit status check."""
-        try:
-            async with container.logs(
-                stream=True, follow=True, stdout=stdout, stderr=stderr
-            ) as lines:
-                async for line in lines:
-                    yield line
-            exit_status = int((await container.wait())["StatusCode"])
-            if exit_status != 0:
-                frames = await container._collect_output()
-                raise _container_error(container, exit_status, command, image, frames)
-        finally:
-            if remove:
-                await self._discard(container.id)
+    async def _drop(self, container_id: str, error: BaseException) -> None:
+        """Remove a container a failed or cancelled call created."""
+        if isinstance(error, anyio.get_cancelled_exc_class()):
+            await self._after_cancel(
+                lambda: self._discard(container_id), f"remove container {container_id[:12]}"
+            )
+        else:
+            await self._discard(container_id)
+
+
+def _split_top_columns(result: dict[str, Any]) -> dict[str, Any]:
+    """``top`` with one unsplit column (Podman with busybox's ps) split like Docker's."""
+    titles = result.get("Titles") or []
+    if len(titles) != 1 or len(str(titles[0]).split()) < 2:
+        return result
+    columns = str(titles[0]).split()
+    rows = [
+        str(row[0]).split(None, len(columns) - 1)
+        for row in result.get("Processes") or []
+        if isinstance(row, list) and row
+    ]
+    return {**result, "Titles": columns, "Processes": rows}

@@ -16,24 +16,22 @@ from __future__ import annotations
 
 import json
 import time
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
 from .._arguments import EventTimestamp as Timestamp
 from .._logging import log_event
 from .._streams import JSONStreamDecoder
-from .._validation import validated
-from ..errors import DaemonUnavailable, InvalidArgument, StreamError
+from ..errors import DaemonUnavailable, InvalidArgument, InvalidResponse, StreamError, Timeout
 from ._logs import to_timestamp
+from ._streaming import ChunkSource, Decoder, DockerStream
 
 if TYPE_CHECKING:
-    from .._transport import StreamResponse, Transport
+    from .._transport import Transport
 
 __all__ = [
     "Event",
@@ -153,7 +151,60 @@ def format_nanos(nanos: int) -> str:
     return f"{nanos // _NANOS}.{nanos % _NANOS:09d}"
 
 
-class EventStream(Generic[T]):
+class _EventDecoder:
+    """JSON messages in, new events out: drops the replays a resumed stream gets.
+
+    It outlives the connections of a resuming stream (``reset()`` starts a
+    fresh JSON decoder for each) so that it remembers what was delivered.
+    """
+
+    def __init__(self, convert: Callable[[Event], Any]) -> None:
+        self._convert = convert
+        self._json = JSONStreamDecoder()
+        self.last_nano: int | None = None  # the newest event delivered
+        self._recent: dict[EventKey, int] = {}  # delivered within the slack window
+
+    def reset(self) -> None:
+        self._json = JSONStreamDecoder()
+
+    def feed(self, data: bytes) -> list[Any]:
+        return self._accept(self._json.feed(data))
+
+    def eof(self) -> list[Any]:
+        return self._accept(self._json.eof())
+
+    def _accept(self, messages: list[Any]) -> list[Any]:
+        accepted = []
+        for message in messages:
+            if not isinstance(message, Mapping):
+                raise InvalidResponse(f"events: a message is not a JSON object: {message!r:.100}")
+            try:
+                event = Event.from_message(message)
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise InvalidResponse(
+                    f"events: a message the API does not allow ({exc}): {message!r:.200}"
+                ) from None
+            if event.key in self._recent:
+                continue  # a resumed stream's replay of an event already delivered
+            self._recent[event.key] = event.time_nano
+            if self.last_nano is None or event.time_nano > self.last_nano:
+                self.last_nano = event.time_nano
+            accepted.append(self._convert(event))
+        self._forget_old()
+        return accepted
+
+    def _forget_old(self) -> None:
+        if self.last_nano is None:
+            return
+        horizon = self.last_nano - _RESUME_SLACK
+        while self._recent:
+            key, nano = next(iter(self._recent.items()))
+            if nano >= horizon:
+                break
+            del self._recent[key]
+
+
+class EventStream(DockerStream[T]):
     """Async iterator over daemon events; close it with ``aclose()`` or ``async with``.
 
     Yields each :class:`Event` passed through ``convert`` (see
@@ -175,89 +226,34 @@ class EventStream(Generic[T]):
         resume: bool = False,
         retry_budget: float = 30.0,
     ) -> None:
-        if retry_budget < 0:
-            raise InvalidArgument(f"retry_budget must be >= 0, got {retry_budget!r}")
+        if (
+            isinstance(retry_budget, bool)
+            or not isinstance(retry_budget, (int, float))
+            or not 0 <= retry_budget < float("inf")
+        ):
+            raise InvalidArgument(
+                f"retry_budget must be a finite number of seconds >= 0, got {retry_budget!r}"
+            )
+        super().__init__(self._first_connection, name="events")
         self._transport = transport
         self._since = None if since is None else format_timestamp(since)
         self._until = None if until is None else format_timestamp(until, "until")
         self._filters = _normalize_filters(filters)
-        self._convert = convert
+        self._events = _EventDecoder(convert)
         self._resume = resume
         self._retry_budget = retry_budget
-        self._response: StreamResponse | None = None
-        self._decoder = JSONStreamDecoder()
-        self._pending: deque[Event] = deque()
-        self._closed = False
-        self._finished = False
         self._started_nano: int | None = None
-        self._last_nano: int | None = None  # the newest event delivered
-        self._recent: dict[EventKey, int] = {}  # delivered within the slack window
         self.reconnects = 0
-
-    # -- iteration --------------------------------------------------------------
-
-    def __aiter__(self) -> EventStream[T]:
-        return self
-
-    async def __anext__(self) -> T:
-        return self._convert(await self._next_event())
-
-    async def _next_event(self) -> Event:
-        while True:
-            if self._pending:
-                return self._pending.popleft()
-            if self._closed or self._finished:
-                raise StopAsyncIteration
-            if self._response is None:
-                await self._connect()
-                continue
-            try:
-                chunk = await self._response.read_chunk()
-                messages = self._decoder.feed(chunk) if chunk else self._decoder.eof()
-            except StreamError as exc:
-                if self._closed:
-                    raise StopAsyncIteration from None
-                await self._broken(exc)
-                continue
-            self._accept(messages)
-            if not chunk:
-                self._drop_response()
-                if self._until is not None:
-                    self._finished = True
-                else:
-                    await self._broken(StreamError("the daemon ended the events stream"))
-
-    def _accept(self, messages: list[Any]) -> None:
-        for message in messages:
-            if not isinstance(message, Mapping):
-                continue
-            event = Event.from_message(message)
-            if event.key in self._recent:
-                continue  # a resumed stream's replay of an event already delivered
-            self._recent[event.key] = event.time_nano
-            if self._last_nano is None or event.time_nano > self._last_nano:
-                self._last_nano = event.time_nano
-            self._pending.append(event)
-        self._forget_old()
-
-    def _forget_old(self) -> None:
-        if self._last_nano is None:
-            return
-        horizon = self._last_nano - _RESUME_SLACK
-        while self._recent:
-            key, nano = next(iter(self._recent.items()))
-            if nano >= horizon:
-                break
-            del self._recent[key]
 
     # -- connection -------------------------------------------------------------
 
     def _params(self) -> dict[str, Any]:
         since = self._since
-        if self._last_nano is not None:
+        last = self._events.last_nano
+        if last is not None:
             # Never earlier than what was asked for: those events were not wanted.
             floor = _parse_nanos(since) if since is not None else self._started_nano
-            resume_at = self._last_nano - _RESUME_SLACK
+            resume_at = last - _RESUME_SLACK
             since = format_nanos(resume_at if floor is None else max(resume_at, floor))
         elif since is None and self._until is None and self._started_nano is not None:
             # The daemon subscribes only after answering; asking for the events
@@ -265,23 +261,26 @@ class EventStream(Generic[T]):
             since = format_nanos(self._started_nano)
         return {"since": since, "until": self._until, "filters": self._filters}
 
-    async def _open(self) -> None:
+    async def _connect_once(self) -> None:
         if self._started_nano is None:
             self._started_nano = time.time_ns()
-        self._decoder = JSONStreamDecoder()
-        self._response = await self._transport.open_stream("GET", "/events", params=self._params())
+        self._events.reset()
+        self._source = await self._transport.open_stream("GET", "/events", params=self._params())
+        self._decoder = self._events
 
-    async def _connect(self) -> None:
-        if not self._resume or self._started_nano is None:
-            await self._open()
-            return
-        # Resuming: retry until the daemon answers or the budget is spent.
+    async def _first_connection(self) -> tuple[ChunkSource, Decoder[T]]:
+        await self._connect_once()
+        assert self._source is not None
+        return self._source, self._events
+
+    async def _reconnect(self) -> None:
+        """Retry until the daemon answers or the budget is spent."""
         deadline = time.monotonic() + self._retry_budget
         delay = _BACKOFF_START
         while True:
             try:
-                await self._open()
-            except (DaemonUnavailable, StreamError) as exc:
+                await self._connect_once()
+            except (DaemonUnavailable, StreamError, Timeout) as exc:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise DaemonUnavailable(
@@ -291,52 +290,23 @@ class EventStream(Generic[T]):
                 await anyio.sleep(min(delay, left))
                 delay = min(delay * 2, _BACKOFF_MAX)
                 continue
+            if self._closed:  # closed by another task meanwhile
+                self._release()
             self.reconnects += 1
             log_event("docker.events.resumed", since=self._params()["since"])
             return
 
-    async def _broken(self, exc: StreamError) -> None:
-        self._drop_response()
+    async def _on_broken(self, error: StreamError) -> None:
         if not self._resume:
-            self._finished = True
-            raise exc
-        log_event("docker.events.broken", error=str(exc))
-        await self._connect()
+            raise error
+        log_event("docker.events.broken", error=str(error))
+        await self._reconnect()
 
-    def _drop_response(self) -> None:
-        response, self._response = self._response, None
-        if response is not None:
-            response.close()
-
-    # -- lifecycle --------------------------------------------------------------
-
-    @validated
-    async def aclose(self) -> None:
-        """Close the connection; iteration ends. Safe to call twice."""
-        self._closed = True
-        self._pending.clear()
-        self._drop_response()
-
-    @validated
-    def close(self) -> None:
-        """Synchronous :meth:`aclose`."""
-        self._closed = True
-        self._pending.clear()
-        self._drop_response()
-
-    async def __aenter__(self) -> EventStream[T]:
-        """Connect now, so every event after entering the block is delivered."""
-        if self._response is None and not (self._closed or self._finished):
-            await self._connect()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
+    async def _on_end(self) -> bool:
+        if self._until is not None:
+            return True
+        await self._on_broken(StreamError("the daemon ended the events stream"))
+        return self._source is None
 
 
 def _normalize_filters(

@@ -26,8 +26,7 @@ import os
 import posixpath
 import re
 import secrets
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping, Sequence
-from contextlib import aclosing
+from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Literal, overload
 from urllib.parse import urlencode
 
@@ -38,7 +37,6 @@ from .._arguments import (
     AuthConfig,
     ByteSource,
     ByteStream,
-    ChunkSize,
     Count,
     Filters,
     LocalPath,
@@ -47,9 +45,9 @@ from .._arguments import (
 )
 from .._auth import INDEX_URL, Credentials, encode_header, registry_for
 from .._build_context import build_context, dockerfile_tar
-from .._progress import Operation, ProgressEvent, ProgressTracker
-from .._streams import iter_json, progress_error
-from .._transport import StreamResponse
+from .._progress import JSONMessages, ProgressDecoder, ProgressEvent
+from .._streams import progress_error
+from .._transport import check_timeout
 from .._validation import validated
 from ..errors import (
     BuildError,
@@ -58,7 +56,9 @@ from ..errors import (
     NotFound,
     Timeout,
 )
-from ._base import Collection, Model, convert_filters
+from ._base import Collection, Model, convert_filters, row_ids
+from ._streaming import ChunkDecoder, ChunkSource, Decoder, DockerStream
+from .registry import RegistryImages
 
 if TYPE_CHECKING:
     from .._client import DockerClient
@@ -141,8 +141,8 @@ class Image(Model):
 
     @validated
     def save(
-        self, chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE, named: str | bool = False
-    ) -> AsyncGenerator[bytes, None]:
+        self, chunk_size: int = DEFAULT_CHUNK_SIZE, named: str | bool = False
+    ) -> DockerStream[bytes]:
         """The image as a tar stream (``docker save``): ``async for chunk in image.save()``.
 
         ``named=True`` saves under the first tag so loading restores the name;
@@ -182,20 +182,7 @@ async def _iter_file(fileobj: IO[bytes], chunk_size: int = 1 << 20) -> AsyncIter
         yield chunk
 
 
-async def _rechunk(response: StreamResponse, chunk_size: int) -> AsyncGenerator[bytes, None]:
-    """The response body in pieces of ``chunk_size`` bytes (the last may be shorter)."""
-    async with response:
-        pending = bytearray()
-        async for chunk in response:
-            pending += chunk
-            while len(pending) >= chunk_size:
-                yield bytes(pending[:chunk_size])
-                del pending[:chunk_size]
-        if pending:
-            yield bytes(pending)
-
-
-class ImageCollection(Collection[Image]):
+class ImageCollection(RegistryImages, Collection[Image]):
     """``client.images``: pull, build, push, list, tag, save, load and remove images."""
 
     model = Image
@@ -210,7 +197,7 @@ class ImageCollection(Collection[Image]):
     async def get(self, name: Name) -> Image:
         """The image named ``name`` (id, ``repo:tag`` or digest); ImageNotFound if absent."""
         attrs = await self._transport.request_json(
-            "GET", "/images/{name}/json", path_args={"name": name}
+            "GET", "/images/{name}/json", path_args={"name": name}, expect=dict
         )
         return self.prepare_model(attrs)
 
@@ -230,8 +217,12 @@ class ImageCollection(Collection[Image]):
         if name:
             merged["reference"] = name
         rows = await self._transport.request_json(
-            "GET", "/images/json", params={"all": all, "filters": convert_filters(merged)}
+            "GET",
+            "/images/json",
+            params={"all": all, "filters": convert_filters(merged)},
+            expect=list,
         )
+        ids = row_ids(rows, "GET /images/json")
         found: builtins.list[Image | None] = [None] * len(rows)
         limiter = anyio.CapacityLimiter(_LIST_CONCURRENCY)
 
@@ -243,8 +234,8 @@ class ImageCollection(Collection[Image]):
                     pass
 
         async with anyio.create_task_group() as tg:
-            for index, row in enumerate(rows):
-                tg.start_soon(inspect, index, row["Id"])
+            for index, image_id in enumerate(ids):
+                tg.start_soon(inspect, index, image_id)
         return [image for image in found if image is not None]
 
     # -- names and removal ------------------------------------------------------
@@ -253,7 +244,13 @@ class ImageCollection(Collection[Image]):
     async def tag(
         self, image: Name, repository: Name, tag: str | None = None, force: bool = False
     ) -> bool:
-        """Name ``image`` as ``repository:tag``; True on success."""
+        """Name ``image`` as ``repository:tag``; True on success.
+
+        A tag given inside ``repository`` (``"name:1.0"``, no ``tag``) is split off here:
+        Docker splits it itself, Podman's compatible API rejects it.
+        """
+        if tag is None:
+            repository, tag = parse_repository_tag(repository)
         await self._transport.request(
             "POST",
             "/images/{name}/tag",
@@ -282,7 +279,8 @@ class ImageCollection(Collection[Image]):
             "POST",
             "/images/prune",
             params={"filters": convert_filters(filters)},
-            timeout=None,
+            timeout=self._transport.slow_timeout,
+            expect=dict,
         )
         return data
 
@@ -323,20 +321,8 @@ class ImageCollection(Collection[Image]):
             auth = await self.credentials.for_registry(registry_for(repository))
         return {"X-Registry-Auth": encode_header(auth or {})}
 
-    async def _progress(
-        self, operation: Operation, what: str, response: StreamResponse
-    ) -> AsyncGenerator[ProgressEvent, None]:
-        tracker = ProgressTracker(operation)
-        async with aclosing(iter_json(response)) as messages:
-            async for message in messages:
-                try:
-                    event = tracker.feed(message)
-                except ImageLoadError as exc:
-                    raise ImageLoadError(f"{operation} {what}: {exc}") from None
-                yield event
-
     @validated
-    async def pull_progress(
+    def pull_progress(
         self,
         repository: Name,
         tag: str | None = None,
@@ -344,26 +330,30 @@ class ImageCollection(Collection[Image]):
         *,
         platform: str | None = None,
         auth_config: AuthConfig | None = None,
-    ) -> AsyncGenerator[ProgressEvent, None]:
+    ) -> DockerStream[ProgressEvent]:
         """Pull an image, yielding a :class:`ProgressEvent` per daemon message.
 
+        Returned at once (no ``await``): ``async for event in ...``.
         ``event.aggregate`` is the whole pull so far (layers, bytes,
         ``fraction``). An error reported inside the stream raises
-        ``ImageLoadError``; a missing image raises ``ImageNotFound``.
+        ``ImageLoadError``; a missing image raises ``ImageNotFound``; a pull
+        that sends nothing for the client's timeout raises ``Timeout``.
         """
         repository, parsed = parse_repository_tag(repository)
         tag = None if all_tags else (tag or parsed or "latest")
-        headers = await self._auth_header(repository, auth_config)
-        response = await self._transport.open_stream(
-            "POST",
-            "/images/create",
-            params={"fromImage": repository, "tag": tag, "platform": platform},
-            headers=headers,
-        )
         what = repository if tag is None else _reference(repository, tag)
-        async with aclosing(self._progress("pull", what, response)) as events:
-            async for event in events:
-                yield event
+
+        async def open_pull() -> tuple[ChunkSource, Decoder[ProgressEvent]]:
+            headers = await self._auth_header(repository, auth_config)
+            response = await self._transport.open_stream(
+                "POST",
+                "/images/create",
+                params={"fromImage": repository, "tag": tag, "platform": platform},
+                headers=headers,
+            )
+            return response, ProgressDecoder("pull", what)
+
+        return DockerStream(open_pull, name=f"pull {what}", idle_timeout=self._transport.timeout)
 
     @overload
     async def pull(
@@ -402,10 +392,8 @@ class ImageCollection(Collection[Image]):
         """
         repository, parsed = parse_repository_tag(repository)
         tag = tag or parsed or "latest"
-        async with aclosing(
-            self.pull_progress(
-                repository, tag, all_tags, platform=platform, auth_config=auth_config
-            )
+        async with self.pull_progress(
+            repository, tag, all_tags, platform=platform, auth_config=auth_config
         ) as events:
             async for _ in events:
                 pass
@@ -414,33 +402,36 @@ class ImageCollection(Collection[Image]):
         return await self.get(_reference(repository, tag))
 
     @validated
-    async def push_progress(
+    def push_progress(
         self,
         repository: Name,
         tag: str | None = None,
         *,
         auth_config: AuthConfig | None = None,
-    ) -> AsyncGenerator[ProgressEvent, None]:
+    ) -> DockerStream[ProgressEvent]:
         """Push an image, yielding a :class:`ProgressEvent` per daemon message.
 
-        Without ``tag`` (and no tag in ``repository``) every tag of the
-        repository is pushed. An error inside the stream (e.g. ``unauthorized``)
-        raises ``ImageLoadError`` with the daemon's message.
+        Returned at once (no ``await``). Without ``tag`` (and no tag in
+        ``repository``) every tag of the repository is pushed. An error inside
+        the stream (e.g. ``unauthorized``) raises ``ImageLoadError`` with the
+        daemon's message.
         """
         if not tag:
             repository, tag = parse_repository_tag(repository)
-        headers = await self._auth_header(repository, auth_config)
-        response = await self._transport.open_stream(
-            "POST",
-            "/images/{name}/push",
-            path_args={"name": repository},
-            params={"tag": tag},
-            headers=headers,
-        )
         what = repository if not tag else _reference(repository, tag)
-        async with aclosing(self._progress("push", what, response)) as events:
-            async for event in events:
-                yield event
+
+        async def open_push() -> tuple[ChunkSource, Decoder[ProgressEvent]]:
+            headers = await self._auth_header(repository, auth_config)
+            response = await self._transport.open_stream(
+                "POST",
+                "/images/{name}/push",
+                path_args={"name": repository},
+                params={"tag": tag},
+                headers=headers,
+            )
+            return response, ProgressDecoder("push", what)
+
+        return DockerStream(open_push, name=f"push {what}", idle_timeout=self._transport.timeout)
 
     @validated
     async def push(
@@ -456,9 +447,7 @@ class ImageCollection(Collection[Image]):
         :meth:`push_progress` instead.
         """
         messages: builtins.list[dict[str, Any]] = []
-        async with aclosing(
-            self.push_progress(repository, tag, auth_config=auth_config)
-        ) as events:
+        async with self.push_progress(repository, tag, auth_config=auth_config) as events:
             async for event in events:
                 messages.append(dict(event.raw))
         return messages
@@ -466,23 +455,27 @@ class ImageCollection(Collection[Image]):
     # -- save and load ------------------------------------------------------------
 
     @validated
-    async def save(
-        self, images: Name | Sequence[Name], chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE
-    ) -> AsyncGenerator[bytes, None]:
-        """One or more images as one tar stream (``docker save``), in ``chunk_size`` pieces."""
+    def save(
+        self, images: Name | Sequence[Name], chunk_size: int = DEFAULT_CHUNK_SIZE
+    ) -> DockerStream[bytes]:
+        """One or more images as one tar stream (``docker save``), in ``chunk_size`` pieces.
+
+        Returned at once (no ``await``): ``async for chunk in ...``.
+        """
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+            raise InvalidArgument(f"chunk_size must be a positive int, got {chunk_size!r}")
         if isinstance(images, str):
-            response = await self._transport.open_stream(
-                "GET", "/images/{name}/get", path_args={"name": images}
-            )
+            path, args = "/images/{name}/get", {"name": images}
         else:
             if not images:
                 raise InvalidArgument("save() needs at least one image")
-            response = await self._transport.open_stream(
-                "GET", "/images/get?" + _query("names", list(images))
-            )
-        async with aclosing(_rechunk(response, chunk_size)) as chunks:
-            async for chunk in chunks:
-                yield chunk
+            path, args = "/images/get?" + _query("names", list(images)), {}
+
+        async def open_save() -> tuple[ChunkSource, Decoder[bytes]]:
+            response = await self._transport.open_stream("GET", path, path_args=args)
+            return response, ChunkDecoder(chunk_size)
+
+        return DockerStream(open_save, name="save", idle_timeout=self._transport.timeout)
 
     @validated
     async def load(self, data: ByteSource) -> builtins.list[Image]:
@@ -491,23 +484,32 @@ class ImageCollection(Collection[Image]):
         Returns the loaded images; an error reported by the daemon raises
         ``ImageLoadError``.
         """
-        response = await self._transport.open_stream(
-            "POST",
-            "/images/load",
-            params={"quiet": True},
-            data=_iter_body(data),
-            headers={"Content-Type": "application/x-tar"},
-        )
         names: builtins.list[str] = []
-        async with aclosing(iter_json(response)) as messages:
-            async for message in messages:
-                error = progress_error(message)
-                if error is not None:
-                    raise ImageLoadError(f"load: {error}")
-                text = str(message.get("stream") or "").strip()
-                for prefix in _LOADED:
-                    if text.startswith(prefix):
-                        names.append(text[len(prefix) :])
+
+        def accept(message: Mapping[str, Any]) -> None:
+            error = progress_error(message)
+            if error is not None:
+                raise ImageLoadError(f"load: {error}")
+            text = str(message.get("stream") or "").strip()
+            for prefix in _LOADED:
+                if text.startswith(prefix):
+                    names.append(text[len(prefix) :])
+
+        async def open_load() -> tuple[ChunkSource, Decoder[None]]:
+            response = await self._transport.open_stream(
+                "POST",
+                "/images/load",
+                params={"quiet": True},
+                data=_iter_body(data),
+                headers={"Content-Type": "application/x-tar"},
+            )
+            return response, JSONMessages(accept, "load")
+
+        async with DockerStream(
+            open_load, name="load", idle_timeout=self._transport.timeout
+        ) as messages:
+            async for _ in messages:
+                pass
         return [await self.get(name) for name in names]
 
     # -- build --------------------------------------------------------------------
@@ -634,7 +636,7 @@ class ImageCollection(Collection[Image]):
         return merged
 
     @validated
-    async def build_stream(
+    def build_stream(
         self,
         path: LocalPath | None = None,
         fileobj: FileSource | ByteStream | None = None,
@@ -660,50 +662,58 @@ class ImageCollection(Collection[Image]):
         use_config_proxy: bool = True,
         custom_context: bool = False,
         encoding: str | None = None,
-    ) -> AsyncGenerator[dict[str, Any], None]:
+    ) -> DockerStream[dict[str, Any]]:
         """Build an image, yielding each build log entry (a dict) as the daemon sends it.
 
-        Entries are docker-py's: ``{"stream": "Step 1/3 : FROM ..."}``, pull
-        progress for ``FROM``, and ``{"aux": {"ID": "sha256:..."}}`` naming the
-        result. A failed step raises :class:`BuildError` carrying every entry.
-        Parameters are those of :meth:`build`.
+        Returned at once (no ``await``): ``async for entry in ...``. Entries
+        are docker-py's: ``{"stream": "Step 1/3 : FROM ..."}``, pull progress
+        for ``FROM``, and ``{"aux": {"ID": "sha256:..."}}`` naming the result.
+        A failed step raises :class:`BuildError` carrying every entry. A build
+        step may run silently for long, so the stream has no idle deadline
+        (``build(timeout=...)`` bounds a whole build). Parameters are those of
+        :meth:`build`.
         """
-        url, params, headers, body = await self._build_request(
-            path=path,
-            fileobj=fileobj,
-            custom_context=custom_context,
-            encoding=encoding,
-            dockerfile=dockerfile,
-            tag=tag,
-            quiet=quiet,
-            nocache=nocache,
-            rm=rm,
-            forcerm=forcerm,
-            pull=pull,
-            buildargs=buildargs,
-            container_limits=container_limits,
-            shmsize=shmsize,
-            labels=labels,
-            cache_from=cache_from,
-            target=target,
-            network_mode=network_mode,
-            squash=squash,
-            extra_hosts=extra_hosts,
-            platform=platform,
-            isolation=isolation,
-            use_config_proxy=use_config_proxy,
-        )
-        response = await self._transport.open_stream(
-            "POST", url, params=params, headers=headers, data=body
-        )
         log: builtins.list[dict[str, Any]] = []
-        async with aclosing(iter_json(response)) as entries:
-            async for entry in entries:
-                log.append(entry)
-                error = progress_error(entry)
-                if error is not None:
-                    raise BuildError(error, log)
-                yield entry
+
+        def accept(entry: Mapping[str, Any]) -> dict[str, Any]:
+            log.append(dict(entry))
+            error = progress_error(entry)
+            if error is not None:
+                raise BuildError(error, log)
+            return dict(entry)
+
+        async def open_build() -> tuple[ChunkSource, Decoder[dict[str, Any]]]:
+            url, params, headers, body = await self._build_request(
+                path=path,
+                fileobj=fileobj,
+                custom_context=custom_context,
+                encoding=encoding,
+                dockerfile=dockerfile,
+                tag=tag,
+                quiet=quiet,
+                nocache=nocache,
+                rm=rm,
+                forcerm=forcerm,
+                pull=pull,
+                buildargs=buildargs,
+                container_limits=container_limits,
+                shmsize=shmsize,
+                labels=labels,
+                cache_from=cache_from,
+                target=target,
+                network_mode=network_mode,
+                squash=squash,
+                extra_hosts=extra_hosts,
+                platform=platform,
+                isolation=isolation,
+                use_config_proxy=use_config_proxy,
+            )
+            response = await self._transport.open_stream(
+                "POST", url, params=params, headers=headers, data=body
+            )
+            return response, JSONMessages(accept, "build")
+
+        return DockerStream(open_build, name="build")
 
     @validated
     async def build(
@@ -730,11 +740,12 @@ class ImageCollection(Collection[Image]):
 
         A failed step raises :class:`BuildError` with the log.
         """
+        limit = check_timeout(timeout)
         log: builtins.list[dict[str, Any]] = []
         image_id: str | None = None
         try:
-            with anyio.fail_after(timeout):
-                async with aclosing(self.build_stream(path, fileobj, **kwargs)) as entries:
+            with anyio.fail_after(limit):
+                async with self.build_stream(path, fileobj, **kwargs) as entries:
                     async for entry in entries:
                         log.append(entry)
                         aux = entry.get("aux")
@@ -744,7 +755,7 @@ class ImageCollection(Collection[Image]):
                         if match and image_id is None:
                             image_id = match.group(1)
         except TimeoutError as exc:
-            raise Timeout(f"build took longer than {timeout} s") from exc
+            raise Timeout(f"build took longer than {limit} s") from exc
         if image_id is None:
             last = log[-1] if log else {}
             raise BuildError(f"build finished without an image id: {last}", log)

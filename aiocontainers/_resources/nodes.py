@@ -8,6 +8,7 @@ is ready for the next update.
 from __future__ import annotations
 
 import builtins
+from typing import Any, NoReturn
 
 from .._arguments import Filters, JsonObject, Name
 from .._validation import validated
@@ -76,3 +77,7 @@ class NodeCollection(Collection[Node]):
             "GET", "/nodes", params={"filters": convert_filters(filters)}
         )
         return [self.prepare_model(row) for row in rows or []]
+
+    async def create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        """Not possible: a node joins with ``swarm.join`` (docker-py raises the same)."""
+        raise NotImplementedError

@@ -121,7 +121,7 @@ class Swarm(Model):
             "POST",
             "/swarm/join",
             json={k: v for k, v in body.items() if v is not None},
-            timeout=None,
+            timeout=self._transport.slow_timeout,
         )
         return True
 
@@ -131,7 +131,10 @@ class Swarm(Model):
         succeeds when this node is in no swarm at all."""
         try:
             await self._transport.request(
-                "POST", "/swarm/leave", params={"force": force}, timeout=None
+                "POST",
+                "/swarm/leave",
+                params={"force": force},
+                timeout=self._transport.slow_timeout,
             )
         except APIError as exc:
             if not (force and exc.status_code in _NOT_IN_SWARM):

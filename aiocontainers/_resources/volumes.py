@@ -87,6 +87,6 @@ class VolumeCollection(Collection[Volume]):
             "POST",
             "/volumes/prune",
             params={"filters": convert_filters(filters)},
-            timeout=None,
+            timeout=self._transport.slow_timeout,
         )
         return data

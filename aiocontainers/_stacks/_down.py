@@ -13,6 +13,7 @@ cancellation and bounded in time: past the bound, what is left is killed.
 from __future__ import annotations
 
 import logging
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -35,16 +36,41 @@ _SLACK = 30.0
 _FORCE_BOUND = 30.0
 
 
-def _grace(container: Container) -> float:
+async def _grace(container: Container) -> float:
+    try:
+        await container.reload()
+    except DockerException:
+        return DEFAULT_STOP_TIMEOUT
     config = container.attrs.get("Config") or {}
     value = config.get("StopTimeout")
     return float(value) if value is not None else DEFAULT_STOP_TIMEOUT
 
 
-async def _stop_and_remove(container: Container, volumes: bool, errors: list[str]) -> None:
+async def _bound_by_grace(containers: Sequence[Container], scope: anyio.CancelScope) -> None:
+    """Bound ``scope`` by the longest grace period plus slack, once the inspects tell it."""
+    graces: list[float] = []
+
+    async def grace(container: Container) -> None:
+        graces.append(await _grace(container))
+
+    async with anyio.create_task_group() as tg:
+        for container in containers:
+            tg.start_soon(grace, container)
+    scope.deadline = anyio.current_time() + max(graces, default=0.0) + _SLACK
+
+
+async def _stop(container: Container, errors: list[str]) -> None:
     try:
         if container.status in ("running", "restarting", "paused"):
             await container.stop()
+    except NotFound:
+        pass
+    except DockerException as exc:
+        errors.append(f"container {container.name}: {exc}")
+
+
+async def _remove(container: Container, volumes: bool, errors: list[str]) -> None:
+    try:
         await container.remove(v=volumes, force=True)
     except NotFound:
         pass
@@ -72,9 +98,12 @@ async def _stop_in_order(
                 await stopped[dependent].wait()
             async with anyio.create_task_group() as tg:
                 for container in by_service[service]:
-                    tg.start_soon(_stop_and_remove, container, volumes, errors)
+                    tg.start_soon(_stop, container, errors)
         finally:
             stopped[service].set()
+        async with anyio.create_task_group() as tg:  # removing holds no other service up
+            for container in by_service[service]:
+                tg.start_soon(_remove, container, volumes, errors)
 
     async with anyio.create_task_group() as tg:
         for service in by_service:
@@ -105,13 +134,13 @@ async def teardown(
     with anyio.CancelScope(shield=True):
         try:
             containers = await client.containers.list(
-                all=True, filters=project_filter(project, oneoff=None), ignore_removed=True
+                all=True, filters=project_filter(project, oneoff=None), sparse=True
             )
-            bound = timeout
-            if bound is None:
-                bound = max((_grace(c) for c in containers), default=0.0) + _SLACK
-            with anyio.move_on_after(bound) as scope:
-                await _stop_in_order(containers, volumes, errors)
+            with anyio.move_on_after(math.inf if timeout is None else timeout) as scope:
+                async with anyio.create_task_group() as tg:
+                    if timeout is None:  # the grace periods need an inspect: meanwhile stop
+                        tg.start_soon(_bound_by_grace, containers, scope)
+                    tg.start_soon(_stop_in_order, containers, volumes, errors)
             if scope.cancelled_caught:
                 log_event("stack.teardown_overdue", level=logging.WARNING, project=project)
                 await _force_remove(client, project, errors)

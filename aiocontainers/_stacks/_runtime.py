@@ -9,31 +9,38 @@ ended the block).
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+import functools
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from datetime import timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import anyio
 
-from .._arguments import Count, Name
+from .._arguments import Count, Name, Tail
 from .._compose import Stack
 from .._orchestration._common import seconds
 from .._validation import validated
-from ..errors import DockerException, InvalidArgument
+from ..errors import ComposeError, DockerException, InvalidArgument
+from ._deploy import Deployment, remove_swarm_stack
+from ._deployed import DeployedStack
 from ._down import teardown
 from ._events import StackEvents
 from ._labels import CONTAINER_NUMBER, SERVICE, project_filter
 from ._logs import StackLogs
+from ._to_swarm import namespace_filter
+from ._translate import swarm_only_settings
 from ._up import Starter
 
 if TYPE_CHECKING:
     from .._client import DockerClient
     from .._resources.containers import Container
+    from .._resources.services import Service
 
-__all__ = ["RunningStack", "StackManager", "StackStart"]
+__all__ = ["RunningStack", "StackDeploy", "StackManager", "StackStart"]
 
 DEFAULT_TIMEOUT = 120.0
+DEFAULT_MONITOR = 1.0
 
 
 def _by_service(containers: Sequence[Container]) -> list[Container]:
@@ -101,17 +108,26 @@ class RunningStack:
         self,
         *,
         follow: bool = False,
-        tail: int | Literal["all"] = "all",
+        tail: Tail = "all",
         timestamps: bool = False,
         services: Sequence[str] | None = None,
     ) -> StackLogs:
         """The merged output of the stack's containers (``services`` to choose), as an
-        async iterator of :class:`StackLogRecord` (no ``await``)."""
+        async iterator of :class:`StackLogRecord` (no ``await``). Following, it also
+        reads containers that start later (``scale()``) and ends once all have stopped."""
         for service in services or ():
             self._check(service)
         wanted = list(services) if services is not None else list(self.stack.services)
         sources = [(key, c) for key in wanted for c in self._containers.get(key, [])]
-        return StackLogs(sources, follow=follow, tail=tail, timestamps=timestamps)
+        return StackLogs(
+            sources,
+            follow=follow,
+            tail=tail,
+            timestamps=timestamps,
+            client=self.client,
+            project=self.name,
+            services=wanted,
+        )
 
     @validated
     def events(self) -> StackEvents:
@@ -176,21 +192,32 @@ async def _restart(container: Container, grace: float | None) -> None:
     await container.reload()
 
 
-class StackStart:
-    """What ``client.stacks.up(stack)`` returns: ``await`` it, or ``async with`` it."""
+class _Handle(Protocol):
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
 
-    def __init__(self, manager: StackManager, stack: Stack, options: dict[str, Any]) -> None:
-        self._manager = manager
-        self._stack = stack
-        self._options = options
-        self._running: RunningStack | None = None
 
-    def __await__(self) -> Generator[Any, None, RunningStack]:
-        return self._manager._start(self._stack, **self._options).__await__()
+HandleT = TypeVar("HandleT", bound=_Handle)
 
-    async def __aenter__(self) -> RunningStack:
-        self._running = await self._manager._start(self._stack, **self._options)
-        return self._running
+
+class _Pending(Generic[HandleT]):
+    """A stack being started: ``await`` it for its handle, or ``async with`` it to end
+    the stack when the block ends (the handle's ``__aexit__``)."""
+
+    def __init__(self, start: Callable[[], Awaitable[HandleT]]) -> None:
+        self._start = start
+        self._handle: HandleT | None = None
+
+    def __await__(self) -> Generator[Any, None, HandleT]:
+        return self._start().__await__()
+
+    async def __aenter__(self) -> HandleT:
+        self._handle = await self._start()
+        return self._handle
 
     async def __aexit__(
         self,
@@ -198,8 +225,17 @@ class StackStart:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        assert self._running is not None
-        await self._running.__aexit__(exc_type, exc, tb)
+        assert self._handle is not None
+        await self._handle.__aexit__(exc_type, exc, tb)
+
+
+class StackStart(_Pending[RunningStack]):
+    """What ``client.stacks.up(stack)`` returns: ``await`` it, or ``async with`` it."""
+
+
+class StackDeploy(_Pending[DeployedStack]):
+    """What ``client.stacks.deploy(stack)`` returns: ``await`` it, or ``async with`` it
+    (leaving the block removes the stack from the swarm)."""
 
 
 class StackManager:
@@ -217,6 +253,7 @@ class StackManager:
         keep_on_failure: bool = False,
         remove_orphans: bool = False,
         down_volumes: bool = False,
+        ignore_swarm_keys: bool = False,
     ) -> StackStart:
         """Start ``stack``: ``running = await client.stacks.up(stack)``, or
         ``async with client.stacks.up(stack) as running:`` to tear it down on leaving.
@@ -230,14 +267,26 @@ class StackManager:
         ``remove_orphans`` also removes containers of services no longer in the
         stack. ``down_volumes``: leaving the ``async with`` block removes the
         stack's volumes too.
+
+        Settings that only a swarm honours (``deploy.placement``, ``mode: global``,
+        ``update_config``, secrets that are not files...) raise ComposeError here,
+        before anything starts; ``ignore_swarm_keys=True`` runs the stack without them.
         """
-        options = {
+        if not ignore_swarm_keys and (found := swarm_only_settings(stack)):
+            raise ComposeError(
+                [
+                    *found,
+                    "these need a swarm: use client.stacks.deploy(), or pass "
+                    "ignore_swarm_keys=True to run the stack here without them",
+                ]
+            )
+        options: dict[str, Any] = {
             "timeout": seconds(timeout),
             "keep_on_failure": keep_on_failure,
             "remove_orphans": remove_orphans,
             "down_volumes": down_volumes,
         }
-        return StackStart(self, stack, options)
+        return StackStart(functools.partial(self._start, stack, **options))
 
     async def _start(
         self,
@@ -295,6 +344,28 @@ class StackManager:
             raise DockerException(f"stack {name!r} was not fully removed: {'; '.join(errors)}")
 
     @validated
+    def logs(
+        self,
+        name: Name,
+        *,
+        follow: bool = False,
+        tail: Tail = "all",
+        timestamps: bool = False,
+        services: Sequence[str] | None = None,
+    ) -> StackLogs:
+        """The merged output of the stack ``name``'s containers, found by label (one
+        started by any process), as an async iterator of :class:`StackLogRecord`."""
+        return StackLogs(
+            None,
+            follow=follow,
+            tail=tail,
+            timestamps=timestamps,
+            client=self.client,
+            project=name,
+            services=services,
+        )
+
+    @validated
     def events(self, name: Name) -> StackEvents:
         """The supervisor feed of stack ``name``: an async iterator of
         :class:`StackEvent` (service started, restarted, exited, healthy, unhealthy)."""
@@ -306,3 +377,62 @@ class StackManager:
             }
         )
         return StackEvents(stream)
+
+    # -- on a swarm ----------------------------------------------------------------------
+
+    @validated
+    def deploy(
+        self,
+        stack: Stack,
+        *,
+        timeout: float | timedelta | None = DEFAULT_TIMEOUT,
+        monitor: float | timedelta = DEFAULT_MONITOR,
+        prune: bool = False,
+    ) -> StackDeploy:
+        """Put ``stack`` on the swarm this daemon manages, as ``docker stack deploy`` does:
+        ``deployed = await client.stacks.deploy(stack)``, or ``async with
+        client.stacks.deploy(stack) as deployed:`` to remove it on leaving.
+
+        Services are named ``PROJECT_SERVICE`` on overlay networks, with their
+        secrets, configs and ``deploy:`` settings, all labelled
+        ``com.docker.stack.namespace``. A service is deployed once its
+        ``depends_on`` conditions hold (a dependency converged; completed for
+        ``service_completed_successfully``). It returns when every service
+        converged (its up-to-date tasks running for ``monitor`` seconds), or raises
+        :class:`~aiocontainers.ServiceFailed` naming the first service whose task
+        failed (with the task's error) or that did not converge within ``timeout``
+        seconds; what was deployed stays (the swarm keeps trying) until ``rm()``.
+        Deploying again updates the services; ``prune`` removes those no longer in
+        the stack. What a swarm cannot honour raises ComposeError before the
+        daemon is called.
+        """
+        options: dict[str, Any] = {
+            "timeout": seconds(timeout),
+            "monitor": seconds(monitor) or 0.0,
+            "prune": prune,
+        }
+        Deployment(self.client, stack, **options).check()  # bad input fails here, at once
+
+        async def start() -> DeployedStack:
+            deployment = Deployment(self.client, stack, **options)
+            return DeployedStack(self.client, stack, await deployment.run())
+
+        return StackDeploy(start)
+
+    @validated
+    async def services(self, name: Name) -> list[Service]:
+        """The services of the swarm stack ``name`` (by its namespace label), by name."""
+        found = await self.client.services.list(filters=namespace_filter(name))
+        return sorted(found, key=lambda service: service.name)
+
+    @validated
+    async def rm(self, name: Name, *, timeout: float | timedelta | None = None) -> None:
+        """Remove the swarm stack ``name``: its services, then, once their tasks are gone,
+        its secrets, configs and networks, as ``docker stack rm`` does (and waits).
+
+        Shielded from cancellation and bounded by ``timeout`` (default 60 s).
+        Raises if something could not be removed, after trying everything.
+        """
+        errors = await remove_swarm_stack(self.client, name, timeout=seconds(timeout))
+        if errors:
+            raise DockerException(f"stack {name!r} was not fully removed: {'; '.join(errors)}")

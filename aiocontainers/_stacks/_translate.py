@@ -12,11 +12,75 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._compose import ServiceConfig, ServiceNetwork, ServiceVolume, Stack
-from .._specs import EndpointConfig, Healthcheck, LogConfig, Mount, RestartPolicy, Ulimit
+from .._compose import NetworkConfig, ServiceConfig, ServiceNetwork, ServiceVolume, Stack
+from .._specs import (
+    EndpointConfig,
+    Healthcheck,
+    IPAMConfig,
+    IPAMPool,
+    LogConfig,
+    Mount,
+    RestartPolicy,
+    Ulimit,
+)
 from ._labels import container_labels, container_name
 
-__all__ = ["NetworkAttachment", "create_options", "image_name", "network_order"]
+__all__ = [
+    "NetworkAttachment",
+    "create_options",
+    "healthcheck_spec",
+    "image_name",
+    "ipam_spec",
+    "network_order",
+    "swarm_only_settings",
+]
+
+_SWARM_ONLY_DEPLOY = ("placement", "update_config", "rollback_config", "endpoint_mode", "labels")
+
+
+def swarm_only_settings(stack: Stack) -> list[str]:
+    """The settings of ``stack`` that only a swarm honours, each as ``path: why``.
+
+    A local ``up()`` refuses them rather than silently running something else
+    than the file says; ``client.stacks.deploy()`` honours them.
+    """
+    found: list[str] = []
+    for key, service in stack.services.items():
+        where = f"services.{key}"
+        deploy = service.deploy
+        if deploy is not None:
+            if deploy.mode not in (None, "replicated"):
+                found.append(f"{where}.deploy.mode: {deploy.mode!r} needs a swarm")
+            found += [
+                f"{where}.deploy.{name}: only a swarm uses it"
+                for name in _SWARM_ONLY_DEPLOY
+                if getattr(deploy, name) is not None
+            ]
+            reservations = deploy.resources.reservations if deploy.resources else None
+            if reservations is not None and reservations.cpus is not None:
+                found.append(f"{where}.deploy.resources.reservations.cpus: only a swarm uses it")
+            if reservations is not None and reservations.generic_resources:
+                found.append(
+                    f"{where}.deploy.resources.reservations.generic_resources: "
+                    "only a swarm uses it"
+                )
+            policy = deploy.restart_policy
+            if policy is not None and (policy.delay is not None or policy.window is not None):
+                found.append(
+                    f"{where}.deploy.restart_policy: delay and window need a swarm "
+                    "(a container's restart policy has neither)"
+                )
+        for kind, declared in (("secrets", stack.secrets), ("configs", stack.configs)):
+            for index, reference in enumerate(getattr(service, kind) or ()):
+                path = f"{where}.{kind}[{index}]"
+                if declared[reference.source].file is None:
+                    found.append(
+                        f"{path}: {kind[:-1]} {reference.source!r} is not a file; "
+                        "only a swarm can provide it"
+                    )
+                if (reference.uid, reference.gid, reference.mode) != (None, None, None):
+                    found.append(f"{path}: uid, gid and mode need a swarm (a bind mount has none)")
+    return found
 
 
 @dataclass(frozen=True)
@@ -32,6 +96,26 @@ class NetworkAttachment:
 def image_name(stack: Stack, service: str) -> str:
     """The service's image: ``image``, else the one built for it (``PROJECT-SERVICE``)."""
     return stack.services[service].image or f"{stack.name}-{service}"
+
+
+def ipam_spec(config: NetworkConfig) -> IPAMConfig | None:
+    """A stack network's ``ipam`` section as a spec (``None`` when it sets nothing)."""
+    ipam = config.ipam
+    if not (ipam.driver or ipam.config or ipam.options):
+        return None
+    return IPAMConfig(
+        driver=ipam.driver or "default",
+        pool_configs=[
+            IPAMPool(
+                subnet=pool.subnet,
+                iprange=pool.ip_range,
+                gateway=pool.gateway,
+                aux_addresses=pool.aux_addresses,
+            )
+            for pool in ipam.config or []
+        ],
+        options=ipam.options,
+    )
 
 
 def network_order(service: ServiceConfig) -> list[str]:
@@ -96,6 +180,22 @@ def _binds_and_mounts(stack: Stack, mounts: list[ServiceVolume]) -> tuple[list[s
     return binds, result
 
 
+def _file_mounts(stack: Stack, service: ServiceConfig) -> list[str]:
+    """File-based secrets (at ``/run/secrets/TARGET``) and configs (at ``/SOURCE`` or
+    TARGET) as read-only binds, as Compose does on one host."""
+    binds: list[str] = []
+    for kind, declared in (("secrets", stack.secrets), ("configs", stack.configs)):
+        for reference in getattr(service, kind) or ():
+            source = declared[reference.source].file
+            if source is None:
+                continue
+            target = reference.target or reference.source
+            if not target.startswith("/"):
+                target = f"/run/secrets/{target}" if kind == "secrets" else f"/{target}"
+            binds.append(f"{source}:{target}:ro")
+    return binds
+
+
 def _restart_policy(service: ServiceConfig) -> RestartPolicy | None:
     if service.restart is not None:
         name, _, count = service.restart.partition(":")
@@ -109,7 +209,8 @@ def _restart_policy(service: ServiceConfig) -> RestartPolicy | None:
     )
 
 
-def _healthcheck(service: ServiceConfig) -> Healthcheck | None:
+def healthcheck_spec(service: ServiceConfig) -> Healthcheck | None:
+    """The service's health check as a spec (``disable: true`` is ``["NONE"]``)."""
     check = service.healthcheck
     if check is None:
         return None
@@ -158,6 +259,7 @@ def create_options(
     """
     config = stack.services[service]
     binds, mounts = _binds_and_mounts(stack, config.volumes)
+    binds += _file_mounts(stack, config)
     options: dict[str, Any] = {
         "name": container_name(stack, service, number),
         "detach": True,
@@ -171,7 +273,7 @@ def create_options(
         "tmpfs": {path: options for path, _, options in (e.partition(":") for e in config.tmpfs)}
         if config.tmpfs
         else None,
-        "healthcheck": _healthcheck(config),
+        "healthcheck": healthcheck_spec(config),
         "restart_policy": _restart_policy(config),
         "hostname": config.hostname,
         "domainname": config.domainname,

@@ -15,7 +15,7 @@ a changed one is recreated, surplus replicas are removed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -25,17 +25,18 @@ from .._compose import Stack
 from .._compose._errors import format_path
 from .._orchestration import wait_until_healthy
 from .._orchestration._common import log_tail
-from .._specs import ContainerSpec, IPAMConfig, IPAMPool
+from .._specs import ContainerSpec
 from ..errors import (
     ComposeError,
     Conflict,
     DockerException,
-    ImageNotFound,
     NotFound,
     NotReady,
     ServiceFailed,
     Timeout,
 )
+from ._images import build_options, image_action, stack_images
+from ._jobs import FirstFailure
 from ._labels import (
     COMPOSE_VERSION,
     CONFIG_HASH,
@@ -49,7 +50,8 @@ from ._labels import (
     container_name,
     project_filter,
 )
-from ._translate import create_options, image_name
+from ._networks import existing_network
+from ._translate import create_options, image_name, ipam_spec
 
 if TYPE_CHECKING:
     from .._client import DockerClient
@@ -105,19 +107,24 @@ class Starter:
         self.replicas = dict(replicas or {})
         self.states = {key: _ServiceState() for key in stack.services}
         self.networks: dict[str, Network] = {}
-        self.failure: BaseException | None = None
+        self._jobs = FirstFailure()
 
     # -- the whole stack -----------------------------------------------------------------
 
     async def up(self, *, remove_orphans: bool = False) -> dict[str, list[Container]]:
         """Bring every service up; return the containers per service."""
         validate_options(self.stack)
-        existing = await self._existing()
-        await self._run_all(
-            [self._images(), self._networks(), self._volumes()]
-            + ([self._remove_orphans(existing)] if remove_orphans else [])
+        existing: dict[str, list[Container]] = defaultdict(list)
+
+        async def find() -> None:
+            existing.update(await self._existing())
+
+        await self._jobs.run_all([find(), self._images(), self._networks(), self._volumes()])
+        if remove_orphans:
+            await self._remove_orphans(existing)
+        await self._jobs.run_all(
+            [self._service(key, existing[key]) for key in self.stack.services]
         )
-        await self._run_all([self._service(key, existing[key]) for key in self.stack.services])
         return {key: list(state.containers) for key, state in self.states.items()}
 
     async def reconcile(self, service: str) -> list[Container]:
@@ -128,26 +135,9 @@ class Starter:
                 self.states[key].containers = existing[key]
                 self.states[key].created.set()
                 self.states[key].started.set()
-        await self._run_all([self._networks()])
-        await self._run_all([self._service(service, existing[service])])
+        await self._jobs.run_all([self._networks()])
+        await self._jobs.run_all([self._service(service, existing[service])])
         return list(self.states[service].containers)
-
-    async def _run_all(self, jobs: Sequence[Awaitable[None]]) -> None:
-        """Run ``jobs`` concurrently; the first failure cancels the others and is raised."""
-
-        async def guarded(job: Awaitable[None], tg: anyio.abc.TaskGroup) -> None:
-            try:
-                await job
-            except Exception as exc:
-                if self.failure is None:
-                    self.failure = exc
-                tg.cancel_scope.cancel()
-
-        async with anyio.create_task_group() as tg:
-            for job in jobs:
-                tg.start_soon(guarded, job, tg)
-        if self.failure is not None:
-            raise self.failure
 
     async def _existing(self) -> dict[str, list[Container]]:
         found = await self.client.containers.list(
@@ -167,40 +157,18 @@ class Starter:
     # -- images, networks, volumes ---------------------------------------------------------
 
     async def _images(self) -> None:
-        first_user: dict[str, str] = {}
-        for key in self.stack.services:
-            first_user.setdefault(image_name(self.stack, key), key)
-        await self._run_all([self._image(key, image) for image, key in first_user.items()])
+        await self._jobs.run_all(
+            [self._image(key, image) for image, key in stack_images(self.stack).items()]
+        )
 
     async def _image(self, service: str, image: str) -> None:
-        config = self.stack.services[service]
-        policy = config.pull_policy
-        if policy not in ("always", "build"):
-            try:
-                await self.client.images.get(image)
-                return
-            except ImageNotFound:
-                pass
+        action = await image_action(self.client, self.stack, service)
         try:
-            if config.build is not None and policy != "always":
-                build = config.build
-                await self.client.images.build(
-                    path=build.context,
-                    dockerfile=build.dockerfile,
-                    buildargs={k: v for k, v in (build.args or {}).items() if v is not None},
-                    target=build.target,
-                    labels=build.labels,
-                    tag=image,
-                )
-            elif policy == "never":
-                raise ServiceFailed(
-                    service,
-                    f"service {service!r}: image {image!r} is missing (pull_policy: never)",
-                )
-            else:
-                await self.client.images.pull(image, platform=config.platform)
-        except ServiceFailed:
-            raise
+            if action == "build":
+                await self.client.images.build(**build_options(self.stack, service))
+            elif action == "pull":
+                platform = self.stack.services[service].platform
+                await self.client.images.pull(image, platform=platform)
         except DockerException as exc:
             raise ServiceFailed(service, f"service {service!r}: image {image!r}: {exc}") from exc
 
@@ -208,34 +176,15 @@ class Starter:
         return {key for config in self.stack.services.values() for key in config.networks or {}}
 
     async def _networks(self) -> None:
-        await self._run_all([self._network(key) for key in sorted(self._used_networks())])
+        await self._jobs.run_all([self._network(key) for key in sorted(self._used_networks())])
 
     async def _network(self, key: str) -> None:
         config = self.stack.networks[key]
         name = config.name or key
-        try:
-            self.networks[key] = await self.client.networks.get(name)
+        found = await existing_network(self.client, self.stack, key)
+        if found is not None:
+            self.networks[key] = found
             return
-        except NotFound:
-            if config.external:
-                raise ComposeError(
-                    [f"networks.{key}: external network {name!r} does not exist"]
-                ) from None
-        ipam = None
-        if config.ipam.driver or config.ipam.config or config.ipam.options:
-            ipam = IPAMConfig(
-                driver=config.ipam.driver or "default",
-                pool_configs=[
-                    IPAMPool(
-                        subnet=pool.subnet,
-                        iprange=pool.ip_range,
-                        gateway=pool.gateway,
-                        aux_addresses=pool.aux_addresses,
-                    )
-                    for pool in config.ipam.config or []
-                ],
-                options=config.ipam.options,
-            )
         labels = {
             **(config.labels or {}),
             PROJECT: self.stack.name,
@@ -247,7 +196,7 @@ class Starter:
                 name,
                 driver=config.driver,
                 options=config.driver_opts,
-                ipam=ipam,
+                ipam=ipam_spec(config),
                 internal=bool(config.internal),
                 labels=labels,
                 enable_ipv6=bool(config.enable_ipv6),
@@ -264,7 +213,7 @@ class Starter:
             for mount in config.volumes
             if mount.type == "volume" and mount.source
         }
-        await self._run_all([self._volume(key) for key in sorted(used)])
+        await self._jobs.run_all([self._volume(key) for key in sorted(used)])
 
     async def _volume(self, key: str) -> None:
         config = self.stack.volumes[key]
@@ -312,6 +261,10 @@ class Starter:
                     tg.start_soon(self._start, key, container)
         self.states[key].containers = containers
         self.states[key].started.set()
+        # The handles are refreshed once the dependents were let go: off the critical path.
+        async with anyio.create_task_group() as tg:
+            for container in containers:
+                tg.start_soon(container.reload)
 
     async def _gate(
         self, service: str, name: str, check: Callable[[str], Awaitable[None]]
@@ -398,7 +351,6 @@ class Starter:
     async def _start(self, key: str, container: Container) -> None:
         try:
             await container.start()
-            await container.reload()
         except DockerException as exc:
             raise await _failed(key, f"cannot start: {exc}", container) from exc
 

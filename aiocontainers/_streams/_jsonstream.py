@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import StreamError
+from ..errors import StreamError, StreamParseError
 
 __all__ = ["DEFAULT_MAX_MESSAGE", "JSONStreamDecoder", "progress_error"]
 
@@ -38,7 +38,7 @@ class JSONStreamDecoder:
     Bytes are decoded as UTF-8 (invalid bytes become U+FFFD) before parsing.
     Values may be separated by any JSON whitespace or by nothing. A number at the
     very end of the buffer is held back until more data or :meth:`eof` shows it is
-    complete. Malformed JSON raises :class:`~aiocontainers.errors.StreamError` as
+    complete. Malformed JSON raises :class:`~aiocontainers.errors.StreamParseError` as
     soon as a line break after the error shows that more data cannot fix it, or
     at :meth:`eof`; values before the error are returned first and the error is
     raised by the next call.
@@ -120,8 +120,8 @@ class JSONStreamDecoder:
                     else:
                         message = f"invalid JSON in stream: {exc}"
                     if not values:
-                        raise StreamError(message) from exc
-                    self._error = StreamError(message)
+                        raise StreamParseError(message) from exc
+                    self._error = StreamParseError(message)
                     self._error.__cause__ = exc
                     return values
                 self._wait_for = _CLOSERS.get(buffer[pos])

@@ -13,8 +13,10 @@ container.remove(force=True)
 Every class and method of the async API is here with the same names and
 parameters, blocking, derived from the async classes (nothing is written
 twice). Streams are ordinary iterators, async context managers ordinary
-ones; ``errors`` and ``types`` are the async package's own modules, so
-``except docker.errors.NotFound`` works. Each client runs an event loop in a
+ones; ``errors`` is the async package's own module, so ``except
+docker.errors.NotFound`` works, and ``types`` is docker-py's ``docker.types``
+(dicts, durations in nanoseconds; :mod:`aiocontainers.types` has the typed
+specs). Each client runs an event loop in a
 background thread; it may be used from several threads at once and from a
 thread that already runs an event loop, but not from inside its own loop
 (callbacks of the async API).
@@ -22,18 +24,19 @@ thread that already runs an event loop, but not from inside its own loop
 
 from __future__ import annotations
 
-import sys
+from collections.abc import Callable
 from typing import Any
 
 import aiocontainers as _aio
 
-from .. import compose, errors, types, wait
+from .. import __version__ as __version__
 from .._compose import Stack
 from .._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from .._resources._exec import ExecResult
 from .._resources.events import Event, EventActor
 from .._stacks import StackEvent, StackLogRecord
 from .._streams import LogRecord
+from ..context import Context, ContextAPI
 from ..errors import (
     APIError,
     BuildError,
@@ -45,35 +48,41 @@ from ..errors import (
     HealthCheckFailed,
     ImageNotFound,
     InvalidArgument,
+    InvalidResponse,
     NotFound,
     NotReady,
     ServiceFailed,
     StreamError,
     Timeout,
 )
-from ._client import DockerClient, from_env, sync_function
+from ..tls import TLSConfig
+from . import compose, context, errors, models, tls, types, version, wait
+from ._classes import (
+    Config,
+    Container,
+    DeployedStack,
+    DockerStream,
+    EventStream,
+    ExecStream,
+    Image,
+    InteractiveStream,
+    Network,
+    Node,
+    Plugin,
+    RegistryData,
+    RunningStack,
+    Secret,
+    Service,
+    StackEvents,
+    StackLogs,
+    StatsStream,
+    Swarm,
+    Volume,
+)
+from ._client import DockerClient, from_context, from_env, sync_function
 from ._portal import PortalClosed
-from ._wrap import proxy_class
 
-# ``from aiocontainers.sync.errors import NotFound`` and ``import aiocontainers.sync.types``
-# work as they do for ``docker.errors``/``docker.types`` (the modules are the async ones).
-sys.modules[f"{__name__}.errors"] = errors
-sys.modules[f"{__name__}.types"] = types
-sys.modules[f"{__name__}.wait"] = wait
-sys.modules[f"{__name__}.compose"] = compose
-
-Config: Any = proxy_class(_aio.Config)
-Container: Any = proxy_class(_aio.Container)
-EventStream: Any = proxy_class(_aio.EventStream)
-Image: Any = proxy_class(_aio.Image)
-Network: Any = proxy_class(_aio.Network)
-Node: Any = proxy_class(_aio.Node)
-Secret: Any = proxy_class(_aio.Secret)
-Service: Any = proxy_class(_aio.Service)
-Swarm: Any = proxy_class(_aio.Swarm)
-Volume: Any = proxy_class(_aio.Volume)
-wait_until_healthy = sync_function(_aio.wait_until_healthy)
-RunningStack: Any = proxy_class(_aio.RunningStack)
+wait_until_healthy: Callable[..., Any] = sync_function(_aio.wait_until_healthy)
 
 __all__ = [
     "APIError",
@@ -83,41 +92,59 @@ __all__ = [
     "Conflict",
     "Container",
     "ContainerError",
+    "Context",
+    "ContextAPI",
     "DaemonUnavailable",
+    "DeployedStack",
     "DockerClient",
     "DockerException",
+    "DockerStream",
     "Event",
     "EventActor",
     "EventStream",
     "ExecResult",
+    "ExecStream",
     "HealthCheckFailed",
     "Image",
     "ImageNotFound",
+    "InteractiveStream",
     "InvalidArgument",
+    "InvalidResponse",
     "LayerProgress",
     "LogRecord",
     "Network",
     "Node",
     "NotFound",
     "NotReady",
+    "Plugin",
     "PortalClosed",
     "ProgressEvent",
     "ProgressSnapshot",
+    "RegistryData",
     "RunningStack",
     "Secret",
     "Service",
     "ServiceFailed",
     "Stack",
     "StackEvent",
+    "StackEvents",
     "StackLogRecord",
+    "StackLogs",
+    "StatsStream",
     "StreamError",
     "Swarm",
+    "TLSConfig",
     "Timeout",
     "Volume",
     "compose",
+    "context",
     "errors",
+    "from_context",
     "from_env",
+    "models",
+    "tls",
     "types",
+    "version",
     "wait",
     "wait_until_healthy",
 ]

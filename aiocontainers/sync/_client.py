@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from typing_extensions import Self
 
 from .. import _client
+from ..context import client_arguments
 from ..errors import InvalidArgument
+from ._classes import DockerClient as _GeneratedClient
 from ._portal import Portal
 from ._wrap import (
     Proxy,
-    proxy_class,
     register,
     unwrap_args,
     unwrap_kwargs,
@@ -19,13 +22,12 @@ from ._wrap import (
     wrap_exception,
 )
 
-__all__ = ["DockerClient", "from_env", "sync_function"]
+__all__ = ["DockerClient", "from_context", "from_env", "sync_function"]
 
 _AsyncClient = _client.DockerClient
-_ClientProxy: type[Proxy] = proxy_class(_AsyncClient)
 
 
-class DockerClient(_ClientProxy):  # type: ignore[misc,valid-type]
+class DockerClient(_GeneratedClient):
     """A blocking client for one Docker daemon, docker-py style.
 
     ``DockerClient(...)`` takes the arguments of :class:`aiocontainers.DockerClient`;
@@ -39,8 +41,10 @@ class DockerClient(_ClientProxy):  # type: ignore[misc,valid-type]
 
     __slots__ = ()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        _open(self, _AsyncClient, args, kwargs)
+    if not TYPE_CHECKING:  # typed: the async client's own signature (the generated stub's)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            _open(self, _AsyncClient, args, kwargs)
 
     @classmethod
     def from_env(cls, **kwargs: Any) -> DockerClient:
@@ -49,11 +53,16 @@ class DockerClient(_ClientProxy):  # type: ignore[misc,valid-type]
         _open(client, _client.from_env, (), kwargs)
         return client
 
+    @classmethod
+    def from_context(cls, name: str | None = None, **kwargs: Any) -> DockerClient:
+        """A client for the Docker CLI context ``name``, as :func:`from_context`."""
+        return cls(**{**client_arguments(name), **kwargs})
+
     def close(self) -> None:
         """Close the connections and stop the loop thread; closing twice is a no-op."""
         self._portal.close()
 
-    def __enter__(self) -> DockerClient:
+    def __enter__(self) -> Self:
         self._portal._check()
         return self
 
@@ -85,6 +94,16 @@ def from_env(**kwargs: Any) -> DockerClient:
     ``timeout``, ``max_pool_size``, ``environment``, ``base_url``, ``tls``...).
     """
     return DockerClient.from_env(**kwargs)
+
+
+def from_context(name: str | None = None, **kwargs: Any) -> DockerClient:
+    """A blocking client for the Docker CLI context ``name``, like ``docker.from_context()``.
+
+    ``name`` defaults to ``DOCKER_CONTEXT``, then the CLI's current context. Raises
+    :class:`~aiocontainers.errors.ContextNotFound` when there is no such context
+    (docker-py falls back to the default socket).
+    """
+    return DockerClient.from_context(name, **kwargs)
 
 
 def sync_function(fn: Callable[..., Any]) -> Callable[..., Any]:

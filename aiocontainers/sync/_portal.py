@@ -30,7 +30,7 @@ import anyio
 
 from ..errors import DockerException
 
-__all__ = ["Portal", "PortalClosed"]
+__all__ = ["Portal", "PortalClosed", "TaskContext"]
 
 # How long stop() waits for the loop thread (cancelling and closing connections).
 _STOP_TIMEOUT = 10.0
@@ -43,18 +43,20 @@ class PortalClosed(DockerException):
 class _Waiter:
     """The caller's side of one call: a lock the loop thread releases with the outcome."""
 
-    __slots__ = ("lock", "ok", "task", "value")
+    __slots__ = ("done", "lock", "ok", "task", "value")
 
     def __init__(self) -> None:
         self.lock = _thread.allocate_lock()
         self.lock.acquire()
         self.ok = False
+        self.done = False
         self.value: Any = None
         self.task: asyncio.Future[Any] | None = None
 
     def set(self, ok: bool, value: Any) -> None:
         self.ok = ok
         self.value = value
+        self.done = True
         self.lock.release()
 
 
@@ -154,6 +156,79 @@ class _Runner:
             self.thread.join(_STOP_TIMEOUT)
 
 
+class TaskContext:
+    """An async context manager entered and exited by one task in the loop, from any thread.
+
+    As anyio's ``BlockingPortal.wrap_async_context_manager``: ``__aenter__`` and
+    ``__aexit__`` run in the same task, which waits in between, so cancel scopes
+    and task groups the context opens stay valid. If the portal closes first, the
+    task is cancelled and exits the context with the cancellation.
+    """
+
+    __slots__ = ("_entered", "_exit_info", "_exited", "_manager", "_portal", "_release")
+
+    def __init__(self, portal: Portal, manager: Any) -> None:
+        self._portal = portal
+        self._manager = manager
+        self._entered = _Waiter()
+        self._exited = _Waiter()
+        self._exit_info: tuple[Any, Any, Any] = (None, None, None)
+        self._release: asyncio.Event | None = None
+
+    async def _hold(self) -> None:
+        self._release = asyncio.Event()
+        try:
+            value = await self._manager.__aenter__()
+        except BaseException as exc:
+            self._entered.set(False, exc)
+            raise
+        self._entered.set(True, value)
+        try:
+            await self._release.wait()
+        except asyncio.CancelledError as exc:  # the portal is closing
+            await self._manager.__aexit__(type(exc), exc, exc.__traceback__)
+            self._exited.set(False, PortalClosed("the client was closed inside this block"))
+            raise
+        try:
+            suppress = await self._manager.__aexit__(*self._exit_info)
+        except BaseException as exc:
+            self._exited.set(False, exc)
+            return
+        self._exited.set(True, bool(suppress))
+
+    def enter(self) -> Any:
+        """Run ``__aenter__`` in a new task of the loop; its result, or its exception."""
+        portal = self._portal
+        portal._check()
+
+        def start() -> None:
+            portal._runner.spawn(self._hold()).add_done_callback(self._finished)
+
+        try:
+            portal.loop.call_soon_threadsafe(start)
+        except RuntimeError:  # the loop closed under us
+            raise PortalClosed("this client is closed") from None
+        return portal._outcome(self._entered)
+
+    def _finished(self, task: asyncio.Future[Any]) -> None:
+        """The task ended: whoever still waits learns the client was closed."""
+        for waiter in (self._entered, self._exited):
+            if not waiter.done:
+                waiter.set(False, PortalClosed("the client was closed inside this block"))
+
+    def exit(self, *exc_info: Any) -> bool:
+        """Run ``__aexit__(*exc_info)`` in the same task; True when it suppresses the error."""
+        self._exit_info = (*exc_info, None, None, None)[:3]
+        release = self._release
+        assert release is not None, "exit() before enter()"
+        try:
+            self._portal.loop.call_soon_threadsafe(release.set)
+        except RuntimeError:  # the loop closed: the task has exited the context already
+            raise PortalClosed("this client is closed") from None
+        result: bool = self._portal._outcome(self._exited)
+        return result
+
+
 class Portal:
     """A handle on one loop thread, shared by a sync client and every proxy it made.
 
@@ -214,6 +289,17 @@ class Portal:
         if waiter.ok:
             return waiter.value
         raise waiter.value
+
+    def _outcome(self, waiter: _Waiter) -> Any:
+        """Block until ``waiter`` is set (by a task of the loop); its value or exception."""
+        waiter.lock.acquire()
+        if waiter.ok:
+            return waiter.value
+        raise waiter.value
+
+    def context(self, manager: Any) -> TaskContext:
+        """``manager`` (an async context manager) to enter and exit in one task."""
+        return TaskContext(self, manager)
 
     def _cancel(self, waiter: _Waiter) -> None:
         def cancel() -> None:

@@ -24,21 +24,29 @@ import inspect
 import types
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from typing_extensions import Self
 
 from ..errors import DockerException
-from ._portal import Portal
+from ._keywords import keyword_checker
+from ._portal import Portal, TaskContext
 from ._stream import Pump
 
 __all__ = [
+    "CollectionProxy",
+    "ModelProxy",
     "Proxy",
     "StreamProxy",
+    "has_async_face",
     "proxy_class",
     "public_methods",
     "register",
     "unwrap",
     "wrap",
 ]
+
+T_co = TypeVar("T_co", covariant=True)
 
 _PLAIN = object()
 _SEQUENCE = object()
@@ -48,7 +56,7 @@ _PLAIN_TYPES = (type(None), bool, int, float, str, bytes, bytearray, dict, set, 
 class Proxy:
     """A sync stand-in for one async object: methods block, attributes read through."""
 
-    __slots__ = ("__weakref__", "_portal", "_target")
+    __slots__ = ("__weakref__", "_context", "_portal", "_target")
     _target: Any
     _portal: Portal
 
@@ -59,14 +67,16 @@ class Proxy:
         _set_portal(self, portal)
         return self
 
-    def __getattr__(self, name: str) -> Any:
-        target = _get_target(self)
-        value = getattr(target, name)
-        if isinstance(value, types.MethodType) and value.__self__ is target:
-            return _bound_caller(self, value)
-        if value is target:
-            return self
-        return wrap(value, _get_portal(self))
+    if not TYPE_CHECKING:  # the generated stub types every attribute; typos must not be Any
+
+        def __getattr__(self, name: str) -> Any:
+            target = _get_target(self)
+            value = getattr(target, name)
+            if isinstance(value, types.MethodType) and value.__self__ is target:
+                return _bound_caller(self, value)
+            if value is target:
+                return self
+            return wrap(value, _get_portal(self))
 
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(_get_target(self), name, unwrap(value))
@@ -88,15 +98,28 @@ class Proxy:
         return sorted(set(dir(type(self))) | set(dir(_get_target(self))))
 
 
+class ModelProxy(Proxy):
+    """The base of every sync model (container, image...): docker-py's ``Model``."""
+
+    __slots__ = ()
+
+
+class CollectionProxy(Proxy):
+    """The base of every sync collection (``client.containers``...): docker-py's ``Collection``."""
+
+    __slots__ = ()
+
+
 _target_slot: Any = Proxy.__dict__["_target"]
 _portal_slot: Any = Proxy.__dict__["_portal"]
+_context_slot: Any = Proxy.__dict__["_context"]
 _set_target: Callable[[Any, Any], None] = _target_slot.__set__
 _set_portal: Callable[[Any, Portal], None] = _portal_slot.__set__
 _get_target: Callable[[Any], Any] = _target_slot.__get__
 _get_portal: Callable[[Any], Portal] = _portal_slot.__get__
 
 
-class StreamProxy(Proxy):
+class StreamProxy(Proxy, Generic[T_co]):
     """A proxy for an async iterator: a blocking iterator and context manager.
 
     ``close()`` (also ``aclose()``, leaving ``with``, or dropping the object)
@@ -105,6 +128,7 @@ class StreamProxy(Proxy):
 
     __slots__ = ("_finalizer", "_pump")
     _pump: Pump
+    _finalizer: weakref.finalize[Any, Any]
 
     @classmethod
     def _make(cls, target: Any, portal: Portal) -> Any:
@@ -116,11 +140,12 @@ class StreamProxy(Proxy):
         object.__setattr__(self, "_finalizer", finalizer)
         return self
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Self:
         return self
 
-    def __next__(self) -> Any:
-        return wrap(self._pump.next(), _get_portal(self))
+    def __next__(self) -> T_co:
+        item: T_co = wrap(self._pump.next(), _get_portal(self))
+        return item
 
     def close(self) -> None:
         """Stop reading and close the stream (its connection is released)."""
@@ -129,16 +154,17 @@ class StreamProxy(Proxy):
 
     aclose = close
 
-    def __enter__(self) -> Any:
-        target = _get_target(self)
-        if hasattr(target, "__aenter__"):
-            entered = _get_portal(self).call(target.__aenter__)
-            if entered is not target:
-                return wrap(entered, _get_portal(self))
+    def __enter__(self) -> Self:
+        if hasattr(_get_target(self), "__aenter__"):
+            entered: Self = _enter(self)
+            return entered
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def __exit__(self, *exc_info: Any) -> None:
+        try:
+            self.close()
+        finally:
+            _exit(self, exc_info)
 
 
 def _bound_caller(proxy: Proxy, method: Callable[..., Any]) -> Callable[..., Any]:
@@ -182,7 +208,7 @@ def _is_async_callable(value: Any) -> bool:
     return inspect.iscoroutinefunction(value) or inspect.isasyncgenfunction(value)
 
 
-def _has_async_face(cls: type) -> bool:
+def has_async_face(cls: type) -> bool:
     if any(hasattr(cls, name) for name in ("__anext__", "__aiter__", "__aenter__")):
         return True
     for name in dir(cls):
@@ -202,7 +228,7 @@ def _plan(tp: type) -> Any:
         return plan
     if issubclass(tp, (list, tuple)):
         plan = _SEQUENCE
-    elif issubclass(tp, (BaseException, type)) or not _has_async_face(tp):
+    elif issubclass(tp, (BaseException, type)) or not has_async_face(tp):
         plan = _PLAIN
     elif not tp.__module__.startswith("aiocontainers.") and (
         hasattr(tp, "__anext__") or hasattr(tp, "__aiter__")
@@ -293,11 +319,15 @@ def public_properties(cls: type) -> dict[str, property]:
 
 
 def _make_method(cls: type, name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    check = keyword_checker(cls.__name__, name, func)
+
     def method(self: Proxy, /, *args: Any, **kwargs: Any) -> Any:
         portal = _get_portal(self)
         if args:
             args = unwrap_args(args)
         if kwargs:
+            if check is not None:
+                check(kwargs)
             kwargs = unwrap_kwargs(kwargs)
         try:
             result = portal.call(func, _get_target(self), *args, **kwargs)
@@ -336,14 +366,31 @@ def _make_property(prop: property) -> property:
     return property(getter, setter, doc=prop.__doc__)
 
 
+def _enter(proxy: Proxy) -> Any:
+    """Enter the target's async context in a task of its own (exited by :func:`_exit`)."""
+    target = _get_target(proxy)
+    portal = _get_portal(proxy)
+    context = portal.context(target)
+    _context_slot.__set__(proxy, context)
+    entered = context.enter()
+    return proxy if entered is target else wrap(entered, portal)
+
+
+def _exit(proxy: Proxy, exc_info: tuple[Any, ...]) -> bool:
+    try:
+        context: TaskContext = _context_slot.__get__(proxy)
+    except AttributeError:  # never entered
+        return False
+    _context_slot.__delete__(proxy)
+    return context.exit(*exc_info)
+
+
 def _context_methods() -> dict[str, Any]:
     def __enter__(self: Proxy) -> Any:
-        target = _get_target(self)
-        entered = _get_portal(self).call(target.__aenter__)
-        return self if entered is target else wrap(entered, _get_portal(self))
+        return _enter(self)
 
-    def __exit__(self: Proxy, *exc_info: Any) -> Any:
-        return _get_portal(self).call(_get_target(self).__aexit__, *exc_info)
+    def __exit__(self: Proxy, *exc_info: Any) -> bool:
+        return _exit(self, exc_info)
 
     return {"__enter__": __enter__, "__exit__": __exit__}
 
@@ -359,8 +406,16 @@ def proxy_class(async_cls: type) -> type[Proxy]:
     cached = _classes.get(async_cls)
     if cached is not None:
         return cached
+    from .._resources._base import Collection, Model
+
     is_stream = hasattr(async_cls, "__anext__") or hasattr(async_cls, "__aiter__")
-    base: type[Proxy] = StreamProxy if is_stream else Proxy
+    base: type[Proxy] = Proxy
+    if is_stream:
+        base = StreamProxy
+    elif issubclass(async_cls, Model):
+        base = ModelProxy
+    elif issubclass(async_cls, Collection):
+        base = CollectionProxy
     namespace: dict[str, Any] = {
         "__slots__": (),
         "__doc__": async_cls.__doc__,

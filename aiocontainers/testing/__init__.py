@@ -6,7 +6,8 @@ The pytest plugin in :mod:`aiocontainers.testing._plugin` is registered through 
 ``docker_stack`` fixtures; :func:`shared_container` and :func:`shared_stack`
 build fixtures for a container or a stack shared by a module or a session.
 The cleanup machinery underneath -- labels, leases, the watchdog process --
-works outside pytest too.
+works outside pytest too. :class:`MockTransport` answers a client's requests
+from a function, for tests without a daemon.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import structlog
 from structlog.testing import LogCapture
 from structlog.typing import EventDict
 
+from .._http import HTTPTransport, Request, Response
+from .._mock import MockTransport
 from ._cleanup import SESSION_LABEL, CleanupReport, TestSession, remove_labelled
 from ._lease import LEASE_LABEL, LEASE_TTL, RENEW_INTERVAL, find_orphans, reap_orphans
 from ._shared import SharedContainer, SharedStack, shared_container, shared_stack
@@ -29,6 +32,10 @@ __all__ = [
     "RENEW_INTERVAL",
     "SESSION_LABEL",
     "CleanupReport",
+    "HTTPTransport",
+    "MockTransport",
+    "Request",
+    "Response",
     "SharedContainer",
     "SharedStack",
     "TestSession",

@@ -88,7 +88,9 @@ _current: tuple[int, TestSession] | None = None
 async def _delete(transport: Transport, path: str, key: str, params: dict[str, Any]) -> bool:
     """DELETE one resource; False when it is already gone."""
     try:
-        await transport.request("DELETE", path, path_args={"id": key}, params=params, timeout=None)
+        await transport.request(
+            "DELETE", path, path_args={"id": key}, params=params, timeout=transport.slow_timeout
+        )
     except NotFound:
         return False
     return True

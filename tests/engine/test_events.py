@@ -137,15 +137,13 @@ async def test_aclose_ends_a_waiting_iteration(client: DockerClient) -> None:
 
 
 async def test_dropped_stream_releases_its_connection(client: DockerClient) -> None:
-    connector = client.transport.session.connector
-    assert connector is not None
     events: EventStream[Event] | None = client.events(filters={"type": "volume"})
     assert events is not None
     await events.__aenter__()
-    assert len(connector._acquired) == 1
+    assert client.transport.http.connections_in_use == 1
     events = None
     gc.collect()
-    assert len(connector._acquired) == 0
+    assert client.transport.http.connections_in_use == 0
 
 
 async def test_bad_arguments(client: DockerClient) -> None:

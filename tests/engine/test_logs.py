@@ -16,7 +16,7 @@ from aiocontainers import DockerClient
 from aiocontainers._resources._logs import to_timestamp
 from aiocontainers._resources.containers import Container
 from aiocontainers._streams._logs import LogRecord
-from aiocontainers.errors import Conflict, InvalidArgument, NotFound
+from aiocontainers.errors import Conflict, InvalidArgument, NotFound, StreamError
 
 Runner = Callable[..., Awaitable[Container]]
 
@@ -48,9 +48,7 @@ async def wait(c: Container) -> int:
 
 def acquired(client: DockerClient) -> int:
     """Connections the client's pool has handed out and not got back."""
-    connector = client.transport.session.connector
-    assert connector is not None
-    return len(connector._acquired)
+    return client.transport.http.connections_in_use
 
 
 def socket_fds() -> int:
@@ -222,7 +220,9 @@ async def test_aclose_and_context_manager_release(client: DockerClient, run: Run
     await stream.aclose()
     assert acquired(client) == 0
     assert stream.closed
-    assert [line async for line in stream] == []
+    await stream.aclose()  # twice is fine
+    with pytest.raises(StreamError, match="is closed"):  # use after close is an error
+        await stream.__anext__()
     async with c.logs(stream=True, follow=True) as lines:
         assert await lines.__anext__() == b"tick\n"
     assert acquired(client) == 0

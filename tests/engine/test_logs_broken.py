@@ -17,7 +17,6 @@ import anyio
 import pytest
 
 from aiocontainers import DockerClient
-from aiocontainers._resources._hijack import HijackedConnection
 from aiocontainers._resources.containers import Container
 from aiocontainers.errors import StreamError
 
@@ -152,7 +151,7 @@ async def test_hijacked_connection_closed_before_takeover_ends(fake_daemon: Serv
         "POST", "/exec/e1/start", headers={"Connection": "Upgrade", "Upgrade": "tcp"}
     )
     await anyio.sleep(0.2)  # the fake daemon has written everything and hung up
-    connection = HijackedConnection(response, path="/exec/e1/start")
+    connection = response.upgrade()
     with anyio.fail_after(5):
         assert await connection.read_chunk() == frame(1, b"quick\n")
         assert await connection.read_chunk() == b""

@@ -110,7 +110,7 @@ INTERLUDES: dict[int, dict[str, str]] = {
 # Block 14 only defines wait_for_healthy; run it on a container that turns healthy.
 POSTLUDES: dict[int, str] = {
     14: _CLIENT + "container = client.containers.run('busybox', 'sleep 60', detach=True,"
-    " healthcheck=docker.types.Healthcheck(test=['CMD', 'true'], interval=0.5))\n"
+    " healthcheck=docker.types.Healthcheck(test=['CMD', 'true'], interval=500_000_000))\n"
     "assert wait_for_healthy(container, timeout=30, interval=0.2) is True\n",
 }
 

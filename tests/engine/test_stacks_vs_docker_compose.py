@@ -25,6 +25,7 @@ import anyio
 import pytest
 
 from aiocontainers import Container, DockerClient, Stack
+from aiocontainers._resources.containers import CREATE_TOKEN_LABEL
 
 # Explicit, so the anyio plugin parametrizes before ours (the conftest marks too late).
 pytestmark = pytest.mark.anyio
@@ -162,7 +163,7 @@ def _normalize(container: Container, project: str) -> dict[str, Any]:
     result["Config.Labels"] = {
         k: v
         for k, v in (config.get("Labels") or {}).items()
-        if not k.startswith("com.docker.compose")
+        if not k.startswith("com.docker.compose") and k != CREATE_TOKEN_LABEL
     }
     result.update({f"HostConfig.{k}": host.get(k) for k in HOST_FIELDS})
     # An exposed-only port: we send it with no bindings, v1 leaves it out; both publish nothing.

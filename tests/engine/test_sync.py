@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -129,7 +130,10 @@ async def test_build_returns_image_and_log(sync_client: Any) -> None:
 
 async def test_events_iterator_closes(sync_client: Any) -> None:
     def body() -> None:
-        events = sync_client.events(decode=True, filters={"label": "sync-test=1"})
+        # since: the stream opens on the first next(), maybe after `true` has exited
+        events = sync_client.events(
+            decode=True, since=time.time(), filters={"label": "sync-test=1"}
+        )
         container = _run(sync_client, "true")
         first = next(events)
         assert first["Actor"]["ID"] == container.id
@@ -146,7 +150,7 @@ async def test_wait_until_healthy(sync_client: Any) -> None:
         container = _run(
             sync_client,
             "sleep 60",
-            healthcheck=docker.types.Healthcheck(test=["CMD", "true"], interval=0.3),
+            healthcheck=docker.types.Healthcheck(test=["CMD", "true"], interval=300_000_000),
         )
         docker.wait_until_healthy(container, timeout=30)
         assert container.health == "healthy"  # attrs are fresh afterwards

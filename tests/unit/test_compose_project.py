@@ -53,9 +53,9 @@ def test_unknown_keys_are_errors_with_a_hint() -> None:
 @pytest.mark.parametrize(
     ("service", "path"),
     [
-        ({"secrets": ["token"]}, "services.web.secrets"),
+        ({"gpus": "all"}, "services.web.gpus"),
         ({"links": ["db"]}, "services.web.links"),
-        ({"deploy": {"placement": {"constraints": []}}}, "services.web.deploy.placement"),
+        ({"cgroup_parent": "x"}, "services.web.cgroup_parent"),
     ],
 )
 def test_unsupported_compose_keys_are_named(service: dict[str, Any], path: str) -> None:
@@ -66,8 +66,8 @@ def test_unsupported_compose_keys_are_named(service: dict[str, Any], path: str) 
 
 
 def test_unsupported_top_level_key() -> None:
-    errors = _errors({"services": {"a": {"image": "x"}}, "configs": {}})
-    assert errors[0].startswith("configs: 'configs' is not supported")
+    errors = _errors({"services": {"a": {"image": "x"}}, "include": []})
+    assert errors[0].startswith("include: 'include' is not supported")
 
 
 def test_references_are_checked_before_anything_runs() -> None:

@@ -15,6 +15,7 @@ import docker.models.containers
 import docker.models.images
 import docker.models.networks
 import docker.models.nodes
+import docker.models.plugins
 import docker.models.secrets
 import docker.models.services
 import docker.models.swarm
@@ -29,6 +30,7 @@ from aiocontainers._resources.containers import ContainerCollection
 from aiocontainers._resources.images import ImageCollection
 from aiocontainers._resources.networks import NetworkCollection
 from aiocontainers._resources.nodes import NodeCollection
+from aiocontainers._resources.plugins import PluginCollection
 from aiocontainers._resources.secrets import SecretCollection
 from aiocontainers._resources.services import ServiceCollection
 from aiocontainers._resources.volumes import VolumeCollection
@@ -55,6 +57,8 @@ RECEIVERS: dict[str, tuple[type, type]] = {
     "client.secrets": (docker.models.secrets.SecretCollection, SecretCollection),
     "secret": (docker.models.secrets.Secret, aiocontainers.Secret),
     "client.configs": (docker.models.configs.ConfigCollection, ConfigCollection),
+    "client.plugins": (docker.models.plugins.PluginCollection, PluginCollection),
+    "plugin": (docker.models.plugins.Plugin, aiocontainers.Plugin),
 }
 # Managers hanging off the client (instance attributes, not in the class).
 _MANAGERS = {"containers", "images", "volumes", "networks", "swarm", "services", "nodes"}
@@ -62,7 +66,7 @@ _MANAGERS |= {"secrets", "configs", "plugins", "api", "transport"}
 # Collection plumbing docker-py exposes that is not part of its documented API.
 _PLUMBING = {"model", "prepare_model", "id_attribute", "client", "collection"}
 _CLIENT_INIT = inspect.getsource(aiocontainers.DockerClient.__init__)
-_CALL = re.compile(r"`(?:await )?(client\.\w+|client|c|i|v|n|s|node|secret)\.(\w+)")
+_CALL = re.compile(r"`(?:await )?(client\.\w+|client|c|i|v|n|s|node|secret|plugin)\.(\w+)")
 
 
 def _porting_rows() -> list[tuple[str, str]]:

@@ -17,20 +17,14 @@ PUBLIC_MODULES = [
     "aiocontainers.types",
     "aiocontainers.wait",
     "aiocontainers.sync",
+    "aiocontainers.sync.types",
+    "aiocontainers.sync.models",
+    "aiocontainers.context",
+    "aiocontainers.tls",
     "aiocontainers.testing",
     "aiocontainers.compose",
     "aiocontainers.jobs",
 ]
-
-# Async stream classes have no sync twin: the shim hands them out as plain iterators.
-ASYNC_ONLY = {
-    "DockerStream",
-    "ExecStream",
-    "InteractiveStream",
-    "StatsStream",
-    "StackEvents",
-    "StackLogs",
-}
 
 
 @pytest.mark.parametrize("name", PUBLIC_MODULES)
@@ -57,10 +51,19 @@ def _exceptions(module: ModuleType) -> set[str]:
     }
 
 
+# What errors exports besides exception classes: docker-py's helper and its response type.
+ERRORS_HELPERS = {"ErrorResponse", "create_api_error_from_http_exception"}
+# Exported by aiocontainers.errors only (docker-py's rarer names and our narrow ones).
+ERRORS_ONLY = {"ImageLoadError", "ServerError", "UnsafeArchiveError", "StreamParseError"}
+ERRORS_ONLY |= {"InvalidRepository", "InvalidVersion", "InvalidConfigFile", "NullResource"}
+ERRORS_ONLY |= {"TLSParameterError", "MissingContextParameter", "DeprecatedMethod"}
+ERRORS_ONLY |= {"ContextException", "ContextNotFound", "ContextAlreadyExists"}
+
+
 def test_every_exception_is_a_docker_exception_and_exported() -> None:
     defined = _exceptions(errors)
     assert {"NotReady", "HealthCheckFailed", "UnsafeArchiveError"} <= defined
-    assert defined == set(errors.__all__)
+    assert defined == set(errors.__all__) - ERRORS_HELPERS
     for name in defined:
         assert issubclass(getattr(errors, name), errors.DockerException), name
 
@@ -70,20 +73,25 @@ JOB_ERRORS = {"JobCancelled", "JobTimeout", "RunnerClosed"}
 
 
 def test_top_level_reexports_the_errors_callers_catch_most() -> None:
-    rare = {"ImageLoadError", "ServerError", "UnsafeArchiveError"}
-    for name in set(errors.__all__) - rare - JOB_ERRORS:
+    for name in set(errors.__all__) - ERRORS_ONLY - ERRORS_HELPERS - JOB_ERRORS:
         assert getattr(aiocontainers, name) is getattr(errors, name), name
 
 
 def test_sync_mirrors_the_async_package() -> None:
-    async_names = set(aiocontainers.__all__) - ASYNC_ONLY
+    async_names = set(aiocontainers.__all__)
     assert async_names <= set(sync.__all__), async_names - set(sync.__all__)
-    assert set(sync.__all__) - async_names == {"PortalClosed"}
+    # docker-py's docker.version and docker.models; the shim's own closed-client error
+    assert set(sync.__all__) - async_names == {"PortalClosed", "version", "models"}
 
 
 def test_sync_shares_errors_types_and_plain_data() -> None:
-    assert sync.errors is errors
-    assert sync.types is aiocontainers.types
+    # docker.errors: the very classes of aiocontainers.errors, re-exported
+    assert sync.errors.__all__ == errors.__all__
+    for name in errors.__all__:
+        assert getattr(sync.errors, name) is getattr(errors, name), name
+    # docker-py's dict types (nanoseconds), not the typed specs of aiocontainers.types
+    assert sync.types is not aiocontainers.types
+    assert set(sync.types.__all__) >= {"Mount", "Healthcheck", "HostConfig", "ContainerSpec"}
     for name in ("ExecResult", "LogRecord", "Event", "ProgressEvent", "NotReady"):
         assert getattr(sync, name) is getattr(aiocontainers, name), name
 

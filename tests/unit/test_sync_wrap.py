@@ -8,8 +8,9 @@ import inspect
 import threading
 import time
 from collections.abc import AsyncGenerator, Iterator
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
+import anyio
 import pytest
 
 import aiocontainers
@@ -19,6 +20,7 @@ from aiocontainers._resources._exec import ExecResult, ExecStream
 from aiocontainers._resources._hijack import InteractiveStream
 from aiocontainers._resources._stats import StatsStream
 from aiocontainers._resources._streaming import DockerStream
+from aiocontainers.sync._classes import async_classes
 from aiocontainers.sync._portal import Portal
 from aiocontainers.sync._wrap import (
     Proxy,
@@ -29,21 +31,15 @@ from aiocontainers.sync._wrap import (
     wrap,
 )
 
+ASYNC_CLASSES = async_classes()
 
-def _async_classes() -> list[type]:
-    """Every class of the async API a sync user can reach."""
-    found: set[type] = {aiocontainers.DockerClient, aiocontainers.EventStream}
-    found.update({DockerStream, ExecStream, StatsStream, InteractiveStream})
-    for name in aiocontainers.__all__:
-        value = getattr(aiocontainers, name)
-        if isinstance(value, type) and issubclass(value, (Model, Collection)):
-            found.add(value)
+
+def test_the_class_list_reaches_every_kind() -> None:
+    found = set(ASYNC_CLASSES)
+    assert {aiocontainers.DockerClient, aiocontainers.EventStream} <= found
+    assert {DockerStream, ExecStream, StatsStream, InteractiveStream} <= found
     client = aiocontainers.DockerClient(base_url="unix:///nonexistent.sock")
-    found.update(type(v) for v in vars(client).values() if isinstance(v, (Model, Collection)))
-    return sorted(found, key=lambda cls: cls.__name__)
-
-
-ASYNC_CLASSES = _async_classes()
+    assert {type(v) for v in vars(client).values() if isinstance(v, (Model, Collection))} <= found
 
 
 @pytest.mark.parametrize("cls", ASYNC_CLASSES, ids=[c.__name__ for c in ASYNC_CLASSES])
@@ -79,8 +75,9 @@ def test_a_new_async_method_appears_in_the_sync_class() -> None:
     assert proxy_class(Widget) is proxy  # generated once
     portal = Portal()
     try:
-        widget = wrap(Widget({"Id": "abc123"}), portal)
-        assert isinstance(widget, proxy) and type(widget).__name__ == "Widget"
+        widget: Any = wrap(Widget({"Id": "abc123"}), portal)
+        assert [type(widget)] == [proxy]  # (no narrowing: widget stays Any)
+        assert type(widget).__name__ == "Widget"
         assert widget.frobnicate(21, twice=True) == 42
         assert widget.id == "abc123" and widget.attrs == {"Id": "abc123"}
         assert widget == wrap(Widget({"Id": "abc123"}), portal)
@@ -93,11 +90,17 @@ def test_a_new_async_method_appears_in_the_sync_class() -> None:
 
 def test_the_package_wraps_the_async_classes() -> None:
     assert sync.Container is proxy_class(aiocontainers.Container)
-    # docker.errors style; the submodules are aliases that mypy cannot see.
-    from aiocontainers.sync.errors import NotFound  # type: ignore[import-not-found]
-    from aiocontainers.sync.types import Mount  # type: ignore[import-not-found]
+    # docker.errors style
+    from aiocontainers.sync.errors import NotFound
+    from aiocontainers.sync.types import Mount
 
-    assert NotFound is aiocontainers.NotFound and Mount is aiocontainers.types.Mount
+    assert NotFound is aiocontainers.NotFound
+    assert Mount("/data", "vol") == {
+        "Target": "/data",
+        "Source": "vol",
+        "Type": "volume",
+        "ReadOnly": False,
+    }
 
 
 class Pair(NamedTuple):
@@ -218,3 +221,54 @@ def test_proxy_has_no_instance_dict() -> None:
         assert model.events == ["x"]
     finally:
         portal.close()
+
+
+class TaskBound(Model):
+    """An async context manager whose exit must run in the task that entered it."""
+
+    events: ClassVar[list[str]] = []
+
+    async def __aenter__(self) -> TaskBound:
+        self._task = asyncio.current_task()
+        self._scope = anyio.CancelScope()
+        self._scope.__enter__()  # anyio refuses to exit a scope from another task
+        self.events.append("enter")
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> bool:
+        assert asyncio.current_task() is self._task, "exited in another task"
+        self._scope.__exit__(*exc_info)
+        self.events.append(f"exit {exc_info[0].__name__ if exc_info[0] else None}")
+        return exc_info[0] is KeyError  # suppresses KeyError only
+
+    async def ping(self) -> str:
+        return "pong"
+
+
+def test_context_managers_enter_and_exit_in_one_task() -> None:
+    TaskBound.events.clear()
+    proxy: Any = proxy_class(TaskBound)
+    portal = Portal()
+    try:
+        thing: Any = wrap(TaskBound({"Id": "x"}), portal)
+        with thing as entered:
+            assert entered is thing and thing.ping() == "pong"
+        with thing:
+            raise KeyError("suppressed by __aexit__")
+        with pytest.raises(ValueError), thing:
+            raise ValueError("not suppressed")
+        expected = ["enter", "exit None", "enter", "exit KeyError", "enter", "exit ValueError"]
+        assert TaskBound.events == expected
+        assert [type(thing)] == [proxy]
+    finally:
+        portal.close()
+
+
+def test_closing_the_portal_inside_a_block_exits_the_context() -> None:
+    TaskBound.events.clear()
+    portal = Portal()
+    thing: Any = wrap(TaskBound({"Id": "y"}), portal)
+    with pytest.raises(sync.PortalClosed):
+        with thing:
+            portal.close()
+    assert TaskBound.events == ["enter", "exit CancelledError"]

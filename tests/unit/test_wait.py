@@ -211,25 +211,27 @@ def test_resume_drops_replayed_events_and_asks_from_before_the_last() -> None:
     assert isinstance(stream, EventStream)
     base = 1_700_000_000 * 10**9
     first = [_message(base, "a"), _message(base + 5, "b"), _message(base + 5, "c")]
-    stream._accept(first)
+    delivered = stream._events._accept(first)
     # The resumed request asks from a second before the newest event, with nanoseconds...
     assert stream._params()["since"] == f"{1_699_999_999}.000000005"
     # ...and what the daemon replays is dropped, while new events at the same time pass.
-    stream._accept([*first, _message(base + 5, "d"), _message(base + 9, "c", "destroy")])
-    delivered = [(e.id, e.action) for e in stream._pending]
-    assert delivered == [("a", "create"), ("b", "create"), ("c", "create"), ("d", "create"),
-                         ("c", "destroy")]  # fmt: skip
+    delivered += stream._events._accept(
+        [*first, _message(base + 5, "d"), _message(base + 9, "c", "destroy")]
+    )
+    assert [(e.id, e.action) for e in delivered] == [
+        ("a", "create"), ("b", "create"), ("c", "create"), ("d", "create"), ("c", "destroy")
+    ]  # fmt: skip
     # Events older than the slack window are forgotten, keeping memory bounded.
-    stream._accept([_message(base + 3 * 10**9, "late")])
-    assert len(stream._recent) == 1
+    stream._events._accept([_message(base + 3 * 10**9, "late")])
+    assert len(stream._events._recent) == 1
 
 
 def test_resume_never_asks_for_events_before_since() -> None:
     client = aiocontainers.DockerClient("unix:///nonexistent.sock")
     base = 1_700_000_000 * 10**9
     stream = client.events(since=1_700_000_000, resume=True)
-    stream._accept([_message(base + 5, "a")])
+    stream._events._accept([_message(base + 5, "a")])
     assert stream._params()["since"] == "1700000000.000000000"
     relative = client.events(since="10m", resume=True)
-    relative._accept([_message(base + 5, "a")])
+    relative._events._accept([_message(base + 5, "a")])
     assert relative._params()["since"] == "1699999999.000000005"

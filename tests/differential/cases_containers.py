@@ -1,0 +1,684 @@
+"""Differential cases: containers (``client.containers`` and ``Container``)."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import time
+from types import ModuleType
+from typing import Any
+
+from .harness import Env, attempts, differs, failing, same, typed, walk
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def tar_of(files: dict[str, bytes]) -> bytes:
+    """A tar archive holding ``files`` (name -> content)."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = 0
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def tar_members(data: bytes) -> dict[str, bytes]:
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        return {
+            member.name: (tar.extractfile(member) or io.BytesIO()).read()
+            for member in tar.getmembers()
+            if member.isfile()
+        }
+
+
+def created(docker: ModuleType, env: Env, command: str | list[str] = "true", **kw: Any) -> Any:
+    """A created (not started) container, removed at the end."""
+    container = env.client.containers.create(env.image, command, labels=env.labels, **kw)
+    env.defer(lambda: container.remove(force=True, v=True))
+    return container
+
+
+def exited(docker: ModuleType, env: Env, command: str | list[str], **kw: Any) -> Any:
+    container = env.sleeper(command, **kw)
+    container.wait()
+    container.reload()
+    return container
+
+
+# -- the collection --------------------------------------------------------------------------
+
+
+@same("ContainerCollection.run", "Container.logs")
+def run_detached_then_logs(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper(["sh", "-c", "echo out; sleep 0.2; echo err >&2"])
+    container.wait()
+    return (
+        container.logs(),
+        container.logs(stdout=True, stderr=False),
+        container.logs(stdout=False, stderr=True),
+        container.logs(tail=1),
+        container.logs(timestamps=True)[30:],
+    )
+
+
+@same("ContainerCollection.run")
+def run_foreground_returns_stdout(docker: ModuleType, env: Env) -> Any:
+    script = ["sh", "-c", "echo out; sleep 0.2; echo err >&2"]
+    output = env.client.containers.run(env.image, script, remove=True, labels=env.labels)
+    both = env.client.containers.run(
+        env.image,
+        script,
+        stderr=True,
+        remove=True,
+        labels=env.labels,
+    )
+    return output, both
+
+
+@failing(
+    "ContainerCollection.run",
+    reason="run(auto_remove=True) in the foreground reads the output after the daemon removed "
+    "the container and raises Conflict 409 (issue 11, item 1)",
+)
+def run_foreground_auto_remove(docker: ModuleType, env: Env) -> Any:
+    return env.client.containers.run(
+        env.image, "sh -c 'sleep 1; echo hi'", auto_remove=True, labels=env.labels
+    )
+
+
+@failing(
+    "ContainerCollection.run",
+    reason="run() with a log driver that cannot be read raises ServerError 501 where docker-py "
+    "returns None (issue 11, item 1)",
+)
+def run_foreground_unreadable_logs(docker: ModuleType, env: Env) -> Any:
+    return env.client.containers.run(
+        env.image, "echo hi", log_config={"type": "none"}, remove=True, labels=env.labels
+    )
+
+
+@same("ContainerCollection.run")
+def run_foreground_nonzero_exit(docker: ModuleType, env: Env) -> Any:
+    try:
+        env.client.containers.run(
+            env.image, ["sh", "-c", "echo bad >&2; exit 3"], remove=True, labels=env.labels
+        )
+    except docker.errors.ContainerError as exc:
+        return type(exc).__name__, exc.exit_status, exc.stderr, exc.image, exc.command
+    return None
+
+
+@same("ContainerCollection.run")
+def run_missing_image(docker: ModuleType, env: Env) -> Any:
+    return env.client.containers.run("diff-no-such-image:nope", "true", labels=env.labels)
+
+
+@failing(
+    "ContainerCollection.run",
+    reason="docker-py always sends a HostConfig, so HostConfig.Runtime is runc; here it is "
+    "unset when no host option is given (issue 11, item 1)",
+)
+def run_host_config_defaults(docker: ModuleType, env: Env) -> Any:
+    container = created(docker, env)
+    host = container.attrs["HostConfig"]
+    return {key: host.get(key) for key in ("Runtime", "NetworkMode", "LogConfig")}
+
+
+@same("ContainerCollection.run", "Container.attrs")
+def run_options_reach_the_daemon(docker: ModuleType, env: Env) -> Any:
+    container = created(
+        docker,
+        env,
+        ["sleep", "5"],
+        environment={"A": "1"},
+        working_dir="/tmp",
+        user="1000",
+        hostname="box",
+        mem_limit="64m",
+        restart_policy={"Name": "on-failure", "MaximumRetryCount": 2},
+        ports={"80/tcp": ("127.0.0.1", None)},
+        volumes={env.name("vol"): {"bind": "/data", "mode": "ro"}},
+        entrypoint=["/bin/sh", "-c"],
+        cap_add=["NET_ADMIN"],
+        extra_hosts={"db": "10.0.0.1"},
+        tmpfs={"/run": "size=1m"},
+        init=True,
+        stop_signal="SIGINT",
+    )
+    env.defer(lambda: env.client.volumes.get(env.name("vol")).remove(force=True))
+    config, host = container.attrs["Config"], container.attrs["HostConfig"]
+    return (
+        sorted(container.attrs),
+        [v for v in config["Env"] if v.startswith("A=")],
+        config["WorkingDir"],
+        config["User"],
+        config["Hostname"],
+        config["Entrypoint"],
+        config["Cmd"],
+        config["StopSignal"],
+        host["Memory"],
+        host["RestartPolicy"],
+        host["PortBindings"],
+        host["Binds"],
+        host["CapAdd"],
+        host["ExtraHosts"],
+        host["Tmpfs"],
+        host["Init"],
+    )
+
+
+@failing(
+    "ContainerCollection.run",
+    reason="run(network=..., networking_config={other: ...}) raises InvalidArgument (needs API "
+    "1.44) where docker-py drops the extra endpoint config (issue 11, item 1)",
+)
+def run_networking_config_for_another_network(docker: ModuleType, env: Env) -> Any:
+    network = env.client.networks.create(env.name("net"), labels=env.labels)
+    env.defer(network.remove)
+    container = created(
+        docker,
+        env,
+        network=network.name,
+        networking_config={"bridge": docker.types.EndpointConfig("1.41", aliases=["x"])},
+    )
+    return sorted(container.attrs["NetworkSettings"]["Networks"])
+
+
+@same("ContainerCollection.create", "Container.start", "Container.status", "Container.reload")
+def create_start_status(docker: ModuleType, env: Env) -> Any:
+    container = created(docker, env, "sleep 30")
+    before = container.status
+    container.start()
+    stale = container.status
+    container.reload()
+    return before, stale, container.status
+
+
+@same("ContainerCollection.get", "Container.name", "Container.id", "Container.short_id")
+def get_by_name_and_id(docker: ModuleType, env: Env) -> Any:
+    container = created(docker, env, name=env.name("c"))
+    by_name = env.client.containers.get(env.name("c"))
+    by_short = env.client.containers.get(container.short_id)
+    return (
+        by_name.id == container.id == by_short.id,
+        by_name.name,
+        container.short_id == container.id[:12],
+        type(by_name).__name__,
+    )
+
+
+@same("ContainerCollection.get")
+def get_missing(docker: ModuleType, env: Env) -> Any:
+    return env.client.containers.get(env.name("nothing"))
+
+
+@same("ContainerCollection.list")
+def list_filters(docker: ModuleType, env: Env) -> Any:
+    running = env.sleeper()
+    stopped = created(docker, env)
+    label = f"aiocontainers.diff={env.token}"
+    everything = env.client.containers.list(all=True, filters={"label": label})
+    only_running = env.client.containers.list(filters={"label": label})
+    sparse = env.client.containers.list(all=True, sparse=True, filters={"label": label})
+    limited = env.client.containers.list(all=True, limit=1, filters={"label": label})
+    return (
+        sorted(c.id for c in everything) == sorted([running.id, stopped.id]),
+        [c.id for c in only_running] == [running.id],
+        sorted(sparse[0].attrs),
+        sorted(everything[0].attrs),
+        len(limited),
+        env.client.containers.list(filters={"label": "diff-none=1"}),
+    )
+
+
+@differs(
+    "ContainerCollection.list",
+    reason="before= and since= are sent as filters, which the daemon applies; docker-py sends "
+    "them as query parameters that API 1.41 ignores, so it lists every container",
+    adjust=lambda theirs: typed(
+        "tuple", (typed("list", (typed("bool", True),)), typed("list", (typed("bool", True),)))
+    ),
+)
+def list_before_since(docker: ModuleType, env: Env) -> Any:
+    first = created(docker, env)
+    second = created(docker, env)
+    label = {"label": f"aiocontainers.diff={env.token}"}
+    since = env.client.containers.list(all=True, since=first.id, filters=label)
+    before = env.client.containers.list(all=True, before=second.id, filters=label)
+    return [c.id == second.id for c in since], [c.id == first.id for c in before]
+
+
+@same("ContainerCollection.prune")
+def prune_by_label(docker: ModuleType, env: Env) -> Any:
+    container = created(docker, env)
+    result = env.client.containers.prune(filters={"label": f"aiocontainers.diff={env.token}"})
+    return result["ContainersDeleted"] == [container.id], sorted(result)
+
+
+# -- lifecycle -------------------------------------------------------------------------------
+
+
+@same("Container.stop", "Container.wait")
+def stop_and_wait(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper(["sh", "-c", "trap 'exit 7' TERM; sleep 60 & wait"])
+    time.sleep(0.3)
+    container.stop(timeout=5)
+    return container.wait()
+
+
+@same("Container.wait")
+def wait_conditions(docker: ModuleType, env: Env) -> Any:
+    container = created(docker, env, "sh -c 'exit 4'")
+    container.start()
+    return container.wait(condition="not-running"), container.wait(timeout=10)
+
+
+@differs(
+    "Container.wait",
+    reason="wait(timeout=) is a deadline raising aiocontainers.Timeout (a TimeoutError); "
+    "docker-py raises requests' ReadTimeout (there is no requests underneath here)",
+    adjust=lambda theirs: (
+        typed("str", "Timeout") if theirs == typed("str", "ConnectionError") else theirs
+    ),
+)
+def wait_timeout(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    try:
+        container.wait(timeout=0.5)
+    except Exception as exc:  # requests' ConnectionError (a read timeout) or ours
+        return "Timeout" if isinstance(exc, TimeoutError) else type(exc).__name__
+    return None
+
+
+@same("Container.kill")
+def kill_with_signal(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper(["sh", "-c", "trap 'exit 9' USR1; sleep 60 & wait"])
+    time.sleep(0.3)
+    container.kill(signal="SIGUSR1")
+    first = container.wait()
+    stopped = created(docker, env)
+    try:
+        stopped.kill()
+    except docker.errors.APIError as exc:
+        return first, exc
+    return first, None
+
+
+@same("Container.restart")
+def restart_changes_start_time(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    started = container.attrs["State"]["StartedAt"]
+    container.restart(timeout=1)
+    container.reload()
+    return container.status, container.attrs["State"]["StartedAt"] != started
+
+
+@same("Container.pause", "Container.unpause")
+def pause_unpause(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    results = [container.pause()]
+    container.reload()
+    paused = container.status
+    results.append(container.unpause())
+    container.reload()
+    return results, paused, container.status
+
+
+@same("Container.remove")
+def remove_options(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    try:
+        container.remove()
+    except docker.errors.APIError as exc:
+        conflict = exc
+    result = container.remove(force=True, v=True)
+    try:
+        env.client.containers.get(container.id)
+    except docker.errors.NotFound:
+        return conflict, result, "gone"
+    return conflict, result, "still there"
+
+
+@same("Container.rename")
+def rename(docker: ModuleType, env: Env) -> Any:
+    container = created(docker, env)
+    result = container.rename(env.name("renamed"))
+    container.reload()
+    return result, container.name
+
+
+@same("Container.resize")
+def resize_tty(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper(tty=True)
+    return container.resize(30, 100)
+
+
+@same("Container.update")
+def update_resources(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    result = container.update(mem_limit="32m", memswap_limit="64m", cpu_shares=512)
+    container.reload()
+    host = container.attrs["HostConfig"]
+    return sorted(result), host["Memory"], host["MemorySwap"], host["CpuShares"]
+
+
+# -- inspection ------------------------------------------------------------------------------
+
+
+@same("Container.labels", "Container.ports", "Container.health", "Container.client")
+def cached_properties(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper(ports={"80/tcp": ("127.0.0.1", None)})
+    ports = container.ports
+    return (
+        container.labels == env.labels,
+        sorted(ports),
+        [sorted(binding) for binding in ports["80/tcp"]],
+        container.health,
+        type(container.client).__name__,
+    )
+
+
+@same("Container.health", "Container.attrs")
+def health_status(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper(
+        healthcheck={"test": ["CMD", "true"], "interval": 200_000_000, "retries": 1}
+    )
+    for _ in range(50):
+        container.reload()
+        if container.health != "starting":
+            break
+        time.sleep(0.1)
+    return container.health, container.attrs["Config"]["Healthcheck"]
+
+
+@failing(
+    "Container.image",
+    reason="container.image is the image reference (a str) where docker-py gives the Image "
+    "(issue 11, item 3)",
+)
+def container_image(docker: ModuleType, env: Env) -> Any:
+    container = created(docker, env)
+    image = container.image
+    return type(image).__name__, image.id == container.attrs["Image"]
+
+
+@failing(
+    "Image.short_id",
+    reason="short_id is 'sha256:' and 10 hex digits; docker-py 7.1 gives 12 (issue 11, item 3)",
+)
+def image_short_id(docker: ModuleType, env: Env) -> Any:
+    image = env.client.images.get(env.image)
+    return len(image.short_id), image.id.startswith(image.short_id)
+
+
+@same("Container.collection")
+def container_collection(docker: ModuleType, env: Env) -> Any:
+    container = created(docker, env)
+    return type(container.collection).__name__
+
+
+@same("Container.top")
+def top(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    result = container.top()
+    with_args = container.top(ps_args="-o pid,comm")
+    return result["Titles"], len(result["Processes"]), with_args["Titles"]
+
+
+@differs(
+    "Container.diff",
+    reason="diff() gives [] when nothing changed; docker-py gives None",
+    adjust=lambda theirs: walk(
+        theirs, lambda v: typed("list", ()) if v == typed("NoneType", None) else v
+    ),
+)
+def diff_unchanged(docker: ModuleType, env: Env) -> Any:
+    container = created(docker, env)
+    return container.diff()
+
+
+@same("Container.diff")
+def diff_changed(docker: ModuleType, env: Env) -> Any:
+    container = exited(docker, env, ["sh", "-c", "touch /tmp/x"])
+    return sorted((entry["Path"], entry["Kind"]) for entry in container.diff())
+
+
+@differs(
+    "Container.stats",
+    reason="stats(stream=False) is one sample where docker-py's read waits for a second one "
+    "and fills precpu_stats; here precpu_stats is empty unless one_shot=False",
+    adjust=lambda theirs: typed("tuple", (*theirs.value[:2], typed("bool", False))),
+)
+def stats_one_shot(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    sample = container.stats(stream=False)
+    return (
+        type(sample).__name__,
+        sorted(sample)[:3],
+        bool(sample["precpu_stats"].get("system_cpu_usage")),
+    )
+
+
+@failing(
+    "Container.stats",
+    reason="stats(stream=True, decode=False) yields dicts; docker-py yields the raw JSON bytes "
+    "(issue 11, item 7)",
+)
+def stats_stream_raw(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    stream = container.stats(stream=True, decode=False)
+    first = next(iter(stream))
+    stream.close()
+    return type(first).__name__
+
+
+@same("Container.stats")
+def stats_stream_decoded(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    stream = container.stats(stream=True, decode=True)
+    first = next(iter(stream))
+    stream.close()
+    return type(first).__name__, "memory_stats" in first
+
+
+# -- logs, attach, exec ----------------------------------------------------------------------
+
+
+@differs(
+    "Container.logs",
+    reason="logs(stream=True) yields whole lines; docker-py yields the daemon's chunks, which "
+    "split lines longer than 16 KiB (lines=False gives chunks)",
+    adjust=lambda theirs: (
+        typed("list", (typed("int", 20001), typed("int", 3)))
+        if theirs == typed("list", (typed("int", 16384), typed("int", 3617), typed("int", 3)))
+        else theirs
+    ),
+)
+def logs_stream_lines(docker: ModuleType, env: Env) -> Any:
+    script = "head -c 20000 /dev/zero | tr '\\0' a; echo; echo ok"
+    container = env.sleeper(["sh", "-c", script])
+    container.wait()
+    return [len(chunk) for chunk in container.logs(stream=True, follow=False)]
+
+
+@same("Container.logs")
+def logs_since_until(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper(["sh", "-c", "echo early; sleep 2; echo late"])
+    container.wait()
+    started = container.attrs["State"]["StartedAt"]
+    del started
+    future = int(time.time()) + 3600
+    return container.logs(since=future), container.logs(until=1)
+
+
+@differs(
+    "Container.attach",
+    reason="attach(logs=True) without stream returns the output so far, as the daemon sends "
+    "it; docker-py 7 returns b'' (its non-stream read drops the frames)",
+    adjust=lambda theirs: (
+        typed("tuple", (typed("bytes", b"hi\n"), typed("bytes", b"")))
+        if theirs == typed("tuple", (typed("bytes", b""), typed("bytes", b"")))
+        else theirs
+    ),
+)
+def attach_logs(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper(["sh", "-c", "echo hi; sleep 30"])
+    time.sleep(0.5)
+    return container.attach(logs=True, stream=False), container.attach(logs=False)
+
+
+@same("Container.attach")
+def attach_stream(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper(["sh", "-c", "sleep 0.5; echo one; sleep 0.2; echo two"])
+    stream = container.attach(stream=True, logs=True)
+    try:
+        return b"".join(stream)
+    finally:
+        stream.close()
+
+
+@failing(
+    "Container.attach_socket",
+    reason="attach_socket(params=...) is not accepted (issue 11); once it is, it returns a "
+    "two-way stream object (write(), close_stdin()) where docker-py returns its socket wrapper",
+    adjust=lambda theirs: typed("str", "stream"),
+)
+def attach_socket_kind(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper("cat", stdin_open=True)
+    sock = container.attach_socket(params={"stdin": 1, "stream": 1, "stdout": 1})
+    kind = "stream" if hasattr(sock, "close_stdin") else "socket"
+    sock.close()
+    return kind
+
+
+@same("Container.exec_run")
+def exec_run_plain(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    return (
+        container.exec_run("echo hi"),
+        container.exec_run(["sh", "-c", "echo e >&2; exit 2"]),
+        container.exec_run("sh -c 'echo $A'", environment={"A": "x"}),
+        container.exec_run("pwd", workdir="/tmp"),
+        container.exec_run("id -u", user="1000"),
+        container.exec_run("echo quiet", stdout=False),
+        container.exec_run("tty", tty=True),
+    )
+
+
+@differs(
+    "Container.exec_run",
+    reason="exec_run(detach=True) gives ExecResult(None, b''); docker-py's output is the str ''",
+    adjust=lambda theirs: (
+        typed("ExecResult", (typed("NoneType", None), typed("bytes", b"")))
+        if theirs == typed("ExecResult", (typed("NoneType", None), typed("str", "")))
+        else theirs
+    ),
+)
+def exec_run_detached(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    return container.exec_run("sleep 1", detach=True)
+
+
+@differs(
+    "Container.exec_run",
+    reason="demux=True gives b'' for a stream that wrote nothing; docker-py gives None",
+    adjust=lambda theirs: walk(
+        theirs, lambda v: typed("bytes", b"") if v == typed("NoneType", None) else v
+    ),
+)
+def exec_run_demux(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    return container.exec_run("echo out", demux=True)
+
+
+@failing(
+    "Container.exec_run",
+    reason="exec_run(stream=True) must unpack as docker-py's ExecResult (exit_code None, the "
+    "stream) (issue 11, item 2)",
+)
+def exec_run_stream_unpacks(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    exit_code, output = container.exec_run("sh -c 'echo a; echo b'", stream=True)
+    return exit_code, b"".join(output)
+
+
+@failing(
+    "Container.exec_run",
+    reason="exec_run's options are keyword-only here; docker-py takes them positionally "
+    "(issue 11, item 9)",
+)
+def exec_run_positional(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    return container.exec_run("echo hi", True, False)
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+@same("Container.put_archive", "Container.get_archive")
+def archive_round_trip(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    put = container.put_archive("/tmp", tar_of({"hello.txt": b"hello\n"}))
+    stream, stat = container.get_archive("/tmp/hello.txt")
+    data = b"".join(stream)
+    return put, tar_members(data), sorted(stat), stat["name"], stat["size"]
+
+
+@failing(
+    "Container.put_archive",
+    reason="put_archive takes bytes or an async iterable; docker-py also takes a file object "
+    "or a generator (issue 11, item 6)",
+)
+def put_archive_file_object(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    return container.put_archive("/tmp", io.BytesIO(tar_of({"f": b"x"})))
+
+
+@same("Container.get_archive")
+def get_archive_missing(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    return container.get_archive("/no/such/path")
+
+
+@failing(
+    "Container.get_archive",
+    reason="get_archive(encode_stream=True) is not accepted (issue 11, item 9)",
+)
+def get_archive_encode_stream(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    stream, _ = container.get_archive("/etc/hostname", encode_stream=True)
+    return sorted(tar_members(b"".join(stream)))
+
+
+@same("Container.export")
+def export_contains_files(docker: ModuleType, env: Env) -> Any:
+    container = exited(docker, env, ["sh", "-c", "echo data > /marker"])
+    data = b"".join(container.export())
+    return tar_members(data).get("marker")
+
+
+@same("Container.commit")
+def commit_to_image(docker: ModuleType, env: Env) -> Any:
+    container = exited(docker, env, ["sh", "-c", "echo data > /marker"])
+    repository = f"diff-commit-{env.token}"
+    image = container.commit(
+        repository, tag="v1", changes=["ENV X=1"], conf={"Labels": env.labels}
+    )
+    env.defer(lambda: env.client.images.remove(image.id, force=True))
+    return (
+        type(image).__name__,
+        image.tags,
+        [e for e in image.attrs["Config"]["Env"] if e == "X=1"],
+    )
+
+
+@same("ContainerCollection.run", "ContainerCollection.create", "ContainerCollection.list")
+def misspelt_keywords(docker: ModuleType, env: Env) -> Any:
+    return attempts(
+        lambda: env.client.containers.run(env.image, "true", detatch=True, labels=env.labels),
+        lambda: env.client.containers.create(env.image, "true", lables=env.labels),
+        lambda: env.client.containers.list(al=True),
+    )

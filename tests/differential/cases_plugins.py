@@ -1,0 +1,161 @@
+"""Differential cases: plugins (``client.plugins``, ``Plugin``), made and moved offline.
+
+A plugin here is the test image's file system plus a ``config.json`` (a volume
+driver whose entrypoint exits at once), created with ``plugins.create()``; it
+can be inspected, configured, pushed to the local registry and installed back
+from it. It can never be enabled (nothing in busybox serves the plugin socket),
+which the daemon reports after its activation timeout, the same for both.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tarfile
+import tempfile
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import docker as docker_py
+
+from .harness import Env, Raised, attempts, differs, same, typed
+
+_CONFIG = {
+    "description": "aiocontainers differential test plugin",
+    "documentation": "https://example.invalid/",
+    "entrypoint": ["/bin/false"],
+    "interface": {"socket": "p.sock", "types": ["docker.volumedriver/1.0"]},
+    "network": {"type": "host"},
+    "env": [{"name": "DEBUG", "description": "", "settable": ["value"], "value": "0"}],
+}
+
+
+def plugin_dir(env: Env) -> str:
+    """A plugin data directory (``config.json`` and ``rootfs/``), removed at the end."""
+    root = Path(tempfile.mkdtemp(prefix="diff-plugin-"))
+    env.defer(lambda: shutil.rmtree(root, ignore_errors=True))
+    (root / "config.json").write_text(json.dumps(_CONFIG))
+    raw = docker_py.from_env()
+    try:
+        container = raw.containers.create(env.image, "true", labels=env.labels)
+        try:
+            data = b"".join(container.export())
+        finally:
+            container.remove()
+    finally:
+        raw.close()
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(root / "rootfs", filter="tar")
+    return str(root)
+
+
+def plugin(env: Env, name: str | None = None) -> Any:
+    name = name or f"diff-plugin-{env.token}:latest"
+    created = env.client.plugins.create(name, plugin_dir(env))
+    env.defer(lambda: env.client.plugins.get(name).remove(force=True))
+    return created
+
+
+def pushed_plugin(env: Env) -> str:
+    """A plugin in the local registry (pushed with docker-py's raw session), by name."""
+    name = f"{env.registry}/diff-plugin-{env.token}:latest"
+    plugin(env, name)
+    raw = docker_py.from_env().api  # DOCKER_HOST: never APIClient()'s default socket
+    try:
+        response = raw.post(raw._url("/plugins/{0}/push", name), stream=True)
+        response.raise_for_status()
+        response.content  # noqa: B018 - read the progress to the end
+    finally:
+        raw.close()
+    return name
+
+
+@same(
+    "PluginCollection.create",
+    "PluginCollection.get",
+    "PluginCollection.list",
+    "Plugin.name",
+    "Plugin.id",
+    "Plugin.short_id",
+    "Plugin.attrs",
+    "Plugin.enabled",
+    "Plugin.settings",
+    "Plugin.client",
+    "Plugin.collection",
+    "Plugin.configure",
+    "Plugin.reload",
+    "Plugin.remove",
+)
+def plugin_lifecycle(docker: ModuleType, env: Env) -> Any:
+    created = plugin(env)
+    got = env.client.plugins.get(created.name)
+    listed = [p.name for p in env.client.plugins.list() if p.name == created.name]
+    configured = got.configure({"DEBUG": "1"})
+    got.reload()
+    result = (
+        type(created).__name__,
+        created.name,
+        got.id == created.id,
+        got.short_id == got.id[:12],
+        sorted(got.attrs),
+        got.enabled,
+        got.settings["Env"],
+        listed,
+        configured,
+        type(got.client).__name__,
+        type(got.collection).__name__,
+    )
+    removed = got.remove()
+    try:
+        env.client.plugins.get(created.name)
+    except Exception as exc:
+        return result, removed, exc
+    return result, removed, None
+
+
+@same("PluginCollection.get")
+def plugin_missing(docker: ModuleType, env: Env) -> Any:
+    return env.client.plugins.get(f"diff-none-{env.token}")
+
+
+@same("Plugin.enable", "Plugin.disable")
+def plugin_enable_and_disable(docker: ModuleType, env: Env) -> Any:
+    created = plugin(env)
+    outcomes = attempts(created.disable, lambda: created.enable(timeout=1))
+    created.reload()
+    return outcomes, created.enabled
+
+
+@same("PluginCollection.install", "Plugin.upgrade")
+def plugin_install_and_upgrade(docker: ModuleType, env: Env) -> Any:
+    remote = pushed_plugin(env)
+    local = f"diff-installed-{env.token}:latest"
+    installed = env.client.plugins.install(remote, local_name=local)
+    env.defer(lambda: env.client.plugins.get(local).remove(force=True))
+    progress = list(installed.upgrade(remote))
+    installed.reload()
+    return (
+        type(installed).__name__,
+        installed.name,
+        installed.enabled,
+        all(isinstance(item, dict) for item in progress),
+        installed.attrs["PluginReference"] == remote,
+    )
+
+
+@differs(
+    "Plugin.push",
+    reason="push() pushes; docker-py 7's posts to the plugin pull endpoint and gets NotFound",
+    adjust=lambda theirs: typed("str", "pushed") if _not_found(theirs) else theirs,
+)
+def plugin_push(docker: ModuleType, env: Env) -> Any:
+    created = plugin(env, f"{env.registry}/diff-plugin-{env.token}:latest")
+    messages = created.push()
+    assert any("aux" in message for message in messages), messages
+    return "pushed"
+
+
+def _not_found(outcome: Any) -> bool:
+    return isinstance(outcome, Raised) and type(outcome.error).__name__ == "NotFound"

@@ -132,6 +132,10 @@ class Service(Model):
         """
         fetch_current_spec = bool(kwargs.pop("fetch_current_spec", True))
         force_update = kwargs.pop("force_update", None)
+        check = {"image": "placeholder", **kwargs}
+        if force_update not in (None, True, False):
+            check["force_update"] = force_update
+        _service_spec(check, "update")  # bad options fail here, before the spec is read
         if not fetch_current_spec:
             return await self._update({}, self.version, kwargs, force_update)
         for _ in range(_UPDATE_ATTEMPTS - 1):

@@ -5,13 +5,16 @@ The surface is discovered (``_surface.public_callables``), never listed: a new p
 method fails :func:`test_every_public_callable_checks_its_arguments` until it is
 checked, and is then fuzzed here with arguments drawn from its own annotations plus
 arbitrary junk. Calls go to a recorder daemon that refuses everything (``_recorder``),
-which tells whether a rejected call sent any request. Each run draws new examples (15
-per callable; ``AIOCONTAINERS_FUZZ_EXAMPLES`` for a deeper run).
+which tells whether a rejected call sent any request. Two tests per callable: junk in
+each parameter in turn must be rejected and named (deterministic), and a few random
+draws (3 per callable, new each run; ``AIOCONTAINERS_FUZZ_EXAMPLES`` for a deeper run)
+must raise only our exceptions.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import math
 import os
@@ -428,7 +431,7 @@ async def _invoke(
             for item in results:
                 if isinstance(item, AsyncIterator):
                     try:
-                        with anyio.move_on_after(1):  # a followed stream may idle: fine
+                        with anyio.move_on_after(0.1):  # a followed stream may idle: fine
                             await item.__anext__()
                     except StopAsyncIteration:
                         pass
@@ -443,20 +446,98 @@ async def _invoke(
     return "ok", len(world.recorder.requests) - before
 
 
+class _Junk:
+    """A value no annotation accepts (unlike ``None``, numbers or strings, often valid)."""
+
+    def __repr__(self) -> str:
+        return "<junk>"
+
+
+def _accepts_anything(hint: Any) -> bool:
+    if hint is Any or hint is object:
+        return True
+    origin = typing.get_origin(hint)
+    if origin is typing.Annotated:
+        return _accepts_anything(typing.get_args(hint)[0])
+    if origin in (typing.Union, pytypes.UnionType):
+        return any(_accepts_anything(arg) for arg in typing.get_args(hint))
+    return False
+
+
+def _bad_calls(fn_name: str, world: World) -> Iterator[tuple[str | None, Callable[[], Any]]]:
+    """One call per parameter with junk in it (the others left out), and the name it
+    must be reported under (``None`` when only the exception is checked)."""
+    fn = CHECKED[fn_name]
+    owner, _, method = fn_name.rpartition(".")
+    if isinstance(fn, type) and issubclass(fn, BaseModel):
+        for field, info in sorted(fn.model_fields.items()):
+            if not _accepts_anything(info.annotation):
+                yield None, functools.partial(fn, **{info.alias or field: _Junk()})
+        yield None, functools.partial(fn, no_such_option=_Junk())
+        return
+    hints = _resolved_hints(fn)
+    parameters = list(inspect.signature(fn).parameters.values())
+    target: Callable[..., Any] = fn
+    if not isinstance(fn, type) and parameters and parameters[0].name in ("self", "cls"):
+        target = getattr(world.instances[LABELS[owner]][0], method)
+        parameters = parameters[1:]
+    named = None if _self_checking(fn_name) else ""
+    required = [
+        p
+        for p in parameters
+        if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
+    for parameter in parameters:
+        if named is None and set(required) - {parameter}:
+            continue  # checks its arguments itself: fuzzed, with the required ones present
+        if parameter.kind is parameter.VAR_KEYWORD:
+            yield None, functools.partial(target, no_such_option=_Junk())
+        elif _accepts_anything(hints.get(parameter.name, Any)):
+            continue
+        elif parameter.kind is parameter.VAR_POSITIONAL:
+            yield named if named is None else parameter.name, functools.partial(target, _Junk())
+        elif parameter.kind is parameter.POSITIONAL_ONLY:
+            continue
+        else:
+            bad = {parameter.name: _Junk()}
+            yield named if named is None else parameter.name, functools.partial(target, **bad)
+
+
+def _self_checking(fn_name: str) -> bool:
+    return fn_name in SELF_CHECKING or fn_name.rpartition(".")[2] in SELF_CHECKING
+
+
 @pytest.mark.parametrize("fn_name", FUZZED)
-def test_only_our_exceptions_and_nothing_sent_for_bad_input(
-    fn_name: str,
-    world: World,
-    tmp_path_factory: pytest.TempPathFactory,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path_factory.mktemp("docker-config")))
+def test_junk_in_each_parameter_is_rejected_before_the_daemon(fn_name: str, world: World) -> None:
+    """Deterministic: every parameter is checked, and reported by its name (what checks
+    its arguments itself need only raise one of our exceptions)."""
+    expected = DockerException if _self_checking(fn_name) else InvalidArgument
+    for name, call in _bad_calls(fn_name, world):
+        error = _rejected(world, call, expected)
+        if name is not None:
+            assert name in [error["loc"][0] for error in error.errors if error["loc"]], (
+                f"{fn_name}: junk in {name} not reported: {error.errors}"
+            )
+
+
+@pytest.fixture(scope="module")
+def fuzz_directories(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Local paths and CLI contexts the fuzzed calls touch stay in temporary directories."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path_factory.mktemp("cwd"))
+        patch.setenv("DOCKER_CONFIG", str(tmp_path_factory.mktemp("docker-config")))
+        yield
+
+
+@pytest.mark.usefixtures("fuzz_directories")
+@pytest.mark.parametrize("fn_name", FUZZED)
+def test_only_our_exceptions_and_nothing_sent_for_bad_input(fn_name: str, world: World) -> None:
+    """Random: arguments drawn from the annotations plus junk, a few per run."""
 
     @settings(
-        max_examples=int(os.environ.get("AIOCONTAINERS_FUZZ_EXAMPLES", "15")),
+        max_examples=int(os.environ.get("AIOCONTAINERS_FUZZ_EXAMPLES", "3")),
         deadline=None,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        suppress_health_check=[HealthCheck.too_slow],
         database=None,
     )
     @given(st.data())
@@ -469,19 +550,22 @@ def test_only_our_exceptions_and_nothing_sent_for_bad_input(
     check()
 
 
-def _rejected(world: World, call: Callable[[], Any]) -> InvalidArgument:
-    """The InvalidArgument ``call`` raises in the loop thread, with no request sent."""
+def _rejected(
+    world: World, call: Callable[[], Any], expected: type[DockerException] = InvalidArgument
+) -> Any:
+    """The error (InvalidArgument) ``call`` raises in the loop thread, with no request sent."""
 
-    async def attempt() -> InvalidArgument:
+    async def attempt() -> Any:
         before = len(world.recorder.requests)
         try:
             result = call()
             if inspect.isawaitable(result):
-                await result
-        except InvalidArgument as exc:
-            assert len(world.recorder.requests) == before
+                result = await result
+        except expected as exc:
+            assert len(world.recorder.requests) == before, f"{call} sent a request"
             return exc
-        raise AssertionError("no InvalidArgument")
+        await _close(result)
+        raise AssertionError(f"no {expected.__name__} from {call}")
 
     return world.portal.call(attempt)
 

@@ -23,10 +23,8 @@ __all__ = [
     "AuthConfig",
     "ByteSource",
     "ByteStream",
-    "ChunkSize",
     "Command",
     "Count",
-    "Duration",
     "EventFilters",
     "EventTimestamp",
     "ExecEnvironment",
@@ -76,8 +74,6 @@ ApiVersion = Annotated[
 Name = Annotated[str, Field(min_length=1), Expected("a non-empty string")]
 #: A count: a non-negative int.
 Count = Annotated[int, Field(ge=0), Expected("an int >= 0")]
-#: A read size in bytes: a positive int.
-ChunkSize = Annotated[int, Field(gt=0), Expected("an int > 0 (bytes)")]
 #: A TCP/UDP port number.
 Port = Annotated[int, Field(ge=1, le=65535), Expected("a port number 1-65535")]
 #: A container port: a number, or ``"80/tcp"``-style text (``udp``, ``sctp``).
@@ -102,10 +98,6 @@ ShellCommand = Annotated[
     Expected("a command string or a list of strings"),
 ]
 Command = ShellCommand
-#: Seconds (int or float) or a timedelta, finite and not negative.
-Duration = Annotated[
-    Annotated[float, Field(ge=0)] | timedelta, Expected("seconds >= 0 or a timedelta")
-]
 #: A stop grace period in seconds (or a timedelta): the call checks it itself
 #: (``check_timeout``), so its message names the grace period.
 GracePeriod = SkipValidation[float | timedelta | None]

@@ -72,7 +72,7 @@ class Network(Model):
         self,
         container: Container | Name,
         aliases: Sequence[str] | None = None,
-        links: Mapping[str, str] | Sequence[str] | None = None,
+        links: Mapping[str, str | None] | Sequence[str | tuple[str, str | None]] | None = None,
         ipv4_address: str | None = None,
         ipv6_address: str | None = None,
         link_local_ips: Sequence[str] | None = None,

@@ -707,7 +707,7 @@ class Network(ModelProxy):
         self,
         container: Container | Name,
         aliases: Sequence[str] | None = ...,
-        links: Mapping[str, str] | Sequence[str] | None = ...,
+        links: Mapping[str, str | None] | Sequence[str | tuple[str, str | None]] | None = ...,
         ipv4_address: str | None = ...,
         ipv6_address: str | None = ...,
         link_local_ips: Sequence[str] | None = ...,

@@ -611,3 +611,17 @@ def test_the_sync_shim_raises_the_same_errors(world: World) -> None:
         with pytest.raises(DockerException):
             client.containers.get("abc")  # valid: it reaches the daemon, which refuses it
         assert len(world.recorder.requests) == before + 1
+
+
+def test_docker_py_argument_forms_are_accepted(world: World) -> None:
+    """What docker-py accepts passes the checks and reaches the daemon (which refuses it)."""
+    network = world.instances[aiocontainers.Network][0]
+    for call in [
+        lambda: network.connect("web", links=[("db", "peer"), "cache:c"]),
+        lambda: network.connect("web", links={"db": "peer"}),
+    ]:
+        before = len(world.recorder.requests)
+        with pytest.raises(DockerException) as info:
+            world.portal.call(call)
+        assert not isinstance(info.value, InvalidArgument)
+        assert len(world.recorder.requests) > before

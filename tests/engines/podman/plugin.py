@@ -49,7 +49,7 @@ LIMITS: dict[str, tuple[str, str]] = {
         "Podman's GET /containers/{id}/archive?path=/bin/sh follows the symlink and sends "
         "the file it points to; Docker sends the symlink, which the library refuses",
     ),
-    "test_attach.py::test_attach_logs_without_stream": (
+    "test_attach.py::test_attach_without_stream_waits_until_the_container_stops": (
         "xfail",
         "Podman's answer to attach with logs=1&stream=0 reaches the client with one byte "
         "more than the logs (a truncated frame header); curl sees only the logs",

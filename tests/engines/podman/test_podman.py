@@ -4,7 +4,7 @@ the seed guide's examples, where the sync shim must pass every one docker-py pas
 
 from __future__ import annotations
 
-import contextlib
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -76,6 +76,21 @@ DOCKER_PY_EXPECTED: dict[int, dict[str, type[BaseException]]] = {
 DOCKER_PY_NOT_RUN = {0}
 
 
+def _remove(container: Any) -> None:
+    """Force-remove; Podman refuses a container that is stopping at that moment ("could not
+    be stopped: container state improper"), so a refusal is retried a few times."""
+    for attempt in range(5):
+        try:
+            container.remove(force=True, v=True)
+            return
+        except errors.NotFound:
+            return
+        except errors.APIError:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
+
+
 def _passes(block: SeedBlock, cleaner: Any) -> bool:
     """Whether the example runs; every container it made is removed afterwards (the
     harness picks them by image name, which Podman qualifies: localhost/busybox)."""
@@ -88,8 +103,7 @@ def _passes(block: SeedBlock, cleaner: Any) -> bool:
     finally:
         for container in cleaner.containers.list(all=True, sparse=True):
             if container.id not in before:
-                with contextlib.suppress(errors.NotFound):
-                    container.remove(force=True, v=True)
+                _remove(container)
         snapshot.remove_new(cleaner)
     return True
 

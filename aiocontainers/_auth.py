@@ -23,7 +23,9 @@ from typing import Any
 
 import anyio
 
+from ._arguments import AuthConfig, Name
 from ._config import config_dir
+from ._validation import validated
 from .errors import DockerException, InvalidArgument
 
 __all__ = [
@@ -108,10 +110,12 @@ class Credentials:
     def _environ(self) -> Mapping[str, str]:
         return os.environ if self._environment is None else self._environment
 
+    @validated
     def config_path(self) -> Path:
         """``$DOCKER_CONFIG/config.json``, else ``~/.docker/config.json``."""
         return config_dir(self._environ) / "config.json"
 
+    @validated
     async def load_config(self) -> dict[str, Any]:
         """The CLI config file's contents (``{}`` when there is none)."""
         path = anyio.Path(self.config_path())
@@ -127,6 +131,7 @@ class Credentials:
             raise DockerException(f"Docker config {path} is not valid JSON: {exc}") from exc
         return data if isinstance(data, dict) else {}
 
+    @validated
     async def proxy_environment(self) -> dict[str, str]:
         """The config file's default proxies as environment variables (both cases).
 
@@ -144,11 +149,13 @@ class Credentials:
             }
         return dict(self._proxies)
 
-    def remember(self, registry: str, auth: Mapping[str, str]) -> None:
+    @validated
+    def remember(self, registry: Name, auth: AuthConfig) -> None:
         """Use ``auth`` for ``registry`` from now on (what ``client.login`` does)."""
         self._remembered[resolve_index_name(registry)] = dict(auth)
 
-    async def for_registry(self, registry: str) -> dict[str, str] | None:
+    @validated
+    async def for_registry(self, registry: Name) -> dict[str, str] | None:
         """Credentials for ``registry`` (a host such as ``127.0.0.1:5000`` or ``docker.io``)."""
         name = resolve_index_name(registry)
         if name in self._remembered:
@@ -166,6 +173,7 @@ class Credentials:
                     return _from_auths_entry(entry, server)
         return None
 
+    @validated
     async def for_all(self) -> dict[str, dict[str, str]]:
         """Credentials for every registry the config knows, for builds (``X-Registry-Config``)."""
         config = await self.load_config()

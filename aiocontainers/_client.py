@@ -8,11 +8,13 @@ from datetime import timedelta
 from types import TracebackType
 from typing import Any, Literal, overload
 
+from ._arguments import EventFilters
+from ._arguments import EventTimestamp as Timestamp
 from ._config import Endpoint, resolve_endpoint
 from ._http import HTTPTransport
 from ._resources.configs import ConfigCollection
 from ._resources.containers import ContainerCollection
-from ._resources.events import Event, EventStream, Timestamp, open_events
+from ._resources.events import Event, EventStream, open_events
 from ._resources.images import ImageCollection
 from ._resources.networks import NetworkCollection
 from ._resources.nodes import NodeCollection
@@ -23,6 +25,7 @@ from ._resources.swarm import Swarm
 from ._resources.volumes import VolumeCollection
 from ._stacks import StackManager
 from ._transport import Transport
+from ._validation import validated
 from .errors import DockerException
 
 __all__ = ["DockerClient", "from_env"]
@@ -59,6 +62,7 @@ class DockerClient:
             answers from a function instead (for tests without a daemon).
     """
 
+    @validated
     def __init__(
         self,
         base_url: str | None = None,
@@ -121,6 +125,7 @@ class DockerClient:
     ) -> None:
         await self.close()
 
+    @validated
     async def close(self) -> None:
         """Finish pending clean-up (a cancelled ``run()``'s), then close all connections.
 
@@ -130,11 +135,13 @@ class DockerClient:
 
     # -- system ---------------------------------------------------------------
 
+    @validated
     async def ping(self) -> bool:
         """True when the daemon answers; raises DaemonUnavailable when it cannot be reached."""
         body = await self.transport.request("GET", "/_ping", versioned=False)
         return body.strip() == b"OK"
 
+    @validated
     async def version(self, api_version: bool = True) -> dict[str, Any]:
         """The daemon's version information (``docker version``)."""
         data: dict[str, Any] = await self.transport.request_json(
@@ -142,11 +149,13 @@ class DockerClient:
         )
         return data
 
+    @validated
     async def info(self) -> dict[str, Any]:
         """System-wide information (``docker info``)."""
         data: dict[str, Any] = await self.transport.request_json("GET", "/info", expect=dict)
         return data
 
+    @validated
     async def df(self) -> dict[str, Any]:
         """Disk usage by images, containers, volumes and build cache (``docker system df``)."""
         data: dict[str, Any] = await self.transport.request_json(
@@ -154,10 +163,12 @@ class DockerClient:
         )
         return data
 
+    @validated
     async def api_version(self) -> str:
         """The API version this client speaks with the daemon, e.g. ``"1.41"``."""
         return await self.transport.api_version()
 
+    @validated
     async def login(
         self,
         username: str,
@@ -173,7 +184,7 @@ class DockerClient:
         self,
         since: Timestamp | None = ...,
         until: Timestamp | None = ...,
-        filters: dict[str, Any] | None = ...,
+        filters: EventFilters | None = ...,
         decode: None = ...,
         *,
         resume: bool = ...,
@@ -184,7 +195,7 @@ class DockerClient:
         self,
         since: Timestamp | None = ...,
         until: Timestamp | None = ...,
-        filters: dict[str, Any] | None = ...,
+        filters: EventFilters | None = ...,
         *,
         decode: Literal[True],
         resume: bool = ...,
@@ -195,17 +206,18 @@ class DockerClient:
         self,
         since: Timestamp | None = ...,
         until: Timestamp | None = ...,
-        filters: dict[str, Any] | None = ...,
+        filters: EventFilters | None = ...,
         *,
         decode: Literal[False],
         resume: bool = ...,
         retry_budget: float = ...,
     ) -> EventStream[bytes]: ...
+    @validated
     def events(
         self,
         since: Timestamp | None = None,
         until: Timestamp | None = None,
-        filters: dict[str, Any] | None = None,
+        filters: EventFilters | None = None,
         decode: bool | None = None,
         *,
         resume: bool = False,
@@ -232,6 +244,7 @@ class DockerClient:
         )
 
 
+@validated
 def from_env(
     *,
     version: str = "auto",

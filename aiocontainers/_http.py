@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json as jsonlib
 from collections.abc import AsyncIterable, Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 from urllib.parse import parse_qsl
 
 __all__ = [
@@ -193,6 +193,7 @@ class UpgradedConnection(Protocol):
         ...
 
 
+@runtime_checkable
 class HTTPTransport(Protocol):
     """Sends one HTTP request at a time to a daemon (see the module's contract)."""
 

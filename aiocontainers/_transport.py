@@ -86,13 +86,16 @@ def check_timeout(value: object, name: str = "timeout", *, zero_ok: bool = False
     if isinstance(value, timedelta):
         value = value.total_seconds()
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidArgument(
-            f"{name} must be a number of seconds, a timedelta or None, got {value!r}"
-        )
-    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
+        # The type, not the value: a string given by mistake may be a secret.
+        problem = f"must be a number of seconds, a timedelta or None, got {type(value).__name__}"
+    elif not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
         kind = "non-negative" if zero_ok else "positive"
-        raise InvalidArgument(f"{name} must be a {kind}, finite number of seconds, got {value!r}")
-    return float(value)
+        problem = f"must be a {kind}, finite number of seconds, got {value!r}"
+    else:
+        return float(value)
+    argument = name.partition(" ")[0]  # "timeout (the stop grace period)" names "timeout"
+    error = {"loc": (argument,), "msg": problem, "type": "invalid_timeout"}
+    raise InvalidArgument(f"{name} {problem}", errors=[error])
 
 
 def _preview(body: bytes) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._config import DEFAULT_UNIX_SOCKET, config_dir
+from ._validation import validated
 from .errors import (
     ContextAlreadyExists,
     ContextException,
@@ -74,6 +75,7 @@ def context_host(host: str | None = None, tls: bool = False) -> str:
 class Context:
     """One context: a name, an optional orchestrator and its endpoints (``docker``...)."""
 
+    @validated
     def __init__(
         self,
         name: str,
@@ -109,6 +111,7 @@ class Context:
         orchestrator = self.orchestrator
         return "docker" if not orchestrator or orchestrator == "swarm" else orchestrator
 
+    @validated
     def set_endpoint(
         self,
         name: str = "docker",
@@ -127,11 +130,13 @@ class Context:
         if tls_cfg:
             self.tls_cfg[name] = tls_cfg
 
+    @validated
     def inspect(self) -> dict[str, Any]:
         """What ``docker context inspect`` shows."""
         return self()
 
     @classmethod
+    @validated
     def load_context(cls, name: str) -> Context | None:
         """The stored context ``name``, or None when there is none."""
         meta = cls._load_meta(name)
@@ -191,6 +196,7 @@ class Context:
         self.tls_cfg = certs
         self.tls_path = str(tls_dir)
 
+    @validated
     def save(self) -> None:
         """Write the context (and copies of its TLS files) where the CLI reads them."""
         meta_dir = _meta_dir(self.name)
@@ -208,6 +214,7 @@ class Context:
         self.meta_path = str(meta_dir)
         self.tls_path = str(tls_dir)
 
+    @validated
     def remove(self) -> None:
         """Delete the stored context and its TLS files."""
         for path in (self.meta_path, self.tls_path):
@@ -226,6 +233,7 @@ class Context:
         result.update(self.Storage)
         return result
 
+    @validated
     def is_docker_host(self) -> bool:
         """True for a context of a Docker daemon (not another kind of endpoint)."""
         return self.context_type is None
@@ -297,6 +305,7 @@ class ContextAPI:
     DEFAULT_CONTEXT = Context("default", "swarm")
 
     @classmethod
+    @validated
     def create_context(
         cls,
         name: str,
@@ -325,6 +334,7 @@ class ContextAPI:
         return context
 
     @classmethod
+    @validated
     def get_context(cls, name: str | None = None) -> Context | None:
         """The context ``name`` (the current one when None), or None when it does not exist."""
         name = name or _current_name()
@@ -333,6 +343,7 @@ class ContextAPI:
         return Context.load_context(name)
 
     @classmethod
+    @validated
     def contexts(cls) -> list[Context]:
         """Every context, ``default`` first."""
         found: list[Context] = [cls.DEFAULT_CONTEXT]
@@ -350,11 +361,13 @@ class ContextAPI:
         return found
 
     @classmethod
+    @validated
     def get_current_context(cls) -> Context | None:
         """The context selected in the CLI's config (``default`` when none is)."""
         return cls.get_context()
 
     @classmethod
+    @validated
     def kwargs_from_context(
         cls, name: str | None = None, environment: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
@@ -378,6 +391,7 @@ class ContextAPI:
         return params
 
     @classmethod
+    @validated
     def set_current_context(cls, name: str = "default") -> None:
         """Select ``name`` in the CLI's config file."""
         if cls.get_context(name) is None:
@@ -385,6 +399,7 @@ class ContextAPI:
         _write_current_name(name)
 
     @classmethod
+    @validated
     def remove_context(cls, name: str) -> None:
         """Delete the context ``name`` (unselecting it if it is the current one)."""
         if not name:
@@ -399,6 +414,7 @@ class ContextAPI:
         context.remove()
 
     @classmethod
+    @validated
     def inspect_context(cls, name: str = "default") -> dict[str, Any]:
         """What ``docker context inspect NAME`` shows."""
         if not name:
@@ -424,6 +440,7 @@ def client_arguments(name: str | None = None) -> dict[str, Any]:
     return params
 
 
+@validated
 def from_context(name: str | None = None, **kwargs: Any) -> DockerClient:
     """A client for the Docker CLI context ``name`` (the current one when None).
 

@@ -54,6 +54,7 @@ transport, and chained with ``raise ... from``.
 from __future__ import annotations
 
 import http
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
@@ -282,7 +283,22 @@ class ImageLoadError(DockerException):
 
 
 class InvalidArgument(DockerException, ValueError):
-    """The caller's input is wrong, or needs a newer API version than the daemon's."""
+    """The caller's input is wrong, or needs a newer API version than the daemon's.
+
+    ``errors`` lists each problem found, as ``{"loc": (...), "msg": ..., "type": ...}``:
+    ``loc`` names the argument (and the item inside it), ``msg`` says what is wrong.
+    A problem found outside argument validation is one entry with an empty ``loc``.
+    Neither the message nor ``errors`` ever repeats the values given, which may be
+    secrets (environment values, passwords).
+    """
+
+    def __init__(self, message: str, *, errors: Sequence[Mapping[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.errors: list[dict[str, Any]] = (
+            [dict(error) for error in errors]
+            if errors
+            else [{"loc": (), "msg": message, "type": "invalid_argument"}]
+        )
 
 
 class UnsafeArchiveError(DockerException):
@@ -453,15 +469,24 @@ def create_api_error_from_http_exception(e: Any) -> NoReturn:
 class ComposeError(InvalidArgument):
     """A Compose file or stack definition is invalid; ``errors`` lists each problem.
 
-    Each entry starts with the path of the bad value: ``services.web.ports[1]: ...``.
+    ``problems`` are lines that start with the path of the bad value
+    (``services.web.ports[1]: ...``); in ``errors`` that path is the ``loc``.
     """
 
-    def __init__(self, errors: list[str]) -> None:
+    def __init__(self, problems: list[str]) -> None:
         text = (
-            errors[0] if len(errors) == 1 else "invalid compose project:\n  " + "\n  ".join(errors)
+            problems[0]
+            if len(problems) == 1
+            else "invalid compose project:\n  " + "\n  ".join(problems)
         )
-        super().__init__(text)
-        self.errors = errors
+        details = []
+        for problem in problems:
+            path, sep, msg = problem.partition(": ")
+            located = sep and " " not in path
+            loc = (path,) if located else ()
+            details.append({"loc": loc, "msg": msg if located else problem, "type": "compose"})
+        super().__init__(text, errors=details)
+        self.problems = problems
 
 
 class ServiceFailed(DockerException):

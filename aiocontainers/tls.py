@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import ssl
+from collections.abc import Sequence
 
+from ._validation import validated
 from .errors import TLSParameterError
 
 __all__ = ["TLSConfig"]
@@ -29,9 +31,10 @@ class TLSConfig:
     ca_cert: str | None = None
     verify: bool | str | None = None
 
+    @validated
     def __init__(
         self,
-        client_cert: tuple[str, str] | None = None,
+        client_cert: tuple[str, str] | Sequence[str] | None = None,
         ca_cert: str | None = None,
         verify: bool | str | None = None,
     ) -> None:
@@ -53,6 +56,7 @@ class TLSConfig:
         if self.verify and self.ca_cert and not os.path.isfile(self.ca_cert):
             raise TLSParameterError("Invalid CA certificate provided for `ca_cert`.")
 
+    @validated
     def ssl_context(self) -> ssl.SSLContext:
         """An SSL context for the client's ``tls=`` argument."""
         cafile = self.ca_cert if self.verify and self.ca_cert else None

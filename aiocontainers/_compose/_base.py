@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -21,6 +20,7 @@ from pydantic import (
 )
 
 from .._specs._parse import parse_bytes
+from .._validation import CheckedModel, validated
 from ._durations import format_duration, parse_duration
 
 __all__ = [
@@ -41,7 +41,7 @@ def scalar_text(value: object, what: str) -> str:
         return "true" if value else "false"
     if isinstance(value, (str, int, float)):
         return str(value)
-    raise ValueError(f"expected a string for {what}, got {value!r}")
+    raise ValueError(f"expected a string for {what}, got {type(value).__name__}")
 
 
 def key_value_map(value: object, what: str, *, allow_missing: bool = False) -> dict[str, Any]:
@@ -64,13 +64,17 @@ def key_value_map(value: object, what: str, *, allow_missing: bool = False) -> d
         result = {}
         for item in value:
             if not isinstance(item, str):
-                raise ValueError(f"expected 'KEY=value' strings in {what}, got {item!r}")
+                raise ValueError(
+                    f"expected 'KEY=value' strings in {what}, got {type(item).__name__}"
+                )
             key, sep, text = item.partition("=")
             if not key:
-                raise ValueError(f"{what} entry {item!r} has no name")
+                raise ValueError(f"an entry of {what} has no name (values are not shown)")
             result[key] = text if sep else (None if allow_missing else "")
         return result
-    raise ValueError(f"{what} must be a list of 'KEY=value' or a mapping, got {value!r}")
+    raise ValueError(
+        f"{what} must be a list of 'KEY=value' or a mapping, got {type(value).__name__}"
+    )
 
 
 def _str_list(value: object) -> object:
@@ -106,11 +110,15 @@ StrList = Annotated[list[str], BeforeValidator(_str_list)]
 StrMap = Annotated[dict[str, str], BeforeValidator(_str_map)]
 
 
-class ComposeModel(BaseModel):
-    """A part of the Compose model: immutable, and an unknown key is an error, never ignored."""
+class ComposeModel(CheckedModel):
+    """A part of the Compose model: immutable, and an unknown key is an error, never ignored.
+
+    Built directly (``ServiceConfig(image=...)``), invalid input raises InvalidArgument.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    @validated
     def to_compose(self) -> dict[str, Any]:
         """This part as ``docker compose config --format json`` prints it."""
         return self.model_dump(mode="json", exclude_none=True, by_alias=True)
@@ -133,5 +141,6 @@ class ExtensibleModel(ComposeModel):
             data["extensions"] = {**dict(data.get("extensions") or {}), **found}
         return data
 
+    @validated
     def to_compose(self) -> dict[str, Any]:
         return {**super().to_compose(), **self.extensions}

@@ -12,6 +12,9 @@ import math
 import re
 from datetime import timedelta
 
+from .._validation import validated
+from ..errors import InvalidArgument
+
 __all__ = ["format_duration", "parse_duration"]
 
 _UNITS_NS = {
@@ -30,33 +33,40 @@ _PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
 def parse_duration(value: object) -> timedelta:
     """A Go duration string (or seconds as a number, or a ``timedelta``) as a ``timedelta``.
 
-    Raises ValueError naming the accepted forms.
+    Raises InvalidArgument (a ValueError) naming the accepted forms.
     """
     if isinstance(value, timedelta):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not math.isfinite(value) or value < 0:
-            raise ValueError(f"invalid duration {value!r}: expected non-negative seconds")
-        return timedelta(seconds=value)
+            raise InvalidArgument(f"invalid duration {value!r}: expected non-negative seconds")
+        return _timedelta(value, microseconds=value * 1_000_000)
     if not isinstance(value, str):
-        raise ValueError(f"invalid duration {value!r}: expected a string like '1m30s'")
+        raise InvalidArgument(f"invalid duration {value!r}: expected a string like '1m30s'")
     text = value.strip()
     if text == "0":
         return timedelta(0)
     position, total = 0, 0
     if not text:
-        raise ValueError("invalid duration '': expected a string like '1m30s'")
+        raise InvalidArgument("invalid duration '': expected a string like '1m30s'")
     while position < len(text):
         match = _PART.match(text, position)
         if match is None:
-            raise ValueError(
+            raise InvalidArgument(
                 f"invalid duration {value!r}: expected a number with a unit "
                 "(h, m, s, ms, us, ns), e.g. '1m30s' or '500ms'"
             )
         number, unit = match.groups()
         total += round(float(number) * _UNITS_NS[unit])
         position = match.end()
-    return timedelta(microseconds=total / 1000)
+    return _timedelta(value, microseconds=total / 1000)
+
+
+def _timedelta(value: object, *, microseconds: float) -> timedelta:
+    try:
+        return timedelta(microseconds=microseconds)
+    except OverflowError:
+        raise InvalidArgument(f"invalid duration {value!r}: too long") from None
 
 
 def _fraction(value: int, digits: int) -> str:
@@ -66,6 +76,7 @@ def _fraction(value: int, digits: int) -> str:
     return f"{whole}.{text}" if text else str(whole)
 
 
+@validated
 def format_duration(value: timedelta) -> str:
     """``value`` the way Go's ``time.Duration.String()`` writes it: ``1m30s``, ``500ms``."""
     nanos = value // timedelta(microseconds=1) * 1000

@@ -7,11 +7,12 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
-from ..errors import ComposeError
+from .._validation import nested_validation, validated
+from ..errors import ComposeError, InvalidArgument
 from ._base import ComposeModel, ExtensibleModel, StrMap
 from ._errors import invalid_project
 from ._files import read_env_file
@@ -193,9 +194,10 @@ _VOCABULARY = [
 def _validate(adapter: TypeAdapter[Any], value: object, key: str, errors: list[str]) -> Any:
     """The validated section ``key``; its problems are added to ``errors`` (and ``{}``)."""
     try:
-        return adapter.validate_python(value if value is not None else {})
+        with nested_validation():  # the models' errors come here, to be worded by path
+            return adapter.validate_python(value if value is not None else {})
     except ValidationError as exc:
-        errors += invalid_project(exc, (key,), _VOCABULARY).errors
+        errors += invalid_project(exc, (key,), _VOCABULARY).problems
         return {}
 
 
@@ -427,13 +429,14 @@ class Stack:
     # -- public ------------------------------------------------------------------------------
 
     @classmethod
+    @validated
     def from_compose(
         cls,
         source: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | Mapping[str, Any],
         *,
         project_name: str | None = None,
         env: Mapping[str, str] | None = None,
-        profiles: Iterable[str] | None = None,
+        profiles: Sequence[str] | set[str] | frozenset[str] | None = None,
         working_dir: str | os.PathLike[str] | None = None,
         env_file: str | os.PathLike[str] | None = None,
         interpolate: bool = True,
@@ -460,11 +463,15 @@ class Stack:
             interpolate=interpolate,
         )
 
-    def stored_object_data(self, kind: str, key: str) -> bytes:
+    @validated
+    def stored_object_data(self, kind: Literal["secrets", "configs"], key: str) -> bytes:
         """The content of the secret or config ``key`` (``kind``: ``"secrets"``/``"configs"``)
         from its ``file``, ``environment`` variable or ``content``; ComposeError if unreadable.
         """
-        config: _StoredObjectConfig = getattr(self, kind)[key]
+        objects: dict[str, _StoredObjectConfig] = getattr(self, kind)
+        if key not in objects:
+            raise InvalidArgument(f"key: the stack has no such {kind[:-1]} ({sorted(objects)})")
+        config = objects[key]
         where = f"{kind}.{key}"
         if config.file is not None:
             try:
@@ -489,12 +496,14 @@ class Stack:
         """Services in waves: each wave depends only on the waves before it."""
         return [list(wave) for wave in self._order]
 
+    @validated
     def dependents(self, service: str) -> list[str]:
         """The services that depend on ``service`` directly."""
         return [
             key for key, config in self.services.items() if service in config.service_dependencies
         ]
 
+    @validated
     def config(self) -> dict[str, Any]:
         """The normalized model, as ``docker compose config --format json`` prints it."""
         result: dict[str, Any] = {"name": self.name}

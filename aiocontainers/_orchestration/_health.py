@@ -28,6 +28,7 @@ import anyio
 from .._engine import PODMAN, engine_product
 from .._models import ContainerConfig, ContainerState, HealthConfig
 from .._resources.events import format_nanos, open_events
+from .._validation import validated
 from ..errors import (
     DockerException,
     HealthCheckFailed,
@@ -246,6 +247,7 @@ async def _wait_one(watch: _Watch, poll_interval: float) -> None:
         watch.wake = anyio.Event()
 
 
+@validated
 async def wait_until_healthy(
     *containers: Container,
     timeout: float | timedelta | None = 60.0,

@@ -13,7 +13,7 @@ deadline of their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import aiohttp
 import anyio
 
+from .._arguments import PortKey, Regex, ShellCommand, Statuses
+from .._validation import validated
 from ..errors import DockerException, InvalidArgument, NotReady, Timeout
 from ._common import describe, ensure_running, log_tail, seconds
 from ._health import wait_until_healthy
@@ -72,9 +74,11 @@ class _Progress:
 class Strategy:
     """Base of the built-in strategies: applies ``timeout`` and words the Timeout error."""
 
+    @validated
     def __init__(self, timeout: float | timedelta | None) -> None:
         self.timeout = seconds(timeout)
 
+    @validated
     def describe(self) -> str:
         """What is waited for, for messages: ``'log line matching ...'``."""
         raise NotImplementedError
@@ -82,6 +86,7 @@ class Strategy:
     async def _wait(self, container: Container, client: DockerClient, progress: _Progress) -> None:
         raise NotImplementedError
 
+    @validated
     async def wait(self, container: Container, client: DockerClient) -> None:
         """Return once ready; Timeout after ``timeout``; NotReady if it cannot become ready."""
         progress = _Progress()
@@ -111,9 +116,10 @@ class LogMessage(Strategy):
     line on its own). Fails at once if the container stops first.
     """
 
+    @validated
     def __init__(
         self,
-        pattern: str | re.Pattern[str],
+        pattern: Regex,
         *,
         times: int = 1,
         timeout: float | timedelta | None = DEFAULT_TIMEOUT,
@@ -128,6 +134,7 @@ class LogMessage(Strategy):
         self.stdout = stdout
         self.stderr = stderr
 
+    @validated
     def describe(self) -> str:
         times = "" if self.times == 1 else f" {self.times} times"
         return f"log line matching {self.pattern.pattern!r}{times}"
@@ -156,7 +163,8 @@ def _port_key(port: int | str, protocol: str) -> str:
     return str(port) if "/" in str(port) else f"{port}/{protocol}"
 
 
-def host_address(container: Container, port: int | str, protocol: str = "tcp") -> tuple[str, int]:
+@validated
+def host_address(container: Container, port: PortKey, protocol: str = "tcp") -> tuple[str, int]:
     """Where the host reaches a published container port: ``("127.0.0.1", 49153)``.
 
     Read from ``NetworkSettings.Ports`` (cached ``attrs``); a wildcard binding
@@ -180,6 +188,7 @@ def host_address(container: Container, port: int | str, protocol: str = "tcp") -
     return host, int(binding["HostPort"])
 
 
+@validated
 def listening_ports(proc_net_tcp: str) -> set[int]:
     """The ports in LISTEN state in the text of ``/proc/net/tcp`` (and ``tcp6``)."""
     ports: set[int] = set()
@@ -217,9 +226,10 @@ class PortOpen(Strategy):
     unpublished port is then checked inside only.
     """
 
+    @validated
     def __init__(
         self,
-        port: int | str,
+        port: PortKey,
         *,
         inside: bool = False,
         timeout: float | timedelta | None = DEFAULT_TIMEOUT,
@@ -233,6 +243,7 @@ class PortOpen(Strategy):
         self.inside = inside
         self.interval = _interval(interval)
 
+    @validated
     def describe(self) -> str:
         return f"open port {self.key}" + (" (listening inside)" if self.inside else "")
 
@@ -279,12 +290,13 @@ class HttpResponds(Strategy):
     Certificates are not verified for ``https`` (readiness, not security).
     """
 
+    @validated
     def __init__(
         self,
         path: str = "/",
         *,
-        port: int | str,
-        status: int | Collection[int] = 200,
+        port: PortKey,
+        status: Statuses = 200,
         predicate: Callable[[HttpResponse], bool] | None = None,
         method: str = "GET",
         headers: Mapping[str, str] | None = None,
@@ -306,6 +318,7 @@ class HttpResponds(Strategy):
         self.interval = _interval(interval)
         self.request_timeout = request_timeout
 
+    @validated
     def describe(self) -> str:
         want = "a matching response" if self.predicate else f"status {sorted(self.statuses)}"
         return f"{want} to {self.method} {self.path} on port {self.key}"
@@ -345,9 +358,10 @@ class HttpResponds(Strategy):
 class CommandSucceeds(Strategy):
     """A command run in the container with exec exits with ``exit_code`` (default 0)."""
 
+    @validated
     def __init__(
         self,
-        cmd: str | Sequence[str],
+        cmd: ShellCommand,
         *,
         exit_code: int = 0,
         timeout: float | timedelta | None = DEFAULT_TIMEOUT,
@@ -358,6 +372,7 @@ class CommandSucceeds(Strategy):
         self.exit_code = exit_code
         self.interval = _interval(interval)
 
+    @validated
     def describe(self) -> str:
         return f"exit code {self.exit_code} from {self.cmd!r}"
 
@@ -381,9 +396,11 @@ class Healthy(Strategy):
     """The container's health check reports healthy (see
     [`wait_until_healthy()`][aiocontainers.wait_until_healthy])."""
 
+    @validated
     def __init__(self, *, timeout: float | timedelta | None = DEFAULT_TIMEOUT) -> None:
         super().__init__(timeout)
 
+    @validated
     def describe(self) -> str:
         return "healthy health check"
 
@@ -394,12 +411,14 @@ class Healthy(Strategy):
 class Exited(Strategy):
     """The container has exited with ``exit_code`` (an init or migration job, say)."""
 
+    @validated
     def __init__(
         self, exit_code: int = 0, *, timeout: float | timedelta | None = DEFAULT_TIMEOUT
     ) -> None:
         super().__init__(timeout)
         self.exit_code = exit_code
 
+    @validated
     def describe(self) -> str:
         return f"exit with code {self.exit_code}"
 
@@ -421,6 +440,7 @@ class Exited(Strategy):
 class AllOf(Strategy):
     """Every strategy succeeds; they run concurrently and the first failure cancels the rest."""
 
+    @validated
     def __init__(
         self, *strategies: WaitStrategy, timeout: float | timedelta | None = None
     ) -> None:
@@ -429,6 +449,7 @@ class AllOf(Strategy):
             raise InvalidArgument("AllOf needs at least one strategy")
         self.strategies = strategies
 
+    @validated
     def describe(self) -> str:
         return "all of: " + "; ".join(_describe(s) for s in self.strategies)
 
@@ -458,6 +479,7 @@ class AnyOf(Strategy):
     otherwise with NotReady listing each reason.
     """
 
+    @validated
     def __init__(
         self, *strategies: WaitStrategy, timeout: float | timedelta | None = None
     ) -> None:
@@ -466,6 +488,7 @@ class AnyOf(Strategy):
             raise InvalidArgument("AnyOf needs at least one strategy")
         self.strategies = strategies
 
+    @validated
     def describe(self) -> str:
         return "any of: " + "; ".join(_describe(s) for s in self.strategies)
 

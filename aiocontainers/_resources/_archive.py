@@ -3,21 +3,24 @@
 The daemon speaks tar for ``PUT``/``GET /containers/{id}/archive``. Here local
 files become a tar stream without the archive ever being held in memory (the
 blocking file reads run in a worker thread, a batch at a time), and a tar stream
-from the daemon is extracted as it arrives, refusing any member that could
-write outside the destination: absolute paths, ``..`` escapes, links whose
-target lies outside the tree, and device files or FIFOs.
+from the daemon is extracted as it arrives, as ``docker cp`` does (symlinks are
+copied as symlinks, wherever they point), refusing any member that could write
+outside the destination: absolute paths, ``..`` escapes, paths or hard links
+that go through a symlink, hard links to outside the tree, device files and
+FIFOs, and names the file system cannot hold.
 """
 
 from __future__ import annotations
 
 import base64
+import errno
 import io
 import json
 import os
 import tarfile
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 import anyio
@@ -92,7 +95,8 @@ def _iter_tar(src: str, arcname: str, chunk_size: int) -> Generator[bytes, None,
     """Tar pieces for ``src`` (file or directory tree) stored as ``arcname``.
 
     Symlinks are stored as links, not followed; sockets are skipped. Owners
-    become root, as ``docker cp`` does.
+    become root, as ``docker cp`` does. A local file that cannot be read raises
+    :class:`~aiocontainers.errors.DockerException` naming it.
     """
     describer = tarfile.TarFile(fileobj=io.BytesIO(), mode="w", format=tarfile.PAX_FORMAT)
     try:
@@ -115,6 +119,9 @@ def _iter_tar(src: str, arcname: str, chunk_size: int) -> Generator[bytes, None,
                     yield block
             yield _padding(info.size)
         yield b"\0" * (2 * BLOCK)
+    except OSError as exc:
+        where = exc.filename or src
+        raise DockerException(f"cannot read {where} to copy it: {exc.strerror or exc}") from exc
     finally:
         describer.close()
 
@@ -150,16 +157,35 @@ async def tar_path(
 # -- extracting archives ------------------------------------------------------
 
 
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+def _parts(name: str) -> tuple[str, ...]:
+    """The components of an archive path (``./`` and empty components dropped)."""
+    return tuple(part for part in PurePosixPath(name).parts if part not in (".", "/"))
+
+
+def _refuse_symlinks_on(dest: str, parts: tuple[str, ...], member: str, what: str) -> None:
+    """Raise unless ``dest/parts...`` reaches no symlink, itself included.
+
+    Nothing is ever written through a symlink, whether the archive made it or it was
+    in ``dest`` already: that is how an archive would write outside the destination.
+    """
+    path = dest
+    for depth, part in enumerate(parts, 1):
+        path = os.path.join(path, part)
+        if os.path.islink(path):
+            through = "/".join(parts[:depth])
+            raise UnsafeArchiveError(member, f"{what} goes through the symlink {through!r}")
+        if not os.path.lexists(path):
+            return
 
 
 def check_member(member: tarfile.TarInfo, dest: str) -> None:
-    """Raise [`UnsafeArchiveError`][aiocontainers.errors.UnsafeArchiveError] unless ``member``
-    stays inside ``dest``.
+    """Raise `UnsafeArchiveError` unless extracting ``member`` into ``dest`` is safe.
 
-    ``dest`` must be a resolved (real) path. Symlinks already extracted are
-    followed when checking, so a member cannot escape through an earlier link.
+    ``dest`` must be a resolved (real) path. Safe means: a relative path without
+    ``..``, a regular file, directory, symlink or hard link (no devices or FIFOs),
+    and neither the member's path nor a hard link's target reaching a symlink. A
+    symlink itself may point anywhere, as ``docker cp`` copies it: creating one
+    writes nothing through it, and no later member may go through it.
     """
     name = member.name
     if os.path.isabs(name) or name.startswith(("/", "\\")):
@@ -168,20 +194,34 @@ def check_member(member: tarfile.TarInfo, dest: str) -> None:
         raise UnsafeArchiveError(name, "device file or FIFO")
     if not (member.isreg() or member.isdir() or member.issym() or member.islnk()):
         raise UnsafeArchiveError(name, "unsupported member type")
-    parent = os.path.realpath(os.path.join(dest, os.path.dirname(name.rstrip("/"))))
-    target = os.path.join(parent, os.path.basename(name.rstrip("/")))
-    if not _inside(os.path.normpath(target), dest) or target == dest:
+    parts = _parts(name)
+    if not parts or ".." in parts:
         raise UnsafeArchiveError(name, "path escapes the destination")
-    if member.issym():
-        if os.path.isabs(member.linkname):
-            raise UnsafeArchiveError(name, f"symlink to absolute path {member.linkname!r}")
-        linked = os.path.realpath(os.path.join(parent, member.linkname))
-        if not _inside(linked, dest):
-            raise UnsafeArchiveError(name, f"symlink target {member.linkname!r} is outside")
-    elif member.islnk():
-        linked = os.path.realpath(os.path.join(dest, member.linkname))
-        if os.path.isabs(member.linkname) or not _inside(linked, dest):
+    _refuse_symlinks_on(dest, parts, name, "path")
+    if member.islnk():
+        target = _parts(member.linkname)
+        if os.path.isabs(member.linkname) or not target or ".." in target:
             raise UnsafeArchiveError(name, f"hard link target {member.linkname!r} is outside")
+        _refuse_symlinks_on(dest, target, name, "hard link target")
+
+
+# What tarfile's ``data`` filter sets: extracted files belong to whoever extracts them.
+_NO_OWNER: dict[str, Any] = dict.fromkeys(("uid", "gid", "uname", "gname"))
+
+
+def _without_owner(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo:
+    """tarfile's ``tar`` filter (no setuid bits, no escapes), owned by whoever extracts."""
+    member = tarfile.tar_filter(member, dest)
+    return member.replace(**_NO_OWNER, deep=False)
+
+
+_UNSAFE_ERRNOS = {
+    errno.ENAMETOOLONG: "name too long",
+    errno.ELOOP: "symlink loop",
+    errno.EEXIST: "conflicts with an existing path",
+    errno.ENOTDIR: "a parent in its path is not a directory",
+    errno.EISDIR: "conflicts with an existing directory",
+}
 
 
 def _extract(source: IO[bytes], dest: str) -> None:
@@ -189,14 +229,21 @@ def _extract(source: IO[bytes], dest: str) -> None:
     root = os.path.realpath(dest)
     with tarfile.open(fileobj=source, mode="r|") as tar:
         for member in tar:
+            if member.isdir() and not _parts(member.name):
+                continue  # the archive's own root (``./``): that is ``dest``
             check_member(member, root)
-            if not _HAS_FILTERS:  # older Pythons: our own checks alone
-                tar.extract(member, root)
-                continue
             try:
-                tar.extract(member, root, filter="data")
+                if _HAS_FILTERS:
+                    tar.extract(member, root, filter=_without_owner)
+                else:  # older Pythons: our own checks alone
+                    tar.extract(member, root)
             except tarfile.FilterError as exc:
                 raise UnsafeArchiveError(member.name, str(exc)) from exc
+            except OSError as exc:
+                reason = _UNSAFE_ERRNOS.get(exc.errno or 0)
+                if reason is not None:
+                    raise UnsafeArchiveError(member.name, reason) from exc
+                raise DockerException(f"cannot write {member.name!r} in {dest}: {exc}") from exc
 
 
 class _ThreadReader(io.RawIOBase):

@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
+from .._validation import validated
 from ..errors import InvalidResponse
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class Model:
         """The id truncated to 12 characters, as the Docker CLI shows it."""
         return self.id[:12]
 
+    @validated
     async def reload(self) -> None:
         """Refresh ``attrs`` from the daemon."""
         fresh = await self.collection.get(self.id)

@@ -26,15 +26,17 @@ from __future__ import annotations
 import math
 import shlex
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 import anyio
 from typing_extensions import NamedTuple
 
+from .._arguments import Count, ExecEnvironment, ShellCommand
 from .._streams._frames import STDERR, FrameDecoder
 from .._transport import check_timeout
+from .._validation import validated
 from ..errors import DockerException, InvalidArgument, InvalidResponse, StreamError, Timeout
 from ._base import Model
 from ._hijack import InteractiveStream, open_hijacked
@@ -48,8 +50,8 @@ __all__ = ["ExecMixin", "ExecResult", "ExecStream"]
 OutputT = TypeVar("OutputT")
 T = TypeVar("T")
 
-Command = str | Sequence[str]
-Environment = Mapping[str, str | None] | Sequence[str]
+Command = ShellCommand
+Environment = ExecEnvironment
 
 # After the output ends the daemon has normally recorded the exit code; if it
 # has not yet (the process is still being reaped), poll for this long before
@@ -162,6 +164,7 @@ class ExecStream(InteractiveStream[T]):
     async def _still_alive(self) -> bool:
         return await self._running()
 
+    @validated
     async def inspect(self) -> dict[str, Any]:
         """The daemon's view of the exec (``Running``, ``ExitCode``, ``Pid``...)."""
         info: dict[str, Any] = await self._transport.request_json(
@@ -169,7 +172,8 @@ class ExecStream(InteractiveStream[T]):
         )
         return info
 
-    async def resize(self, height: int, width: int) -> None:
+    @validated
+    async def resize(self, height: Count, width: Count) -> None:
         """Resize the exec's TTY."""
         await self._transport.request(
             "POST",
@@ -260,6 +264,7 @@ class ExecMixin(Model):
         demux: Literal[True],
     ) -> ExecStream[tuple[bytes, bytes]]: ...
 
+    @validated
     async def exec_run(
         self,
         cmd: Command,
@@ -349,6 +354,7 @@ class ExecMixin(Model):
         output: Any = (b"".join(out), b"".join(err)) if demux else b"".join(out)
         return ExecResult(frames.exit_code, output)
 
+    @validated
     async def exec_interactive(
         self,
         cmd: Command,

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from .._http import UpgradedConnection
 from .._transport import Params, Transport
+from .._validation import validated
 from ..errors import InvalidArgument, StreamError
 from ._streaming import DockerStream
 
@@ -61,10 +62,12 @@ class InteractiveStream(DockerStream[T]):
             )
         return source  # type: ignore[return-value]
 
+    @validated
     async def write(self, data: bytes) -> None:
         """Write ``data`` to the process's stdin."""
         await (await self._connection()).write(data)
 
+    @validated
     async def close_stdin(self) -> None:
         """Send EOF to stdin (half-close); output can still be read afterwards."""
         await (await self._connection()).close_write()

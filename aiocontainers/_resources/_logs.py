@@ -29,10 +29,12 @@ from typing import Any, Literal, TypeVar, overload
 
 import anyio
 
+from .._arguments import Tail, Timestamp
 from .._http import ResponseStream
 from .._streams._frames import STDERR, Frame, FrameDecoder
 from .._streams._logs import LogDecoder, LogRecord
 from .._transport import Params
+from .._validation import validated
 from ..errors import InvalidArgument
 from ._base import Model
 from ._exec import END_GRACE, settle
@@ -51,7 +53,6 @@ T = TypeVar("T")
 
 __all__ = ["LogsMixin", "Timestamp", "to_timestamp"]
 
-Timestamp = datetime | int | float
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -230,6 +231,7 @@ class LogsMixin(Model):
         records: bool = ...,
     ) -> Coroutine[Any, Any, bytes] | DockerStream[Any]: ...
 
+    @validated
     def logs(
         self,
         *,
@@ -237,7 +239,7 @@ class LogsMixin(Model):
         stderr: bool = True,
         stream: bool = False,
         timestamps: bool = False,
-        tail: int | Literal["all"] = "all",
+        tail: Tail = "all",
         since: Timestamp | None = None,
         follow: bool | None = None,
         until: Timestamp | None = None,
@@ -378,6 +380,7 @@ class LogsMixin(Model):
         demux: Literal[True],
     ) -> DockerStream[tuple[bytes, bytes]]: ...
 
+    @validated
     def attach(
         self,
         *,
@@ -467,6 +470,7 @@ class LogsMixin(Model):
             frames = [frame async for frame in output]
         return _join(frames, demux=demux)
 
+    @validated
     async def attach_socket(
         self,
         *,

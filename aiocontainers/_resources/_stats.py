@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Coroutine
 from typing import Any, Literal, overload
 
+from .._validation import validated
 from .._version import version_lt
 from ..errors import InvalidResponse
 from ._base import Model
@@ -45,6 +46,7 @@ class StatsMixin(Model):
         self, *, stream: Literal[False], decode: bool | None = ..., one_shot: bool | None = ...
     ) -> Coroutine[Any, Any, dict[str, Any]]: ...
 
+    @validated
     def stats(
         self, *, stream: bool = True, decode: bool | None = None, one_shot: bool | None = None
     ) -> StatsStream | Coroutine[Any, Any, dict[str, Any]]:

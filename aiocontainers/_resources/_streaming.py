@@ -38,6 +38,7 @@ from typing_extensions import Self
 from .._streams._frames import STDERR, FrameDecoder
 from .._streams._jsonstream import JSONStreamDecoder
 from .._streams._lines import LineDecoder
+from .._validation import validated
 from ..errors import StreamError, Timeout
 
 __all__ = [
@@ -327,6 +328,7 @@ class DockerStream(Generic[T]):
         if source is not None:
             source.close()
 
+    @validated
     def close(self) -> None:
         """Close the stream now (synchronously); safe to call twice."""
         self._closed = self._ended = True
@@ -334,6 +336,7 @@ class DockerStream(Generic[T]):
         self._items.clear()
         self._release()
 
+    @validated
     async def aclose(self) -> None:
         """Close the stream; buffered items are discarded. Safe to call twice."""
         self.close()

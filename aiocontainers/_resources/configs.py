@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from typing import Any
 
+from .._arguments import JsonObject, Name
 from .._specs import DriverConfig
+from .._validation import validated
 from .secrets import StoredObject, StoredObjectCollection, check_labels, driver_wire, encode_data
 
 __all__ = ["Config", "ConfigCollection"]
@@ -33,12 +34,13 @@ class ConfigCollection(StoredObjectCollection[Config]):
 
     model = Config
 
+    @validated
     async def create(
         self,
-        name: str,
+        name: Name,
         data: bytes | str,
         labels: Mapping[str, str] | None = None,
-        templating: DriverConfig | Mapping[str, Any] | str | None = None,
+        templating: DriverConfig | JsonObject | str | None = None,
     ) -> Config:
         """Store a config (``str`` data is encoded as UTF-8) and return it.
 

@@ -31,18 +31,29 @@ import builtins
 import os
 import posixpath
 import secrets
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import anyio
 
+from .._arguments import (
+    ByteSource,
+    Count,
+    Filters,
+    GracePeriod,
+    JsonObject,
+    LocalPath,
+    Name,
+    ShellCommand,
+)
 from .._logging import log_event
 from .._models import Health
 from .._specs import ContainerSpec, RestartPolicy, parse_bytes
 from .._streams import STDERR, Frame, FrameDecoder
 from .._transport import check_timeout, decode_json
+from .._validation import validated
 from ..errors import (
     APIError,
     ContainerError,
@@ -87,7 +98,7 @@ _WAIT_CONDITIONS = ("not-running", "next-exit", "removed")
 _PATH_STAT_HEADER = "X-Docker-Container-Path-Stat"
 _DAEMON_STOP_TIMEOUT = 10  # seconds the daemon waits by default before SIGKILL
 
-Command = str | Sequence[str] | None
+Command = ShellCommand | None
 
 
 def _size(value: int | str | None, field: str) -> int | None:
@@ -195,6 +206,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         ports = settings.get("Ports") if isinstance(settings, dict) else None
         return dict(ports or {})
 
+    @validated
     async def get_image(self) -> Image:
         """The image this container runs, fetched from the daemon (docker-py's ``.image``)."""
         image_id = self.attrs.get("ImageID") or self.attrs.get("Image")
@@ -218,13 +230,15 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             timeout = configured if configured is not None else _DAEMON_STOP_TIMEOUT
         return base + max(timeout, 0)
 
+    @validated
     async def start(self) -> None:
         """Start the container (a no-op if it is already running)."""
         await self._transport.request(
             "POST", "/containers/{id}/start", path_args=self._path_args()
         )
 
-    async def stop(self, timeout: float | timedelta | None = None) -> None:
+    @validated
+    async def stop(self, timeout: GracePeriod = None) -> None:
         """Send the stop signal, then SIGKILL after ``timeout`` seconds (daemon default 10)."""
         grace = check_timeout(timeout, "timeout (the stop grace period)", zero_ok=True)
         await self._transport.request(
@@ -235,7 +249,8 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             timeout=self._stop_call_timeout(grace),
         )
 
-    async def restart(self, timeout: float | timedelta | None = None) -> None:
+    @validated
+    async def restart(self, timeout: GracePeriod = None) -> None:
         """Stop (waiting up to ``timeout`` seconds before SIGKILL), then start again."""
         grace = check_timeout(timeout, "timeout (the stop grace period)", zero_ok=True)
         await self._transport.request(
@@ -246,6 +261,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             timeout=self._stop_call_timeout(grace),
         )
 
+    @validated
     async def kill(self, signal: str | int | None = None) -> None:
         """Send ``signal`` (default SIGKILL), e.g. ``"SIGTERM"`` or ``15``."""
         await self._transport.request(
@@ -255,18 +271,21 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             params={"signal": signal},
         )
 
+    @validated
     async def pause(self) -> None:
         """Freeze every process in the container."""
         await self._transport.request(
             "POST", "/containers/{id}/pause", path_args=self._path_args()
         )
 
+    @validated
     async def unpause(self) -> None:
         """Resume a paused container."""
         await self._transport.request(
             "POST", "/containers/{id}/unpause", path_args=self._path_args()
         )
 
+    @validated
     async def remove(self, v: bool = False, link: bool = False, force: bool = False) -> None:
         """Remove the container; ``v`` its anonymous volumes, ``force`` kills it if running."""
         await self._transport.request(
@@ -276,6 +295,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             params={"v": v, "link": link, "force": force},
         )
 
+    @validated
     async def wait(
         self,
         timeout: float | timedelta | None = None,
@@ -312,13 +332,15 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             return {"StatusCode": code, "Error": result.get("Error")}
         raise Timeout(f"container {self.short_id} did not stop within {limit} s")
 
-    async def rename(self, name: str) -> None:
+    @validated
+    async def rename(self, name: Name) -> None:
         """Give the container a new name (``attrs`` keeps the old one until ``reload()``)."""
         await self._transport.request(
             "POST", "/containers/{id}/rename", path_args=self._path_args(), params={"name": name}
         )
 
-    async def resize(self, height: int, width: int) -> None:
+    @validated
+    async def resize(self, height: Count, width: Count) -> None:
         """Resize the container's TTY."""
         await self._transport.request(
             "POST",
@@ -327,6 +349,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             params={"h": height, "w": width},
         )
 
+    @validated
     async def update(
         self,
         *,
@@ -369,6 +392,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
 
     # -- inspection ------------------------------------------------------------
 
+    @validated
     async def top(self, ps_args: str | None = None) -> dict[str, Any]:
         """The container's processes: ``{"Titles": [...], "Processes": [[...], ...]}``.
 
@@ -380,6 +404,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         )
         return _split_top_columns(result)
 
+    @validated
     async def diff(self) -> builtins.list[dict[str, Any]]:
         """Filesystem changes since creation: ``[{"Path": ..., "Kind": 0|1|2}]`` (modified,
         added, deleted)."""
@@ -388,6 +413,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         )
         return list(result or [])
 
+    @validated
     async def commit(
         self,
         repository: str | None = None,
@@ -396,7 +422,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         author: str | None = None,
         pause: bool = True,
         changes: str | Sequence[str] | None = None,
-        conf: Mapping[str, Any] | None = None,
+        conf: JsonObject | None = None,
     ) -> Image:
         """Make an image of the container's filesystem and return it.
 
@@ -424,8 +450,9 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
 
     # -- files -----------------------------------------------------------------
 
+    @validated
     async def get_archive(
-        self, path: str, chunk_size: int = DEFAULT_CHUNK_SIZE
+        self, path: Name, chunk_size: int = DEFAULT_CHUNK_SIZE
     ) -> tuple[DockerStream[bytes], dict[str, Any]]:
         """A tar stream of ``path`` in the container, and the path's stat.
 
@@ -451,7 +478,8 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         )
         return stream, stat
 
-    async def put_archive(self, path: str, data: bytes | AsyncIterable[bytes]) -> bool:
+    @validated
+    async def put_archive(self, path: Name, data: ByteSource) -> bool:
         """Extract the tar ``data`` (bytes, or an async iterable streamed as it comes)
         into the existing directory ``path``; returns True like docker-py."""
         body: bytes | AsyncIterator[bytes] = (
@@ -483,12 +511,13 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         finally:
             response.close()
 
+    @validated
     async def copy_to(
         self,
-        src: str | os.PathLike[str] | bytes,
-        dest: str,
+        src: LocalPath | bytes,
+        dest: Name,
         *,
-        name: str | None = None,
+        name: Name | None = None,
     ) -> None:
         """Copy a local file or directory (or ``bytes``) into the container, like ``docker cp``.
 
@@ -517,7 +546,8 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             raise InvalidArgument(f"copy_to: cannot name the copy of {os.fspath(src)!r}")
         await self.put_archive(directory, tar_path(src, arcname))
 
-    async def copy_from(self, src: str, dest: str | os.PathLike[str]) -> Path:
+    @validated
+    async def copy_from(self, src: Name, dest: LocalPath) -> Path:
         """Copy ``src`` (file or directory) out of the container into the local directory
         ``dest`` (created if missing); returns the local path of the copy.
 
@@ -525,12 +555,18 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         (absolute paths, ``..``, links pointing outside) or that are device files raise
         [`UnsafeArchiveError`][aiocontainers.errors.UnsafeArchiveError].
         """
-        await anyio.Path(dest).mkdir(parents=True, exist_ok=True)
+        try:
+            await anyio.Path(dest).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidArgument(
+                f"copy_from: cannot create the directory {dest}: {exc}"
+            ) from None
         stream, stat = await self.get_archive(src)
         async with stream:
             await extract_stream(stream, dest)
         return Path(dest) / str(stat.get("name") or "").strip("/")
 
+    @validated
     def export(self, chunk_size: int = DEFAULT_CHUNK_SIZE) -> DockerStream[bytes]:
         """The container's whole filesystem as a tar stream (``docker export``).
 
@@ -648,20 +684,22 @@ class ContainerCollection(Collection[Container]):
 
     model = Container
 
-    async def get(self, container_id: str) -> Container:
+    @validated
+    async def get(self, container_id: Name) -> Container:
         """The container with this id, short id or name; NotFound if there is none."""
         attrs = await self._transport.request_json(
             "GET", "/containers/{id}/json", path_args={"id": container_id}, expect=dict
         )
         return self.prepare_model(attrs)
 
+    @validated
     async def list(
         self,
         all: bool = False,
-        before: str | None = None,
-        filters: Mapping[str, Any] | None = None,
+        before: Name | None = None,
+        filters: Filters | None = None,
         limit: int = -1,
-        since: str | None = None,
+        since: Name | None = None,
         sparse: bool = False,
         ignore_removed: bool = False,
     ) -> builtins.list[Container]:
@@ -712,7 +750,8 @@ class ContainerCollection(Collection[Container]):
             raise failures[0]
         return [container for container in found if container is not None]
 
-    async def prune(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    @validated
+    async def prune(self, filters: Filters | None = None) -> dict[str, Any]:
         """Remove stopped containers: ``{"ContainersDeleted": [...], "SpaceReclaimed": n}``."""
         result: dict[str, Any] = await self._transport.request_json(
             "POST",
@@ -864,8 +903,9 @@ class ContainerCollection(Collection[Container]):
             return
         self._transport.reaper.spawn(work, what)
 
+    @validated
     async def create(
-        self, image: str | Image, command: Command = None, **kwargs: Any
+        self, image: Name | Image, command: Command = None, **kwargs: Any
     ) -> Container:
         """Create (but do not start) a container; every docker-py create option is accepted.
 
@@ -938,9 +978,10 @@ class ContainerCollection(Collection[Container]):
         **kwargs: Any,
     ) -> Container | bytes | RunOutput: ...
 
+    @validated
     async def run(
         self,
-        image: str | Image,
+        image: Name | Image,
         command: Command = None,
         stdout: bool = True,
         stderr: bool = False,

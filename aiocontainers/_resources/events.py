@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
+from .._arguments import EventTimestamp as Timestamp
 from .._logging import log_event
 from .._streams import JSONStreamDecoder
 from ..errors import DaemonUnavailable, InvalidArgument, InvalidResponse, StreamError, Timeout
@@ -41,7 +42,6 @@ __all__ = [
     "open_events",
 ]
 
-Timestamp = datetime | float | int | str
 EventKey = tuple[int, str, str, str]
 
 _NANOS = 1_000_000_000

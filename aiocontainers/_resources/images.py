@@ -34,11 +34,22 @@ from urllib.parse import urlencode
 import anyio
 import anyio.to_thread
 
+from .._arguments import (
+    AuthConfig,
+    ByteSource,
+    ByteStream,
+    Count,
+    Filters,
+    LocalPath,
+    Name,
+    Readable,
+)
 from .._auth import INDEX_URL, Credentials, encode_header, registry_for
 from .._build_context import build_context, dockerfile_tar
 from .._progress import JSONMessages, ProgressDecoder, ProgressEvent
 from .._streams import progress_error
 from .._transport import check_timeout
+from .._validation import validated
 from ..errors import (
     BuildError,
     ImageLoadError,
@@ -63,7 +74,7 @@ _LOADED = ("Loaded image: ", "Loaded image ID: ")
 _CONTAINER_LIMITS = frozenset(
     {"memory", "memswap", "cpushares", "cpusetcpus", "cpuperiod", "cpuquota"}
 )
-FileSource = IO[bytes] | IO[str] | bytes | str
+FileSource = Readable | bytes | str
 
 
 def parse_repository_tag(name: str) -> tuple[str, str | None]:
@@ -111,6 +122,7 @@ class Image(Model):
         labels = config.get("Labels") if "Config" in self.attrs else self.attrs.get("Labels")
         return dict(labels or {})
 
+    @validated
     async def history(self) -> builtins.list[dict[str, Any]]:
         """The image's layers, newest first (``docker history``)."""
         data: builtins.list[dict[str, Any]] = await self._transport.request_json(
@@ -118,15 +130,18 @@ class Image(Model):
         )
         return data
 
-    async def tag(self, repository: str, tag: str | None = None, force: bool = False) -> bool:
+    @validated
+    async def tag(self, repository: Name, tag: str | None = None, force: bool = False) -> bool:
         """Name this image ``repository:tag``; True on success."""
         return await _images(self).tag(self.id, repository, tag, force=force)
 
+    @validated
     async def remove(self, force: bool = False, noprune: bool = False) -> builtins.list[Any]:
         """Remove this image; see
         [`ImageCollection.remove()`][aiocontainers._resources.images.ImageCollection.remove]."""
         return await _images(self).remove(self.id, force=force, noprune=noprune)
 
+    @validated
     def save(
         self, chunk_size: int = DEFAULT_CHUNK_SIZE, named: str | bool = False
     ) -> DockerStream[bytes]:
@@ -151,9 +166,11 @@ def _images(image: Image) -> ImageCollection:
     return collection
 
 
-async def _iter_body(source: AsyncIterable[bytes] | bytes) -> AsyncIterator[bytes]:
+async def _iter_body(
+    source: AsyncIterable[bytes] | bytes | bytearray | memoryview,
+) -> AsyncIterator[bytes]:
     """A request body as an async iterator (aiohttp warns about large raw bytes bodies)."""
-    if isinstance(source, bytes):
+    if isinstance(source, (bytes, bytearray, memoryview)):
         view = memoryview(source)
         for start in range(0, len(view), 1 << 20):
             yield bytes(view[start : start + (1 << 20)])
@@ -178,18 +195,20 @@ class ImageCollection(RegistryImages, Collection[Image]):
 
     # -- lookup -----------------------------------------------------------------
 
-    async def get(self, name: str) -> Image:
+    @validated
+    async def get(self, name: Name) -> Image:
         """The image named ``name`` (id, ``repo:tag`` or digest); ImageNotFound if absent."""
         attrs = await self._transport.request_json(
             "GET", "/images/{name}/json", path_args={"name": name}, expect=dict
         )
         return self.prepare_model(attrs)
 
+    @validated
     async def list(
         self,
         name: str | None = None,
         all: bool = False,
-        filters: Mapping[str, Any] | None = None,
+        filters: Filters | None = None,
     ) -> builtins.list[Image]:
         """Local images, optionally only those matching the reference ``name``.
 
@@ -223,8 +242,9 @@ class ImageCollection(RegistryImages, Collection[Image]):
 
     # -- names and removal ------------------------------------------------------
 
+    @validated
     async def tag(
-        self, image: str, repository: str, tag: str | None = None, force: bool = False
+        self, image: Name, repository: Name, tag: str | None = None, force: bool = False
     ) -> bool:
         """Name ``image`` as ``repository:tag``; True on success.
 
@@ -241,8 +261,9 @@ class ImageCollection(RegistryImages, Collection[Image]):
         )
         return True
 
+    @validated
     async def remove(
-        self, image: str, force: bool = False, noprune: bool = False
+        self, image: Name, force: bool = False, noprune: bool = False
     ) -> builtins.list[Any]:
         """Remove an image (untag, then delete unused layers); returns the daemon's report."""
         data: builtins.list[Any] = await self._transport.request_json(
@@ -253,7 +274,8 @@ class ImageCollection(RegistryImages, Collection[Image]):
         )
         return data
 
-    async def prune(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    @validated
+    async def prune(self, filters: Filters | None = None) -> dict[str, Any]:
         """Remove unused images (``{"dangling": False}`` for all unused, not only untagged)."""
         data: dict[str, Any] = await self._transport.request_json(
             "POST",
@@ -266,6 +288,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
 
     # -- registries -------------------------------------------------------------
 
+    @validated
     async def login(
         self,
         username: str,
@@ -300,14 +323,15 @@ class ImageCollection(RegistryImages, Collection[Image]):
             auth = await self.credentials.for_registry(registry_for(repository))
         return {"X-Registry-Auth": encode_header(auth or {})}
 
+    @validated
     def pull_progress(
         self,
-        repository: str,
+        repository: Name,
         tag: str | None = None,
         all_tags: bool = False,
         *,
         platform: str | None = None,
-        auth_config: Mapping[str, Any] | None = None,
+        auth_config: AuthConfig | None = None,
     ) -> DockerStream[ProgressEvent]:
         """Pull an image, yielding a [`ProgressEvent`][aiocontainers.ProgressEvent] per daemon
         message.
@@ -342,7 +366,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
         all_tags: Literal[False] = ...,
         *,
         platform: str | None = ...,
-        auth_config: Mapping[str, Any] | None = ...,
+        auth_config: AuthConfig | None = ...,
     ) -> Image: ...
     @overload
     async def pull(
@@ -352,16 +376,17 @@ class ImageCollection(RegistryImages, Collection[Image]):
         *,
         all_tags: Literal[True],
         platform: str | None = ...,
-        auth_config: Mapping[str, Any] | None = ...,
+        auth_config: AuthConfig | None = ...,
     ) -> builtins.list[Image]: ...
+    @validated
     async def pull(
         self,
-        repository: str,
+        repository: Name,
         tag: str | None = None,
         all_tags: bool = False,
         *,
         platform: str | None = None,
-        auth_config: Mapping[str, Any] | None = None,
+        auth_config: AuthConfig | None = None,
     ) -> Image | builtins.list[Image]:
         """Pull an image and return it (every tag's image with ``all_tags=True``).
 
@@ -380,12 +405,13 @@ class ImageCollection(RegistryImages, Collection[Image]):
             return await self.list(repository)
         return await self.get(_reference(repository, tag))
 
+    @validated
     def push_progress(
         self,
-        repository: str,
+        repository: Name,
         tag: str | None = None,
         *,
-        auth_config: Mapping[str, Any] | None = None,
+        auth_config: AuthConfig | None = None,
     ) -> DockerStream[ProgressEvent]:
         """Push an image, yielding a [`ProgressEvent`][aiocontainers.ProgressEvent] per daemon
         message.
@@ -412,12 +438,13 @@ class ImageCollection(RegistryImages, Collection[Image]):
 
         return DockerStream(open_push, name=f"push {what}", idle_timeout=self._transport.timeout)
 
+    @validated
     async def push(
         self,
-        repository: str,
+        repository: Name,
         tag: str | None = None,
         *,
-        auth_config: Mapping[str, Any] | None = None,
+        auth_config: AuthConfig | None = None,
     ) -> builtins.list[dict[str, Any]]:
         """Push an image and return the daemon's progress messages, decoded.
 
@@ -432,8 +459,9 @@ class ImageCollection(RegistryImages, Collection[Image]):
 
     # -- save and load ------------------------------------------------------------
 
+    @validated
     def save(
-        self, images: str | Sequence[str], chunk_size: int = DEFAULT_CHUNK_SIZE
+        self, images: Name | Sequence[Name], chunk_size: int = DEFAULT_CHUNK_SIZE
     ) -> DockerStream[bytes]:
         """One or more images as one tar stream (``docker save``), in ``chunk_size`` pieces.
 
@@ -454,7 +482,8 @@ class ImageCollection(RegistryImages, Collection[Image]):
 
         return DockerStream(open_save, name="save", idle_timeout=self._transport.timeout)
 
-    async def load(self, data: bytes | AsyncIterable[bytes]) -> builtins.list[Image]:
+    @validated
+    async def load(self, data: ByteSource) -> builtins.list[Image]:
         """Load images from a ``docker save`` tar (bytes or an async byte stream).
 
         Returns the loaded images; an error reported by the daemon raises
@@ -530,7 +559,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
             elif isinstance(fileobj, str):
                 raise InvalidArgument("custom_context=True needs a binary tar, not text")
             else:
-                body = _iter_file(fileobj)  # type: ignore[arg-type]
+                body = _iter_file(fileobj)
             if encoding:
                 headers["Content-Encoding"] = encoding
         elif fileobj is not None:
@@ -611,10 +640,11 @@ class ImageCollection(RegistryImages, Collection[Image]):
             merged.setdefault(name, value)
         return merged
 
+    @validated
     def build_stream(
         self,
-        path: str | os.PathLike[str] | None = None,
-        fileobj: FileSource | AsyncIterable[bytes] | None = None,
+        path: LocalPath | None = None,
+        fileobj: FileSource | ByteStream | None = None,
         *,
         tag: str | Sequence[str] | None = None,
         dockerfile: str | None = None,
@@ -629,10 +659,10 @@ class ImageCollection(RegistryImages, Collection[Image]):
         rm: bool = True,
         forcerm: bool = False,
         extra_hosts: Mapping[str, str] | Sequence[str] | None = None,
-        shmsize: int | None = None,
+        shmsize: Count | None = None,
         squash: bool | None = None,
         quiet: bool = False,
-        container_limits: Mapping[str, Any] | None = None,
+        container_limits: Mapping[str, int | str] | None = None,
         isolation: str | None = None,
         use_config_proxy: bool = True,
         custom_context: bool = False,
@@ -691,10 +721,11 @@ class ImageCollection(RegistryImages, Collection[Image]):
 
         return DockerStream(open_build, name="build")
 
+    @validated
     async def build(
         self,
-        path: str | os.PathLike[str] | None = None,
-        fileobj: FileSource | AsyncIterable[bytes] | None = None,
+        path: LocalPath | None = None,
+        fileobj: FileSource | ByteStream | None = None,
         *,
         timeout: float | None = None,
         **kwargs: Any,

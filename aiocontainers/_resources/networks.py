@@ -17,7 +17,9 @@ from typing import Any
 
 import anyio
 
+from .._arguments import Filters, JsonObject, Name
 from .._specs import EndpointConfig, IPAMConfig
+from .._validation import validated
 from ..errors import DockerException, NotFound
 from ._base import Collection, Model, convert_filters
 from .containers import Container
@@ -58,17 +60,19 @@ class Network(Model):
             )
         return list(self._containers)
 
+    @validated
     async def reload(self) -> None:
         """Refresh ``attrs`` and the connected containers from the daemon."""
         fresh = await _networks(self).get(self.id)
         self.attrs = fresh.attrs
         self._containers = fresh._containers
 
+    @validated
     async def connect(
         self,
-        container: Container | str,
+        container: Container | Name,
         aliases: Sequence[str] | None = None,
-        links: Mapping[str, str] | Sequence[str] | None = None,
+        links: Mapping[str, str | None] | Sequence[str | tuple[str, str | None]] | None = None,
         ipv4_address: str | None = None,
         ipv6_address: str | None = None,
         link_local_ips: Sequence[str] | None = None,
@@ -97,7 +101,8 @@ class Network(Model):
             "POST", "/networks/{id}/connect", path_args={"id": self.id}, json=body
         )
 
-    async def disconnect(self, container: Container | str, force: bool = False) -> None:
+    @validated
+    async def disconnect(self, container: Container | Name, force: bool = False) -> None:
         """Disconnect a container (object, id or name) from this network."""
         await self._transport.request(
             "POST",
@@ -106,6 +111,7 @@ class Network(Model):
             json={"Container": _container_id(container), "Force": force},
         )
 
+    @validated
     async def remove(self) -> None:
         """Remove the network (it must have no connected containers)."""
         await self._transport.request("DELETE", "/networks/{id}", path_args={"id": self.id})
@@ -122,12 +128,13 @@ class NetworkCollection(Collection[Network]):
 
     model = Network
 
+    @validated
     async def create(
         self,
-        name: str,
+        name: Name,
         driver: str | None = None,
         options: Mapping[str, str] | None = None,
-        ipam: IPAMConfig | Mapping[str, Any] | None = None,
+        ipam: IPAMConfig | JsonObject | None = None,
         check_duplicate: bool | None = None,
         internal: bool = False,
         labels: Mapping[str, str] | None = None,
@@ -167,8 +174,9 @@ class NetworkCollection(Collection[Network]):
         )
         return await self.get(result["Id"])
 
+    @validated
     async def get(
-        self, network_id: str, verbose: bool | None = None, scope: str | None = None
+        self, network_id: Name, verbose: bool | None = None, scope: str | None = None
     ) -> Network:
         """The network with this id or name, with its connected containers; NotFound if none."""
         attrs = await self._transport.request_json(
@@ -199,11 +207,12 @@ class NetworkCollection(Collection[Network]):
                 tg.start_soon(inspect, index, container_id)
         return [container for container in found if container is not None]
 
+    @validated
     async def list(
         self,
         names: Sequence[str] | None = None,
         ids: Sequence[str] | None = None,
-        filters: Mapping[str, Any] | None = None,
+        filters: Filters | None = None,
         greedy: bool = False,
     ) -> builtins.list[Network]:
         """Networks, optionally by name, id or filters; ``greedy`` inspects each one fully."""
@@ -225,7 +234,8 @@ class NetworkCollection(Collection[Network]):
                 continue
         return networks
 
-    async def prune(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    @validated
+    async def prune(self, filters: Filters | None = None) -> dict[str, Any]:
         """Remove networks no container uses; returns ``NetworksDeleted``."""
         data: dict[str, Any] = await self._transport.request_json(
             "POST", "/networks/prune", params={"filters": convert_filters(filters)}

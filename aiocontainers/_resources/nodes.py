@@ -8,9 +8,10 @@ is ready for the next update.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
 from typing import Any, NoReturn
 
+from .._arguments import Filters, JsonObject, Name
+from .._validation import validated
 from ..errors import InvalidArgument
 from ._base import Collection, Model, convert_filters
 
@@ -29,7 +30,8 @@ class Node(Model):
         """The version of the node object as last read; an update must name it."""
         return int(self.attrs["Version"]["Index"])
 
-    async def update(self, node_spec: Mapping[str, Any]) -> bool:
+    @validated
+    async def update(self, node_spec: JsonObject) -> bool:
         """Replace the node's spec: ``{"Availability": "active", "Role": "manager",
         "Labels": {...}, "Name": ...}``; keys left out are reset.
         """
@@ -48,6 +50,7 @@ class Node(Model):
         await self.reload()
         return True
 
+    @validated
     async def remove(self, force: bool = False) -> bool:
         """Remove the node from the swarm; ``force`` also removes an active node."""
         await self._transport.request(
@@ -61,12 +64,14 @@ class NodeCollection(Collection[Node]):
 
     model = Node
 
-    async def get(self, node_id: str) -> Node:
+    @validated
+    async def get(self, node_id: Name) -> Node:
         """The node with this id or name; NotFound if there is none."""
         attrs = await self._transport.request_json("GET", "/nodes/{id}", path_args={"id": node_id})
         return self.prepare_model(attrs)
 
-    async def list(self, filters: Mapping[str, Any] | None = None) -> builtins.list[Node]:
+    @validated
+    async def list(self, filters: Filters | None = None) -> builtins.list[Node]:
         """Nodes, optionally filtered (``id``, ``name``, ``membership``, ``role``, ``label``)."""
         rows = await self._transport.request_json(
             "GET", "/nodes", params={"filters": convert_filters(filters)}

@@ -21,6 +21,7 @@ from .._build_context import build_context
 from .._http import ResponseStream
 from .._progress import JSONMessages
 from .._streams import progress_error
+from .._validation import validated
 from ..errors import ImageLoadError, InvalidArgument
 from ._base import Collection, Model
 from ._streaming import ChunkSource, Decoder, DockerStream
@@ -68,10 +69,12 @@ class Plugin(Model):
         assert isinstance(collection, PluginCollection)
         return collection
 
+    @validated
     async def reload(self) -> None:
         """Refresh ``attrs`` from the daemon."""
         self.attrs = (await self._plugins().get(self.name or self.id)).attrs
 
+    @validated
     async def configure(self, options: Mapping[str, Any] | builtins.list[str]) -> None:
         """Change settings (``{"DEBUG": "1"}`` or ``["DEBUG=1"]``) of a disabled plugin."""
         body = (
@@ -84,6 +87,7 @@ class Plugin(Model):
         )
         await self.reload()
 
+    @validated
     async def disable(self, force: bool = False) -> None:
         """Disable the plugin (``force``: even while in use)."""
         await self._transport.request(
@@ -94,6 +98,7 @@ class Plugin(Model):
         )
         await self.reload()
 
+    @validated
     async def enable(self, timeout: int = 0) -> None:
         """Enable the plugin; ``timeout`` is the daemon's wait for it to start (0: default)."""
         await self._transport.request(
@@ -105,6 +110,7 @@ class Plugin(Model):
         )
         await self.reload()
 
+    @validated
     async def push(self) -> builtins.list[dict[str, Any]]:
         """Push the plugin to its registry; returns the daemon's progress messages."""
         collection = self._plugins()
@@ -121,6 +127,7 @@ class Plugin(Model):
         async with _progress(self._transport, "push", ref, open_push) as messages:
             return [message async for message in messages]
 
+    @validated
     async def remove(self, force: bool = False) -> bool:
         """Remove the plugin (``force``: even when enabled); True on success."""
         await self._transport.request(
@@ -128,6 +135,7 @@ class Plugin(Model):
         )
         return True
 
+    @validated
     async def upgrade(self, remote: str | None = None) -> AsyncGenerator[dict[str, Any], None]:
         """Upgrade a disabled plugin to ``remote`` (default: its reference), streaming progress.
 
@@ -184,6 +192,7 @@ class PluginCollection(Collection[Plugin]):
 
     model = Plugin
 
+    @validated
     async def get(self, name: str) -> Plugin:
         """The plugin ``name``; NotFound if it is not installed."""
         attrs = await self._transport.request_json(
@@ -191,11 +200,13 @@ class PluginCollection(Collection[Plugin]):
         )
         return self.prepare_model(attrs)
 
+    @validated
     async def list(self) -> builtins.list[Plugin]:
         """Every installed plugin."""
         rows = await self._transport.request_json("GET", "/plugins")
         return [self.prepare_model(attrs) for attrs in rows or []]
 
+    @validated
     async def create(
         self, name: str, plugin_data_dir: str | os.PathLike[str], gzip: bool = False
     ) -> Plugin:
@@ -216,6 +227,7 @@ class PluginCollection(Collection[Plugin]):
         )
         return await self.get(name)
 
+    @validated
     async def privileges(self, remote: str) -> builtins.list[dict[str, Any]]:
         """The privileges the plugin ``remote`` asks for (to grant when installing it)."""
         data: builtins.list[dict[str, Any]] = await self._transport.request_json(
@@ -226,6 +238,7 @@ class PluginCollection(Collection[Plugin]):
         )
         return data
 
+    @validated
     async def install(self, remote_name: str, local_name: str | None = None) -> Plugin:
         """Pull and install the plugin ``remote_name`` (disabled), granting its privileges."""
 

@@ -12,6 +12,7 @@ import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from .._validation import validated
 from ..errors import InvalidArgument
 from ._base import Model, convert_filters
 
@@ -54,17 +55,20 @@ class RegistryData(Model):
         """``sha256:`` and the first 12 hex digits of the digest."""
         return self.id[:19]
 
+    @validated
     async def reload(self) -> None:
         """Ask the registry again."""
         fresh = await self._images().get_registry_data(self.image_name)
         self.attrs = fresh.attrs
 
+    @validated
     async def pull(self, platform: str | None = None) -> Image:
         """Pull this exact digest (for ``platform`` when given) and return the image."""
         return await self._images().pull(
             _parse_repository(self.image_name), tag=self.id, platform=platform
         )
 
+    @validated
     async def has_platform(self, platform: str | Mapping[str, str] | None) -> bool:
         """True when the registry has the image for ``platform`` (``"os[/arch[/variant]]"``).
 
@@ -108,6 +112,7 @@ class RegistryImages:
             self, repository: str, auth_config: Mapping[str, Any] | None
         ) -> dict[str, str]: ...
 
+    @validated
     async def get_registry_data(
         self, name: str, auth_config: Mapping[str, Any] | None = None
     ) -> RegistryData:
@@ -120,6 +125,7 @@ class RegistryImages:
         )
         return RegistryData(name, attrs, client=self.client, collection=self)
 
+    @validated
     async def search(self, term: str, limit: int | None = None) -> builtins.list[dict[str, Any]]:
         """Search Docker Hub (``docker search``); the daemon does the request."""
         data: builtins.list[dict[str, Any]] = await self._transport.request_json(
@@ -127,6 +133,7 @@ class RegistryImages:
         )
         return data
 
+    @validated
     async def prune_builds(
         self,
         filters: Mapping[str, Any] | None = None,

@@ -13,8 +13,10 @@ import builtins
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
+from .._arguments import Filters, JsonObject, Name
 from .._specs import DriverConfig
 from .._specs._parse import parse_labels
+from .._validation import validated
 from ..errors import InvalidArgument
 from ._base import Collection, Model, convert_filters
 
@@ -34,9 +36,7 @@ StoredT = TypeVar("StoredT", bound="StoredObject")
 def encode_data(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise InvalidArgument(f"data must be bytes or str, got {type(data).__name__}")
-    return base64.b64encode(bytes(data)).decode("ascii")
+    return base64.b64encode(data).decode("ascii")
 
 
 def check_labels(labels: Mapping[str, str] | None) -> dict[str, str] | None:
@@ -72,6 +72,7 @@ class StoredObject(Model):
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.name!r}>"
 
+    @validated
     async def remove(self) -> None:
         """Remove it (services still using it must be updated or removed first)."""
         await self._transport.request(
@@ -89,7 +90,8 @@ class StoredObjectCollection(Collection[StoredT]):
         )
         return await self.get(created["ID"])
 
-    async def get(self, key: str) -> StoredT:
+    @validated
+    async def get(self, key: Name) -> StoredT:
         """The one with this id or name; NotFound if there is none."""
         endpoint = self.model._endpoint  # type: ignore[attr-defined]
         attrs = await self._transport.request_json(
@@ -97,7 +99,8 @@ class StoredObjectCollection(Collection[StoredT]):
         )
         return self.prepare_model(attrs)
 
-    async def list(self, filters: Mapping[str, Any] | None = None) -> builtins.list[StoredT]:
+    @validated
+    async def list(self, filters: Filters | None = None) -> builtins.list[StoredT]:
         """All of them, optionally filtered (``id``, ``name``, ``label``, ``names``)."""
         endpoint = self.model._endpoint  # type: ignore[attr-defined]
         rows = await self._transport.request_json(
@@ -117,12 +120,13 @@ class SecretCollection(StoredObjectCollection[Secret]):
 
     model = Secret
 
+    @validated
     async def create(
         self,
-        name: str,
+        name: Name,
         data: bytes | str,
         labels: Mapping[str, str] | None = None,
-        driver: DriverConfig | Mapping[str, Any] | str | None = None,
+        driver: DriverConfig | JsonObject | str | None = None,
     ) -> Secret:
         """Store a secret (``str`` data is encoded as UTF-8) and return it.
 

@@ -24,11 +24,13 @@ from __future__ import annotations
 import builtins
 import copy
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from .._arguments import Count, Filters, Name, ShellCommand, Tail
 from .._auth import encode_header, registry_for
 from .._specs._service import ConfigReference, SecretReference, ServiceMode, ServiceSpec
 from .._streams._logs import LogDecoder
+from .._validation import validated
 from ..errors import DockerException, InvalidArgument, ServerError
 from ._base import Collection, Model, convert_filters
 from ._logs import Timestamp, _tail, to_timestamp
@@ -101,13 +103,13 @@ class Service(Model):
         spec: Mapping[str, Any] = self.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]
         return spec
 
+    @validated
     async def remove(self) -> None:
         """Stop and remove the service (its tasks' containers go with it)."""
         await self._transport.request("DELETE", "/services/{id}", path_args={"id": self.id})
 
-    async def tasks(
-        self, filters: Mapping[str, Any] | None = None
-    ) -> builtins.list[dict[str, Any]]:
+    @validated
+    async def tasks(self, filters: Filters | None = None) -> builtins.list[dict[str, Any]]:
         """This service's tasks, as dicts (``GET /tasks``).
 
         Filters: ``id``, ``name``, ``node``, ``label``, ``desired-state``
@@ -119,6 +121,7 @@ class Service(Model):
         )
         return tasks
 
+    @validated
     async def update(self, **kwargs: Any) -> dict[str, Any]:
         """Change the service; takes the keywords of
         [`create()`][aiocontainers._resources.services.ServiceCollection.create].
@@ -130,6 +133,10 @@ class Service(Model):
         """
         fetch_current_spec = bool(kwargs.pop("fetch_current_spec", True))
         force_update = kwargs.pop("force_update", None)
+        check = {"image": "placeholder", **kwargs}
+        if force_update not in (None, True, False):
+            check["force_update"] = force_update
+        _service_spec(check, "update")  # bad options fail here, before the spec is read
         if not fetch_current_spec:
             return await self._update({}, self.version, kwargs, force_update)
         for _ in range(_UPDATE_ATTEMPTS - 1):
@@ -172,18 +179,21 @@ class Service(Model):
         await self.reload()
         return result or {}
 
-    async def scale(self, replicas: int) -> bool:
+    @validated
+    async def scale(self, replicas: Count) -> bool:
         """Run ``replicas`` tasks (a replicated service only)."""
         if "Global" in self.attrs["Spec"]["Mode"]:
             raise InvalidArgument(f"cannot scale the global service {self.name!r}")
         await self.update(mode=ServiceMode("replicated", replicas))
         return True
 
+    @validated
     async def force_update(self) -> bool:
         """Redeploy the service's tasks even though its spec did not change."""
         await self.update(force_update=True)
         return True
 
+    @validated
     def logs(
         self,
         *,
@@ -193,7 +203,7 @@ class Service(Model):
         stderr: bool = True,
         since: Timestamp | None = None,
         timestamps: bool = False,
-        tail: int | Literal["all"] = "all",
+        tail: Tail = "all",
         lines: bool = True,
         records: bool = False,
     ) -> DockerStream[Any]:
@@ -256,8 +266,9 @@ class ServiceCollection(Collection[Service]):
 
     model = Service
 
+    @validated
     async def create(
-        self, image: str, command: str | list[str] | None = None, **kwargs: Any
+        self, image: Name, command: ShellCommand | None = None, **kwargs: Any
     ) -> Service:
         """Create a service, like ``docker service create``, and return it.
 
@@ -275,7 +286,7 @@ class ServiceCollection(Collection[Service]):
         daemon is called.
         """
         if "force_update" in kwargs:
-            raise TypeError("create() got an unexpected keyword argument 'force_update'")
+            raise InvalidArgument("create() got an unexpected keyword argument 'force_update'")
         spec = _service_spec({**kwargs, "image": image, "command": command}, "create")
         body = spec.to_wire(await self._transport.api_version())
         result = await self._transport.request_json(
@@ -286,7 +297,8 @@ class ServiceCollection(Collection[Service]):
         )
         return await self.get(result["ID"])
 
-    async def get(self, service_id: str, insert_defaults: bool | None = None) -> Service:
+    @validated
+    async def get(self, service_id: Name, insert_defaults: bool | None = None) -> Service:
         """The service with this id or name; NotFound if there is none.
 
         ``insert_defaults=True`` fills in the defaults the daemon applies.
@@ -299,8 +311,9 @@ class ServiceCollection(Collection[Service]):
         )
         return self.prepare_model(attrs)
 
+    @validated
     async def list(
-        self, filters: Mapping[str, Any] | None = None, status: bool | None = None
+        self, filters: Filters | None = None, status: bool | None = None
     ) -> builtins.list[Service]:
         """Services, optionally filtered (``id``, ``name``, ``label``, ``mode``).
 

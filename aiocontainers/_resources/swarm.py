@@ -13,7 +13,9 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .._arguments import Count, Name, Port
 from .._specs._service import SwarmSpec
+from .._validation import validated
 from ..errors import APIError, InvalidArgument
 from ._base import Model
 
@@ -51,19 +53,21 @@ class Swarm(Model):
         version = self.attrs.get("Version")
         return int(version["Index"]) if version else None
 
+    @validated
     async def reload(self) -> None:
         """Inspect the swarm; raises APIError (503) when this node is not in a swarm."""
         self.attrs = await self._transport.request_json("GET", "/swarm")
 
+    @validated
     async def init(
         self,
         advertise_addr: str | None = None,
         listen_addr: str = "0.0.0.0:2377",
         force_new_cluster: bool = False,
         default_addr_pool: Sequence[str] | None = None,
-        subnet_size: int | None = None,
+        subnet_size: Count | None = None,
         data_path_addr: str | None = None,
-        data_path_port: int | None = None,
+        data_path_port: Port | None = None,
         **swarm_spec: Any,
     ) -> str:
         """Make this daemon the first manager of a new swarm; returns the node id.
@@ -96,17 +100,16 @@ class Swarm(Model):
         await self.reload()
         return str(node_id)
 
+    @validated
     async def join(
         self,
-        remote_addrs: Sequence[str],
-        join_token: str,
+        remote_addrs: Sequence[Name],
+        join_token: Name,
         listen_addr: str = "0.0.0.0:2377",
         advertise_addr: str | None = None,
         data_path_addr: str | None = None,
     ) -> bool:
         """Join an existing swarm through one of its managers' addresses."""
-        if isinstance(remote_addrs, str):
-            raise InvalidArgument("remote_addrs must be a list of addresses, not a string")
         body = {
             "RemoteAddrs": list(remote_addrs),
             "ListenAddr": listen_addr,
@@ -122,6 +125,7 @@ class Swarm(Model):
         )
         return True
 
+    @validated
     async def leave(self, force: bool = False) -> bool:
         """Leave the swarm; ``force`` is needed for the last manager, and then also
         succeeds when this node is in no swarm at all."""
@@ -138,12 +142,14 @@ class Swarm(Model):
         self.attrs = {}
         return True
 
+    @validated
     async def get_unlock_key(self) -> dict[str, Any]:
         """The key that unlocks a swarm created with ``autolock_managers=True``."""
         key: dict[str, Any] = await self._transport.request_json("GET", "/swarm/unlockkey")
         return key
 
-    async def unlock(self, key: str | Mapping[str, Any]) -> bool:
+    @validated
+    async def unlock(self, key: Name | Mapping[str, str]) -> bool:
         """Unlock a locked manager with the key from
         [`get_unlock_key()`][aiocontainers.Swarm.get_unlock_key]."""
         if isinstance(key, Mapping):
@@ -155,6 +161,7 @@ class Swarm(Model):
         await self._transport.request("POST", "/swarm/unlock", json=body)
         return True
 
+    @validated
     async def update(
         self,
         rotate_worker_token: bool = False,

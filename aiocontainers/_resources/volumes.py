@@ -11,6 +11,8 @@ import builtins
 from collections.abc import Mapping
 from typing import Any
 
+from .._arguments import Filters, Name
+from .._validation import validated
 from ._base import Collection, Model, convert_filters
 
 __all__ = ["Volume", "VolumeCollection"]
@@ -26,6 +28,7 @@ class Volume(Model):
         """The volume's name (also its id)."""
         return self.id
 
+    @validated
     async def remove(self, force: bool = False) -> None:
         """Remove the volume; ``force`` also ignores a volume that is already gone."""
         await self._transport.request(
@@ -38,6 +41,7 @@ class VolumeCollection(Collection[Volume]):
 
     model = Volume
 
+    @validated
     async def create(
         self,
         name: str | None = None,
@@ -56,21 +60,24 @@ class VolumeCollection(Collection[Volume]):
         )
         return self.prepare_model(attrs)
 
-    async def get(self, volume_id: str) -> Volume:
+    @validated
+    async def get(self, volume_id: Name) -> Volume:
         """The volume named ``volume_id``; NotFound if there is none."""
         attrs = await self._transport.request_json(
             "GET", "/volumes/{name}", path_args={"name": volume_id}
         )
         return self.prepare_model(attrs)
 
-    async def list(self, filters: Mapping[str, Any] | None = None) -> builtins.list[Volume]:
+    @validated
+    async def list(self, filters: Filters | None = None) -> builtins.list[Volume]:
         """Volumes, optionally filtered (``{"label": "env=prod"}``, ``{"dangling": True}``)."""
         data = await self._transport.request_json(
             "GET", "/volumes", params={"filters": convert_filters(filters)}
         )
         return [self.prepare_model(attrs) for attrs in (data or {}).get("Volumes") or []]
 
-    async def prune(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    @validated
+    async def prune(self, filters: Filters | None = None) -> dict[str, Any]:
         """Remove volumes no container uses; returns ``VolumesDeleted`` and ``SpaceReclaimed``.
 
         On API 1.42+ daemons only anonymous volumes are pruned unless

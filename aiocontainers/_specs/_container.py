@@ -19,8 +19,10 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from .._arguments import ApiVersion
+from .._validation import validated
 from .._version import parse_version
-from ._base import Spec
+from ._base import EnvironmentEntries, Spec
 from ._parse import (
     parse_bytes,
     parse_command,
@@ -354,7 +356,7 @@ class ContainerSpec(Spec):
     dns_search: list[str] | None = None
     domainname: str | None = None
     entrypoint: list[str] | None = None
-    environment: list[str] | None = None
+    environment: EnvironmentEntries = None
     extra_hosts: list[str] | None = None
     group_add: list[str] | None = None
     healthcheck: Healthcheck | dict[str, Any] | None = None
@@ -552,7 +554,8 @@ class ContainerSpec(Spec):
             )
         return self
 
-    def create_params(self, api_version: str) -> dict[str, str]:
+    @validated
+    def create_params(self, api_version: ApiVersion) -> dict[str, str]:
         """Query parameters of ``POST /containers/create``: ``name`` and ``platform``."""
         params: dict[str, str] = {}
         if self.name is not None:
@@ -562,8 +565,9 @@ class ContainerSpec(Spec):
             params["platform"] = self.platform
         return params
 
+    @validated
     def to_create_body(
-        self, api_version: str, *, proxy_environment: Mapping[str, str] | None = None
+        self, api_version: ApiVersion, *, proxy_environment: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
         """The JSON body of ``POST /containers/create`` for a daemon speaking ``api_version``.
 

@@ -75,7 +75,10 @@ def duration_seconds(value: object, field: str) -> timedelta:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not math.isfinite(value):
             raise ValueError(f"{field}: duration must be finite, got {value!r}")
-        return timedelta(seconds=value)
+        try:
+            return timedelta(seconds=value)
+        except OverflowError:
+            raise ValueError(f"{field}: duration {value!r} s is out of range") from None
     raise ValueError(f"{field}: expected seconds (int or float) or a timedelta, got {value!r}")
 
 
@@ -99,12 +102,12 @@ def parse_str_list(value: object, field: str, *, allow_str: bool = False) -> lis
     if isinstance(value, str):
         if allow_str:
             return [value]
-        raise ValueError(f"{field}: expected a list of strings, got the string {value!r}")
+        raise ValueError(f"{field}: expected a list of strings, got a single string")
     if not isinstance(value, (list, tuple)):
-        raise ValueError(f"{field}: expected a list of strings, got {value!r}")
+        raise ValueError(f"{field}: expected a list of strings, got {type(value).__name__}")
     for index, item in enumerate(value):
         if not isinstance(item, str):
-            raise ValueError(f"{field}[{index}]: expected a string, got {item!r}")
+            raise ValueError(f"{field}[{index}]: expected a string, got {type(item).__name__}")
     return list(value)
 
 
@@ -123,7 +126,10 @@ def parse_str_map(value: object, field: str) -> dict[str, str]:
 
 
 def parse_environment(value: object, field: str = "environment") -> list[str]:
-    """``{"K": "v"}`` or ``["K=v"]`` as Docker's ``["K=v"]``; a None value sends ``K`` alone."""
+    """``{"K": "v"}`` or ``["K=v"]`` as Docker's ``["K=v"]``; a None value sends ``K`` alone.
+
+    Messages name the variable or the entry's index, never a value (values are secrets).
+    """
     if isinstance(value, Mapping):
         result = []
         for key, item in value.items():
@@ -134,14 +140,18 @@ def parse_environment(value: object, field: str = "environment") -> list[str]:
             elif isinstance(item, bytes):
                 result.append(f"{key}={item.decode('utf-8')}")
             elif isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                raise ValueError(f"{field}[{key!r}]: expected a string value, got {item!r}")
+                raise ValueError(
+                    f"{field}[{key!r}]: expected a string value, got {type(item).__name__}"
+                )
             else:
                 result.append(f"{key}={item}")
         return result
     items = parse_str_list(value, field)
-    for item in items:
+    for index, item in enumerate(items):
         if item.partition("=")[0] == "":
-            raise ValueError(f"{field}: entry {item!r} has no variable name (want 'KEY=value')")
+            raise ValueError(
+                f"{field}[{index}]: the entry has no variable name (want 'KEY=value')"
+            )
     return items
 
 

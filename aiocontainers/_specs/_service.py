@@ -26,6 +26,9 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
+from .._validation import validated
+from ..errors import InvalidArgument
+from ._base import EnvironmentEntries
 from ._parse import (
     duration_seconds,
     parse_bytes,
@@ -704,7 +707,7 @@ class ServiceContainerSpec(GatedWireSpec):
     command: Annotated[list[str] | None, Wire("Command")] = None
     args: Annotated[list[str] | None, Wire("Args")] = None
     hostname: Annotated[str | None, Wire("Hostname")] = None
-    env: Annotated[list[str] | None, Wire("Env")] = None
+    env: Annotated[EnvironmentEntries, Wire("Env")] = None
     workdir: Annotated[str | None, Wire("Dir")] = None
     user: Annotated[str | None, Wire("User")] = None
     groups: Annotated[list[str] | None, Wire("Groups")] = None
@@ -902,13 +905,14 @@ class ServiceSpec(GatedWireSpec):
         return None if value is None else parse_labels(value, "labels")
 
     @classmethod
+    @validated
     def from_options(cls, options: Mapping[str, Any], *, caller: str = "create") -> ServiceSpec:
         """Sort docker-py's flat ``services.create()`` keywords into a service spec.
 
         ``labels`` label the service and ``container_labels`` its containers;
         ``constraints``/``preferences``/``platforms``/``maxreplicas`` form the
         placement; ``log_driver`` and ``log_driver_options`` the task's log driver.
-        An unknown keyword raises TypeError naming it (with a close match if any).
+        An unknown keyword raises InvalidArgument naming it (with a close match if any).
         """
         unknown = [key for key in options if key not in SERVICE_OPTIONS]
         if unknown:
@@ -916,7 +920,9 @@ class ServiceSpec(GatedWireSpec):
             for key in unknown:
                 close = difflib.get_close_matches(key, sorted(SERVICE_OPTIONS), n=1)
                 names.append(f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key))
-            raise TypeError(f"{caller}() got unexpected keyword arguments {', '.join(names)}")
+            raise InvalidArgument(
+                f"{caller}() got unexpected keyword arguments {', '.join(names)}"
+            )
         given = {key: value for key, value in options.items() if value is not None}
         service = {key: given[key] for key in _SERVICE_OPTIONS & given.keys()}
         container = {
@@ -934,7 +940,7 @@ class ServiceSpec(GatedWireSpec):
                 "options": given.get("log_driver_options") or None,
             }
         elif "log_driver_options" in given:
-            raise TypeError(f"{caller}(): log_driver_options needs log_driver")
+            raise InvalidArgument(f"{caller}(): log_driver_options needs log_driver")
         task["container_spec"] = container
         return cls.model_validate({**service, "task_template": task})
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from .._validation import validated
+from ..errors import InvalidArgument
 from ._parse import duration_seconds, parse_bytes, parse_links, parse_str_map
 from ._wire import GatedWireSpec, Wire, WireSpec
 
@@ -173,13 +175,14 @@ class Mount(GatedWireSpec):
         return self
 
     @classmethod
+    @validated
     def parse_mount_string(cls, string: str) -> Mount:
         """``"src:/dst[:ro|rw]"`` or ``"/dst"`` as a Mount; a source starting with ``/`` binds."""
         parts = string.split(":")
         if len(parts) == 1:
             return cls(target=parts[0])
         if len(parts) > 3 or (len(parts) == 3 and parts[2] not in ("ro", "rw")):
-            raise ValueError(f"invalid mount {string!r}; expected 'source:/target[:ro|rw]'")
+            raise InvalidArgument(f"invalid mount {string!r}; expected 'source:/target[:ro|rw]'")
         source, target = parts[0], parts[1]
         return cls(
             target=target,

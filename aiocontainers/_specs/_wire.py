@@ -20,6 +20,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import model_validator
 
+from .._arguments import ApiVersion
+from .._validation import validated
 from ._base import Spec
 from ._parse import to_nanoseconds
 from ._versions import require_api
@@ -181,6 +183,7 @@ class _WireFields(Spec):
 class WireSpec(_WireFields):
     """A spec rendered the same for every API version: ``to_wire()``."""
 
+    @validated
     def to_wire(self) -> dict[str, Any]:
         """The Engine API JSON of this spec."""
         return self._render(None)
@@ -193,6 +196,7 @@ class GatedWireSpec(_WireFields):
     request is sent.
     """
 
-    def to_wire(self, api_version: str) -> dict[str, Any]:
+    @validated
+    def to_wire(self, api_version: ApiVersion) -> dict[str, Any]:
         """The Engine API JSON of this spec for a daemon speaking ``api_version``."""
         return self._render(api_version)

@@ -240,7 +240,7 @@ class Deployment:
                     try:
                         self._data[kind, key] = self.stack.stored_object_data(kind, key)
                     except ComposeError as exc:
-                        errors += exc.errors
+                        errors += exc.problems
         if errors:
             raise ComposeError(errors)
 

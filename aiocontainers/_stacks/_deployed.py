@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._compose import Stack
+from .._validation import validated
 from ..errors import DockerException, InvalidArgument
 from ._deploy import remove_swarm_stack
 
@@ -37,10 +38,12 @@ class DeployedStack:
     def __repr__(self) -> str:
         return f"<DeployedStack {self.name}: {', '.join(self._services)}>"
 
+    @validated
     def services(self) -> dict[str, Service]:
         """The swarm services by the stack's service keys (handles as of the deploy)."""
         return dict(self._services)
 
+    @validated
     def service(self, key: str) -> Service:
         """The swarm service of ``key`` (``PROJECT_KEY``)."""
         if key not in self._services:
@@ -50,6 +53,7 @@ class DeployedStack:
             )
         return self._services[key]
 
+    @validated
     async def tasks(
         self, service: str | None = None, *, running: bool = False
     ) -> builtins.list[dict[str, Any]]:
@@ -62,6 +66,7 @@ class DeployedStack:
             found += await self.service(key).tasks(filters=filters)
         return found
 
+    @validated
     async def rm(self, *, timeout: float | None = None) -> None:
         """Remove the stack from the swarm (see
         [`StackManager.rm()`][aiocontainers._stacks.StackManager.rm])."""

@@ -17,6 +17,7 @@ from typing import Literal
 from typing_extensions import Self
 
 from .._resources.events import Event, EventStream
+from .._validation import validated
 from ._labels import SERVICE
 
 __all__ = ["StackEvent", "StackEventKind", "StackEvents"]
@@ -80,6 +81,7 @@ class StackEvents:
             exit_code=exit_code,
         )
 
+    @validated
     async def aclose(self) -> None:
         """Close the underlying events connection."""
         await self._events.aclose()

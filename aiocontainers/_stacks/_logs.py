@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 from typing_extensions import Self
 
 from .._streams import LogRecord
+from .._validation import validated
 from ..errors import NotFound
 from ._labels import PROJECT, SERVICE, project_filter
 
@@ -185,12 +186,14 @@ class StackLogs:
         self.close()
         raise StopAsyncIteration
 
+    @validated
     def close(self) -> None:
         """Stop reading: the readers are cancelled and their connections freed."""
         self._closed = True
         for task in self._tasks:
             task.cancel()
 
+    @validated
     async def aclose(self) -> None:
         """Stop reading and wait until every reader has finished."""
         self.close()

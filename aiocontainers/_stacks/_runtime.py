@@ -13,12 +13,14 @@ import functools
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from datetime import timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import anyio
 
+from .._arguments import Count, Name, Tail
 from .._compose import Stack
 from .._orchestration._common import seconds
+from .._validation import validated
 from ..errors import ComposeError, DockerException, InvalidArgument
 from ._deploy import Deployment, remove_swarm_stack
 from ._deployed import DeployedStack
@@ -83,6 +85,7 @@ class RunningStack:
         counts = ", ".join(f"{key}={len(found)}" for key, found in self._containers.items())
         return f"<RunningStack {self.name}: {counts}>"
 
+    @validated
     def containers(self, service: str | None = None) -> list[Container]:
         """The containers of ``service`` (every service's when ``None``), replica 1 first.
 
@@ -100,11 +103,12 @@ class RunningStack:
                 f"(services: {', '.join(self.stack.services)})"
             )
 
+    @validated
     def logs(
         self,
         *,
         follow: bool = False,
-        tail: int | Literal["all"] = "all",
+        tail: Tail = "all",
         timestamps: bool = False,
         services: Sequence[str] | None = None,
     ) -> StackLogs:
@@ -126,21 +130,22 @@ class RunningStack:
             services=wanted,
         )
 
+    @validated
     def events(self) -> StackEvents:
         """The supervisor feed: an async iterator of [`StackEvent`][aiocontainers.StackEvent] (no
         ``await``)."""
         return self.client.stacks.events(self.name)
 
+    @validated
     async def ps(self) -> list[Container]:
         """The stack's containers as the daemon lists them now (by label)."""
         return await self.client.stacks.ps(self.name)
 
-    async def scale(self, service: str, replicas: int) -> list[Container]:
+    @validated
+    async def scale(self, service: str, replicas: Count) -> list[Container]:
         """Run ``replicas`` containers of ``service``: new ones are created and started
         (numbered after the others), surplus ones stopped and removed."""
         self._check(service)
-        if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 0:
-            raise InvalidArgument(f"replicas must be a non-negative int, got {replicas!r}")
         starter = Starter(
             self.client, self.stack, timeout=self._timeout, replicas={service: replicas}
         )
@@ -148,6 +153,7 @@ class RunningStack:
         self._replicas[service] = replicas
         return list(self._containers[service])
 
+    @validated
     async def restart(self, service: str, timeout: float | timedelta | None = None) -> None:
         """Restart the containers of ``service`` (each with its grace period, or
         ``timeout`` seconds), then those of services that depend on it with ``restart: true``."""
@@ -164,6 +170,7 @@ class RunningStack:
                 for container in self._containers.get(key, []):
                     tg.start_soon(_restart, container, grace)
 
+    @validated
     async def down(self, *, volumes: bool = False, timeout: float | None = None) -> None:
         """Tear the stack down (see
         [`StackManager.down()`][aiocontainers._stacks.StackManager.down])."""
@@ -240,6 +247,7 @@ class StackManager:
     def __init__(self, client: DockerClient) -> None:
         self.client = client
 
+    @validated
     def up(
         self,
         stack: Stack,
@@ -267,8 +275,6 @@ class StackManager:
         ``update_config``, secrets that are not files...) raise ComposeError here,
         before anything starts; ``ignore_swarm_keys=True`` runs the stack without them.
         """
-        if not isinstance(stack, Stack):
-            raise InvalidArgument(f"up() takes a Stack, got {type(stack).__name__}")
         if not ignore_swarm_keys and (found := swarm_only_settings(stack)):
             raise ComposeError(
                 [
@@ -305,7 +311,8 @@ class StackManager:
             self.client, stack, containers, timeout=timeout, down_volumes=down_volumes
         )
 
-    async def ps(self, name: str) -> list[Container]:
+    @validated
+    async def ps(self, name: Name) -> list[Container]:
         """Every container of the stack ``name`` (running or not), by service and number."""
         return _by_service(
             await self.client.containers.list(
@@ -313,6 +320,7 @@ class StackManager:
             )
         )
 
+    @validated
     async def ls(self) -> list[str]:
         """The names of the stacks that have containers on this daemon, sorted."""
         rows = await self.client.containers.list(
@@ -322,8 +330,9 @@ class StackManager:
             {c.attrs.get("Labels", {}).get("com.docker.compose.project", "") for c in rows}
         )
 
+    @validated
     async def down(
-        self, name: str, *, volumes: bool = False, timeout: float | timedelta | None = None
+        self, name: Name, *, volumes: bool = False, timeout: float | timedelta | None = None
     ) -> None:
         """Stop and remove the stack ``name``: containers in reverse dependency order,
         each with its grace period, then its networks; its volumes with ``volumes=True``.
@@ -337,12 +346,13 @@ class StackManager:
         if errors:
             raise DockerException(f"stack {name!r} was not fully removed: {'; '.join(errors)}")
 
+    @validated
     def logs(
         self,
-        name: str,
+        name: Name,
         *,
         follow: bool = False,
-        tail: int | Literal["all"] = "all",
+        tail: Tail = "all",
         timestamps: bool = False,
         services: Sequence[str] | None = None,
     ) -> StackLogs:
@@ -359,7 +369,8 @@ class StackManager:
             services=services,
         )
 
-    def events(self, name: str) -> StackEvents:
+    @validated
+    def events(self, name: Name) -> StackEvents:
         """The supervisor feed of stack ``name``: an async iterator of
         [`StackEvent`][aiocontainers.StackEvent] (service started, restarted, exited, healthy,
         unhealthy)."""
@@ -374,6 +385,7 @@ class StackManager:
 
     # -- on a swarm ----------------------------------------------------------------------
 
+    @validated
     def deploy(
         self,
         stack: Stack,
@@ -399,8 +411,6 @@ class StackManager:
         the stack. What a swarm cannot honour raises ComposeError before the
         daemon is called.
         """
-        if not isinstance(stack, Stack):
-            raise InvalidArgument(f"deploy() takes a Stack, got {type(stack).__name__}")
         options: dict[str, Any] = {
             "timeout": seconds(timeout),
             "monitor": seconds(monitor) or 0.0,
@@ -414,12 +424,14 @@ class StackManager:
 
         return StackDeploy(start)
 
-    async def services(self, name: str) -> list[Service]:
+    @validated
+    async def services(self, name: Name) -> list[Service]:
         """The services of the swarm stack ``name`` (by its namespace label), by name."""
         found = await self.client.services.list(filters=namespace_filter(name))
         return sorted(found, key=lambda service: service.name)
 
-    async def rm(self, name: str, *, timeout: float | timedelta | None = None) -> None:
+    @validated
+    async def rm(self, name: Name, *, timeout: float | timedelta | None = None) -> None:
         """Remove the swarm stack ``name``: its services, then, once their tasks are gone,
         its secrets, configs and networks, as ``docker stack rm`` does (and waits).
 

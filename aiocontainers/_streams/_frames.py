@@ -9,6 +9,12 @@ format into `Frame` objects, however the chunks split headers and payloads.
 Speed matters here (log streams can carry hundreds of MB), so decoding works on
 whole chunks with ``struct.unpack_from`` and slicing; bytes are copied at most
 twice, however a frame is split across chunks.
+
+Memory is bounded: a frame is buffered until it is complete, so a header announcing
+more than ``max_frame`` bytes (:data:`DEFAULT_MAX_FRAME`, 8 MiB) fails the stream with
+:class:`~aiocontainers.errors.StreamError` as soon as it arrives. A healthy daemon
+writes frames of at most 32 KiB (one per write of the process, through a 32 KiB copy
+buffer); a larger header means a corrupt stream, or a TTY stream read as multiplexed.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import NamedTuple
 from ..errors import StreamError
 
 __all__ = [
+    "DEFAULT_MAX_FRAME",
     "HEADER_SIZE",
     "STDERR",
     "STDIN",
@@ -33,6 +40,8 @@ STDERR = 2
 _SYSTEMERR = 3  # the daemon reports its own failure mid-stream in this stream id
 
 HEADER_SIZE = 8
+#: The largest frame payload buffered, in bytes; a larger header fails the stream.
+DEFAULT_MAX_FRAME = 8 << 20
 _unpack_header = struct.Struct(">BxxxL").unpack_from
 _STREAM_NAMES = {STDIN: "stdin", STDOUT: "stdout", STDERR: "stderr"}
 
@@ -63,10 +72,11 @@ class FrameDecoder:
     `eof()` raises ``StreamError``.
     """
 
-    __slots__ = ("_error", "_need", "_pending", "_pending_len", "_tty")
+    __slots__ = ("_error", "_max_frame", "_need", "_pending", "_pending_len", "_tty")
 
-    def __init__(self, *, tty: bool | None = False) -> None:
+    def __init__(self, *, tty: bool | None = False, max_frame: int = DEFAULT_MAX_FRAME) -> None:
         self._tty = tty
+        self._max_frame = max_frame
         self._pending: list[bytes] = []  # an incomplete header or frame, in pieces
         self._pending_len = 0
         self._need = HEADER_SIZE  # bytes needed before the pending frame can complete
@@ -158,15 +168,25 @@ class FrameDecoder:
         return data
 
     def _keep(self, data: bytes, pos: int) -> None:
-        """Buffer ``data[pos:]``, the start of a frame not complete yet."""
+        """Buffer ``data[pos:]``, the start of a frame not complete yet.
+
+        A header announcing a frame over the size limit is not buffered: it raises
+        ``StreamError`` now if the chunk completed no frame, else on the next call.
+        """
         if pos < len(data):
             rest = data[pos:] if pos else data
+            need = HEADER_SIZE
+            if len(rest) >= HEADER_SIZE:
+                stream, size = _unpack_header(rest)
+                if size > self._max_frame:
+                    error = self._oversized(stream, size)
+                    if not pos:
+                        raise error
+                    return
+                need += size
             self._pending.append(rest)
             self._pending_len = len(rest)
-            if len(rest) >= HEADER_SIZE:
-                self._need = HEADER_SIZE + _unpack_header(rest)[1]
-            else:
-                self._need = HEADER_SIZE
+            self._need = need
         else:
             self._pending_len = 0
             self._need = HEADER_SIZE
@@ -186,6 +206,18 @@ class FrameDecoder:
             self._pending_len = len(data)
             return b""
         return data
+
+    def _oversized(self, stream: int, size: int) -> StreamError:
+        """Drop the buffer and record (and return) the error of an oversized header."""
+        self._pending.clear()
+        self._pending_len = 0
+        self._need = HEADER_SIZE
+        name = _STREAM_NAMES.get(stream, str(stream))
+        self._error = StreamError(
+            f"a {name} frame announces {size} bytes, over the limit of {self._max_frame}: "
+            "the stream is corrupt (or a TTY stream read as multiplexed)"
+        )
+        return self._error
 
     def _fail(self, stream: int, payload: bytes) -> None:
         self._pending.clear()

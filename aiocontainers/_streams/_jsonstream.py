@@ -4,6 +4,11 @@ The daemon writes one JSON object per message, usually followed by ``\\r\\n`` or
 ``\\n`` but sometimes with no separator at all, and the transport cuts the bytes
 anywhere. `JSONStreamDecoder` keeps a text buffer and takes complete
 values off its front with ``json.JSONDecoder.raw_decode``.
+
+Memory is bounded: a message still incomplete after ``max_message`` characters
+(:data:`DEFAULT_MAX_MESSAGE`, 16 Mi; the daemon's messages are a few KiB, a build
+step's output line at most) fails the stream with
+:class:`~aiocontainers.errors.StreamError` instead of growing the buffer forever.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from typing import Any
 
 from ..errors import StreamError, StreamParseError
 
-__all__ = ["JSONStreamDecoder", "progress_error"]
+__all__ = ["DEFAULT_MAX_MESSAGE", "JSONStreamDecoder", "progress_error"]
+
+#: The longest JSON message buffered while incomplete, in characters.
+DEFAULT_MAX_MESSAGE = 16 << 20
 
 _WHITESPACE = " \t\r\n"
 # A pending value can only complete once a chunk brings the character that closes it;
@@ -36,12 +44,22 @@ class JSONStreamDecoder:
     raised by the next call.
     """
 
-    __slots__ = ("_decoder", "_error", "_parser", "_pieces", "_wait_for")
+    __slots__ = (
+        "_decoder",
+        "_error",
+        "_max_message",
+        "_parser",
+        "_pending",
+        "_pieces",
+        "_wait_for",
+    )
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_message: int = DEFAULT_MAX_MESSAGE) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._parser = json.JSONDecoder()
         self._pieces: list[str] = []  # unparsed text, joined only to parse it
+        self._pending = 0  # characters held: the incomplete message so far
+        self._max_message = max_message
         self._wait_for: str | None = None  # the closer a pending value needs
         self._error: StreamError | None = None  # raised after the values before it
 
@@ -53,9 +71,22 @@ class JSONStreamDecoder:
         if not text:
             return []
         self._pieces.append(text)
+        self._pending += len(text)
         if self._wait_for is not None and self._wait_for not in text:
-            return []
-        return self._parse(final=False)
+            values: list[Any] = []
+        else:
+            values = self._parse(final=False)
+        if self._pending > self._max_message:
+            self._pieces.clear()
+            self._pending = 0
+            self._wait_for = None
+            self._error = StreamError(
+                "a JSON message in the stream is still incomplete after more than "
+                f"{self._max_message} characters: the stream is corrupt"
+            )
+            if not values:
+                raise self._error
+        return values
 
     def eof(self) -> list[Any]:
         """End of source: return the last values; raise ``StreamError`` on leftovers."""
@@ -101,6 +132,7 @@ class JSONStreamDecoder:
             pos = stop
         if pos < end:
             self._pieces.append(buffer[pos:] if pos else buffer)
+        self._pending = end - pos
         return values
 
 

@@ -5,15 +5,22 @@ iteration does, and as ``docker logs`` prints them); a TTY's ``b"\\r\\n"`` stays
 intact. Only ``b"\\n"`` ends a line: a lone ``b"\\r"`` (progress bars) does not.
 The last line may lack its newline: it is returned by ``flush``/``eof`` when the
 source ends. stdout and stderr are assembled separately, so partial lines of
-interleaved frames never mix. A line of any length is joined once, never
-concatenated piece by piece.
+interleaved frames never mix. A line is joined once, never concatenated piece by piece.
+
+Memory is bounded: a line longer than ``max_line`` bytes (:data:`DEFAULT_MAX_LINE`,
+4 MiB) comes out in pieces of ``max_line`` bytes as it arrives, only the last piece
+ending with the newline, so output without newlines cannot grow a buffer without limit.
 """
 
 from __future__ import annotations
 
-from ._frames import STDERR, STDIN, STDOUT, Frame, FrameDecoder, _unpack_header
+from ._frames import DEFAULT_MAX_FRAME, STDERR, STDIN, STDOUT, Frame, FrameDecoder, _unpack_header
+
+#: The longest line held back waiting for its newline, in bytes; longer lines are cut.
+DEFAULT_MAX_LINE = 4 << 20
 
 __all__ = [
+    "DEFAULT_MAX_LINE",
     "LineAssembler",
     "LineDecoder",
     "split_lines",
@@ -38,32 +45,66 @@ class LineAssembler:
     """Turn per-stream payloads into complete lines, each stream with its own buffer.
 
     Stream id 0 (stdin, echoed by the daemon) is treated as stdout, as Docker does.
+    Lines longer than ``max_line`` bytes come out in pieces (see the module docstring).
     """
 
-    __slots__ = ("_partial",)
+    __slots__ = ("_max_line", "_partial", "_size")
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_line: int = DEFAULT_MAX_LINE) -> None:
+        self._max_line = max_line
         self._partial: dict[int, list[bytes]] = {STDOUT: [], STDERR: []}
+        self._size = {STDOUT: 0, STDERR: 0}  # bytes held in each partial line
 
     def feed(self, stream: int, data: bytes) -> list[bytes]:
         """Add a payload of ``stream``; return the lines of that stream it completes."""
-        partial = self._partial[STDOUT if stream == STDIN else stream]
+        if stream == STDIN:
+            stream = STDOUT
+        partial = self._partial[stream]
+        held = self._size[stream]
         if data[-1:] == b"\n" and not partial and data.find(b"\n", 0, -1) < 0:
-            return [data]  # the common case: one frame is one line
+            if len(data) <= self._max_line:
+                return [data]  # the common case: one frame is one line
         lines, rest = split_lines(data)
         if partial and lines:
             partial.append(lines[0])
             lines[0] = b"".join(partial)
             partial.clear()
+            self._size[stream] = 0
         if rest:
             partial.append(rest)
+            self._size[stream] += len(rest)
+        if held + len(data) >= self._max_line:
+            return self._cut(stream, lines)
         return lines
+
+    def _cut(self, stream: int, lines: list[bytes]) -> list[bytes]:
+        """``lines`` with the over-long ones in pieces, then full pieces of the partial line."""
+        limit = self._max_line
+        out: list[bytes] = []
+        for line in lines:
+            if len(line) <= limit:
+                out.append(line)
+            else:
+                out.extend(line[start : start + limit] for start in range(0, len(line), limit))
+        if self._size[stream] >= limit:
+            partial = self._partial[stream]
+            held = b"".join(partial)
+            cut = len(held) - len(held) % limit
+            out.extend(held[start : start + limit] for start in range(0, cut, limit))
+            partial.clear()
+            if cut < len(held):
+                partial.append(held[cut:])
+            self._size[stream] = len(held) - cut
+        return out
 
     def flush(self, stream: int) -> bytes:
         """Return and forget the unterminated last line of ``stream`` (``b""`` if none)."""
-        partial = self._partial[STDOUT if stream == STDIN else stream]
+        if stream == STDIN:
+            stream = STDOUT
+        partial = self._partial[stream]
         rest = b"".join(partial)
         partial.clear()
+        self._size[stream] = 0
         return rest
 
     def flush_all(self) -> list[Frame]:
@@ -80,16 +121,24 @@ class LineDecoder:
     """Raw chunks in, lines out: a `FrameDecoder` fused with line assembly.
 
     Lines come back as two parallel lists, stream ids (``STDOUT`` or ``STDERR``)
-    and lines, in the order the lines completed: no object per line. See `FrameDecoder` for
-    ``tty`` and errors. The frame loop is repeated here rather than layered, as
-    log streams are the library's hottest path.
+    and lines, in the order the lines completed: no object per line. See
+    `FrameDecoder` for ``tty``, ``max_frame`` and errors, `LineAssembler`
+    for ``max_line``. The frame loop is repeated here rather than layered, as log
+    streams are the library's hottest path.
     """
 
-    __slots__ = ("_frames", "_lines")
+    __slots__ = ("_frames", "_lines", "_max_line")
 
-    def __init__(self, *, tty: bool | None = False) -> None:
-        self._frames = FrameDecoder(tty=tty)
-        self._lines = LineAssembler()
+    def __init__(
+        self,
+        *,
+        tty: bool | None = False,
+        max_line: int = DEFAULT_MAX_LINE,
+        max_frame: int = DEFAULT_MAX_FRAME,
+    ) -> None:
+        self._frames = FrameDecoder(tty=tty, max_frame=max_frame)
+        self._lines = LineAssembler(max_line=max_line)
+        self._max_line = max_line
 
     @property
     def tty(self) -> bool | None:
@@ -113,6 +162,7 @@ class LineDecoder:
         find = data.find
         partial = self._lines._partial
         clean = not (partial[STDOUT] or partial[STDERR])
+        limit = self._max_line
         total = len(data)
         pos = 0
         while total - pos >= 8:
@@ -129,7 +179,7 @@ class LineDecoder:
                 continue
             if stream == STDIN:
                 stream = STDOUT
-            if clean and find(b"\n", start, end) == end - 1:  # one frame, one line
+            if clean and size <= limit and find(b"\n", start, end) == end - 1:  # one line
                 add_stream(stream)
                 add_line(data[start:end])
                 continue

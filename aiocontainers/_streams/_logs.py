@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Literal
 
 from ._frames import STDERR, STDIN, STDOUT
-from ._lines import LineDecoder
+from ._lines import DEFAULT_MAX_LINE, LineDecoder
 
 __all__ = ["LogDecoder", "LogRecord", "StreamName", "parse_timestamp", "split_timestamp"]
 
@@ -88,13 +88,22 @@ def split_timestamp(line: bytes) -> tuple[datetime | None, bytes]:
 class LogDecoder:
     """Raw log chunks in, [`LogRecord`][aiocontainers.LogRecord] lines out.
 
-    ``tty`` is as for `FrameDecoder`; ``timestamps`` must match the request.
+    ``tty`` is as for `FrameDecoder`; ``timestamps`` must match the request. A
+    line longer than ``max_line`` bytes comes out as several records (see
+    `LineAssembler`), each piece after the first with
+    the time of the frame that completed it.
     """
 
     __slots__ = ("_decoder", "_line_time", "_timestamps")
 
-    def __init__(self, *, tty: bool | None = False, timestamps: bool = False) -> None:
-        self._decoder = LineDecoder(tty=tty)
+    def __init__(
+        self,
+        *,
+        tty: bool | None = False,
+        timestamps: bool = False,
+        max_line: int = DEFAULT_MAX_LINE,
+    ) -> None:
+        self._decoder = LineDecoder(tty=tty, max_line=max_line)
         self._timestamps = timestamps
         # the time of the first frame of each stream's unterminated line
         self._line_time: dict[int, datetime | None] = {STDOUT: None, STDERR: None}

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from .._validation import validated
 from ..errors import DockerException
 from ._output import JobLogStream, JobOutput
 from ._spec import JobResult, JobSpec, JobStatus
@@ -86,10 +87,12 @@ class JobHandle:
         """The result once the job is done, whatever the ending; ``None`` before."""
         return self._result
 
+    @validated
     def done(self) -> bool:
         """True once the job ended and its container is gone."""
         return self._result is not None
 
+    @validated
     def cancel(self) -> bool:
         """Ask the job to stop: a queued job ends now, a running one once its container
         is removed. Returns False if it had already ended."""
@@ -102,6 +105,7 @@ class JobHandle:
             self._scope.cancel()
         return True
 
+    @validated
     async def wait(self) -> None:
         """Return once the job is done (never raises the job's error)."""
         if self._result is None:
@@ -109,6 +113,7 @@ class JobHandle:
                 self._done = anyio.Event()
             await self._done.wait()
 
+    @validated
     async def result(self) -> JobResult:
         """The result of a job that exited; raises if it timed out, was cancelled or failed
         to run."""
@@ -121,6 +126,7 @@ class JobHandle:
     def __await__(self) -> Generator[Any, None, JobResult]:
         return self.result().__await__()
 
+    @validated
     def logs(self, *, start: int = 0) -> JobLogStream:
         """Follow the job's output from line ``start`` on (see
         [`JobLogStream`][aiocontainers.jobs.JobLogStream])."""

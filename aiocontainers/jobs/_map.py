@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import anyio
 from typing_extensions import Self
 
+from .._validation import validated
 from ..errors import RunnerClosed
 from ._spec import JobResult, JobSpec
 
@@ -120,6 +121,7 @@ class JobMap:
         self._signal()
         return pending
 
+    @validated
     async def aclose(self) -> None:
         """Stop feeding, cancel the jobs not yet yielded, wait for their removal."""
         pending = self._cancel()

@@ -21,6 +21,7 @@ import anyio
 from typing_extensions import Self
 
 from .._streams import LogRecord, StreamName, split_lines
+from .._validation import validated
 
 __all__ = ["MAX_LINE", "JobLogStream", "JobOutput", "LineSplitter"]
 
@@ -237,6 +238,7 @@ class JobLogStream:
         self.next_index = index + 1
         return record
 
+    @validated
     async def aclose(self) -> None:
         """Stop following; later iteration ends at once."""
         self._closed = True

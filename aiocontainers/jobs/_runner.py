@@ -28,6 +28,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from typing_extensions import Self
 
 from .._logging import log_event
+from .._validation import validated
 from ..errors import (
     DaemonUnavailable,
     DockerException,
@@ -98,6 +99,7 @@ class JobRunner:
     interrupts.
     """
 
+    @validated
     def __init__(
         self,
         client: DockerClient,
@@ -198,6 +200,7 @@ class JobRunner:
             if self._receive is not None:
                 self._receive.close()
 
+    @validated
     async def shutdown(
         self, mode: Literal["drain", "abort"] = "drain", *, timeout: float | None = None
     ) -> None:
@@ -244,6 +247,7 @@ class JobRunner:
 
     # -- submitting -------------------------------------------------------------
 
+    @validated
     async def submit(self, spec: JobSpec) -> JobHandle:
         """Queue a job and return its handle at once (or, with ``max_queued``, once
         there is room)."""
@@ -269,6 +273,7 @@ class JobRunner:
             raise
         return handle
 
+    @validated
     async def run(self, spec: JobSpec) -> JobResult:
         """Run one job and return its result (see
         [`JobHandle.result()`][aiocontainers.jobs.JobHandle.result]).
@@ -285,6 +290,7 @@ class JobRunner:
                     await handle.wait()
             raise
 
+    @validated
     def map(
         self, specs: Iterable[JobSpec] | AsyncIterable[JobSpec], *, window: int | None = None
     ) -> JobMap:

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from .._specs import ContainerSpec
-from .._specs._base import Spec
+from .._specs._base import EnvironmentMapping, Spec
+from .._validation import validated
 from ..errors import DockerException, InvalidArgument
 
 __all__ = ["JobCounters", "JobResult", "JobSpec", "JobStatus"]
@@ -52,7 +53,7 @@ class JobSpec(Spec):
     image: str = Field(min_length=1)
     command: str | list[str] | None = None
     timeout: float | None = None
-    env: dict[str, str] | None = Field(default=None, repr=False)
+    env: EnvironmentMapping = Field(default=None, repr=False)
     labels: dict[str, str] = Field(default_factory=dict)
     retries: int = Field(default=0, ge=0)
     retry_backoff: float = Field(default=1.0, ge=0)
@@ -62,7 +63,10 @@ class JobSpec(Spec):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         own = set(type(self).model_fields)
-        options = dict(kwargs.pop("options", None) or {})
+        given = kwargs.pop("options", None) or {}
+        if not isinstance(given, Mapping):
+            raise InvalidArgument(f"options must be a dict, got {type(given).__name__}")
+        options = dict(given)
         options.update({key: kwargs.pop(key) for key in list(kwargs) if key not in own})
         refused = sorted(_RUNNER_OPTIONS & options.keys())
         if refused:
@@ -70,27 +74,26 @@ class JobSpec(Spec):
                 f"JobSpec does not take {', '.join(refused)}: the runner attaches, waits "
                 "and removes; use env= and labels="
             )
-        try:
-            super().__init__(*args, options=options, **kwargs)
-            ContainerSpec(
-                image=self.image,
-                command=self.command,
-                environment=self.env,
-                labels=self.labels,
-                **self.options,
-            )
-        except ValidationError as exc:
-            raise InvalidArgument(f"invalid job: {exc}") from None
+        super().__init__(*args, options=options, **kwargs)
+        ContainerSpec(  # checks the container options now (InvalidArgument, values unshown)
+            image=self.image,
+            command=self.command,
+            environment=self.env,
+            labels=self.labels,
+            **self.options,
+        )
 
     @field_validator("timeout", mode="before")
     @classmethod
     def _seconds(cls, value: Any) -> Any:
         if isinstance(value, timedelta):
             value = value.total_seconds()
-        if value is not None and (isinstance(value, bool) or not value > 0):
+        positive = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+        if value is not None and not positive:
             raise ValueError(f"timeout must be positive seconds or a timedelta, got {value!r}")
         return value
 
+    @validated
     def create_options(self, labels: Mapping[str, str]) -> dict[str, Any]:
         """The ``containers.create()`` keywords of this job, with ``labels`` added."""
         options = dict(self.options)

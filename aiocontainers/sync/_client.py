@@ -10,6 +10,7 @@ from typing_extensions import Self
 
 from .. import _client
 from ..context import client_arguments
+from ..errors import InvalidArgument
 from ._classes import DockerClient as _GeneratedClient
 from ._portal import Portal
 from ._wrap import (
@@ -119,7 +120,7 @@ def sync_function(fn: Callable[..., Any]) -> Callable[..., Any]:
             None,
         )
         if portal is None:
-            raise TypeError(f"{fn.__name__}() needs objects from a sync client")
+            raise InvalidArgument(f"{fn.__name__}() needs objects from a sync client")
         try:
             result = portal.call(fn, *unwrap_args(args), **unwrap_kwargs(kwargs))
         except Exception as exc:

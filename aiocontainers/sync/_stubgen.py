@@ -22,6 +22,7 @@ import importlib
 import importlib.util
 import inspect
 import sys
+import textwrap
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -305,7 +306,8 @@ def _attributes(cls: type) -> dict[str, tuple[str, str]]:
         if init is None or not inspect.isfunction(init):
             continue
         try:
-            tree = ast.parse(inspect.getsource(init).strip())
+            # dedented, not stripped: a decorated __init__'s source starts at its decorator
+            tree = ast.parse(textwrap.dedent(inspect.getsource(init)))
         except (OSError, SyntaxError):
             continue
         for node in ast.walk(tree):

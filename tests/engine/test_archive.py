@@ -114,14 +114,41 @@ async def test_copy_to_needs_a_name_for_bytes_into_a_directory(sleeper: Containe
         await sleeper.copy_to("/definitely/not/here", "/tmp")
 
 
-async def test_copy_from_refuses_absolute_symlinks_from_the_container(
+async def test_copy_from_bin_keeps_busybox_absolute_symlinks(
     sleeper: Container, tmp_path: Path
 ) -> None:
-    # busybox's applets are absolute symlinks (/bin/sh -> /bin/busybox): never extracted
-    with pytest.raises(UnsafeArchiveError, match="absolute") as info:
-        await sleeper.copy_from("/bin/sh", tmp_path / "out")
-    assert info.value.member == "sh"
-    assert not (tmp_path / "out" / "sh").exists()
+    # busybox's applets are absolute symlinks ([ -> /bin/busybox): copied as docker cp does
+    copied = await sleeper.copy_from("/bin", tmp_path / "out")
+    assert copied == tmp_path / "out" / "bin"
+    names = set(os.listdir(copied))
+    assert {"busybox", "[", "sh", "sleep"} <= names and len(names) > 100
+    assert os.readlink(copied / "[") == "/bin/busybox"
+    assert not (copied / "busybox").is_symlink()
+    assert (copied / "busybox").stat().st_size > 100_000
+
+
+async def test_copy_from_etc_keeps_the_mtab_symlink(sleeper: Container, tmp_path: Path) -> None:
+    copied = await sleeper.copy_from("/etc", tmp_path)
+    assert os.readlink(copied / "mtab") == "/proc/mounts"
+    assert (copied / "passwd").read_text().startswith("root:x:0:0:")
+
+
+async def test_copy_from_one_symlink_copies_the_link(sleeper: Container, tmp_path: Path) -> None:
+    copied = await sleeper.copy_from("/bin/sh", tmp_path / "one")
+    assert os.readlink(copied) == "/bin/busybox"
+
+
+async def test_copy_from_refuses_to_write_through_a_local_symlink(
+    sleeper: Container, tmp_path: Path
+) -> None:
+    # The first copy made etc/mtab -> /proc/mounts locally. Once /etc/mtab is a directory
+    # in the container, copying /etc again would create etc/mtab/f through that symlink.
+    await sleeper.copy_from("/etc", tmp_path)
+    await sleeper.exec_run(["sh", "-c", "rm /etc/mtab && mkdir /etc/mtab && echo x > /etc/mtab/f"])
+    with pytest.raises(UnsafeArchiveError, match="through the symlink 'etc/mtab'") as info:
+        await sleeper.copy_from("/etc", tmp_path)
+    assert info.value.member.startswith("etc/mtab")
+    assert os.readlink(tmp_path / "etc" / "mtab") == "/proc/mounts"
 
 
 async def test_export_streams_the_filesystem(sleeper: Container) -> None:

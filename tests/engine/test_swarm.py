@@ -339,9 +339,9 @@ async def test_service_logs(
 
 async def test_service_create_is_validated_first(client: DockerClient, swarm: SwarmSetup) -> None:
     before = len(await client.services.list())
-    with pytest.raises(TypeError, match="'enviroment'"):
+    with pytest.raises(InvalidArgument, match="'enviroment'"):
         await client.services.create(TEST_IMAGE, enviroment={"A": "1"})
-    with pytest.raises(ValueError, match="nanoseconds"):
+    with pytest.raises(InvalidArgument, match="nanoseconds"):
         await client.services.create(TEST_IMAGE, stop_grace_period=10_000_000_000)
     assert len(await client.services.list()) == before
 

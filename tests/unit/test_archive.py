@@ -160,8 +160,6 @@ async def test_round_trip_through_extract_stream(tmp_path: Path) -> None:
 UNSAFE = [
     ("absolute", member("/etc/evil"), b"x", "absolute path"),
     ("dotdot", member("a/../../evil"), b"x", "escapes"),
-    ("abs-symlink", member("ln", tarfile.SYMTYPE, "/etc/passwd"), None, "absolute"),
-    ("rel-symlink", member("d/ln", tarfile.SYMTYPE, "../../outside"), None, "outside"),
     ("hardlink", member("hl", tarfile.LNKTYPE, "../outside"), None, "outside"),
     ("chardev", member("tty", tarfile.CHRTYPE), None, "device"),
     ("blockdev", member("sda", tarfile.BLKTYPE), None, "device"),
@@ -206,7 +204,7 @@ async def test_member_cannot_escape_through_an_existing_symlink(tmp_path: Path) 
     dest = tmp_path / "dest"
     dest.mkdir()
     (dest / "door").symlink_to(outside)
-    with pytest.raises(UnsafeArchiveError, match="escapes"):
+    with pytest.raises(UnsafeArchiveError, match="through the symlink 'door'"):
         await extract_stream(Source(make_tar((member("door/x"), b"x"))), dest)
     assert list(outside.iterdir()) == []
 

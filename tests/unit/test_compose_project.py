@@ -24,7 +24,8 @@ def _errors(source: dict[str, Any], **kwargs: Any) -> list[str]:
     with pytest.raises(ComposeError) as info:
         Stack.from_compose(source, env={}, **kwargs)
     assert isinstance(info.value, InvalidArgument)
-    return info.value.errors
+    assert len(info.value.errors) == len(info.value.problems)
+    return info.value.problems
 
 
 def test_errors_name_the_path_of_each_bad_value() -> None:

@@ -27,7 +27,7 @@ IDS = {"secrets": {"db_password": ("s1", "swarm_db_password")}, "configs": {}}
 def _errors(services: dict[str, Any], **extra: Any) -> list[str]:
     with pytest.raises(ComposeError) as info:
         Stack("x", services, **extra)
-    return info.value.errors
+    return info.value.problems
 
 
 def _swarm_corpus() -> Stack:
@@ -273,7 +273,7 @@ def test_what_a_swarm_cannot_honour_is_listed() -> None:
     with pytest.raises(ComposeError) as info:
         client.stacks.deploy(stack)
     assert (
-        info.value.errors[0]
+        info.value.problems[0]
         == "services.built: a swarm runs images and never builds; give 'image'"
     )
 
@@ -310,8 +310,8 @@ def test_local_up_refuses_swarm_only_settings_unless_told(tmp_path: Path) -> Non
     client = aiocontainers.DockerClient(base_url="unix:///nonexistent.sock")  # never called
     with pytest.raises(ComposeError) as info:
         client.stacks.up(stack)
-    assert info.value.errors[:-1] == found
-    assert "ignore_swarm_keys=True" in info.value.errors[-1]
+    assert info.value.problems[:-1] == found
+    assert "ignore_swarm_keys=True" in info.value.problems[-1]
     client.stacks.up(stack, ignore_swarm_keys=True)  # accepted: runs without them
     options, _ = create_options(stack, "a", 1, container_of={})
     assert options["volumes"] == [

@@ -14,7 +14,6 @@ from typing import Any
 import docker.models.services
 import docker.types as dt
 import pytest
-from pydantic import ValidationError
 
 from aiocontainers import Config, Secret, Service
 from aiocontainers._resources.secrets import encode_data
@@ -98,13 +97,13 @@ def test_service_mode_forms_and_errors() -> None:
         "replicated", 2
     )
     assert ServiceMode().to_wire(API) == {"Replicated": {}}
-    with pytest.raises(ValidationError, match="replicas"):
+    with pytest.raises(InvalidArgument, match="replicas"):
         ServiceMode("global", 2)
-    with pytest.raises(ValidationError, match="concurrency"):
+    with pytest.raises(InvalidArgument, match="concurrency"):
         ServiceMode("replicated", 2, 3)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         ServiceMode("sometimes")  # type: ignore[arg-type]
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         ServiceMode("replicated", -1)
     with pytest.raises(InvalidArgument, match=r"1\.41"):
         ServiceMode("global-job").to_wire("1.40")
@@ -144,7 +143,7 @@ def test_endpoint_spec_parity(kwargs: dict[str, Any]) -> None:
     ],
 )
 def test_endpoint_spec_errors(kwargs: dict[str, Any], message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(InvalidArgument, match=message):
         EndpointSpec(**kwargs)
 
 
@@ -172,11 +171,11 @@ def test_resources_sizes_and_errors() -> None:
     assert Resources(1, "1g", 2, "1k") == Resources(
         cpu_limit=1, mem_limit=1 << 30, cpu_reservation=2, mem_reservation=1024
     )
-    with pytest.raises(ValidationError, match="generic_resources"):
+    with pytest.raises(InvalidArgument, match="generic_resources"):
         Resources(generic_resources={"gpu": 1.5})  # type: ignore[dict-item]
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         Resources(cpu_limit=-1)
-    with pytest.raises(ValidationError, match="mem_limit"):
+    with pytest.raises(InvalidArgument, match="mem_limit"):
         Resources(mem_limit="lots")
 
 
@@ -197,17 +196,17 @@ def test_update_config_parity(cls: type[UpdateConfig]) -> None:
 
 def test_update_config_errors() -> None:
     assert UpdateConfig(failure_action="rollback").to_wire()["FailureAction"] == "rollback"
-    with pytest.raises(ValidationError, match="failure_action"):
+    with pytest.raises(InvalidArgument, match="failure_action"):
         RollbackConfig(failure_action="rollback")
-    with pytest.raises(ValidationError, match="nanoseconds"):
+    with pytest.raises(InvalidArgument, match="nanoseconds"):
         UpdateConfig(delay=10 * S)
-    with pytest.raises(ValidationError, match="negative"):
+    with pytest.raises(InvalidArgument, match="negative"):
         UpdateConfig(monitor=-1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         UpdateConfig(max_failure_ratio=1.5)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         UpdateConfig(order="random-first")  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="unknown keys"):
+    with pytest.raises(InvalidArgument, match="unknown keys"):
         UpdateConfig.model_validate({"Parallelism": 1, "Delays": 5})
 
 
@@ -218,9 +217,9 @@ def test_service_restart_policy_parity() -> None:
     assert ours.to_wire() == plain(theirs)
     assert ServiceRestartPolicy.model_validate(theirs) == ours
     assert ServiceRestartPolicy.condition_types.ANY == dt.RestartPolicy.condition_types.ANY
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         ServiceRestartPolicy("always")  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="nanoseconds"):
+    with pytest.raises(InvalidArgument, match="nanoseconds"):
         ServiceRestartPolicy("any", delay=5 * S)
 
 
@@ -266,9 +265,9 @@ def test_placement_parity() -> None:
 
 
 def test_placement_errors() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         PlacementPreference("pack", "node.labels.zone")  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="constraints"):
+    with pytest.raises(InvalidArgument, match="constraints"):
         Placement(constraints="node.role==manager")  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match=r"1\.40"):
         Placement(maxreplicas=1).to_wire("1.39")
@@ -296,9 +295,9 @@ def test_references_parity(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Non
 
 def test_reference_errors() -> None:
     assert SecretReference("i", "n", uid=1000).to_wire()["File"]["UID"] == "1000"
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         SecretReference("", "name")
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         ConfigReference("id", "name", mode=0o17777)
 
 
@@ -320,7 +319,7 @@ def test_privileges_parity() -> None:
     }
     assert Privileges(**kwargs).to_wire() == plain(dt.Privileges(**kwargs))
     assert Privileges.model_validate(dt.Privileges(**kwargs)) == Privileges(**kwargs)
-    with pytest.raises(ValidationError, match="mutually exclusive"):
+    with pytest.raises(InvalidArgument, match="mutually exclusive"):
         Privileges(credentialspec_file="a", credentialspec_registry="b")
 
 
@@ -394,13 +393,13 @@ def test_container_spec_reads_docker_py_parts() -> None:
 
 
 def test_container_spec_errors_and_gates() -> None:
-    with pytest.raises(ValidationError, match="nanoseconds"):
+    with pytest.raises(InvalidArgument, match="nanoseconds"):
         ServiceContainerSpec("img", stop_grace_period=10 * S)
-    with pytest.raises(ValidationError, match="image"):
+    with pytest.raises(InvalidArgument, match="image"):
         ServiceContainerSpec("")
-    with pytest.raises(ValidationError, match="cap_add"):
+    with pytest.raises(InvalidArgument, match="cap_add"):
         ServiceContainerSpec("img", cap_add="NET_ADMIN")  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match="bind mount"):
+    with pytest.raises(InvalidArgument, match="bind mount"):
         ServiceContainerSpec("img", mounts=[{"target": "/x", "type": "bind"}])
     with pytest.raises(InvalidArgument, match=r"1\.41"):
         ServiceContainerSpec("img", cap_add=["NET_ADMIN"]).to_wire("1.40")
@@ -433,9 +432,9 @@ def test_task_template_parity() -> None:
     assert TaskTemplate(container, log_driver="syslog").to_wire(API)["LogDriver"] == {
         "Name": "syslog"
     }
-    with pytest.raises(ValidationError, match="force_update"):
+    with pytest.raises(InvalidArgument, match="force_update"):
         TaskTemplate(container, force_update=True)
-    with pytest.raises(ValidationError, match="container_spec"):
+    with pytest.raises(InvalidArgument, match="container_spec"):
         TaskTemplate(dt.ContainerSpec("img"))
 
 
@@ -517,13 +516,13 @@ def test_create_options_minimal_parity_and_mode_string() -> None:
 
 
 def test_create_options_errors() -> None:
-    with pytest.raises(TypeError, match=r"'contraints' \(did you mean 'constraints'\?\)"):
+    with pytest.raises(InvalidArgument, match=r"'contraints' \(did you mean 'constraints'\?\)"):
         ServiceSpec.from_options({"image": "img", "contraints": ["a==b"]})
-    with pytest.raises(TypeError, match="update\\(\\)"):
+    with pytest.raises(InvalidArgument, match="update\\(\\)"):
         ServiceSpec.from_options({"image": "img", "bogus": 1}, caller="update")
-    with pytest.raises(TypeError, match="log_driver"):
+    with pytest.raises(InvalidArgument, match="log_driver"):
         ServiceSpec.from_options({"image": "img", "log_driver_options": {"a": "b"}})
-    with pytest.raises(ValidationError, match="image"):
+    with pytest.raises(InvalidArgument, match="image"):
         ServiceSpec.from_options({"image": ""})
 
 
@@ -568,8 +567,6 @@ async def test_a_global_service_cannot_scale() -> None:
 def test_secret_data_encoding() -> None:
     assert encode_data("héllo") == "aMOpbGxv"
     assert encode_data(b"\x00\xff") == "AP8="
-    with pytest.raises(InvalidArgument):
-        encode_data(123)  # type: ignore[arg-type]
 
 
 # -- SwarmSpec --------------------------------------------------------------------------
@@ -613,11 +610,11 @@ def test_swarm_spec_parity() -> None:
 def test_swarm_spec_shorthand_and_errors() -> None:
     ca = SwarmExternalCA("https://ca")
     assert SwarmSpec(external_ca=ca) == SwarmSpec(external_cas=[ca])
-    with pytest.raises(ValidationError, match="not both"):
+    with pytest.raises(InvalidArgument, match="not both"):
         SwarmSpec(external_ca=ca, external_cas=[ca])
-    with pytest.raises(ValidationError, match="nanoseconds"):
+    with pytest.raises(InvalidArgument, match="nanoseconds"):
         SwarmSpec(node_cert_expiry=7776000000000000)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidArgument):
         SwarmSpec(heartbeet_tick=1)  # type: ignore[call-arg]
 
 

@@ -10,9 +10,9 @@ from docker.utils import convert_port_bindings
 from docker.utils import parse_bytes as docker_parse_bytes
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from aiocontainers._specs import parse_bytes
+from aiocontainers.errors import InvalidArgument
 from aiocontainers.types import ContainerSpec, Healthcheck
 
 valid_port = st.integers(min_value=1, max_value=65535)
@@ -42,7 +42,7 @@ def _canonical_key(key: Any) -> str:
 @given(st.dictionaries(port_key, st.one_of(binding, st.lists(binding, min_size=1, max_size=3))))
 def test_port_bindings_match_docker_py(ports: dict[Any, Any]) -> None:
     if len({_canonical_key(key) for key in ports}) < len(ports):
-        with pytest.raises(ValidationError, match="given twice"):
+        with pytest.raises(InvalidArgument, match="given twice"):
             ContainerSpec(image="busybox", ports=ports)
         return
     spec = ContainerSpec(image="busybox", ports=ports)
@@ -56,14 +56,14 @@ def test_port_bindings_match_docker_py(ports: dict[Any, Any]) -> None:
 
 @given(invalid_port, protocol)
 def test_out_of_range_container_ports_are_rejected(port: int, proto: str) -> None:
-    with pytest.raises(ValidationError, match="ports") as info:
+    with pytest.raises(InvalidArgument, match="ports") as info:
         ContainerSpec(image="busybox", ports={f"{port}/{proto}": None})
     assert str(port) in str(info.value)
 
 
 @given(st.integers(min_value=65536, max_value=10**6))
 def test_out_of_range_host_ports_are_rejected(port: int) -> None:
-    with pytest.raises(ValidationError, match=str(port)):
+    with pytest.raises(InvalidArgument, match=str(port)):
         ContainerSpec(image="busybox", ports={"80/tcp": port})
 
 
@@ -81,7 +81,7 @@ def test_int_sizes_pass_through(number: int) -> None:
 
 @given(st.text(alphabet="xyz-!. ", min_size=1, max_size=6))
 def test_garbage_sizes_are_rejected_with_the_value(text: str) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(InvalidArgument) as info:
         ContainerSpec(image="busybox", shm_size=text)
     assert "shm_size" in str(info.value)
     assert repr(text) in str(info.value)

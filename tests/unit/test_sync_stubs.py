@@ -55,7 +55,7 @@ def test_async_results_become_blocking_types() -> None:
     text = STUB_PATH.read_text()
     assert "async def" not in text and "Awaitable" not in text
     assert "AsyncGenerator" not in text and "AsyncIterator[" not in text
-    assert "def get(self, container_id: str) -> Container: ..." in text
+    assert "def get(self, container_id: Name) -> Container: ..." in text
     assert "def export(self, chunk_size: int = ...) -> DockerStream[bytes]: ..." in text
     assert (
         "def upgrade(self, remote: str | None = ...) -> StreamProxy[dict[str, Any]]: ..." in text

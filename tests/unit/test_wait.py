@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -66,7 +65,7 @@ def test_strategy_arguments_are_checked() -> None:
         wait.for_exit(timeout=-1)
     with pytest.raises(InvalidArgument):
         wait.all_of()
-    with pytest.raises(re.error):
+    with pytest.raises(InvalidArgument, match="pattern: invalid regular expression"):
         wait.for_log("(")
     assert wait.for_healthy(timeout=timedelta(seconds=2)).timeout == 2.0
     assert seconds(None) is None

@@ -15,8 +15,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict
 from pydantic.alias_generators import to_pascal
+
+from ._validation import CheckedModel
 
 __all__ = [
     "ContainerConfig",
@@ -87,8 +89,11 @@ Timestamp = Annotated[datetime | None, BeforeValidator(_zero_time_is_none)]
 Nanoseconds = Annotated[timedelta | None, BeforeValidator(_nanoseconds)]
 
 
-class InspectModel(BaseModel):
-    """Base of the read models: CamelCase aliases, unknown fields kept, immutable."""
+class InspectModel(CheckedModel):
+    """Base of the read models: CamelCase aliases, unknown fields kept, immutable.
+
+    Built by hand from bad data, they raise InvalidArgument, as every public model does.
+    """
 
     model_config = ConfigDict(
         alias_generator=docker_alias, populate_by_name=True, extra="allow", frozen=True

@@ -192,6 +192,7 @@ class Mount(GatedWireSpec):
         )
 
     @classmethod
+    @validated
     def from_wire(cls, wire: Mapping[str, Any]) -> Mount:
         """A Mount from its Engine API form (``{"Target": ..., "Type": ..., ...}``)."""
         return cls.model_validate(wire)
@@ -467,6 +468,7 @@ class EndpointConfig(GatedWireSpec):
         return value
 
     @classmethod
+    @validated
     def from_wire(cls, wire: Mapping[str, Any]) -> EndpointConfig:
         """An EndpointConfig from its Engine API form (``{"Aliases": [...], ...}``)."""
         return cls.model_validate(wire)

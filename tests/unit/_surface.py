@@ -35,6 +35,8 @@ _OUTSIDE = {
     "aiocontainers.sync": "derived from the async classes, which are checked (and its submodules)",
     "aiocontainers.errors": "exception classes",
     "aiocontainers.testing": "pytest helpers for test suites, not the runtime API",
+    "aiocontainers.inspection": "read models of the daemon's answers: unknown fields are kept "
+    "by design (newer daemons add some); a wrong type still raises InvalidArgument",
 }
 #: Every other public module.
 PUBLIC_MODULES = tuple(

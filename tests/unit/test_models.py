@@ -198,3 +198,14 @@ def test_models_are_frozen_and_accept_field_names() -> None:
     assert isinstance(state, InspectModel)
     with pytest.raises(ValueError, match="frozen"):
         state.status = "exited"  # type: ignore[misc]
+
+
+def test_a_wrong_type_raises_invalid_argument_and_unknown_fields_are_kept() -> None:
+    from aiocontainers.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument, match="running"):
+        ContainerState(running=[1])
+    with pytest.raises(InvalidArgument, match="Running"):
+        ContainerState.model_validate({"Running": {"no": "bool"}})
+    state = ContainerState.model_validate({"Running": True, "NewerField": 1})
+    assert state.running is True and state.model_extra == {"NewerField": 1}

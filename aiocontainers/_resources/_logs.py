@@ -42,6 +42,7 @@ from ._streaming import (
     Decoder,
     DemuxedDecoder,
     DockerStream,
+    JoinedPayloadDecoder,
     LinesDecoder,
     Opener,
     PayloadDecoder,
@@ -83,11 +84,6 @@ def _tail(value: int | Literal["all"]) -> str:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidArgument(f"tail must be 'all' or a non-negative int, got {value!r}")
     return str(value)
-
-
-def _payload(body: bytes, tty: bool) -> bytes:
-    frames = FrameDecoder(tty=tty)
-    return b"".join([f[1] for f in frames.feed(body)] + [f[1] for f in frames.eof()])
 
 
 def _join(frames: list[Frame], *, demux: bool) -> bytes | tuple[bytes, bytes]:
@@ -313,9 +309,9 @@ class LogsMixin(Model):
     async def _read_logs(self, params: Params, *, follow: bool) -> bytes:
         if follow:
 
-            async def open_followed() -> tuple[ChunkSource, Decoder[Frame]]:
+            async def open_followed() -> tuple[ChunkSource, Decoder[bytes]]:
                 response, tty = await self._open_logs(params, follow=True)
-                return response, FrameDecoder(tty=tty)
+                return response, JoinedPayloadDecoder(tty=tty)
 
             output = ContainerOutput(
                 open_followed,
@@ -324,13 +320,17 @@ class LogsMixin(Model):
                 idle_timeout=self._transport.timeout,
             )
             async with output:
-                frames = [frame async for frame in output]
-            return b"".join(data for _, data in frames)
-        tty = await self._is_tty()
-        body = await self._transport.request(
-            "GET", "/containers/{id}/logs", path_args={"id": self.id}, params=params
+                return b"".join([piece async for piece in output])
+        response, tty = await self._open_logs(params, follow=False)
+        # Decoded as it arrives, one joined piece per read, rather than read whole
+        # and then decoded in a second pass over a second copy.
+        whole: DockerStream[bytes] = DockerStream(
+            (response, JoinedPayloadDecoder(tty=tty)),
+            name=f"logs of {self.short_id}",
+            idle_timeout=self._transport.timeout,
         )
-        return _payload(body, tty)
+        async with whole:
+            return b"".join([piece async for piece in whole])
 
     # -- attach ---------------------------------------------------------------
 

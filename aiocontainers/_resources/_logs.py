@@ -86,9 +86,7 @@ def _tail(value: int | Literal["all"]) -> str:
     return str(value)
 
 
-def _join(frames: list[Frame], *, demux: bool) -> bytes | tuple[bytes, bytes]:
-    if not demux:
-        return b"".join(data for _, data in frames)
+def _demux(frames: list[Frame]) -> tuple[bytes, bytes]:
     out = b"".join(data for stream, data in frames if stream != STDERR)
     return out, b"".join(data for stream, data in frames if stream == STDERR)
 
@@ -462,10 +460,15 @@ class LogsMixin(Model):
         return attached
 
     async def _read_attach(self, params: Params, *, demux: bool) -> Any:
-        output = self._attach_stream(params, FrameDecoder, idle_timeout=self._transport.timeout)
+        timeout = self._transport.timeout
+        if not demux:  # one joined piece per read, as for logs
+            whole = self._attach_stream(params, JoinedPayloadDecoder, idle_timeout=timeout)
+            async with whole:
+                return b"".join([piece async for piece in whole])
+        output = self._attach_stream(params, FrameDecoder, idle_timeout=timeout)
         async with output:
             frames = [frame async for frame in output]
-        return _join(frames, demux=demux)
+        return _demux(frames)
 
     async def attach_socket(
         self,

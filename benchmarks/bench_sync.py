@@ -14,14 +14,18 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from _common import IMAGE, LABEL_FILTER, LABELS, Context, interleave, start_containers
-from _harness import DOCKER_PY, Goal, Row, SuiteResult, Unavailable, scale
+from _common import IMAGE, LABEL_FILTER, LABELS, SOCKET, Context, interleave, start_containers
+from _harness import DOCKER_PY, Goal, Row, Stat, SuiteResult, Unavailable, scale
+
+from aiocontainers.sync._portal import Portal
 
 __all__ = ["run"]
 
 SYNC = "sync shim"
 ASYNC = "aiocontainers (async)"
 LISTED = 5
+FLOOR = "thread hand-off floor (portal.call of a no-op coroutine)"
+BARE = "shim's portal, no proxy"
 LINE = ("aiocontainers sync shim log line " + "0123456789" * 7)[:99]
 GOALS = [Goal("within", 1.25, ASYNC), Goal("faster", 2.0, DOCKER_PY)]
 
@@ -57,11 +61,11 @@ def awaiting(fn: Callable[[], Awaitable[object]], repeat: int) -> Timed:
 def _open_shim() -> Any:
     """A sync client from ``aiocontainers.sync`` (ImportError/AttributeError when missing)."""
     shim = importlib.import_module("aiocontainers.sync")
-    return shim.DockerClient(base_url="unix:///var/run/docker.sock")
+    return shim.DockerClient(base_url=f"unix://{SOCKET}")
 
 
 async def run(ctx: Context) -> SuiteResult:
-    result = SuiteResult("sync", "Sync shim overhead", [SYNC, ASYNC, DOCKER_PY])
+    result = SuiteResult("sync", "Sync shim overhead", [SYNC, ASYNC, BARE, DOCKER_PY])
     result.subject = SYNC
     rounds = ctx.rounds_or(9, 3)
     repeat = ctx.pick(20, 10)
@@ -115,6 +119,28 @@ async def _measure(
             ),
         },
     }
+    # Where a sync call's time goes: the same portal (loop thread) handing over a
+    # coroutine that does nothing is the floor every sync call pays on top of the
+    # async call; the rest of the ping row's gap is the proxy's own work.
+    portal = await asyncio.to_thread(Portal, "bench-floor")
+
+    async def nothing() -> None:
+        return None
+
+    cases[FLOOR] = {
+        SYNC: blocking(lambda: portal.call(nothing), repeat),
+        ASYNC: awaiting(nothing, repeat),
+        DOCKER_PY: Unavailable("no loop thread"),
+    }
+    # The ping row also times the shim's own portal calling the async ping it wraps:
+    # the shim without its proxy, measured in the same rounds as the rest of the row.
+    for ops in cases.values():
+        ops[BARE] = Unavailable("measured for ping only")
+    if not isinstance(shim, Unavailable):
+        shim_portal = object.__getattribute__(shim, "_portal")
+        shim_async = object.__getattribute__(shim, "_target")
+        cases["ping"][BARE] = blocking(lambda: shim_portal.call(shim_async.ping), repeat)
+
     for ops in cases.values():  # warm-up
         for op in ops.values():
             if not isinstance(op, Unavailable):
@@ -124,10 +150,13 @@ async def _measure(
         return await op()
 
     for metric, ops in cases.items():
-        row = result.add(Row(metric, "ms/call", "lower", goals=list(GOALS)))
+        goals = [] if metric == FLOOR else list(GOALS)
+        row = result.add(Row(metric, "ms/call", "lower", goals=goals))
         row.cells = {
             name: scale(c, 1000) for name, c in (await interleave(ops, rounds, sample)).items()
         }
+    await asyncio.to_thread(portal.close)
+    _explain_ping(result)
 
     def sync_lines(client: Any) -> float:
         container = client.containers.get(log_id)
@@ -170,4 +199,21 @@ async def _measure(
     result.notes.append(
         "log lines: the shim and the async client yield lines; docker-py yields its "
         "stream's chunks (one per log line here)"
+    )
+
+
+def _explain_ping(result: SuiteResult) -> None:
+    """A note splitting the shim's ping: the async call, the thread hops, the proxy."""
+    ping = next((row.cells for row in result.rows if row.metric == "ping"), {})
+    floor = next((row.cells for row in result.rows if row.metric == FLOOR), {})
+    parts = [ping.get(SYNC), ping.get(ASYNC), ping.get(BARE), floor.get(SYNC)]
+    medians = [part.median for part in parts if isinstance(part, Stat)]
+    if len(medians) < len(parts):
+        return
+    sync, async_, bare, hand_off = medians
+    result.notes.append(
+        f"ping: sync {sync:.3f} ms = async call {async_:.3f} + running it in the loop "
+        f"thread and handing back {bare - async_:.3f} (no-op hand-off floor: {hand_off:.3f}) "
+        f"+ the proxy {sync - bare:.3f} ms; floor for any sync call: "
+        f"{(async_ + hand_off) / async_:.2f}x the async call"
     )

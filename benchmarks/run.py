@@ -36,6 +36,7 @@ DEFAULT_OUTPUTS = [HERE / "results" / "latest.md", ROOT / "docs" / "performance-
 SUITES: dict[str, tuple[str, str]] = {
     "unary": ("bench_unary", "Unary calls"),
     "logs": ("bench_logs", "Log streaming throughput"),
+    "output": ("bench_output", "Output of an exited container"),
     "load": ("bench_load", "Followed streams beside unary calls"),
     "exec": ("bench_exec", "Exec"),
     "containers": ("bench_containers", "Short-lived containers"),
@@ -47,6 +48,7 @@ SUITES: dict[str, tuple[str, str]] = {
     "stacks": ("bench_stacks", "Stacks: up + down of 10 services"),
     "jobs": ("bench_jobs", "Jobs"),
     "ssh": ("bench_ssh", "SSH engines"),
+    "import": ("bench_import", "Import time"),
 }
 
 

@@ -44,6 +44,7 @@ from ._streaming import (
     Decoder,
     DemuxedDecoder,
     DockerStream,
+    JoinedPayloadDecoder,
     LinesDecoder,
     Opener,
     PayloadDecoder,
@@ -86,14 +87,7 @@ def _tail(value: int | Literal["all"]) -> str:
     return str(value)
 
 
-def _payload(body: bytes, tty: bool) -> bytes:
-    frames = FrameDecoder(tty=tty)
-    return b"".join([f[1] for f in frames.feed(body)] + [f[1] for f in frames.eof()])
-
-
-def _join(frames: list[Frame], *, demux: bool) -> bytes | tuple[bytes, bytes]:
-    if not demux:
-        return b"".join(data for _, data in frames)
+def _demux(frames: list[Frame]) -> tuple[bytes, bytes]:
     out = b"".join(data for stream, data in frames if stream != STDERR)
     return out, b"".join(data for stream, data in frames if stream == STDERR)
 
@@ -315,9 +309,9 @@ class LogsMixin(Model):
     async def _read_logs(self, params: Params, *, follow: bool) -> bytes:
         if follow:
 
-            async def open_followed() -> tuple[ChunkSource, Decoder[Frame]]:
+            async def open_followed() -> tuple[ChunkSource, Decoder[bytes]]:
                 response, tty = await self._open_logs(params, follow=True)
-                return response, FrameDecoder(tty=tty)
+                return response, JoinedPayloadDecoder(tty=tty)
 
             output = ContainerOutput(
                 open_followed,
@@ -326,13 +320,17 @@ class LogsMixin(Model):
                 idle_timeout=self._transport.timeout,
             )
             async with output:
-                frames = [frame async for frame in output]
-            return b"".join(data for _, data in frames)
-        tty = await self._is_tty()
-        body = await self._transport.request(
-            "GET", "/containers/{id}/logs", path_args={"id": self.id}, params=params
+                return b"".join([piece async for piece in output])
+        response, tty = await self._open_logs(params, follow=False)
+        # Decoded as it arrives, one joined piece per read, rather than read whole
+        # and then decoded in a second pass over a second copy.
+        whole: DockerStream[bytes] = DockerStream(
+            (response, JoinedPayloadDecoder(tty=tty)),
+            name=f"logs of {self.short_id}",
+            idle_timeout=self._transport.timeout,
         )
-        return _payload(body, tty)
+        async with whole:
+            return b"".join([piece async for piece in whole])
 
     # -- attach ---------------------------------------------------------------
 
@@ -465,10 +463,15 @@ class LogsMixin(Model):
         return attached
 
     async def _read_attach(self, params: Params, *, demux: bool) -> Any:
-        output = self._attach_stream(params, FrameDecoder, idle_timeout=self._transport.timeout)
+        timeout = self._transport.timeout
+        if not demux:  # one joined piece per read, as for logs
+            whole = self._attach_stream(params, JoinedPayloadDecoder, idle_timeout=timeout)
+            async with whole:
+                return b"".join([piece async for piece in whole])
+        output = self._attach_stream(params, FrameDecoder, idle_timeout=timeout)
         async with output:
             frames = [frame async for frame in output]
-        return _join(frames, demux=demux)
+        return _demux(frames)
 
     @validated
     async def attach_socket(

@@ -48,6 +48,7 @@ __all__ = [
     "DemuxedDecoder",
     "DockerStream",
     "JSONDecoder",
+    "JoinedPayloadDecoder",
     "LinesDecoder",
     "Opener",
     "PayloadDecoder",
@@ -86,10 +87,20 @@ class PayloadDecoder:
         self._frames = FrameDecoder(tty=tty)
 
     def feed(self, data: bytes) -> list[bytes]:
-        return [frame[1] for frame in self._frames.feed(data)]
+        return self._frames.payloads(data)
 
     def eof(self) -> list[bytes]:
         return [frame[1] for frame in self._frames.eof()]
+
+
+class JoinedPayloadDecoder(PayloadDecoder):
+    """Frames in, each chunk's payloads joined into one ``bytes`` (for reading a whole output)."""
+
+    __slots__ = ()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        joined = b"".join(self._frames.payloads(data))
+        return [joined] if joined else []
 
 
 class DemuxedDecoder:

@@ -96,6 +96,10 @@ class FrameDecoder:
         """Consume one chunk and return the frames it completes, in order."""
         return [_new_frame(Frame, pair) for pair in self._split(data)]
 
+    def payloads(self, data: bytes) -> list[bytes]:
+        """Like :meth:`feed`, the payloads only (stdout and stderr in arrival order)."""
+        return [pair[1] for pair in self._split(data)]
+
     def eof(self) -> list[Frame]:
         """Signal the end of the source; return what is left or raise ``StreamError``."""
         if self._error is not None:

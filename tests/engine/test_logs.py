@@ -74,6 +74,20 @@ async def test_logs_bytes_merge_stdout_and_stderr(run: Runner) -> None:
     assert await c.logs(stdout=False) == b"err\n"
 
 
+async def test_logs_bytes_of_many_small_frames_arrive_whole_and_in_order(run: Runner) -> None:
+    # One frame and one HTTP chunk per line: read in large pieces, decoded as they come.
+    c = await run("seq 1 100000; echo end >&2")
+    await wait(c)
+    expected = b"".join(b"%d\n" % i for i in range(1, 100001))
+    assert await c.logs(stderr=False) == expected
+    # The daemon's log file interleaves the two streams in the order its copiers wrote them.
+    for combined in (
+        await c.logs(),
+        b"".join([piece async for piece in c.logs(stream=True, lines=False)]),
+    ):
+        assert combined.replace(b"end\n", b"", 1) == expected
+
+
 async def test_logs_tail_timestamps_since_until(run: Runner) -> None:
     c = await run("for i in 1 2 3 4 5; do echo line$i; done")
     await wait(c)

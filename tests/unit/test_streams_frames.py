@@ -175,3 +175,13 @@ def test_bytes_like_chunks_give_independent_bytes(tty: bool) -> None:
     buffer[:] = b"\xff" * len(buffer)
     assert frames == [Frame(STDOUT, b"data")]
     assert type(frames[0].data) is bytes
+
+
+@given(frames=frames_strategy, points=st.lists(st.integers(min_value=0), max_size=30))
+def test_payloads_are_the_frames_data_in_order(
+    frames: list[tuple[int, bytes]], points: list[int]
+) -> None:
+    wire = b"".join(encode(s, p) for s, p in frames)
+    decoder = FrameDecoder()
+    payloads = [data for chunk in cut(wire, points) for data in decoder.payloads(chunk)]
+    assert payloads + [f.data for f in decoder.eof()] == [p for _, p in frames]

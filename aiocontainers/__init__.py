@@ -1,6 +1,6 @@
 """aiocontainers: asyncio-native Docker orchestration with docker-py's API.
 
-Importing the package loads only :mod:`aiocontainers.errors`; every other name
+Importing the package loads only `aiocontainers.errors`; every other name
 is imported on first use (PEP 562 ``__getattr__``), so a CLI, a test
 collection or a serverless function that needs one client does not pay for
 compose, swarm specs, the sync shim or aiohttp before it asks for them.

@@ -1,4 +1,4 @@
-"""Argument types of the public API, each with the rules :func:`~._validation.validated` checks.
+"""Argument types of the public API, each with the rules `validated` checks.
 
 Type checkers see the plain types (``Name`` is a ``str``); at run time the ``Annotated``
 metadata adds what a bare type cannot say: a name is not empty, a timestamp is finite, a

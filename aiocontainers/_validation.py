@@ -1,14 +1,14 @@
 """Argument checking at the edge of the public API: bad input raises InvalidArgument, early.
 
-Every public method carries :func:`validated`. The annotations of its signature are the
+Every public method carries `validated`. The annotations of its signature are the
 contract: on the first call they are resolved (names that modules import only for type
 checkers, to avoid import cycles, are found in ``_LATE_NAMES``) and pydantic's
 ``validate_call`` checks each call's arguments against them, in strict mode: ``"5"`` is
 not an int, ``1`` is not a bool, an int is a float, and a float is finite. A failure raises
-:class:`~aiocontainers.errors.InvalidArgument` naming each bad argument before the
+`InvalidArgument` naming each bad argument before the
 method's body runs, so before any daemon call. Argument types with rules of their own
 (non-empty names, finite timestamps, filters, shell commands...) are in
-:mod:`aiocontainers._arguments`.
+`aiocontainers._arguments`.
 
 Neither the message nor ``InvalidArgument.errors`` repeats a value given: values may be
 secrets (environment values, passwords, tokens), and error texts end up in logs.

@@ -96,7 +96,7 @@ def _iter_tar(src: str, arcname: str, chunk_size: int) -> Generator[bytes, None,
 
     Symlinks are stored as links, not followed; sockets are skipped. Owners
     become root, as ``docker cp`` does. A local file that cannot be read raises
-    :class:`~aiocontainers.errors.DockerException` naming it.
+    `DockerException` naming it.
     """
     describer = tarfile.TarFile(fileobj=io.BytesIO(), mode="w", format=tarfile.PAX_FORMAT)
     try:

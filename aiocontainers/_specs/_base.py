@@ -41,8 +41,8 @@ class Spec(CheckedModel):
 
     ``_positional`` lists the fields docker-py's constructor accepts positionally, so
     ``Mount("/data", "vol")`` works as it does with ``docker.types.Mount``. Invalid input
-    raises :class:`~aiocontainers.errors.InvalidArgument` (its ``errors`` locate each
-    problem), never echoing the values given. Fields typed :data:`EnvironmentEntries`
+    raises `InvalidArgument` (its ``errors`` locate each
+    problem), never echoing the values given. Fields typed `EnvironmentEntries`
     show only their variable names in ``repr()`` and dumps.
     """
 

@@ -2,7 +2,7 @@
 
 A field is annotated ``Annotated[T, Wire("Limits.NanoCPUs", since="1.40")]``: the wire
 path (dots nest objects), the API version that introduced it, and whether an empty
-value is left out. :meth:`WireSpec.to_wire` walks the fields in declaration order (so
+value is left out. `WireSpec.to_wire` walks the fields in declaration order (so
 fields are declared in the order their keys are sent), leaves out unset (``None``)
 values, checks version gates, and renders nested specs, lists and mappings; a
 ``timedelta`` is sent as nanoseconds. The same declarations read a dict in the wire
@@ -108,7 +108,7 @@ def _encode(value: Any, api_version: str | None) -> Any:
 
 
 class _WireFields(Spec):
-    """The shared machinery of :class:`WireSpec` and :class:`GatedWireSpec`."""
+    """The shared machinery of `WireSpec` and `GatedWireSpec`."""
 
     @model_validator(mode="before")
     @classmethod

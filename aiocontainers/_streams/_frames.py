@@ -11,8 +11,8 @@ whole chunks with ``struct.unpack_from`` and slicing; bytes are copied at most
 twice, however a frame is split across chunks.
 
 Memory is bounded: a frame is buffered until it is complete, so a header announcing
-more than ``max_frame`` bytes (:data:`DEFAULT_MAX_FRAME`, 8 MiB) fails the stream with
-:class:`~aiocontainers.errors.StreamError` as soon as it arrives. A healthy daemon
+more than ``max_frame`` bytes (`DEFAULT_MAX_FRAME`, 8 MiB) fails the stream with
+`StreamError` as soon as it arrives. A healthy daemon
 writes frames of at most 32 KiB (one per write of the process, through a 32 KiB copy
 buffer); a larger header means a corrupt stream, or a TTY stream read as multiplexed.
 """
@@ -97,7 +97,7 @@ class FrameDecoder:
         return [_new_frame(Frame, pair) for pair in self._split(data)]
 
     def payloads(self, data: bytes) -> list[bytes]:
-        """Like :meth:`feed`, the payloads only (stdout and stderr in arrival order)."""
+        """Like `feed`, the payloads only (stdout and stderr in arrival order)."""
         return [pair[1] for pair in self._split(data)]
 
     def eof(self) -> list[Frame]:

@@ -6,9 +6,9 @@ anywhere. `JSONStreamDecoder` keeps a text buffer and takes complete
 values off its front with ``json.JSONDecoder.raw_decode``.
 
 Memory is bounded: a message still incomplete after ``max_message`` characters
-(:data:`DEFAULT_MAX_MESSAGE`, 16 Mi; the daemon's messages are a few KiB, a build
+(`DEFAULT_MAX_MESSAGE`, 16 Mi; the daemon's messages are a few KiB, a build
 step's output line at most) fails the stream with
-:class:`~aiocontainers.errors.StreamError` instead of growing the buffer forever.
+`StreamError` instead of growing the buffer forever.
 """
 
 from __future__ import annotations

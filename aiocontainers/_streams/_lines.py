@@ -7,7 +7,7 @@ The last line may lack its newline: it is returned by ``flush``/``eof`` when the
 source ends. stdout and stderr are assembled separately, so partial lines of
 interleaved frames never mix. A line is joined once, never concatenated piece by piece.
 
-Memory is bounded: a line longer than ``max_line`` bytes (:data:`DEFAULT_MAX_LINE`,
+Memory is bounded: a line longer than ``max_line`` bytes (`DEFAULT_MAX_LINE`,
 4 MiB) comes out in pieces of ``max_line`` bytes as it arrives, only the last piece
 ending with the newline, so output without newlines cannot grow a buffer without limit.
 """

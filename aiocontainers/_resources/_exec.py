@@ -4,8 +4,9 @@
 response's body is the command's output, so no connection upgrade is needed
 unless stdin is written. Differences from docker-py, on purpose:
 
-- ``stream=True``/``socket=True`` return an :class:`ExecStream` whose
-  ``exit_code`` is set once the output is exhausted (docker-py gives none).
+- ``stream=True``/``socket=True`` return ``ExecResult(None, stream)`` as
+  docker-py does, but the :class:`ExecStream`'s ``exit_code`` is set once the
+  output is exhausted (docker-py gives none).
 - ``demux=True`` gives ``b""``, never ``None``, for a stream with no output.
 - ``socket=True`` gives an :class:`ExecStream` with ``write()``,
   ``close_stdin()`` and ``resize()`` instead of a raw socket.
@@ -142,11 +143,6 @@ class ExecStream(InteractiveStream[T]):
         self._writable = writable
         self.exit_code: int | None = None
 
-    @property
-    def output(self) -> ExecStream[T]:
-        """This stream, so docker-py's ``async for chunk in result.output`` works."""
-        return self
-
     async def _running(self) -> bool:
         info = await self.inspect()
         if info.get("Running") or info.get("ExitCode") is None:
@@ -185,7 +181,6 @@ class ExecMixin(Model):
     async def exec_run(
         self,
         cmd: Command,
-        *,
         stdout: bool = ...,
         stderr: bool = ...,
         stdin: bool = ...,
@@ -198,6 +193,7 @@ class ExecMixin(Model):
         environment: Environment | None = ...,
         workdir: str | None = ...,
         demux: Literal[False] = False,
+        *,
         timeout: float | timedelta | None = ...,
     ) -> ExecResult[bytes]: ...
 
@@ -233,12 +229,31 @@ class ExecMixin(Model):
         privileged: bool = ...,
         user: str = ...,
         detach: Literal[False] = False,
-        stream: bool = ...,
+        stream: Literal[True],
         socket: bool = ...,
         environment: Environment | None = ...,
         workdir: str | None = ...,
         demux: Literal[False] = False,
-    ) -> ExecStream[bytes]: ...
+    ) -> ExecResult[ExecStream[bytes]]: ...
+
+    @overload
+    async def exec_run(
+        self,
+        cmd: Command,
+        *,
+        stdout: bool = ...,
+        stderr: bool = ...,
+        stdin: bool = ...,
+        tty: bool = ...,
+        privileged: bool = ...,
+        user: str = ...,
+        detach: Literal[False] = False,
+        stream: Literal[True],
+        socket: bool = ...,
+        environment: Environment | None = ...,
+        workdir: str | None = ...,
+        demux: Literal[True],
+    ) -> ExecResult[ExecStream[tuple[bytes, bytes]]]: ...
 
     @overload
     async def exec_run(
@@ -253,16 +268,15 @@ class ExecMixin(Model):
         user: str = ...,
         detach: Literal[False] = False,
         stream: bool = ...,
-        socket: bool = ...,
+        socket: Literal[True],
         environment: Environment | None = ...,
         workdir: str | None = ...,
-        demux: Literal[True],
-    ) -> ExecStream[tuple[bytes, bytes]]: ...
+        demux: bool = ...,
+    ) -> ExecResult[ExecStream[Any]]: ...
 
     async def exec_run(
         self,
         cmd: Command,
-        *,
         stdout: bool = True,
         stderr: bool = True,
         stdin: bool = False,
@@ -275,16 +289,19 @@ class ExecMixin(Model):
         environment: Environment | None = None,
         workdir: str | None = None,
         demux: bool = False,
+        *,
         timeout: float | timedelta | None = None,
-    ) -> ExecResult[Any] | ExecStream[Any]:
+    ) -> ExecResult[Any]:
         """Run ``cmd`` in the container, like ``docker exec``.
 
         By default waits for the command and returns ``ExecResult(exit_code,
         output)``: as long as the command runs, or at most ``timeout`` seconds
         (then :class:`~aiocontainers.Timeout`; the command keeps running).
-        ``stream=True`` returns an :class:`ExecStream` as soon as the command
-        started; ``socket=True`` the same, with stdin writable (pass
-        ``stdin=True`` to give the command a stdin). ``detach=True`` starts
+        ``stream=True`` returns ``ExecResult(None, stream)`` as soon as the
+        command started, as docker-py does: ``stream`` is an :class:`ExecStream`
+        whose ``exit_code`` is the command's status once the output is exhausted.
+        ``socket=True`` the same, with stdin writable (pass ``stdin=True`` to
+        give the command a stdin). ``detach=True`` starts
         the command and returns ``ExecResult(None, b"")`` at once. ``cmd`` is
         a list or a string (split like a shell would, without one).
         """
@@ -325,8 +342,9 @@ class ExecMixin(Model):
             source = await transport.open_stream("POST", path, path_args=args, json=start)
         if stream or socket:
             decoder: Decoder[Any] = DemuxedDecoder(tty=tty) if demux else PayloadDecoder(tty=tty)
-            return ExecStream(
-                source, decoder, exec_id=exec_id, transport=transport, writable=socket
+            return ExecResult(
+                None,
+                ExecStream(source, decoder, exec_id=exec_id, transport=transport, writable=socket),
             )
         frames = ExecStream(
             source,
@@ -368,7 +386,7 @@ class ExecMixin(Model):
                 output = b"".join([chunk async for chunk in proc])
             assert proc.exit_code == 0
         """
-        return await self.exec_run(
+        started = await self.exec_run(
             cmd,
             stdin=True,
             socket=True,
@@ -378,3 +396,4 @@ class ExecMixin(Model):
             environment=environment,
             workdir=workdir,
         )
+        return started.output

@@ -14,7 +14,7 @@ made async. Where we deliberately differ:
 * ``wait(timeout=)`` is a real deadline raising :class:`~aiocontainers.Timeout`.
 * ``container.image`` is the image reference the container was created from
   (a property cannot call the daemon); ``await container.get_image()`` fetches
-  the image object.
+  the image object (the sync face's ``container.image`` is that Image).
 * ``run(stream=True)`` yields output as it comes and checks the exit status
   when the output ends (docker-py waits for the exit before returning).
 * ``get_archive()`` streams; ``copy_to()``/``copy_from()`` copy local files and
@@ -34,7 +34,7 @@ import secrets
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import anyio
 
@@ -121,14 +121,52 @@ def _container_error(
     return ContainerError(container, exit_status, argv, image, err, stdout=out)
 
 
+#: Log drivers docker-py's ``run()`` reads the output from (others give ``None``).
+_READABLE_LOG_DRIVERS = ("json-file", "journald")
+
+
+def _log_driver(container: Container) -> str | None:
+    host = container.attrs.get("HostConfig")
+    config = host.get("LogConfig") if isinstance(host, dict) else None
+    return config.get("Type") if isinstance(config, dict) else None
+
+
 def _chunk_size(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidArgument(f"chunk_size must be a positive int, got {value!r}")
     return value
 
 
+class _Waiting:
+    """An open ``/containers/{id}/wait``: ``result()`` reads the exit status when it comes."""
+
+    path = "/containers/{id}/wait"
+
+    def __init__(self, response: ChunkSource) -> None:
+        self._response = response
+
+    async def result(self) -> dict[str, Any]:
+        body = b""
+        try:
+            while chunk := await self._response.read_chunk():
+                body += chunk
+        finally:
+            self._response.close()
+        result = decode_json(body, "POST", self.path, dict)
+        code = result.get("StatusCode")
+        if isinstance(code, bool) or not isinstance(code, int):
+            raise InvalidResponse(f"POST {self.path}: no StatusCode in the answer {result!r:.200}")
+        return {"StatusCode": code, "Error": result.get("Error")}
+
+    def close(self) -> None:
+        self._response.close()
+
+
 class Container(LogsMixin, ExecMixin, StatsMixin):
     """A handle on one container; ``attrs`` caches its inspect data (``await reload()``)."""
+
+    #: The sync face's ``container.image`` is docker-py's: the Image, fetched.
+    _sync_fetched: ClassVar[dict[str, str]] = {"image": "get_image"}
 
     # -- cached properties (never call the daemon) ---------------------------
 
@@ -144,8 +182,9 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
     def image(self) -> str | None:
         """The image reference the container was created from (``Config.Image``).
 
-        docker-py returns an Image object here by calling the daemon; a property
-        cannot await, so use ``await container.get_image()`` for the object.
+        docker-py returns an Image object here by calling the daemon, as the sync
+        face does; a property cannot await, so use ``await container.get_image()``
+        for the object.
         """
         config = self.attrs.get("Config")
         if isinstance(config, dict) and config.get("Image"):
@@ -292,25 +331,22 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             raise InvalidArgument(
                 f"condition must be one of {_WAIT_CONDITIONS}, got {condition!r}"
             )
-        path = "/containers/{id}/wait"
         with anyio.move_on_after(limit):
             # The daemon answers with headers at once and the body at the exit:
             # opening is bounded by the client's timeout, the wait by ``timeout``.
-            waiting = await self._transport.open_stream(
-                "POST", path, path_args=self._path_args(), params={"condition": condition}
-            )
-            body = b""
-            try:
-                while chunk := await waiting.read_chunk():
-                    body += chunk
-            finally:
-                waiting.close()
-            result = decode_json(body, "POST", path, dict)
-            code = result.get("StatusCode")
-            if isinstance(code, bool) or not isinstance(code, int):
-                raise InvalidResponse(f"POST {path}: no StatusCode in the answer {result!r:.200}")
-            return {"StatusCode": code, "Error": result.get("Error")}
+            waiting = await self._open_wait(condition)
+            return await waiting.result()
         raise Timeout(f"container {self.short_id} did not stop within {limit} s")
+
+    async def _open_wait(self, condition: str | None) -> _Waiting:
+        """Ask the daemon to wait for ``condition``; the answer is read by ``result()``."""
+        response = await self._transport.open_stream(
+            "POST",
+            _Waiting.path,
+            path_args=self._path_args(),
+            params={"condition": condition},
+        )
+        return _Waiting(response)
 
     async def rename(self, name: str) -> None:
         """Give the container a new name (``attrs`` keeps the old one until ``reload()``)."""
@@ -923,7 +959,7 @@ class ContainerCollection(Collection[Container]):
         detach: Literal[False] = False,
         stream: Literal[False] = False,
         **kwargs: Any,
-    ) -> bytes: ...
+    ) -> bytes | None: ...
 
     @overload
     async def run(
@@ -937,7 +973,7 @@ class ContainerCollection(Collection[Container]):
         detach: bool = False,
         stream: bool = False,
         **kwargs: Any,
-    ) -> Container | bytes | RunOutput: ...
+    ) -> Container | bytes | RunOutput | None: ...
 
     async def run(
         self,
@@ -952,14 +988,17 @@ class ContainerCollection(Collection[Container]):
         wait_for: WaitStrategy | None = None,
         keep_on_failure: bool = False,
         **kwargs: Any,
-    ) -> Container | bytes | RunOutput:
+    ) -> Container | bytes | RunOutput | None:
         """Create and start a container, pulling the image first if it is missing.
 
         ``detach=True`` returns the running :class:`Container` (with ``remove``
         the daemon removes it when it exits). Otherwise waits for the exit and
-        returns its output (stdout and/or stderr per the flags, in order); a
-        non-zero exit raises :class:`~aiocontainers.ContainerError` with both
-        streams. ``remove`` removes it afterwards, also after an error.
+        returns its output (stdout and/or stderr per the flags, in order;
+        ``None``, as docker-py gives, when the log driver is not ``json-file`` or
+        ``journald``); it is attached before it starts, as ``docker run`` does, so
+        ``auto_remove=True`` loses nothing. A non-zero exit raises
+        :class:`~aiocontainers.ContainerError` with both streams. ``remove``
+        removes it afterwards, also after an error.
 
         ``stream=True`` returns, once the container started, an async iterator
         of its output lines as they come; the exit status is checked when the
@@ -994,7 +1033,8 @@ class ContainerCollection(Collection[Container]):
                 await self.client.images.pull(image, platform=kwargs.get("platform"))
                 container_id = await self._create_id(body, params, created)
             container = await self.get(container_id)
-            await container.start()
+            if detach or stream:
+                await container.start()  # otherwise _run_attached starts it
             if detach:
                 if wait_for is not None:
                     keep = keep_on_failure
@@ -1012,14 +1052,17 @@ class ContainerCollection(Collection[Container]):
                     stderr=stderr,
                     remove=remove,
                 )
-            exit_status = int((await container.wait())["StatusCode"])
-            frames = await container._collect_output()
+            exit_status, frames = await self._run_attached(
+                container, auto_remove=bool(kwargs.get("auto_remove"))
+            )
             if exit_status != 0:
                 keep = not remove
                 raise _container_error(container, exit_status, command, image, frames)
-            output = b"".join(
+            output: bytes | None = b"".join(
                 data for stream_id, data in frames if (stderr if stream_id == STDERR else stdout)
             )
+            if _log_driver(container) not in _READABLE_LOG_DRIVERS:
+                output = None  # docker-py's answer: it reads output from the logs
         except BaseException as exc:
             if created and not keep:
                 await self._drop(created[0], exc)
@@ -1027,6 +1070,25 @@ class ContainerCollection(Collection[Container]):
         if remove:
             await self._discard(container.id)
         return output
+
+    async def _run_attached(
+        self, container: Container, *, auto_remove: bool
+    ) -> tuple[int, builtins.list[Frame]]:
+        """Start ``container`` attached and waited for (both before the start, as ``docker
+        run`` does, so an ``auto_remove`` container's output and status are not lost), and
+        return its exit status and every output frame."""
+        params = {"stdout": True, "stderr": True, "stream": True, "logs": False}
+        output = container._attach_stream(params, FrameDecoder)
+        async with output:
+            await output._open()
+            waiting = await container._open_wait("removed" if auto_remove else "next-exit")
+            try:
+                await container.start()
+                frames = [frame async for frame in output]
+                status = await waiting.result()
+            finally:
+                waiting.close()
+        return int(status["StatusCode"]), frames
 
     async def _drop(self, container_id: str, error: BaseException) -> None:
         """Remove a container a failed or cancelled call created."""

@@ -93,10 +93,10 @@ class Image(Model):
 
     @property
     def short_id(self) -> str:
-        """``sha256:`` and the first 10 hex digits, as docker-py shows image ids."""
+        """``sha256:`` and the first 12 hex digits, as docker-py 7 shows image ids."""
         if self.id.startswith("sha256:"):
-            return self.id[:17]
-        return self.id[:10]
+            return self.id[:19]
+        return self.id[:12]
 
     @property
     def tags(self) -> builtins.list[str]:

@@ -109,7 +109,7 @@ class Container(ModelProxy):
     @property
     def id(self) -> str: ...
     @property
-    def image(self) -> str | None: ...
+    def image(self) -> Image: ...
     @property
     def labels(self) -> dict[str, str]: ...
     @property
@@ -192,7 +192,6 @@ class Container(ModelProxy):
     def exec_run(
         self,
         cmd: Command,
-        *,
         stdout: bool = ...,
         stderr: bool = ...,
         stdin: bool = ...,
@@ -205,6 +204,7 @@ class Container(ModelProxy):
         environment: Environment | None = ...,
         workdir: str | None = ...,
         demux: Literal[False] = ...,
+        *,
         timeout: float | timedelta | None = ...,
     ) -> ExecResult[bytes]: ...
     @overload
@@ -238,12 +238,30 @@ class Container(ModelProxy):
         privileged: bool = ...,
         user: str = ...,
         detach: Literal[False] = ...,
-        stream: bool = ...,
+        stream: Literal[True],
         socket: bool = ...,
         environment: Environment | None = ...,
         workdir: str | None = ...,
         demux: Literal[False] = ...,
-    ) -> ExecStream[bytes]: ...
+    ) -> ExecResult[ExecStream[bytes]]: ...
+    @overload
+    def exec_run(
+        self,
+        cmd: Command,
+        *,
+        stdout: bool = ...,
+        stderr: bool = ...,
+        stdin: bool = ...,
+        tty: bool = ...,
+        privileged: bool = ...,
+        user: str = ...,
+        detach: Literal[False] = ...,
+        stream: Literal[True],
+        socket: bool = ...,
+        environment: Environment | None = ...,
+        workdir: str | None = ...,
+        demux: Literal[True],
+    ) -> ExecResult[ExecStream[tuple[bytes, bytes]]]: ...
     @overload
     def exec_run(
         self,
@@ -257,11 +275,11 @@ class Container(ModelProxy):
         user: str = ...,
         detach: Literal[False] = ...,
         stream: bool = ...,
-        socket: bool = ...,
+        socket: Literal[True],
         environment: Environment | None = ...,
         workdir: str | None = ...,
-        demux: Literal[True],
-    ) -> ExecStream[tuple[bytes, bytes]]: ...
+        demux: bool = ...,
+    ) -> ExecResult[ExecStream[Any]]: ...
     def export(self, chunk_size: int = ...) -> DockerStream[bytes]: ...
     def get_archive(
         self, path: str, chunk_size: int = ...
@@ -335,11 +353,15 @@ class Container(ModelProxy):
     def start(self) -> None: ...
     @overload
     def stats(
-        self, *, stream: Literal[True] = ..., decode: bool | None = ..., one_shot: None = ...
+        self, decode: Literal[True] | None = ..., stream: Literal[True] = ..., one_shot: None = ...
     ) -> StatsStream: ...
     @overload
     def stats(
-        self, *, stream: Literal[False], decode: bool | None = ..., one_shot: bool | None = ...
+        self, decode: Literal[False], stream: Literal[True] = ..., one_shot: None = ...
+    ) -> DockerStream[bytes]: ...
+    @overload
+    def stats(
+        self, decode: None = ..., *, stream: Literal[False], one_shot: bool | None = ...
     ) -> dict[str, Any]: ...
     def stop(self, timeout: float | timedelta | None = ...) -> None: ...
     def top(self, ps_args: str | None = ...) -> dict[str, Any]: ...
@@ -420,7 +442,7 @@ class ContainerCollection(CollectionProxy):
         detach: Literal[False] = ...,
         stream: Literal[False] = ...,
         **kwargs: Any,
-    ) -> bytes: ...
+    ) -> bytes | None: ...
     @overload
     def run(
         self,
@@ -433,7 +455,7 @@ class ContainerCollection(CollectionProxy):
         detach: bool = ...,
         stream: bool = ...,
         **kwargs: Any,
-    ) -> Container | bytes | Any: ...
+    ) -> Container | bytes | Any | None: ...
 
 class DeployedStack(Proxy):
     @property
@@ -536,8 +558,6 @@ class ExecStream(StreamProxy[T]):
     exit_code: int | None
     @property
     def closed(self) -> bool: ...
-    @property
-    def output(self) -> ExecStream[T]: ...
     def close_stdin(self) -> None: ...
     def inspect(self) -> dict[str, Any]: ...
     def resize(self, height: int, width: int) -> None: ...

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from typing_extensions import Self
 
 from .. import _client
+from .._resources.events import Event, Timestamp
 from ..context import client_arguments
 from ._classes import DockerClient as _GeneratedClient
+from ._classes import EventStream
 from ._portal import Portal
 from ._wrap import (
     Proxy,
@@ -56,6 +58,58 @@ class DockerClient(_GeneratedClient):
     def from_context(cls, name: str | None = None, **kwargs: Any) -> DockerClient:
         """A client for the Docker CLI context ``name``, as :func:`from_context`."""
         return cls(**{**client_arguments(name), **kwargs})
+
+    @overload  # type: ignore[override]  # docker-py's default: the JSON bytes
+    def events(
+        self,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        filters: dict[str, Any] | None = None,
+        decode: Literal[False] = False,
+        *,
+        resume: bool = False,
+        retry_budget: float = 30.0,
+    ) -> EventStream[bytes]: ...
+    @overload
+    def events(
+        self,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        filters: dict[str, Any] | None = None,
+        *,
+        decode: Literal[True],
+        resume: bool = False,
+        retry_budget: float = 30.0,
+    ) -> EventStream[dict[str, Any]]: ...
+    @overload
+    def events(
+        self,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        filters: dict[str, Any] | None = None,
+        *,
+        decode: None,
+        resume: bool = False,
+        retry_budget: float = 30.0,
+    ) -> EventStream[Event]: ...
+    def events(
+        self,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        filters: dict[str, Any] | None = None,
+        decode: bool | None = False,
+        *,
+        resume: bool = False,
+        retry_budget: float = 30.0,
+    ) -> EventStream[Any]:
+        """The daemon's events as a blocking iterator, docker-py's way: each event's JSON
+        bytes by default, dicts with ``decode=True``, typed ``Event``\\ s with ``decode=None``
+        (the async API's default). The stream counts from this call, as docker-py's."""
+        events: Any = _GeneratedClient.events
+        stream: EventStream[Any] = events(
+            self, since, until, filters, decode, resume=resume, retry_budget=retry_budget
+        )
+        return stream
 
     def close(self) -> None:
         """Close the connections and stop the loop thread; closing twice is a no-op."""

@@ -148,6 +148,7 @@ async def test_run_returns_output_per_stream_flags(
     )
     assert only_err == b"err1\n"
     both = await run(image, ["sh", "-c", script], stderr=True, labels=case_labels)
+    assert both is not None
     assert sorted(both.splitlines()) == [b"err1", b"out1", b"out2"]
     # without remove the exited containers stay, like docker-py
     assert len(await labelled(client, case_labels)) == 3

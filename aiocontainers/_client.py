@@ -8,6 +8,7 @@ from datetime import timedelta
 from types import TracebackType
 from typing import Any, Literal, overload
 
+from ._api import APIClient
 from ._config import Endpoint, resolve_endpoint
 from ._http import HTTPTransport
 from ._resources.configs import ConfigCollection
@@ -97,6 +98,7 @@ class DockerClient:
         self.configs = ConfigCollection(self)
         self.plugins = PluginCollection(self)
         self.stacks = StackManager(self)
+        self.api = APIClient(self)  # docker-py's low-level API
 
     @property
     def base_url(self) -> str:

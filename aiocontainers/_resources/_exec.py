@@ -44,7 +44,7 @@ from ._streaming import ChunkSource, Decoder, DemuxedDecoder, PayloadDecoder
 if TYPE_CHECKING:
     from .._transport import Transport
 
-__all__ = ["ExecMixin", "ExecResult", "ExecStream"]
+__all__ = ["ExecMixin", "ExecResult", "ExecStream", "exec_start"]
 
 OutputT = TypeVar("OutputT")
 T = TypeVar("T")
@@ -172,6 +172,58 @@ class ExecStream(InteractiveStream[T]):
             path_args={"id": self.id},
             params={"h": height, "w": width},
         )
+
+
+async def exec_start(
+    transport: Transport,
+    exec_id: str,
+    *,
+    detach: bool = False,
+    tty: bool = False,
+    stream: bool = False,
+    socket: bool = False,
+    demux: bool = False,
+    timeout: float | None = None,
+) -> ExecResult[Any]:
+    """Start a created exec: ``ExecResult(None, b"")`` detached, ``ExecResult(None, stream)``
+    streamed, else ``ExecResult(exit code, output)`` once it ends (``Timeout`` after
+    ``timeout`` seconds)."""
+    deadline = anyio.current_time() + (math.inf if timeout is None else timeout)
+    start = {"Detach": detach, "Tty": tty}
+    path, args = "/exec/{id}/start", {"id": exec_id}
+    if detach:
+        await transport.request("POST", path, path_args=args, json=start)
+        return ExecResult(None, b"")
+    source: ChunkSource
+    if socket:
+        source = await open_hijacked(transport, path, path_args=args, json=start)
+    else:
+        source = await transport.open_stream("POST", path, path_args=args, json=start)
+    if stream or socket:
+        decoder: Decoder[Any] = DemuxedDecoder(tty=tty) if demux else PayloadDecoder(tty=tty)
+        return ExecResult(
+            None,
+            ExecStream(source, decoder, exec_id=exec_id, transport=transport, writable=socket),
+        )
+    frames = ExecStream(
+        source,
+        FrameDecoder(tty=tty),
+        exec_id=exec_id,
+        transport=transport,
+        idle_timeout=transport.timeout,
+    )
+    out: list[bytes] = []
+    err: list[bytes] = []
+    try:
+        with anyio.CancelScope(deadline=deadline) as scope:
+            async for channel, data in frames:
+                (err if demux and channel == STDERR else out).append(data)
+        if scope.cancelled_caught:
+            raise Timeout(f"exec {exec_id[:12]} ran longer than {timeout} s (it keeps running)")
+    finally:
+        await frames.aclose()
+    output: Any = (b"".join(out), b"".join(err)) if demux else b"".join(out)
+    return ExecResult(frames.exit_code, output)
 
 
 class ExecMixin(Model):
@@ -308,9 +360,43 @@ class ExecMixin(Model):
         limit = check_timeout(timeout)
         if detach and (stream or socket):
             raise InvalidArgument("detach=True cannot be combined with stream or socket")
-        deadline = anyio.current_time() + (math.inf if limit is None else limit)
-        transport = self._transport
-        created = await transport.request_json(
+        exec_id = await self._exec_create(
+            cmd,
+            stdout=stdout,
+            stderr=stderr,
+            stdin=stdin,
+            tty=tty,
+            privileged=privileged,
+            user=user,
+            environment=environment,
+            workdir=workdir,
+        )
+        return await exec_start(
+            self._transport,
+            exec_id,
+            detach=detach,
+            tty=tty,
+            stream=stream,
+            socket=socket,
+            demux=demux,
+            timeout=limit,
+        )
+
+    async def _exec_create(
+        self,
+        cmd: Command,
+        *,
+        stdout: bool = True,
+        stderr: bool = True,
+        stdin: bool = False,
+        tty: bool = False,
+        privileged: bool = False,
+        user: str = "",
+        environment: Environment | None = None,
+        workdir: str | None = None,
+    ) -> str:
+        """Create (not start) an exec of ``cmd``; its id."""
+        created = await self._transport.request_json(
             "POST",
             "/containers/{id}/exec",
             path_args={"id": self.id},
@@ -330,41 +416,7 @@ class ExecMixin(Model):
         exec_id = str(created.get("Id") or "")
         if not exec_id:
             raise InvalidResponse(f"exec create: the daemon's answer has no Id: {created}")
-        start = {"Detach": detach, "Tty": tty}
-        path, args = "/exec/{id}/start", {"id": exec_id}
-        if detach:
-            await transport.request("POST", path, path_args=args, json=start)
-            return ExecResult(None, b"")
-        source: ChunkSource
-        if socket:
-            source = await open_hijacked(transport, path, path_args=args, json=start)
-        else:
-            source = await transport.open_stream("POST", path, path_args=args, json=start)
-        if stream or socket:
-            decoder: Decoder[Any] = DemuxedDecoder(tty=tty) if demux else PayloadDecoder(tty=tty)
-            return ExecResult(
-                None,
-                ExecStream(source, decoder, exec_id=exec_id, transport=transport, writable=socket),
-            )
-        frames = ExecStream(
-            source,
-            FrameDecoder(tty=tty),
-            exec_id=exec_id,
-            transport=transport,
-            idle_timeout=transport.timeout,
-        )
-        out: list[bytes] = []
-        err: list[bytes] = []
-        try:
-            with anyio.CancelScope(deadline=deadline) as scope:
-                async for channel, data in frames:
-                    (err if demux and channel == STDERR else out).append(data)
-            if scope.cancelled_caught:
-                raise Timeout(f"exec {exec_id[:12]} ran longer than {limit} s (it keeps running)")
-        finally:
-            await frames.aclose()
-        output: Any = (b"".join(out), b"".join(err)) if demux else b"".join(out)
-        return ExecResult(frames.exit_code, output)
+        return exec_id
 
     async def exec_interactive(
         self,

@@ -776,8 +776,18 @@ class ContainerCollection(Collection[Container]):
         body = spec.to_create_body(api_version, proxy_environment=proxies)
         return body, spec.create_params(api_version)
 
+    async def _create_raw(self, body: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
+        """POST a ready create body (the low-level API's): ``{"Id": ..., "Warnings": [...]}``."""
+        warnings: builtins.list[str] = []
+        container_id = await self._create_id(body, params, [], warnings)
+        return {"Id": container_id, "Warnings": warnings}
+
     async def _create_id(
-        self, body: dict[str, Any], params: dict[str, str], created: builtins.list[str]
+        self,
+        body: dict[str, Any],
+        params: dict[str, str],
+        created: builtins.list[str],
+        warnings: builtins.list[str] | None = None,
     ) -> str:
         """POST the create and record the new id in ``created`` at once.
 
@@ -819,6 +829,8 @@ class ContainerCollection(Collection[Container]):
                 f"POST /containers/create: no Id in the answer {result}; {outcome}"
             )
         created.append(container_id)
+        if warnings is not None:
+            warnings.extend(result.get("Warnings") or [])
         if result.get("Warnings"):
             log_event("docker.container.warnings", id=container_id, warnings=result["Warnings"])
         return container_id

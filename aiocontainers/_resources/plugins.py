@@ -145,16 +145,24 @@ class Plugin(Model):
         return self.name or self.id
 
 
+async def _chunks(response: Any) -> AsyncIterator[bytes]:
+    while chunk := await response.read_chunk():
+        yield chunk
+
+
 async def _progress(
     operation: str, what: str, response: Any
 ) -> AsyncGenerator[dict[str, Any], None]:
     """The decoded messages of a plugin pull/push/upgrade; an error in them raises."""
-    async with response, aclosing(iter_json(response)) as messages:
-        async for message in messages:
-            error = progress_error(message)
-            if error is not None:
-                raise ImageLoadError(f"plugin {operation} {what}: {error}")
-            yield message
+    try:
+        async with aclosing(iter_json(_chunks(response))) as messages:
+            async for message in messages:
+                error = progress_error(message)
+                if error is not None:
+                    raise ImageLoadError(f"plugin {operation} {what}: {error}")
+                yield message
+    finally:
+        response.close()
 
 
 class PluginCollection(Collection[Plugin]):

@@ -72,11 +72,13 @@ class StoredObject(Model):
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.name!r}>"
 
-    async def remove(self) -> None:
-        """Remove it (services still using it must be updated or removed first)."""
+    async def remove(self) -> bool:
+        """Remove it (services still using it must be updated or removed first); ``True``,
+        as docker-py returns."""
         await self._transport.request(
             "DELETE", f"/{self._endpoint}/{{id}}", path_args={"id": self.id}
         )
+        return True
 
 
 class StoredObjectCollection(Collection[StoredT]):

@@ -101,9 +101,11 @@ class Service(Model):
         spec: Mapping[str, Any] = self.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]
         return spec
 
-    async def remove(self) -> None:
-        """Stop and remove the service (its tasks' containers go with it)."""
+    async def remove(self) -> bool:
+        """Stop and remove the service (its tasks' containers go with it); ``True``, as
+        docker-py returns."""
         await self._transport.request("DELETE", "/services/{id}", path_args={"id": self.id})
+        return True
 
     async def tasks(
         self, filters: Mapping[str, Any] | None = None
@@ -171,17 +173,16 @@ class Service(Model):
         await self.reload()
         return result or {}
 
-    async def scale(self, replicas: int) -> bool:
-        """Run ``replicas`` tasks (a replicated service only)."""
+    async def scale(self, replicas: int) -> dict[str, Any]:
+        """Run ``replicas`` tasks (a replicated service only); the daemon's answer."""
         if "Global" in self.attrs["Spec"]["Mode"]:
             raise InvalidArgument(f"cannot scale the global service {self.name!r}")
-        await self.update(mode=ServiceMode("replicated", replicas))
-        return True
+        return await self.update(mode=ServiceMode("replicated", replicas))
 
-    async def force_update(self) -> bool:
-        """Redeploy the service's tasks even though its spec did not change."""
-        await self.update(force_update=True)
-        return True
+    async def force_update(self) -> dict[str, Any]:
+        """Redeploy the service's tasks even though its spec did not change; the daemon's
+        answer (``{"Warnings": ...}``)."""
+        return await self.update(force_update=True)
 
     def logs(
         self,

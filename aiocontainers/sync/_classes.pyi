@@ -11,6 +11,7 @@ from typing import Any, Literal, NoReturn, TypeVar, overload
 
 from typing_extensions import Self
 
+from aiocontainers._api import Resource
 from aiocontainers._compose._project import Stack
 from aiocontainers._models import Health
 from aiocontainers._progress import ProgressEvent
@@ -29,6 +30,7 @@ from ._client import DockerClient as _SyncDockerClient
 from ._wrap import CollectionProxy, ModelProxy, Proxy, StreamProxy
 
 __all__ = [
+    "APIClient",
     "Config",
     "ConfigCollection",
     "Container",
@@ -67,6 +69,105 @@ T = TypeVar("T")
 
 def async_classes() -> list[type]: ...
 
+class APIClient(Proxy):
+    def close(self) -> None: ...
+    def containers(
+        self,
+        quiet: bool = ...,
+        all: bool = ...,
+        trunc: bool = ...,
+        latest: bool = ...,
+        since: str | None = ...,
+        before: str | None = ...,
+        limit: int = ...,
+        size: bool = ...,
+        filters: Mapping[str, Any] | None = ...,
+    ) -> builtins.list[dict[str, Any]]: ...
+    def create_container(
+        self,
+        image: str,
+        command: str | Sequence[str] | None = ...,
+        hostname: str | None = ...,
+        user: str | int | None = ...,
+        detach: bool = ...,
+        stdin_open: bool = ...,
+        tty: bool = ...,
+        ports: Sequence[Any] | None = ...,
+        environment: Mapping[str, str] | Sequence[str] | None = ...,
+        volumes: str | Sequence[str] | None = ...,
+        network_disabled: bool = ...,
+        name: str | None = ...,
+        entrypoint: str | Sequence[str] | None = ...,
+        working_dir: str | None = ...,
+        domainname: str | None = ...,
+        host_config: Mapping[str, Any] | None = ...,
+        mac_address: str | None = ...,
+        labels: Mapping[str, str] | Sequence[str] | None = ...,
+        stop_signal: str | None = ...,
+        networking_config: Mapping[str, Any] | None = ...,
+        healthcheck: Mapping[str, Any] | None = ...,
+        stop_timeout: int | None = ...,
+        runtime: str | None = ...,
+        use_config_proxy: bool = ...,
+        platform: str | None = ...,
+    ) -> dict[str, Any]: ...
+    def create_endpoint_config(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+    def create_host_config(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+    def create_networking_config(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+    def diff(self, container: Resource) -> builtins.list[dict[str, Any]]: ...
+    def exec_create(
+        self,
+        container: Resource,
+        cmd: str | Sequence[str],
+        stdout: bool = ...,
+        stderr: bool = ...,
+        stdin: bool = ...,
+        tty: bool = ...,
+        privileged: bool = ...,
+        user: str = ...,
+        environment: Mapping[str, str | None] | Sequence[str] | None = ...,
+        workdir: str | None = ...,
+    ) -> dict[str, str]: ...
+    def exec_inspect(self, exec_id: Resource) -> dict[str, Any]: ...
+    def exec_start(
+        self,
+        exec_id: Resource,
+        detach: bool = ...,
+        tty: bool = ...,
+        stream: bool = ...,
+        socket: bool = ...,
+        demux: bool = ...,
+    ) -> Any: ...
+    def info(self) -> dict[str, Any]: ...
+    def inspect_container(self, container: Resource) -> dict[str, Any]: ...
+    def inspect_image(self, image: Resource) -> dict[str, Any]: ...
+    def inspect_network(self, net_id: Resource) -> dict[str, Any]: ...
+    def inspect_volume(self, name: str) -> dict[str, Any]: ...
+    def kill(self, container: Resource, signal: str | int | None = ...) -> None: ...
+    def logs(self, container: Resource, *args: Any, **kwargs: Any) -> Any: ...
+    def networks(
+        self,
+        names: Sequence[str] | None = ...,
+        ids: Sequence[str] | None = ...,
+        filters: Mapping[str, Any] | None = ...,
+    ) -> builtins.list[dict[str, Any]]: ...
+    def pause(self, container: Resource) -> None: ...
+    def ping(self) -> bool: ...
+    def port(self, container: Resource, private_port: int | str) -> Any: ...
+    def remove_container(
+        self, container: Resource, v: bool = ..., link: bool = ..., force: bool = ...
+    ) -> None: ...
+    def rename(self, container: Resource, name: str) -> None: ...
+    def restart(self, container: Resource, timeout: float | None = ...) -> None: ...
+    def start(self, container: Resource) -> None: ...
+    def stop(self, container: Resource, timeout: float | None = ...) -> None: ...
+    def top(self, container: Resource, ps_args: str | None = ...) -> dict[str, Any]: ...
+    def unpause(self, container: Resource) -> None: ...
+    def version(self, api_version: bool = ...) -> dict[str, Any]: ...
+    def wait(
+        self, container: Resource, timeout: float | None = ..., condition: Any = ...
+    ) -> dict[str, Any]: ...
+
 class Config(ModelProxy):
     attrs: dict[str, Any]
     @property
@@ -82,7 +183,7 @@ class Config(ModelProxy):
     @property
     def short_id(self) -> str: ...
     def reload(self) -> None: ...
-    def remove(self) -> None: ...
+    def remove(self) -> bool: ...
 
 class ConfigCollection(CollectionProxy):
     def create(
@@ -470,6 +571,7 @@ class DeployedStack(Proxy):
     def __exit__(self, *exc_info: object) -> None: ...
 
 class DockerClient(Proxy):
+    api: APIClient
     configs: ConfigCollection
     containers: ContainerCollection
     images: ImageCollection
@@ -619,6 +721,7 @@ class ImageCollection(CollectionProxy):
         use_config_proxy: bool = ...,
         custom_context: bool = ...,
         encoding: str | None = ...,
+        gzip: bool = ...,
     ) -> DockerStream[dict[str, Any]]: ...
     def create(self, *args: Any, **kwargs: Any) -> NoReturn: ...
     def get(self, name: str) -> Image: ...
@@ -673,13 +776,35 @@ class ImageCollection(CollectionProxy):
         platform: str | None = ...,
         auth_config: Mapping[str, Any] | None = ...,
     ) -> DockerStream[ProgressEvent]: ...
+    @overload
+    def push(
+        self,
+        repository: str,
+        tag: str | None = ...,
+        stream: Literal[False] = ...,
+        auth_config: Mapping[str, Any] | None = ...,
+        decode: bool = ...,
+    ) -> str: ...
+    @overload
     def push(
         self,
         repository: str,
         tag: str | None = ...,
         *,
+        stream: Literal[True],
         auth_config: Mapping[str, Any] | None = ...,
-    ) -> builtins.list[dict[str, Any]]: ...
+        decode: Literal[False] = ...,
+    ) -> DockerStream[bytes]: ...
+    @overload
+    def push(
+        self,
+        repository: str,
+        tag: str | None = ...,
+        *,
+        stream: Literal[True],
+        auth_config: Mapping[str, Any] | None = ...,
+        decode: Literal[True],
+    ) -> DockerStream[dict[str, Any]]: ...
     def push_progress(
         self,
         repository: str,
@@ -860,7 +985,7 @@ class Secret(ModelProxy):
     @property
     def short_id(self) -> str: ...
     def reload(self) -> None: ...
-    def remove(self) -> None: ...
+    def remove(self) -> bool: ...
 
 class SecretCollection(CollectionProxy):
     def create(
@@ -888,7 +1013,7 @@ class Service(ModelProxy):
     def short_id(self) -> str: ...
     @property
     def version(self) -> int: ...
-    def force_update(self) -> bool: ...
+    def force_update(self) -> dict[str, Any]: ...
     def logs(
         self,
         *,
@@ -903,8 +1028,8 @@ class Service(ModelProxy):
         records: bool = ...,
     ) -> DockerStream[Any]: ...
     def reload(self) -> None: ...
-    def remove(self) -> None: ...
-    def scale(self, replicas: int) -> bool: ...
+    def remove(self) -> bool: ...
+    def scale(self, replicas: int) -> dict[str, Any]: ...
     def tasks(self, filters: Mapping[str, Any] | None = ...) -> builtins.list[dict[str, Any]]: ...
     def update(self, **kwargs: Any) -> dict[str, Any]: ...
 

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from typing_extensions import Self
 
 from .. import _client
+from .._api import APIClient as _AsyncAPIClient
 from .._resources.events import Event, Timestamp
 from ..context import client_arguments
+from ._classes import APIClient as _GeneratedAPIClient
 from ._classes import DockerClient as _GeneratedClient
 from ._classes import EventStream
 from ._portal import Portal
@@ -23,7 +25,7 @@ from ._wrap import (
     wrap_exception,
 )
 
-__all__ = ["DockerClient", "from_context", "from_env", "sync_function"]
+__all__ = ["APIClient", "DockerClient", "from_context", "from_env", "sync_function"]
 
 _AsyncClient = _client.DockerClient
 
@@ -121,6 +123,37 @@ class DockerClient(_GeneratedClient):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class APIClient(_GeneratedAPIClient):
+    """docker-py's low-level client: ``docker.APIClient(base_url=...)``, or ``client.api``.
+
+    Constructed directly it takes :class:`DockerClient`'s arguments and owns that client
+    (``close()`` closes it); ``client.api`` shares its client's connections.
+    """
+
+    __slots__ = ("_owner",)
+
+    if not TYPE_CHECKING:  # typed by the generated stub
+
+        def __init__(self, base_url: str | None = None, **kwargs: Any) -> None:
+            if base_url is not None:
+                kwargs["base_url"] = base_url
+            owner = DockerClient.from_env(**kwargs)
+            object.__setattr__(self, "_owner", owner)
+            object.__setattr__(self, "_target", owner._target.api)
+            object.__setattr__(self, "_portal", owner._portal)
+
+    def close(self) -> None:
+        """Close the client (and, constructed directly, its loop thread)."""
+        owner: DockerClient | None = getattr(self, "_owner", None)
+        if owner is None:
+            super().close()
+        else:
+            owner.close()
+
+
+register(_AsyncAPIClient, APIClient)
 
 
 def _open(

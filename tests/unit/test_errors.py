@@ -209,3 +209,22 @@ def test_stream_parse_error_is_what_a_bad_json_stream_raises() -> None:
     with pytest.raises(errors.StreamParseError):
         decoder.feed(b"{nope}\n")
     assert issubclass(errors.StreamParseError, RuntimeError)
+
+
+def test_error_descriptions_name_the_resource() -> None:
+    from aiocontainers._transport import describe_call
+
+    assert describe_call("GET", "/containers/{id}/json", {"id": "web"}, None) == (
+        "GET /containers/web/json"
+    )
+    pull = {"fromImage": "127.0.0.1:5000/app", "tag": "v1"}
+    assert describe_call("POST", "/images/create", None, pull) == (
+        "POST /images/create (127.0.0.1:5000/app:v1)"
+    )
+    by_digest = {"fromImage": "app", "tag": "sha256:" + "0" * 64}
+    assert describe_call("POST", "/images/create", None, by_digest).endswith(
+        f"(app@sha256:{'0' * 64})"
+    )
+    push = describe_call("POST", "/images/{name}/push", {"name": "reg/app"}, {"tag": "v2"})
+    assert push == "POST /images/reg/app/push (reg/app:v2)"
+    assert describe_call("GET", "/info", None, {"tag": "x"}) == "GET /info"

@@ -291,15 +291,3 @@ def context_api(docker: ModuleType, env: Env) -> Any:
 def tls_config(docker: ModuleType, env: Env) -> Any:
     config = docker.TLSConfig(verify=False)
     return type(config).__name__, config.verify
-
-
-@failing(
-    "docker.APIClient",
-    reason="the low-level APIClient is missing (issue 11, item 11)",
-)
-def api_client(docker: ModuleType, env: Env) -> Any:
-    client = docker.APIClient(base_url=os.environ["DOCKER_HOST"])
-    try:
-        return client.ping(), type(env.client.api).__name__
-    finally:
-        client.close()

@@ -28,7 +28,7 @@ import aiohttp
 import anyio
 
 from ._config import Endpoint
-from ._connect_errors import describe_failure
+from ._connect_errors import SSHConnectError, describe_failure, tls_session_refused
 from ._http import Request, Response
 from .errors import (
     DaemonUnavailable,
@@ -200,12 +200,9 @@ class AiohttpTransport:
         ``answered``: the response's headers had arrived (a later break is a broken answer).
         """
         what = f"{request.method} {request.endpoint}"
-        if isinstance(exc, (aiohttp.ClientConnectorError, aiohttp.ServerTimeoutError)) or (
-            # TLS 1.3: a daemon that rejects the client's certificate closes the connection
-            # after the handshake, before answering.
-            not answered
-            and self.endpoint.ssl_context is not None
-            and isinstance(exc, (aiohttp.ServerDisconnectedError, ConnectionResetError))
+        connecting = (aiohttp.ClientConnectorError, aiohttp.ServerTimeoutError, SSHConnectError)
+        if isinstance(exc, connecting) or (
+            not answered and self.endpoint.ssl_context is not None and tls_session_refused(exc)
         ):
             # Connecting failed or timed out (sock_connect), or the TLS session was refused.
             return DaemonUnavailable(describe_failure(exc, self.endpoint), url=self.endpoint.url)

@@ -18,7 +18,14 @@ import aiohttp
 
 from ._config import Endpoint
 
-__all__ = ["HTTPS_ONLY_REPLY", "certificate_not_after", "describe_failure", "plain_to_tls_port"]
+__all__ = [
+    "HTTPS_ONLY_REPLY",
+    "SSHConnectError",
+    "certificate_not_after",
+    "describe_failure",
+    "plain_to_tls_port",
+    "tls_session_refused",
+]
 
 # What a Go TLS server (dockerd) answers to a plain HTTP request.
 HTTPS_ONLY_REPLY = b"Client sent an HTTP request to an HTTPS server"
@@ -30,6 +37,22 @@ _NAME_MISMATCH = {62, 64}  # host name, IP address
 # Alerts a daemon sends when it refuses the client's certificate (or its absence).
 _REJECTED_CLIENT = ("BAD_CERTIFICATE", "CERTIFICATE_REQUIRED", "UNKNOWN_CA", "CERTIFICATE_EXPIRED")
 _NOT_TLS = ("WRONG_VERSION_NUMBER", "HTTP_REQUEST", "RECORD_LAYER_FAILURE", "PACKET_LENGTH")
+
+
+class SSHConnectError(aiohttp.ClientConnectionError):
+    """Connecting over SSH failed (refused login, unknown host key...): nothing was sent."""
+
+
+def tls_session_refused(exc: BaseException) -> bool:
+    """Whether a TLS connection failed in a way that means the daemon refused the session.
+
+    With TLS 1.3 the client's handshake completes before the daemon checks its
+    certificate: the refusal (an alert, or a reset) reaches the first read.
+    """
+    return any(
+        isinstance(error, (ssl.SSLError, ConnectionResetError, aiohttp.ServerDisconnectedError))
+        for error in _chain_all(exc)
+    )
 
 
 def _chain_all(exc: BaseException) -> list[BaseException]:

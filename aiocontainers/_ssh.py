@@ -23,6 +23,7 @@ import aiohttp
 import asyncssh
 from aiohttp.client_proto import ResponseHandler
 
+from ._connect_errors import SSHConnectError
 from .errors import InvalidArgument
 
 __all__ = ["SSHConnector"]
@@ -155,7 +156,7 @@ class SSHConnector(aiohttp.BaseConnector):
                 f"{where}: no SSH channel within {timeout.sock_connect} s"
             ) from exc
         except (asyncssh.Error, OSError, ValueError) as exc:  # ValueError: unusable key files
-            raise aiohttp.ClientConnectionError(f"{where}: {exc}") from exc
+            raise SSHConnectError(f"{where}: {exc}") from exc
 
     def close(self, *, abort_ssl: bool = False) -> Awaitable[None]:
         """Close the HTTP connections (channels), then the SSH connection."""

@@ -12,16 +12,21 @@ from __future__ import annotations
 import builtins
 import os
 import zlib
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
-from contextlib import aclosing
-from typing import Any
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from .._build_context import build_context
-from .._streams import iter_json, progress_error
+from .._http import ResponseStream
+from .._progress import JSONMessages
+from .._streams import progress_error
 from ..errors import ImageLoadError, InvalidArgument
 from ._base import Collection, Model
+from ._streaming import ChunkSource, Decoder, DockerStream
+
+if TYPE_CHECKING:
+    from .._transport import Transport
 
 __all__ = ["Plugin", "PluginCollection"]
 
@@ -103,13 +108,18 @@ class Plugin(Model):
     async def push(self) -> builtins.list[dict[str, Any]]:
         """Push the plugin to its registry; returns the daemon's progress messages."""
         collection = self._plugins()
-        response = await self._transport.open_stream(
-            "POST",
-            "/plugins/{name}/push",
-            path_args={"name": self._ref()},
-            headers=await collection.client.images._auth_header(self._ref(), None),
-        )
-        return [message async for message in _progress("push", self._ref(), response)]
+        ref = self._ref()
+
+        async def open_push() -> ResponseStream:
+            return await self._transport.open_stream(
+                "POST",
+                "/plugins/{name}/push",
+                path_args={"name": ref},
+                headers=await collection.client.images._auth_header(ref, None),
+            )
+
+        async with _progress(self._transport, "push", ref, open_push) as messages:
+            return [message async for message in messages]
 
     async def remove(self, force: bool = False) -> bool:
         """Remove the plugin (``force``: even when enabled); True on success."""
@@ -128,15 +138,18 @@ class Plugin(Model):
             raise InvalidArgument("Plugin must be disabled before upgrading.")
         remote = remote or str(self.attrs.get("PluginReference") or self._ref())
         collection = self._plugins()
-        response = await self._transport.open_stream(
-            "POST",
-            "/plugins/{name}/upgrade",
-            path_args={"name": self._ref()},
-            params={"remote": remote},
-            json=await collection.privileges(remote),
-            headers=await collection.client.images._auth_header(remote, None),
-        )
-        async with aclosing(_progress("upgrade", remote, response)) as messages:
+
+        async def open_upgrade() -> ResponseStream:
+            return await self._transport.open_stream(
+                "POST",
+                "/plugins/{name}/upgrade",
+                path_args={"name": self._ref()},
+                params={"remote": remote},
+                json=await collection.privileges(remote),
+                headers=await collection.client.images._auth_header(remote, None),
+            )
+
+        async with _progress(self._transport, "upgrade", remote, open_upgrade) as messages:
             async for message in messages:
                 yield message
         await self.reload()
@@ -145,24 +158,25 @@ class Plugin(Model):
         return self.name or self.id
 
 
-async def _chunks(response: Any) -> AsyncIterator[bytes]:
-    while chunk := await response.read_chunk():
-        yield chunk
-
-
-async def _progress(
-    operation: str, what: str, response: Any
-) -> AsyncGenerator[dict[str, Any], None]:
+def _progress(
+    transport: Transport,
+    operation: str,
+    what: str,
+    opener: Callable[[], Awaitable[ResponseStream]],
+) -> DockerStream[dict[str, Any]]:
     """The decoded messages of a plugin pull/push/upgrade; an error in them raises."""
-    try:
-        async with aclosing(iter_json(_chunks(response))) as messages:
-            async for message in messages:
-                error = progress_error(message)
-                if error is not None:
-                    raise ImageLoadError(f"plugin {operation} {what}: {error}")
-                yield message
-    finally:
-        response.close()
+    label = f"plugin {operation} {what}"
+
+    def accept(message: Mapping[str, Any]) -> dict[str, Any]:
+        error = progress_error(message)
+        if error is not None:
+            raise ImageLoadError(f"{label}: {error}")
+        return dict(message)
+
+    async def open_progress() -> tuple[ChunkSource, Decoder[dict[str, Any]]]:
+        return await opener(), JSONMessages(accept, label)
+
+    return DockerStream(open_progress, name=label, idle_timeout=transport.timeout)
 
 
 class PluginCollection(Collection[Plugin]):
@@ -214,14 +228,17 @@ class PluginCollection(Collection[Plugin]):
 
     async def install(self, remote_name: str, local_name: str | None = None) -> Plugin:
         """Pull and install the plugin ``remote_name`` (disabled), granting its privileges."""
-        response = await self._transport.open_stream(
-            "POST",
-            "/plugins/pull",
-            params={"remote": remote_name, "name": local_name},
-            json=await self.privileges(remote_name),
-            headers=await self.client.images._auth_header(remote_name, None),
-        )
-        async with aclosing(_progress("install", remote_name, response)) as messages:
+
+        async def open_pull() -> ResponseStream:
+            return await self._transport.open_stream(
+                "POST",
+                "/plugins/pull",
+                params={"remote": remote_name, "name": local_name},
+                json=await self.privileges(remote_name),
+                headers=await self.client.images._auth_header(remote_name, None),
+            )
+
+        async with _progress(self._transport, "install", remote_name, open_pull) as messages:
             async for _ in messages:
                 pass
         return await self.get(local_name or remote_name)

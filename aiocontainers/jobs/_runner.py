@@ -385,19 +385,38 @@ class JobRunner:
                     image=spec.image,
                     attempt=handle._attempts,
                 )
-                with anyio.move_on_after(spec.timeout) as deadline:
-                    async for out, err in attached:
-                        if out:
-                            output.feed("stdout", out)
-                        if err:
-                            output.feed("stderr", err)
-                    status = await container.wait()
-                    return int(status["StatusCode"])
-            assert deadline.cancelled_caught
-            return None
+                reading = anyio.CancelScope()
+                killed = anyio.Event()
+                async with anyio.create_task_group() as tasks:
+                    if spec.timeout is not None:
+                        tasks.start_soon(self._kill_at, spec.timeout, container, reading, killed)
+                    with reading:
+                        async for out, err in attached:
+                            if out:
+                                output.feed("stdout", out)
+                            if err:
+                                output.feed("stderr", err)
+                        status = await container.wait()
+                    tasks.cancel_scope.cancel()
+            return None if killed.is_set() else int(status["StatusCode"])
         finally:
             if container is not None:
                 await self._remove(handle, container)
+
+    async def _kill_at(
+        self, timeout: float, container: Container, reading: anyio.CancelScope, killed: anyio.Event
+    ) -> None:
+        """After ``timeout``, kill the job's container; its output then ends by itself,
+        complete up to the kill. ``reading`` is cancelled if it does not end in time."""
+        await anyio.sleep(timeout)
+        killed.set()
+        with anyio.move_on_after(self.cleanup_timeout):
+            try:
+                await container.kill()
+            except DockerException:  # exited meanwhile, or the daemon fails: removal follows
+                pass
+            await anyio.sleep(self.cleanup_timeout)  # cancelled when the output ends
+        reading.cancel()
 
     async def _create(self, handle: JobHandle) -> Container:
         spec = handle.spec

@@ -3,7 +3,8 @@
 A plugin here is the test image's file system plus a ``config.json`` (a volume
 driver whose entrypoint exits at once), created with ``plugins.create()``; it
 can be inspected, configured, pushed to the local registry and installed back
-from it. It can never be enabled (nothing in busybox serves the plugin socket),
+from it. Pushes run on a throwaway daemon (:mod:`.sacrifice`: dockerd 20.10's plugin push
+can crash the daemon). It can never be enabled (nothing in busybox serves the plugin socket),
 which the daemon reports after its activation timeout, the same for both.
 """
 
@@ -21,6 +22,7 @@ from typing import Any
 import docker as docker_py
 
 from .harness import Env, Raised, attempts, differs, same, typed
+from .sacrifice import sacrificial_url
 
 _CONFIG = {
     "description": "aiocontainers differential test plugin",
@@ -51,24 +53,31 @@ def plugin_dir(env: Env) -> str:
     return str(root)
 
 
-def plugin(env: Env, name: str | None = None) -> Any:
+def plugin(env: Env, name: str | None = None, client: Any = None) -> Any:
+    """A plugin created with ``client`` (``env.client`` by default), removed at the end."""
+    client = client or env.client
     name = name or f"diff-plugin-{env.token}:latest"
-    created = env.client.plugins.create(name, plugin_dir(env))
-    env.defer(lambda: env.client.plugins.get(name).remove(force=True))
+    created = client.plugins.create(name, plugin_dir(env))
+    env.defer(lambda: client.plugins.get(name).remove(force=True))
     return created
+
+
+def throwaway_client(env: Env) -> Any:
+    """``env.docker``'s client of the throwaway daemon that plugin pushes run on."""
+    client = env.docker.DockerClient(base_url=sacrificial_url())
+    env.defer(client.close)
+    return client
 
 
 def pushed_plugin(env: Env) -> str:
     """A plugin in the local registry (pushed with docker-py's raw session), by name."""
     name = f"{env.registry}/diff-plugin-{env.token}:latest"
-    plugin(env, name)
-    raw = docker_py.from_env().api  # DOCKER_HOST: never APIClient()'s default socket
-    try:
-        response = raw.post(raw._url("/plugins/{0}/push", name), stream=True)
-        response.raise_for_status()
-        response.content  # noqa: B018 - read the progress to the end
-    finally:
-        raw.close()
+    client = docker_py.DockerClient(base_url=sacrificial_url())
+    env.defer(client.close)
+    plugin(env, name, client)
+    response = client.api.post(client.api._url("/plugins/{0}/push", name), stream=True)
+    response.raise_for_status()
+    response.content  # noqa: B018 - read the progress to the end
     return name
 
 
@@ -151,7 +160,8 @@ def plugin_install_and_upgrade(docker: ModuleType, env: Env) -> Any:
     adjust=lambda theirs: typed("str", "pushed") if _not_found(theirs) else theirs,
 )
 def plugin_push(docker: ModuleType, env: Env) -> Any:
-    created = plugin(env, f"{env.registry}/diff-plugin-{env.token}:latest")
+    name = f"{env.registry}/diff-plugin-{env.token}:latest"
+    created = plugin(env, name, throwaway_client(env))
     messages = created.push()
     assert any("aux" in message for message in messages), messages
     return "pushed"

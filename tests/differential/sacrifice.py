@@ -1,0 +1,93 @@
+"""A throwaway dockerd for the one call that can crash the daemon it runs on: plugin push.
+
+dockerd 20.10 pushes plugins with containerd's pusher, which (before containerd's fix,
+PR 8379) can panic with "send on closed channel" and take the whole daemon down, a
+race seen here under load. The plugin push cases therefore push from this private
+daemon: its own socket, directories and containerd namespaces, ``--bridge=none`` (the
+shared engine's network is never touched), in the caller's network namespace so that it
+reaches the local registry. It starts on first use, again if it died, and stops when
+the test process exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import docker as docker_py
+
+__all__ = ["sacrificial_url"]
+
+_state: dict[str, subprocess.Popen[bytes] | Path] = {}
+
+
+def _ping(url: str) -> bool:
+    try:
+        client = docker_py.DockerClient(base_url=url, timeout=2)
+    except docker_py.errors.DockerException:
+        return False
+    try:
+        return bool(client.ping())
+    except docker_py.errors.DockerException:
+        return False
+    finally:
+        client.close()
+
+
+def _stop() -> None:
+    process = _state.pop("process", None)
+    root = _state.pop("root", None)
+    if isinstance(process, subprocess.Popen) and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if isinstance(root, Path):
+        shutil.rmtree(root, ignore_errors=True)
+
+
+atexit.register(_stop)
+
+
+def sacrificial_url() -> str:
+    """The private daemon's ``unix://`` URL, starting it if it is not running."""
+    process = _state.get("process")
+    root = _state.get("root")
+    if isinstance(process, subprocess.Popen) and process.poll() is None:
+        assert isinstance(root, Path)
+        return f"unix://{root / 'docker.sock'}"
+    _stop()
+    root = Path(tempfile.mkdtemp(prefix="aioc-sacrifice-", dir="/tmp"))
+    url = f"unix://{root / 'docker.sock'}"
+    ns = f"aioc-sacrifice-{root.name[-8:]}"
+    log = (root / "dockerd.log").open("wb")
+    process = subprocess.Popen(
+        [
+            "dockerd",
+            f"--host={url}",
+            f"--data-root={root / 'data'}",
+            f"--exec-root={root / 'exec'}",
+            f"--pidfile={root / 'docker.pid'}",
+            f"--containerd-namespace={ns}",
+            f"--containerd-plugins-namespace={ns}-plugins",
+            "--bridge=none",
+            "--iptables=false",
+            "--ip-masq=false",
+        ],
+        stdout=log,
+        stderr=log,
+    )
+    log.close()
+    _state.update(process=process, root=root)
+    deadline = time.monotonic() + 30
+    while not _ping(url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the throwaway dockerd did not start: see {root}/dockerd.log")
+        time.sleep(0.1)
+    return url

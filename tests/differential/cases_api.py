@@ -13,7 +13,7 @@ from typing import Any
 
 from .api import apiclient_api
 from .cases_containers import exited
-from .harness import NOT_COVERED, Env, same
+from .harness import NOT_COVERED, Env, attempts, same
 
 
 def _label_filter(env: Env) -> dict[str, str]:
@@ -185,13 +185,7 @@ def api_networks(docker: ModuleType, env: Env) -> Any:
 @same("APIClient.inspect_container")
 def api_missing_resources(docker: ModuleType, env: Env) -> Any:
     api = env.client.api
-    outcomes = []
-    for call in (lambda: api.inspect_container("diff-no-such"), lambda: api.start(None)):
-        try:
-            call()
-        except Exception as exc:
-            outcomes.append(exc)
-    return outcomes
+    return attempts(lambda: api.inspect_container("diff-no-such"), lambda: api.start(None))
 
 
 _COVERED_HERE = {

@@ -31,10 +31,17 @@ import builtins
 import os
 import posixpath
 import secrets
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterable,
+    Awaitable,
+    Callable,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import anyio
 
@@ -55,7 +62,14 @@ from ..errors import (
     StreamError,
     Timeout,
 )
-from ._archive import decode_path_stat, extract_stream, is_directory, tar_bytes, tar_path
+from ._archive import (
+    body_chunks,
+    decode_path_stat,
+    extract_stream,
+    is_directory,
+    tar_bytes,
+    tar_path,
+)
 from ._base import Collection, convert_filters, row_ids
 from ._exec import ExecMixin
 from ._logs import LogsMixin
@@ -461,9 +475,12 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
     # -- files -----------------------------------------------------------------
 
     async def get_archive(
-        self, path: str, chunk_size: int = DEFAULT_CHUNK_SIZE
+        self, path: str, chunk_size: int = DEFAULT_CHUNK_SIZE, encode_stream: bool = False
     ) -> tuple[DockerStream[bytes], dict[str, Any]]:
         """A tar stream of ``path`` in the container, and the path's stat.
+
+        ``encode_stream`` is docker-py's (compress the transfer); the tar is sent
+        uncompressed either way and the result is the same.
 
         The archive is streamed in pieces of ``chunk_size`` bytes (the last may
         be shorter); it is never held in memory. Iterate the stream to the end
@@ -471,6 +488,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         "linkTarget"}``. A transfer that stalls for the client's timeout raises
         :class:`~aiocontainers.Timeout`.
         """
+        del encode_stream  # the result does not depend on it
         size = _chunk_size(chunk_size)
         response = await self._transport.open_stream(
             "GET", "/containers/{id}/archive", path_args=self._path_args(), params={"path": path}
@@ -487,12 +505,13 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         )
         return stream, stat
 
-    async def put_archive(self, path: str, data: bytes | AsyncIterable[bytes]) -> bool:
-        """Extract the tar ``data`` (bytes, or an async iterable streamed as it comes)
-        into the existing directory ``path``; returns True like docker-py."""
-        body: bytes | AsyncIterator[bytes] = (
-            bytes(data) if isinstance(data, (bytes, bytearray, memoryview)) else aiter(data)
-        )
+    async def put_archive(
+        self, path: str, data: bytes | IO[bytes] | Iterable[bytes] | AsyncIterable[bytes]
+    ) -> bool:
+        """Extract the tar ``data`` into the existing directory ``path``; returns True like
+        docker-py. ``data``: bytes, a binary file object, an iterable of bytes (a
+        generator), or an async iterable, streamed as it comes."""
+        body = await body_chunks(data)
         await self._transport.request(
             "PUT",
             "/containers/{id}/archive",

@@ -601,14 +601,20 @@ def archive_round_trip(docker: ModuleType, env: Env) -> Any:
     return put, tar_members(data), sorted(stat), stat["name"], stat["size"]
 
 
-@failing(
-    "Container.put_archive",
-    reason="put_archive takes bytes or an async iterable; docker-py also takes a file object "
-    "or a generator (issue 11, item 6)",
-)
+@same("Container.put_archive")
 def put_archive_file_object(docker: ModuleType, env: Env) -> Any:
     container = env.sleeper()
     return container.put_archive("/tmp", io.BytesIO(tar_of({"f": b"x"})))
+
+
+@same("Container.put_archive")
+def put_archive_generator(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    data = tar_of({"g.txt": b"from a generator\n"})
+    pieces = (data[start : start + 1000] for start in range(0, len(data), 1000))
+    put = container.put_archive("/tmp", pieces)
+    stream, _ = container.get_archive("/tmp/g.txt")
+    return put, tar_members(b"".join(stream))
 
 
 @same("Container.get_archive")
@@ -617,10 +623,7 @@ def get_archive_missing(docker: ModuleType, env: Env) -> Any:
     return container.get_archive("/no/such/path")
 
 
-@failing(
-    "Container.get_archive",
-    reason="get_archive(encode_stream=True) is not accepted (issue 11, item 9)",
-)
+@same("Container.get_archive")
 def get_archive_encode_stream(docker: ModuleType, env: Env) -> Any:
     container = env.sleeper()
     stream, _ = container.get_archive("/etc/hostname", encode_stream=True)

@@ -166,9 +166,12 @@ class DockerClient:
         password: str | None = None,
         email: str | None = None,
         registry: str | None = None,
+        reauth: bool = False,
+        dockercfg_path: str | None = None,
     ) -> dict[str, Any]:
-        """Log in to a registry; later pulls and pushes use these credentials."""
-        return await self.images.login(username, password, email, registry)
+        """Log in to a registry; later pulls and pushes use these credentials (see
+        ``client.images.login``)."""
+        return await self.images.login(username, password, email, registry, reauth, dockercfg_path)
 
     @overload
     def events(

@@ -307,12 +307,19 @@ class ImageCollection(RegistryImages, Collection[Image]):
         password: str | None = None,
         email: str | None = None,
         registry: str | None = None,
+        reauth: bool = False,
+        dockercfg_path: str | None = None,
     ) -> dict[str, Any]:
         """Check credentials with the daemon (``POST /auth``) and use them from now on.
 
         ``registry`` defaults to Docker Hub. The credentials stay in this
-        client's memory; nothing is written to the CLI's config file.
+        client's memory; nothing is written to the CLI's config file. They are
+        always checked with the daemon, so docker-py's ``reauth`` changes
+        nothing; ``dockercfg_path`` (another config file to read) is not supported.
         """
+        del reauth  # always checked
+        if dockercfg_path is not None:
+            raise InvalidArgument("login(dockercfg_path=) is not supported")
         server = registry or INDEX_URL
         body = {"username": username, "password": password, "email": email}
         body["serveraddress"] = server

@@ -200,10 +200,7 @@ def login_local_registry(docker: ModuleType, env: Env) -> Any:
     return env.client.login("diff", "secret", registry=f"http://{env.registry}")
 
 
-@failing(
-    "DockerClient.login",
-    reason="login(reauth=, dockercfg_path=) is not accepted (issue 11, item 9)",
-)
+@same("DockerClient.login")
 def login_docker_py_options(docker: ModuleType, env: Env) -> Any:
     return env.client.login(
         "diff", "secret", registry=f"http://{env.registry}", reauth=True, dockercfg_path=None

@@ -228,3 +228,12 @@ def test_error_descriptions_name_the_resource() -> None:
     push = describe_call("POST", "/images/{name}/push", {"name": "reg/app"}, {"tag": "v2"})
     assert push == "POST /images/reg/app/push (reg/app:v2)"
     assert describe_call("GET", "/info", None, {"tag": "x"}) == "GET /info"
+
+
+@pytest.mark.anyio
+async def test_login_refuses_another_config_file_before_calling_the_daemon() -> None:
+    import aiocontainers
+
+    async with aiocontainers.DockerClient("unix:///nonexistent.sock") as client:
+        with pytest.raises(errors.InvalidArgument, match="dockercfg_path"):
+            await client.login("u", "p", dockercfg_path="/elsewhere/config.json")

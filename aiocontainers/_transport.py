@@ -126,14 +126,12 @@ def _explanation(body: bytes) -> str:
     return text
 
 
-def describe_call(
-    method: str, path: str, path_args: Mapping[str, str] | None, params: Params | None
-) -> str:
-    """``POST /containers/3f2a.../start``: the call an error concerns, ids filled in, and
-    the image reference a pull or push concerns (it travels in the query)."""
+def describe_path(path: str, path_args: Mapping[str, str] | None, params: Params | None) -> str:
+    """``/containers/3f2a.../start``: the path an error concerns, ids filled in, and the
+    image reference a pull or push concerns (it travels in the query) after it."""
     if path_args:
         path = path.format_map({key: str(value) for key, value in path_args.items()})
-    text = f"{method} {path}"
+    text = path
     params = params or {}
     image = params.get("fromImage") if path == "/images/create" else None
     if image is None and path.startswith("/images/") and path.endswith("/push"):
@@ -152,7 +150,7 @@ def api_error(status: int, body: bytes, method: str, path: str) -> APIError:
     """
     explanation = _explanation(body)
     message = f"{method} {path}: {explanation or 'no explanation'}"
-    path = path.split(" ", 1)[0]
+    path = path.split(" ", 1)[0]  # without what describe_path() added
     kwargs: dict[str, Any] = {
         "status_code": status,
         "explanation": explanation,
@@ -442,7 +440,7 @@ class Transport:
             status = response.status
             body = response.body
             if status >= 400:
-                what = describe_call(method, path, path_args, params)
+                what = describe_path(path, path_args, params)
                 raise self._status_error(status, body, method, what)
             return body
         except TimeoutError as exc:
@@ -523,7 +521,7 @@ class Transport:
                     pass
                 finally:
                     response.close()
-                what = describe_call(method, path, path_args, params)
+                what = describe_path(path, path_args, params)
                 raise self._status_error(status, body, method, what)
             return response
         except TimeoutError as exc:

@@ -212,22 +212,20 @@ def test_stream_parse_error_is_what_a_bad_json_stream_raises() -> None:
 
 
 def test_error_descriptions_name_the_resource() -> None:
-    from aiocontainers._transport import describe_call
+    from aiocontainers._transport import describe_path
 
-    assert describe_call("GET", "/containers/{id}/json", {"id": "web"}, None) == (
-        "GET /containers/web/json"
-    )
+    assert describe_path("/containers/{id}/json", {"id": "web"}, None) == "/containers/web/json"
     pull = {"fromImage": "127.0.0.1:5000/app", "tag": "v1"}
-    assert describe_call("POST", "/images/create", None, pull) == (
-        "POST /images/create (127.0.0.1:5000/app:v1)"
-    )
+    assert describe_path("/images/create", None, pull) == "/images/create (127.0.0.1:5000/app:v1)"
     by_digest = {"fromImage": "app", "tag": "sha256:" + "0" * 64}
-    assert describe_call("POST", "/images/create", None, by_digest).endswith(
-        f"(app@sha256:{'0' * 64})"
-    )
-    push = describe_call("POST", "/images/{name}/push", {"name": "reg/app"}, {"tag": "v2"})
-    assert push == "POST /images/reg/app/push (reg/app:v2)"
-    assert describe_call("GET", "/info", None, {"tag": "x"}) == "GET /info"
+    assert describe_path("/images/create", None, by_digest).endswith(f"(app@sha256:{'0' * 64})")
+    push = describe_path("/images/{name}/push", {"name": "reg/app"}, {"tag": "v2"})
+    assert push == "/images/reg/app/push (reg/app:v2)"
+    assert describe_path("/info", None, {"tag": "x"}) == "/info"
+    error = api_error(404, b'{"message": "manifest unknown"}', "POST", push)
+    assert isinstance(error, errors.ImageNotFound)
+    assert str(error) == "404 POST /images/reg/app/push (reg/app:v2): manifest unknown"
+    assert error.path == "/images/reg/app/push"
 
 
 @pytest.mark.anyio

@@ -182,7 +182,7 @@ def scale_service(docker: ModuleType, env: Env) -> Any:
     return (
         result,
         svc.attrs["Spec"]["Mode"],
-        len(tasks),
+        len(tasks) >= 1,  # how many are running yet is a race
         sorted(tasks[0]),
         type(refused).__name__,
     )

@@ -1026,8 +1026,8 @@ class ContainerCollection(Collection[Container]):
         the daemon removes it when it exits). Otherwise waits for the exit and
         returns its output (stdout and/or stderr per the flags, in order;
         ``None``, as docker-py gives, when the log driver is not ``json-file`` or
-        ``journald``); it is attached before it starts, as ``docker run`` does, so
-        ``auto_remove=True`` loses nothing. A non-zero exit raises
+        ``journald``); with ``auto_remove=True`` it is attached before it starts, as
+        ``docker run`` does, so nothing is lost when the daemon removes it. A non-zero exit raises
         :class:`~aiocontainers.ContainerError` with both streams. ``remove``
         removes it afterwards, also after an error.
 
@@ -1065,7 +1065,7 @@ class ContainerCollection(Collection[Container]):
                 container_id = await self._create_id(body, params, created)
             container = await self.get(container_id)
             if detach or stream:
-                await container.start()  # otherwise _run_attached starts it
+                await container.start()
             if detach:
                 if wait_for is not None:
                     keep = keep_on_failure
@@ -1083,17 +1083,23 @@ class ContainerCollection(Collection[Container]):
                     stderr=stderr,
                     remove=remove,
                 )
-            exit_status, frames = await self._run_attached(
-                container, auto_remove=bool(kwargs.get("auto_remove"))
-            )
+            readable = _log_driver(container) in _READABLE_LOG_DRIVERS
+            if kwargs.get("auto_remove"):
+                exit_status, frames = await self._run_attached(container)
+            else:
+                await container.start()
+                exit_status = int((await container.wait())["StatusCode"])
+                frames = await container._collect_output() if readable else []
             if exit_status != 0:
                 keep = not remove
                 raise _container_error(container, exit_status, command, image, frames)
-            output: bytes | None = b"".join(
-                data for stream_id, data in frames if (stderr if stream_id == STDERR else stdout)
-            )
-            if _log_driver(container) not in _READABLE_LOG_DRIVERS:
-                output = None  # docker-py's answer: it reads output from the logs
+            output: bytes | None = None  # docker-py's answer when the driver cannot be read
+            if readable:
+                output = b"".join(
+                    data
+                    for stream_id, data in frames
+                    if (stderr if stream_id == STDERR else stdout)
+                )
         except BaseException as exc:
             if created and not keep:
                 await self._drop(created[0], exc)
@@ -1102,17 +1108,15 @@ class ContainerCollection(Collection[Container]):
             await self._discard(container.id)
         return output
 
-    async def _run_attached(
-        self, container: Container, *, auto_remove: bool
-    ) -> tuple[int, builtins.list[Frame]]:
-        """Start ``container`` attached and waited for (both before the start, as ``docker
-        run`` does, so an ``auto_remove`` container's output and status are not lost), and
-        return its exit status and every output frame."""
+    async def _run_attached(self, container: Container) -> tuple[int, builtins.list[Frame]]:
+        """Start an ``auto_remove`` container attached and waited for (both before the
+        start, as ``docker run`` does, so its output and status are not lost when the daemon
+        removes it), and return its exit status and every output frame."""
         params = {"stdout": True, "stderr": True, "stream": True, "logs": False}
         output = container._attach_stream(params, FrameDecoder)
         async with output:
             await output._open()
-            waiting = await container._open_wait("removed" if auto_remove else "next-exit")
+            waiting = await container._open_wait("removed")
             try:
                 await container.start()
                 frames = [frame async for frame in output]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import AsyncIterable, Mapping, Sequence
+from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import IO, Annotated, Any, Literal
 
@@ -149,3 +149,9 @@ ByteSource = Annotated[
 ]
 #: A file object to read from.
 Readable = Annotated[IO[Any], PlainValidator(_readable)]
+#: An upload as docker-py's ``put_archive`` takes it: bytes-like, a binary file object, an
+#: iterable of byte chunks (a generator), or an async iterable.
+UploadSource = Annotated[
+    bytes | bytearray | memoryview | ByteStream | Readable | InstanceOf[Iterable],  # type: ignore[type-arg]
+    Expected("bytes, a binary file object, or an iterable or async iterable of bytes"),
+]

@@ -8,6 +8,7 @@ from datetime import timedelta
 from types import TracebackType
 from typing import Any, Literal, overload
 
+from ._api import APIClient
 from ._arguments import EventFilters
 from ._arguments import EventTimestamp as Timestamp
 from ._config import Endpoint, resolve_endpoint
@@ -101,6 +102,7 @@ class DockerClient:
         self.configs = ConfigCollection(self)
         self.plugins = PluginCollection(self)
         self.stacks = StackManager(self)
+        self.api = APIClient(self)  # docker-py's low-level API
 
     @property
     def base_url(self) -> str:
@@ -175,9 +177,12 @@ class DockerClient:
         password: str | None = None,
         email: str | None = None,
         registry: str | None = None,
+        reauth: bool = False,
+        dockercfg_path: str | None = None,
     ) -> dict[str, Any]:
-        """Log in to a registry; later pulls and pushes use these credentials."""
-        return await self.images.login(username, password, email, registry)
+        """Log in to a registry; later pulls and pushes use these credentials (see
+        ``client.images.login``)."""
+        return await self.images.login(username, password, email, registry, reauth, dockercfg_path)
 
     @overload
     def events(

@@ -131,10 +131,31 @@ def _explanation(body: bytes) -> str:
     return text
 
 
+def describe_path(path: str, path_args: Mapping[str, str] | None, params: Params | None) -> str:
+    """``/containers/3f2a.../start``: the path an error concerns, ids filled in, and the
+    image reference a pull or push concerns (it travels in the query) after it."""
+    if path_args:
+        path = path.format_map({key: str(value) for key, value in path_args.items()})
+    text = path
+    params = params or {}
+    image = params.get("fromImage") if path == "/images/create" else None
+    if image is None and path.startswith("/images/") and path.endswith("/push"):
+        image = path[len("/images/") : -len("/push")]
+    if image:
+        tag = params.get("tag")
+        separator = "@" if str(tag).startswith("sha256:") else ":"
+        text += f" ({image}{separator}{tag})" if tag else f" ({image})"
+    return text
+
+
 def api_error(status: int, body: bytes, method: str, path: str) -> APIError:
-    """The typed exception for an HTTP error status, chosen by status code."""
+    """The typed exception for an HTTP error status, chosen by status code.
+
+    ``path`` may carry what the call concerns after it (see :func:`describe_call`).
+    """
     explanation = _explanation(body)
     message = f"{method} {path}: {explanation or 'no explanation'}"
+    path = path.split(" ", 1)[0]  # without what describe_path() added
     kwargs: dict[str, Any] = {
         "status_code": status,
         "explanation": explanation,
@@ -430,7 +451,8 @@ class Transport:
             status = response.status
             body = response.body
             if status >= 400:
-                raise self._status_error(status, body, method, path)
+                what = describe_path(path, path_args, params)
+                raise self._status_error(status, body, method, what)
             return body
         except TimeoutError as exc:
             if isinstance(exc, Timeout):
@@ -510,7 +532,8 @@ class Transport:
                     pass
                 finally:
                     response.close()
-                raise self._status_error(status, body, method, path)
+                what = describe_path(path, path_args, params)
+                raise self._status_error(status, body, method, what)
             return response
         except TimeoutError as exc:
             if isinstance(exc, Timeout):

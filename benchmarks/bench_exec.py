@@ -46,7 +46,7 @@ def runners(ctx: Context) -> dict[str, Runner | Unavailable]:
 
     async def aio_stream(cid: str, cmd: list[str]) -> tuple[int, int]:
         container = ctx.aio.containers.prepare_model({"Id": cid})
-        stream = await container.exec_run(cmd, stream=True)
+        _, stream = await container.exec_run(cmd, stream=True)
         total = 0
         async for chunk in stream:
             total += len(chunk)

@@ -19,7 +19,7 @@ import json
 import os
 import tarfile
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -31,6 +31,7 @@ from .._streams import aclose_source
 from ..errors import DockerException, InvalidArgument, UnsafeArchiveError
 
 __all__ = [
+    "body_chunks",
     "check_member",
     "decode_path_stat",
     "extract_stream",
@@ -38,6 +39,40 @@ __all__ = [
     "tar_bytes",
     "tar_path",
 ]
+
+_READ_SIZE = 1 << 20
+_END = object()
+
+
+async def body_chunks(
+    data: bytes | bytearray | memoryview | IO[Any] | Iterable[Any] | AsyncIterable[Any],
+) -> bytes | AsyncIterator[bytes]:
+    """A request body from what docker-py's ``put_archive`` takes: bytes, a binary file
+    object or a (sync) iterable of bytes, read in a worker thread; or an async iterable."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    if isinstance(data, AsyncIterable):
+        return aiter(data)
+    if hasattr(data, "read"):
+        file = data
+
+        async def read_file() -> AsyncIterator[bytes]:
+            while chunk := await anyio.to_thread.run_sync(file.read, _READ_SIZE):
+                yield chunk
+
+        return read_file()
+    if isinstance(data, Iterable) and not isinstance(data, str):
+        chunks = iter(data)
+
+        async def read_iterable() -> AsyncIterator[bytes]:
+            while (chunk := await anyio.to_thread.run_sync(next, chunks, _END)) is not _END:
+                yield bytes(chunk)  # type: ignore[call-overload]
+
+        return read_iterable()
+    raise InvalidArgument(
+        f"data must be bytes, a binary file object or an iterable of bytes, got {data!r:.60}"
+    )
+
 
 BLOCK = tarfile.BLOCKSIZE
 _DIR_BIT = 1 << 31  # Go's os.ModeDir, as the daemon reports a path's mode

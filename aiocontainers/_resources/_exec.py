@@ -4,8 +4,9 @@
 response's body is the command's output, so no connection upgrade is needed
 unless stdin is written. Differences from docker-py, on purpose:
 
-- ``stream=True``/``socket=True`` return an [`ExecStream`][aiocontainers.ExecStream] whose
-  ``exit_code`` is set once the output is exhausted (docker-py gives none).
+- ``stream=True``/``socket=True`` return ``ExecResult(None, stream)`` as
+  docker-py does, but the :class:`ExecStream`'s ``exit_code`` is set once the
+  output is exhausted (docker-py gives none).
 - ``demux=True`` gives ``b""``, never ``None``, for a stream with no output.
 - ``socket=True`` gives an [`ExecStream`][aiocontainers.ExecStream] with ``write()``,
   ``close_stdin()`` and ``resize()`` instead of a raw socket.
@@ -45,7 +46,7 @@ from ._streaming import ChunkSource, Decoder, DemuxedDecoder, PayloadDecoder
 if TYPE_CHECKING:
     from .._transport import Transport
 
-__all__ = ["ExecMixin", "ExecResult", "ExecStream"]
+__all__ = ["ExecMixin", "ExecResult", "ExecStream", "exec_start"]
 
 OutputT = TypeVar("OutputT")
 T = TypeVar("T")
@@ -145,11 +146,6 @@ class ExecStream(InteractiveStream[T]):
         self._writable = writable
         self.exit_code: int | None = None
 
-    @property
-    def output(self) -> ExecStream[T]:
-        """This stream, so docker-py's ``async for chunk in result.output`` works."""
-        return self
-
     async def _running(self) -> bool:
         info = await self.inspect()
         if info.get("Running") or info.get("ExitCode") is None:
@@ -183,6 +179,58 @@ class ExecStream(InteractiveStream[T]):
         )
 
 
+async def exec_start(
+    transport: Transport,
+    exec_id: str,
+    *,
+    detach: bool = False,
+    tty: bool = False,
+    stream: bool = False,
+    socket: bool = False,
+    demux: bool = False,
+    timeout: float | None = None,
+) -> ExecResult[Any]:
+    """Start a created exec: ``ExecResult(None, b"")`` detached, ``ExecResult(None, stream)``
+    streamed, else ``ExecResult(exit code, output)`` once it ends (``Timeout`` after
+    ``timeout`` seconds)."""
+    deadline = anyio.current_time() + (math.inf if timeout is None else timeout)
+    start = {"Detach": detach, "Tty": tty}
+    path, args = "/exec/{id}/start", {"id": exec_id}
+    if detach:
+        await transport.request("POST", path, path_args=args, json=start)
+        return ExecResult(None, b"")
+    source: ChunkSource
+    if socket:
+        source = await open_hijacked(transport, path, path_args=args, json=start)
+    else:
+        source = await transport.open_stream("POST", path, path_args=args, json=start)
+    if stream or socket:
+        decoder: Decoder[Any] = DemuxedDecoder(tty=tty) if demux else PayloadDecoder(tty=tty)
+        return ExecResult(
+            None,
+            ExecStream(source, decoder, exec_id=exec_id, transport=transport, writable=socket),
+        )
+    frames = ExecStream(
+        source,
+        FrameDecoder(tty=tty),
+        exec_id=exec_id,
+        transport=transport,
+        idle_timeout=transport.timeout,
+    )
+    out: list[bytes] = []
+    err: list[bytes] = []
+    try:
+        with anyio.CancelScope(deadline=deadline) as scope:
+            async for channel, data in frames:
+                (err if demux and channel == STDERR else out).append(data)
+        if scope.cancelled_caught:
+            raise Timeout(f"exec {exec_id[:12]} ran longer than {timeout} s (it keeps running)")
+    finally:
+        await frames.aclose()
+    output: Any = (b"".join(out), b"".join(err)) if demux else b"".join(out)
+    return ExecResult(frames.exit_code, output)
+
+
 class ExecMixin(Model):
     """Exec methods of [`Container`][aiocontainers.Container]."""
 
@@ -190,7 +238,6 @@ class ExecMixin(Model):
     async def exec_run(
         self,
         cmd: Command,
-        *,
         stdout: bool = ...,
         stderr: bool = ...,
         stdin: bool = ...,
@@ -203,6 +250,7 @@ class ExecMixin(Model):
         environment: Environment | None = ...,
         workdir: str | None = ...,
         demux: Literal[False] = False,
+        *,
         timeout: float | timedelta | None = ...,
     ) -> ExecResult[bytes]: ...
 
@@ -238,12 +286,31 @@ class ExecMixin(Model):
         privileged: bool = ...,
         user: str = ...,
         detach: Literal[False] = False,
-        stream: bool = ...,
+        stream: Literal[True],
         socket: bool = ...,
         environment: Environment | None = ...,
         workdir: str | None = ...,
         demux: Literal[False] = False,
-    ) -> ExecStream[bytes]: ...
+    ) -> ExecResult[ExecStream[bytes]]: ...
+
+    @overload
+    async def exec_run(
+        self,
+        cmd: Command,
+        *,
+        stdout: bool = ...,
+        stderr: bool = ...,
+        stdin: bool = ...,
+        tty: bool = ...,
+        privileged: bool = ...,
+        user: str = ...,
+        detach: Literal[False] = False,
+        stream: Literal[True],
+        socket: bool = ...,
+        environment: Environment | None = ...,
+        workdir: str | None = ...,
+        demux: Literal[True],
+    ) -> ExecResult[ExecStream[tuple[bytes, bytes]]]: ...
 
     @overload
     async def exec_run(
@@ -258,17 +325,16 @@ class ExecMixin(Model):
         user: str = ...,
         detach: Literal[False] = False,
         stream: bool = ...,
-        socket: bool = ...,
+        socket: Literal[True],
         environment: Environment | None = ...,
         workdir: str | None = ...,
-        demux: Literal[True],
-    ) -> ExecStream[tuple[bytes, bytes]]: ...
+        demux: bool = ...,
+    ) -> ExecResult[ExecStream[Any]]: ...
 
     @validated
     async def exec_run(
         self,
         cmd: Command,
-        *,
         stdout: bool = True,
         stderr: bool = True,
         stdin: bool = False,
@@ -281,25 +347,62 @@ class ExecMixin(Model):
         environment: Environment | None = None,
         workdir: str | None = None,
         demux: bool = False,
+        *,
         timeout: float | timedelta | None = None,
-    ) -> ExecResult[Any] | ExecStream[Any]:
+    ) -> ExecResult[Any]:
         """Run ``cmd`` in the container, like ``docker exec``.
 
         By default waits for the command and returns ``ExecResult(exit_code,
         output)``: as long as the command runs, or at most ``timeout`` seconds
-        (then [`Timeout`][aiocontainers.errors.Timeout]; the command keeps running).
-        ``stream=True`` returns an [`ExecStream`][aiocontainers.ExecStream] as soon as the command
-        started; ``socket=True`` the same, with stdin writable (pass
-        ``stdin=True`` to give the command a stdin). ``detach=True`` starts
+        (then :class:`~aiocontainers.Timeout`; the command keeps running).
+        ``stream=True`` returns ``ExecResult(None, stream)`` as soon as the
+        command started, as docker-py does: ``stream`` is an :class:`ExecStream`
+        whose ``exit_code`` is the command's status once the output is exhausted.
+        ``socket=True`` the same, with stdin writable (pass ``stdin=True`` to
+        give the command a stdin). ``detach=True`` starts
         the command and returns ``ExecResult(None, b"")`` at once. ``cmd`` is
         a list or a string (split like a shell would, without one).
         """
         limit = check_timeout(timeout)
         if detach and (stream or socket):
             raise InvalidArgument("detach=True cannot be combined with stream or socket")
-        deadline = anyio.current_time() + (math.inf if limit is None else limit)
-        transport = self._transport
-        created = await transport.request_json(
+        exec_id = await self._exec_create(
+            cmd,
+            stdout=stdout,
+            stderr=stderr,
+            stdin=stdin,
+            tty=tty,
+            privileged=privileged,
+            user=user,
+            environment=environment,
+            workdir=workdir,
+        )
+        return await exec_start(
+            self._transport,
+            exec_id,
+            detach=detach,
+            tty=tty,
+            stream=stream,
+            socket=socket,
+            demux=demux,
+            timeout=limit,
+        )
+
+    async def _exec_create(
+        self,
+        cmd: Command,
+        *,
+        stdout: bool = True,
+        stderr: bool = True,
+        stdin: bool = False,
+        tty: bool = False,
+        privileged: bool = False,
+        user: str = "",
+        environment: Environment | None = None,
+        workdir: str | None = None,
+    ) -> str:
+        """Create (not start) an exec of ``cmd``; its id."""
+        created = await self._transport.request_json(
             "POST",
             "/containers/{id}/exec",
             path_args={"id": self.id},
@@ -319,40 +422,7 @@ class ExecMixin(Model):
         exec_id = str(created.get("Id") or "")
         if not exec_id:
             raise InvalidResponse(f"exec create: the daemon's answer has no Id: {created}")
-        start = {"Detach": detach, "Tty": tty}
-        path, args = "/exec/{id}/start", {"id": exec_id}
-        if detach:
-            await transport.request("POST", path, path_args=args, json=start)
-            return ExecResult(None, b"")
-        source: ChunkSource
-        if socket:
-            source = await open_hijacked(transport, path, path_args=args, json=start)
-        else:
-            source = await transport.open_stream("POST", path, path_args=args, json=start)
-        if stream or socket:
-            decoder: Decoder[Any] = DemuxedDecoder(tty=tty) if demux else PayloadDecoder(tty=tty)
-            return ExecStream(
-                source, decoder, exec_id=exec_id, transport=transport, writable=socket
-            )
-        frames = ExecStream(
-            source,
-            FrameDecoder(tty=tty),
-            exec_id=exec_id,
-            transport=transport,
-            idle_timeout=transport.timeout,
-        )
-        out: list[bytes] = []
-        err: list[bytes] = []
-        try:
-            with anyio.CancelScope(deadline=deadline) as scope:
-                async for channel, data in frames:
-                    (err if demux and channel == STDERR else out).append(data)
-            if scope.cancelled_caught:
-                raise Timeout(f"exec {exec_id[:12]} ran longer than {limit} s (it keeps running)")
-        finally:
-            await frames.aclose()
-        output: Any = (b"".join(out), b"".join(err)) if demux else b"".join(out)
-        return ExecResult(frames.exit_code, output)
+        return exec_id
 
     @validated
     async def exec_interactive(
@@ -376,7 +446,7 @@ class ExecMixin(Model):
                 output = b"".join([chunk async for chunk in proc])
             assert proc.exit_code == 0
         """
-        return await self.exec_run(
+        started = await self.exec_run(
             cmd,
             stdin=True,
             socket=True,
@@ -386,3 +456,4 @@ class ExecMixin(Model):
             environment=environment,
             workdir=workdir,
         )
+        return started.output

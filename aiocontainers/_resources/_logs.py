@@ -35,7 +35,7 @@ from .._streams._frames import STDERR, Frame, FrameDecoder
 from .._streams._logs import LogDecoder, LogRecord
 from .._transport import Params
 from .._validation import validated
-from ..errors import InvalidArgument
+from ..errors import InvalidArgument, NotFound
 from ._base import Model
 from ._exec import END_GRACE, settle
 from ._hijack import InteractiveStream, open_hijacked
@@ -136,7 +136,10 @@ class ContainerOutput(InteractiveStream[T]):
         return b""
 
     async def _state(self) -> dict[str, Any]:
-        await self._container.reload()
+        try:
+            await self._container.reload()
+        except NotFound:
+            return {}  # removed (auto_remove): it has stopped
         state = self._container.attrs.get("State")
         return state if isinstance(state, dict) else {}
 

@@ -6,8 +6,7 @@ from collections.abc import Coroutine
 from typing import Any, Literal, overload
 
 from .._validation import validated
-from .._version import version_lt
-from ..errors import InvalidResponse
+from ..errors import InvalidArgument, InvalidResponse
 from ._base import Model
 from ._streaming import ChunkSource, Decoder, DockerStream, JSONDecoder
 
@@ -33,51 +32,87 @@ class StatsStream(DockerStream[dict[str, Any]]):
         return sample
 
 
+class _SampleBytes:
+    """Raw stats bytes in, each sample's JSON line (newline kept) out: ``decode=False``."""
+
+    __slots__ = ("_pending",)
+
+    def __init__(self) -> None:
+        self._pending = b""
+
+    def feed(self, data: bytes) -> list[bytes]:
+        *lines, self._pending = (self._pending + data).split(b"\n")
+        return [line + b"\n" for line in lines if line.strip()]
+
+    def eof(self) -> list[bytes]:
+        rest, self._pending = self._pending, b""
+        return [rest] if rest.strip() else []
+
+
 class StatsMixin(Model):
     """The stats method of [`Container`][aiocontainers.Container]."""
 
     @overload
     def stats(
-        self, *, stream: Literal[True] = True, decode: bool | None = ..., one_shot: None = None
+        self,
+        decode: Literal[True] | None = ...,
+        stream: Literal[True] = True,
+        one_shot: None = None,
     ) -> StatsStream: ...
 
     @overload
     def stats(
-        self, *, stream: Literal[False], decode: bool | None = ..., one_shot: bool | None = ...
+        self, decode: Literal[False], stream: Literal[True] = True, one_shot: None = None
+    ) -> DockerStream[bytes]: ...
+
+    @overload
+    def stats(
+        self, decode: None = None, *, stream: Literal[False], one_shot: bool | None = ...
     ) -> Coroutine[Any, Any, dict[str, Any]]: ...
 
     @validated
     def stats(
-        self, *, stream: bool = True, decode: bool | None = None, one_shot: bool | None = None
-    ) -> StatsStream | Coroutine[Any, Any, dict[str, Any]]:
-        """Resource usage, like ``docker stats``.
+        self, decode: bool | None = None, stream: bool = True, one_shot: bool | None = None
+    ) -> StatsStream | DockerStream[bytes] | Coroutine[Any, Any, dict[str, Any]]:
+        """Resource usage, like ``docker stats``; docker-py's parameters and results.
 
         ``stream=True`` (the default, as in docker-py) returns at once an
         async iterator of dicts, one per second, that ends when the
-        container stops (docker-py's yields empty samples forever).
-        ``await container.stats(stream=False)`` returns one dict; on API >=
-        1.41 it is a one-shot sample by default (fast, but ``precpu_stats``
-        is empty) -- pass ``one_shot=False`` for the two-sample reading
-        docker-py returns. Streamed stats are always decoded; ``decode`` is
-        accepted for docker-py compatibility.
+        container stops (docker-py's yields empty samples forever); with
+        ``decode=False`` each sample's JSON bytes, as docker-py yields them
+        (its default; ours is dicts). ``await container.stats(stream=False)``
+        returns one dict: the two-sample reading docker-py returns (about two
+        seconds, ``precpu_stats`` filled), or with ``one_shot=True`` (API 1.41)
+        a single fast sample with ``precpu_stats`` empty.
         """
-        del decode  # always decoded
         path, args = "/containers/{id}/stats", {"id": self.id}
         if not stream:
+            if decode:
+                raise InvalidArgument("decode is only available with stream=True")
             return self._stats_once(one_shot)
+        if one_shot:
+            raise InvalidArgument("one_shot is only available with stream=False")
+        name = f"stats of {self.short_id}"
 
-        async def open_stats() -> tuple[ChunkSource, Decoder[dict[str, Any]]]:
-            response = await self._transport.open_stream(
+        async def open_response() -> ChunkSource:
+            return await self._transport.open_stream(
                 "GET", path, path_args=args, params={"stream": True}
             )
-            return response, JSONDecoder()
 
-        return StatsStream(open_stats, name=f"stats of {self.short_id}")
+        if decode is False:
+
+            async def open_raw() -> tuple[ChunkSource, Decoder[bytes]]:
+                return await open_response(), _SampleBytes()
+
+            return DockerStream(open_raw, name=name)
+
+        async def open_stats() -> tuple[ChunkSource, Decoder[dict[str, Any]]]:
+            return await open_response(), JSONDecoder()
+
+        return StatsStream(open_stats, name=name)
 
     async def _stats_once(self, one_shot: bool | None) -> dict[str, Any]:
-        if one_shot is None:
-            one_shot = not version_lt(await self._transport.api_version(), "1.41")
-        elif one_shot:
+        if one_shot:
             await self._transport.require_version("1.41", "stats(one_shot=True)")
         params = {"stream": False, "one-shot": True if one_shot else None}
         stats: dict[str, Any] = await self._transport.request_json(

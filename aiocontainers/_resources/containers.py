@@ -14,7 +14,7 @@ made async. Where we deliberately differ:
 * ``wait(timeout=)`` is a real deadline raising [`Timeout`][aiocontainers.errors.Timeout].
 * ``container.image`` is the image reference the container was created from
   (a property cannot call the daemon); ``await container.get_image()`` fetches
-  the image object.
+  the image object (the sync face's ``container.image`` is that Image).
 * ``run(stream=True)`` yields output as it comes and checks the exit status
   when the output ends (docker-py waits for the exit before returning).
 * ``get_archive()`` streams; ``copy_to()``/``copy_from()`` copy local files and
@@ -31,15 +31,19 @@ import builtins
 import os
 import posixpath
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Mapping,
+    Sequence,
+)
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 import anyio
 
 from .._arguments import (
-    ByteSource,
     Count,
     Filters,
     GracePeriod,
@@ -47,6 +51,7 @@ from .._arguments import (
     LocalPath,
     Name,
     ShellCommand,
+    UploadSource,
 )
 from .._logging import log_event
 from .._models import Health
@@ -66,7 +71,14 @@ from ..errors import (
     StreamError,
     Timeout,
 )
-from ._archive import decode_path_stat, extract_stream, is_directory, tar_bytes, tar_path
+from ._archive import (
+    body_chunks,
+    decode_path_stat,
+    extract_stream,
+    is_directory,
+    tar_bytes,
+    tar_path,
+)
 from ._base import Collection, convert_filters, row_ids
 from ._exec import ExecMixin
 from ._logs import LogsMixin
@@ -132,14 +144,52 @@ def _container_error(
     return ContainerError(container, exit_status, argv, image, err, stdout=out)
 
 
+#: Log drivers docker-py's ``run()`` reads the output from (others give ``None``).
+_READABLE_LOG_DRIVERS = ("json-file", "journald")
+
+
+def _log_driver(container: Container) -> str | None:
+    host = container.attrs.get("HostConfig")
+    config = host.get("LogConfig") if isinstance(host, dict) else None
+    return config.get("Type") if isinstance(config, dict) else None
+
+
 def _chunk_size(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidArgument(f"chunk_size must be a positive int, got {value!r}")
     return value
 
 
+class _Waiting:
+    """An open ``/containers/{id}/wait``: ``result()`` reads the exit status when it comes."""
+
+    path = "/containers/{id}/wait"
+
+    def __init__(self, response: ChunkSource) -> None:
+        self._response = response
+
+    async def result(self) -> dict[str, Any]:
+        body = b""
+        try:
+            while chunk := await self._response.read_chunk():
+                body += chunk
+        finally:
+            self._response.close()
+        result = decode_json(body, "POST", self.path, dict)
+        code = result.get("StatusCode")
+        if isinstance(code, bool) or not isinstance(code, int):
+            raise InvalidResponse(f"POST {self.path}: no StatusCode in the answer {result!r:.200}")
+        return {"StatusCode": code, "Error": result.get("Error")}
+
+    def close(self) -> None:
+        self._response.close()
+
+
 class Container(LogsMixin, ExecMixin, StatsMixin):
     """A handle on one container; ``attrs`` caches its inspect data (``await reload()``)."""
+
+    #: The sync face's ``container.image`` is docker-py's: the Image, fetched.
+    _sync_fetched: ClassVar[dict[str, str]] = {"image": "get_image"}
 
     # -- cached properties (never call the daemon) ---------------------------
 
@@ -155,8 +205,9 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
     def image(self) -> str | None:
         """The image reference the container was created from (``Config.Image``).
 
-        docker-py returns an Image object here by calling the daemon; a property
-        cannot await, so use ``await container.get_image()`` for the object.
+        docker-py returns an Image object here by calling the daemon, as the sync
+        face does; a property cannot await, so use ``await container.get_image()``
+        for the object.
         """
         config = self.attrs.get("Config")
         if isinstance(config, dict) and config.get("Image"):
@@ -312,25 +363,22 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             raise InvalidArgument(
                 f"condition must be one of {_WAIT_CONDITIONS}, got {condition!r}"
             )
-        path = "/containers/{id}/wait"
         with anyio.move_on_after(limit):
             # The daemon answers with headers at once and the body at the exit:
             # opening is bounded by the client's timeout, the wait by ``timeout``.
-            waiting = await self._transport.open_stream(
-                "POST", path, path_args=self._path_args(), params={"condition": condition}
-            )
-            body = b""
-            try:
-                while chunk := await waiting.read_chunk():
-                    body += chunk
-            finally:
-                waiting.close()
-            result = decode_json(body, "POST", path, dict)
-            code = result.get("StatusCode")
-            if isinstance(code, bool) or not isinstance(code, int):
-                raise InvalidResponse(f"POST {path}: no StatusCode in the answer {result!r:.200}")
-            return {"StatusCode": code, "Error": result.get("Error")}
+            waiting = await self._open_wait(condition)
+            return await waiting.result()
         raise Timeout(f"container {self.short_id} did not stop within {limit} s")
+
+    async def _open_wait(self, condition: str | None) -> _Waiting:
+        """Ask the daemon to wait for ``condition``; the answer is read by ``result()``."""
+        response = await self._transport.open_stream(
+            "POST",
+            _Waiting.path,
+            path_args=self._path_args(),
+            params={"condition": condition},
+        )
+        return _Waiting(response)
 
     @validated
     async def rename(self, name: Name) -> None:
@@ -452,9 +500,12 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
 
     @validated
     async def get_archive(
-        self, path: Name, chunk_size: int = DEFAULT_CHUNK_SIZE
+        self, path: Name, chunk_size: int = DEFAULT_CHUNK_SIZE, encode_stream: bool = False
     ) -> tuple[DockerStream[bytes], dict[str, Any]]:
         """A tar stream of ``path`` in the container, and the path's stat.
+
+        ``encode_stream`` is docker-py's (compress the transfer); the tar is sent
+        uncompressed either way and the result is the same.
 
         The archive is streamed in pieces of ``chunk_size`` bytes (the last may
         be shorter); it is never held in memory. Iterate the stream to the end
@@ -462,6 +513,7 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         "linkTarget"}``. A transfer that stalls for the client's timeout raises
         [`Timeout`][aiocontainers.errors.Timeout].
         """
+        del encode_stream  # the result does not depend on it
         size = _chunk_size(chunk_size)
         response = await self._transport.open_stream(
             "GET", "/containers/{id}/archive", path_args=self._path_args(), params={"path": path}
@@ -479,12 +531,11 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
         return stream, stat
 
     @validated
-    async def put_archive(self, path: Name, data: ByteSource) -> bool:
-        """Extract the tar ``data`` (bytes, or an async iterable streamed as it comes)
-        into the existing directory ``path``; returns True like docker-py."""
-        body: bytes | AsyncIterator[bytes] = (
-            bytes(data) if isinstance(data, (bytes, bytearray, memoryview)) else aiter(data)
-        )
+    async def put_archive(self, path: Name, data: UploadSource) -> bool:
+        """Extract the tar ``data`` into the existing directory ``path``; returns True like
+        docker-py. ``data``: bytes, a binary file object, an iterable of bytes (a
+        generator), or an async iterable, streamed as it comes."""
+        body = await body_chunks(data)
         await self._transport.request(
             "PUT",
             "/containers/{id}/archive",
@@ -778,8 +829,18 @@ class ContainerCollection(Collection[Container]):
         body = spec.to_create_body(api_version, proxy_environment=proxies)
         return body, spec.create_params(api_version)
 
+    async def _create_raw(self, body: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
+        """POST a ready create body (the low-level API's): ``{"Id": ..., "Warnings": [...]}``."""
+        warnings: builtins.list[str] = []
+        container_id = await self._create_id(body, params, [], warnings)
+        return {"Id": container_id, "Warnings": warnings}
+
     async def _create_id(
-        self, body: dict[str, Any], params: dict[str, str], created: builtins.list[str]
+        self,
+        body: dict[str, Any],
+        params: dict[str, str],
+        created: builtins.list[str],
+        warnings: builtins.list[str] | None = None,
     ) -> str:
         """POST the create and record the new id in ``created`` at once.
 
@@ -821,6 +882,8 @@ class ContainerCollection(Collection[Container]):
                 f"POST /containers/create: no Id in the answer {result}; {outcome}"
             )
         created.append(container_id)
+        if warnings is not None:
+            warnings.extend(result.get("Warnings") or [])
         if result.get("Warnings"):
             log_event("docker.container.warnings", id=container_id, warnings=result["Warnings"])
         return container_id
@@ -962,7 +1025,7 @@ class ContainerCollection(Collection[Container]):
         detach: Literal[False] = False,
         stream: Literal[False] = False,
         **kwargs: Any,
-    ) -> bytes: ...
+    ) -> bytes | None: ...
 
     @overload
     async def run(
@@ -976,7 +1039,7 @@ class ContainerCollection(Collection[Container]):
         detach: bool = False,
         stream: bool = False,
         **kwargs: Any,
-    ) -> Container | bytes | RunOutput: ...
+    ) -> Container | bytes | RunOutput | None: ...
 
     @validated
     async def run(
@@ -992,14 +1055,17 @@ class ContainerCollection(Collection[Container]):
         wait_for: WaitStrategy | None = None,
         keep_on_failure: bool = False,
         **kwargs: Any,
-    ) -> Container | bytes | RunOutput:
+    ) -> Container | bytes | RunOutput | None:
         """Create and start a container, pulling the image first if it is missing.
 
         ``detach=True`` returns the running [`Container`][aiocontainers.Container] (with ``remove``
         the daemon removes it when it exits). Otherwise waits for the exit and
-        returns its output (stdout and/or stderr per the flags, in order); a
-        non-zero exit raises [`ContainerError`][aiocontainers.errors.ContainerError] with both
-        streams. ``remove`` removes it afterwards, also after an error.
+        returns its output (stdout and/or stderr per the flags, in order;
+        ``None``, as docker-py gives, when the log driver is not ``json-file`` or
+        ``journald``); with ``auto_remove=True`` it is attached before it starts, as
+        ``docker run`` does, so nothing is lost when the daemon removes it. A non-zero exit raises
+        :class:`~aiocontainers.ContainerError` with both streams. ``remove``
+        removes it afterwards, also after an error.
 
         ``stream=True`` returns, once the container started, an async iterator
         of its output lines as they come; the exit status is checked when the
@@ -1034,7 +1100,8 @@ class ContainerCollection(Collection[Container]):
                 await self.client.images.pull(image, platform=kwargs.get("platform"))
                 container_id = await self._create_id(body, params, created)
             container = await self.get(container_id)
-            await container.start()
+            if detach or stream:
+                await container.start()
             if detach:
                 if wait_for is not None:
                     keep = keep_on_failure
@@ -1052,14 +1119,23 @@ class ContainerCollection(Collection[Container]):
                     stderr=stderr,
                     remove=remove,
                 )
-            exit_status = int((await container.wait())["StatusCode"])
-            frames = await container._collect_output()
+            readable = _log_driver(container) in _READABLE_LOG_DRIVERS
+            if kwargs.get("auto_remove"):
+                exit_status, frames = await self._run_attached(container)
+            else:
+                await container.start()
+                exit_status = int((await container.wait())["StatusCode"])
+                frames = await container._collect_output() if readable else []
             if exit_status != 0:
                 keep = not remove
                 raise _container_error(container, exit_status, command, image, frames)
-            output = b"".join(
-                data for stream_id, data in frames if (stderr if stream_id == STDERR else stdout)
-            )
+            output: bytes | None = None  # docker-py's answer when the driver cannot be read
+            if readable:
+                output = b"".join(
+                    data
+                    for stream_id, data in frames
+                    if (stderr if stream_id == STDERR else stdout)
+                )
         except BaseException as exc:
             if created and not keep:
                 await self._drop(created[0], exc)
@@ -1067,6 +1143,23 @@ class ContainerCollection(Collection[Container]):
         if remove:
             await self._discard(container.id)
         return output
+
+    async def _run_attached(self, container: Container) -> tuple[int, builtins.list[Frame]]:
+        """Start an ``auto_remove`` container attached and waited for (both before the
+        start, as ``docker run`` does, so its output and status are not lost when the daemon
+        removes it), and return its exit status and every output frame."""
+        params = {"stdout": True, "stderr": True, "stream": True, "logs": False}
+        output = container._attach_stream(params, FrameDecoder)
+        async with output:
+            await output._open()
+            waiting = await container._open_wait("removed")
+            try:
+                await container.start()
+                frames = [frame async for frame in output]
+                status = await waiting.result()
+            finally:
+                waiting.close()
+        return int(status["StatusCode"]), frames
 
     async def _drop(self, container_id: str, error: BaseException) -> None:
         """Remove a container a failed or cancelled call created."""

@@ -242,7 +242,9 @@ class EventStream(DockerStream[T]):
         self._events = _EventDecoder(convert)
         self._resume = resume
         self._retry_budget = retry_budget
-        self._started_nano: int | None = None
+        # Events count from now, not from the first read: the stream connects on first
+        # use and asks for the events since this moment (docker-py subscribes here).
+        self._started_nano = time.time_ns()
         self.reconnects = 0
 
     # -- connection -------------------------------------------------------------
@@ -255,15 +257,13 @@ class EventStream(DockerStream[T]):
             floor = _parse_nanos(since) if since is not None else self._started_nano
             resume_at = last - _RESUME_SLACK
             since = format_nanos(resume_at if floor is None else max(resume_at, floor))
-        elif since is None and self._until is None and self._started_nano is not None:
+        elif since is None and self._until is None:
             # The daemon subscribes only after answering; asking for the events
-            # since the call also delivers those that happened in between.
+            # since events() was called also delivers those that happened in between.
             since = format_nanos(self._started_nano)
         return {"since": since, "until": self._until, "filters": self._filters}
 
     async def _connect_once(self) -> None:
-        if self._started_nano is None:
-            self._started_nano = time.time_ns()
         self._events.reset()
         self._source = await self._transport.open_stream("GET", "/events", params=self._params())
         self._decoder = self._events

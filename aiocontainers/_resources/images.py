@@ -23,12 +23,14 @@ made async. Where we deliberately differ:
 from __future__ import annotations
 
 import builtins
+import json
 import os
 import posixpath
 import re
 import secrets
-from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Any, Literal, overload
+import zlib
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 from urllib.parse import urlencode
 
 import anyio
@@ -66,6 +68,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Image", "ImageCollection", "parse_repository_tag"]
 
+T = TypeVar("T")
+
 DEFAULT_CHUNK_SIZE = 2 * 1024 * 1024
 _LIST_CONCURRENCY = 8
 _REMOTE_PREFIXES = ("http://", "https://", "git://", "github.com/", "git@")
@@ -97,6 +101,30 @@ def _query(key: str, values: Sequence[str]) -> str:
     return urlencode([(key, value) for value in values])
 
 
+def _message_dict(event: ProgressEvent) -> dict[str, Any]:
+    return dict(event.raw)
+
+
+def _message_line(event: ProgressEvent) -> bytes:
+    return json.dumps(event.raw, separators=(",", ":")).encode() + b"\r\n"
+
+
+class _Converted(Generic[T]):
+    """A progress decoder whose events are handed out converted (dicts, JSON lines)."""
+
+    __slots__ = ("_convert", "_progress")
+
+    def __init__(self, progress: ProgressDecoder, convert: Callable[[ProgressEvent], T]) -> None:
+        self._progress = progress
+        self._convert = convert
+
+    def feed(self, data: bytes) -> builtins.list[T]:
+        return [self._convert(event) for event in self._progress.feed(data)]
+
+    def eof(self) -> builtins.list[T]:
+        return [self._convert(event) for event in self._progress.eof()]
+
+
 class Image(Model):
     """A local image. ``attrs`` holds ``GET /images/{id}/json``; ``await reload()`` refreshes."""
 
@@ -105,10 +133,10 @@ class Image(Model):
 
     @property
     def short_id(self) -> str:
-        """``sha256:`` and the first 10 hex digits, as docker-py shows image ids."""
+        """``sha256:`` and the first 12 hex digits, as docker-py 7 shows image ids."""
         if self.id.startswith("sha256:"):
-            return self.id[:17]
-        return self.id[:10]
+            return self.id[:19]
+        return self.id[:12]
 
     @property
     def tags(self) -> builtins.list[str]:
@@ -177,6 +205,15 @@ async def _iter_body(
         return
     async for chunk in source:
         yield chunk
+
+
+async def _gzipped(body: bytes | AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """``build(gzip=True)``: the context we made, gzip-compressed as it streams."""
+    compressor = zlib.compressobj(wbits=31)  # 31: the gzip container
+    async for chunk in _iter_body(body):
+        if packed := compressor.compress(chunk):
+            yield packed
+    yield compressor.flush()
 
 
 async def _iter_file(fileobj: IO[bytes], chunk_size: int = 1 << 20) -> AsyncIterator[bytes]:
@@ -295,12 +332,19 @@ class ImageCollection(RegistryImages, Collection[Image]):
         password: str | None = None,
         email: str | None = None,
         registry: str | None = None,
+        reauth: bool = False,
+        dockercfg_path: str | None = None,
     ) -> dict[str, Any]:
         """Check credentials with the daemon (``POST /auth``) and use them from now on.
 
         ``registry`` defaults to Docker Hub. The credentials stay in this
-        client's memory; nothing is written to the CLI's config file.
+        client's memory; nothing is written to the CLI's config file. They are
+        always checked with the daemon, so docker-py's ``reauth`` changes
+        nothing; ``dockercfg_path`` (another config file to read) is not supported.
         """
+        del reauth  # always checked
+        if dockercfg_path is not None:
+            raise InvalidArgument("login(dockercfg_path=) is not supported")
         server = registry or INDEX_URL
         body = {"username": username, "password": password, "email": email}
         body["serveraddress"] = server
@@ -421,11 +465,20 @@ class ImageCollection(RegistryImages, Collection[Image]):
         the stream (e.g. ``unauthorized``) raises ``ImageLoadError`` with the
         daemon's message.
         """
+        return self._push_stream(repository, tag, auth_config, lambda event: event)
+
+    def _push_stream(
+        self,
+        repository: str,
+        tag: str | None,
+        auth_config: Mapping[str, Any] | None,
+        convert: Callable[[ProgressEvent], T],
+    ) -> DockerStream[T]:
         if not tag:
             repository, tag = parse_repository_tag(repository)
         what = repository if not tag else _reference(repository, tag)
 
-        async def open_push() -> tuple[ChunkSource, Decoder[ProgressEvent]]:
+        async def open_push() -> tuple[ChunkSource, Decoder[T]]:
             headers = await self._auth_header(repository, auth_config)
             response = await self._transport.open_stream(
                 "POST",
@@ -434,28 +487,66 @@ class ImageCollection(RegistryImages, Collection[Image]):
                 params={"tag": tag},
                 headers=headers,
             )
-            return response, ProgressDecoder("push", what)
+            return response, _Converted(ProgressDecoder("push", what), convert)
 
         return DockerStream(open_push, name=f"push {what}", idle_timeout=self._transport.timeout)
 
+    @overload
+    async def push(
+        self,
+        repository: str,
+        tag: str | None = ...,
+        stream: Literal[False] = False,
+        auth_config: AuthConfig | None = ...,
+        decode: bool = ...,
+    ) -> str: ...
+    @overload
+    async def push(
+        self,
+        repository: str,
+        tag: str | None = ...,
+        *,
+        stream: Literal[True],
+        auth_config: AuthConfig | None = ...,
+        decode: Literal[False] = False,
+    ) -> DockerStream[bytes]: ...
+    @overload
+    async def push(
+        self,
+        repository: str,
+        tag: str | None = ...,
+        *,
+        stream: Literal[True],
+        auth_config: AuthConfig | None = ...,
+        decode: Literal[True],
+    ) -> DockerStream[dict[str, Any]]: ...
     @validated
     async def push(
         self,
         repository: Name,
         tag: str | None = None,
-        *,
+        stream: bool = False,
         auth_config: AuthConfig | None = None,
-    ) -> builtins.list[dict[str, Any]]:
-        """Push an image and return the daemon's progress messages, decoded.
+        decode: bool = False,
+    ) -> str | DockerStream[bytes] | DockerStream[dict[str, Any]]:
+        """Push an image; docker-py's parameters and results.
 
-        Raises ``ImageLoadError`` if the push fails; watch progress with
-        [`push_progress()`][aiocontainers._resources.images.ImageCollection.push_progress] instead.
+        Returns the daemon's progress messages as JSON text, one a line; with
+        ``stream=True`` a stream of them (each message's JSON bytes, or dicts
+        with ``decode=True``). Unlike docker-py, a push that fails raises
+        ``ImageLoadError`` with the daemon's message (docker-py hands back the
+        error inside the text). Watch typed progress with
+        [`push_progress()`][aiocontainers._resources.images.ImageCollection.push_progress].
         """
-        messages: builtins.list[dict[str, Any]] = []
-        async with self.push_progress(repository, tag, auth_config=auth_config) as events:
-            async for event in events:
-                messages.append(dict(event.raw))
-        return messages
+        if stream:
+            if decode:
+                return self._push_stream(repository, tag, auth_config, _message_dict)
+            return self._push_stream(repository, tag, auth_config, _message_line)
+        lines: builtins.list[bytes] = []
+        async with self._push_stream(repository, tag, auth_config, _message_line) as messages:
+            async for line in messages:
+                lines.append(line)
+        return b"".join(lines).decode()
 
     # -- save and load ------------------------------------------------------------
 
@@ -545,6 +636,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
         platform: str | None,
         isolation: str | None,
         use_config_proxy: bool,
+        gzip: bool = False,
     ) -> tuple[str, dict[str, Any], dict[str, str], bytes | AsyncIterator[bytes] | None]:
         if path is None and fileobj is None:
             raise InvalidArgument("build() needs either path or fileobj")
@@ -590,6 +682,9 @@ class ImageCollection(RegistryImages, Collection[Image]):
                 else:
                     dockerfile = inside
             body = build_context(root, dockerfile, extra=extra)
+        if gzip and body is not None and not custom_context:
+            body = _gzipped(body)
+            headers["Content-Encoding"] = "gzip"
 
         if container_limits:
             unknown = set(container_limits) - _CONTAINER_LIMITS
@@ -667,6 +762,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
         use_config_proxy: bool = True,
         custom_context: bool = False,
         encoding: str | None = None,
+        gzip: bool = False,
     ) -> DockerStream[dict[str, Any]]:
         """Build an image, yielding each build log entry (a dict) as the daemon sends it.
 
@@ -713,6 +809,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
                 platform=platform,
                 isolation=isolation,
                 use_config_proxy=use_config_proxy,
+                gzip=gzip,
             )
             response = await self._transport.open_stream(
                 "POST", url, params=params, headers=headers, data=body
@@ -742,7 +839,9 @@ class ImageCollection(RegistryImages, Collection[Image]):
         ``target``, ``labels``, ``cache_from``, ``network_mode``, ``platform``,
         ``nocache``, ``pull``, ``rm`` (default True), ``forcerm``,
         ``extra_hosts``, ``shmsize``, ``squash``, ``quiet``,
-        ``container_limits``, ``isolation``, ``use_config_proxy``.
+        ``container_limits``, ``isolation``, ``use_config_proxy``, ``gzip``
+        (compress the context this builds; a ``custom_context`` tar is sent as
+        given, with ``encoding`` naming its compression).
 
         A failed step raises [`BuildError`][aiocontainers.errors.BuildError] with the log.
         """

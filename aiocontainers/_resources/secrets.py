@@ -73,11 +73,13 @@ class StoredObject(Model):
         return f"<{type(self).__name__}: {self.name!r}>"
 
     @validated
-    async def remove(self) -> None:
-        """Remove it (services still using it must be updated or removed first)."""
+    async def remove(self) -> bool:
+        """Remove it (services still using it must be updated or removed first); ``True``,
+        as docker-py returns."""
         await self._transport.request(
             "DELETE", f"/{self._endpoint}/{{id}}", path_args={"id": self.id}
         )
+        return True
 
 
 class StoredObjectCollection(Collection[StoredT]):

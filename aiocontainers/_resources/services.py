@@ -104,9 +104,11 @@ class Service(Model):
         return spec
 
     @validated
-    async def remove(self) -> None:
-        """Stop and remove the service (its tasks' containers go with it)."""
+    async def remove(self) -> bool:
+        """Stop and remove the service (its tasks' containers go with it); ``True``, as
+        docker-py returns."""
         await self._transport.request("DELETE", "/services/{id}", path_args={"id": self.id})
+        return True
 
     @validated
     async def tasks(self, filters: Filters | None = None) -> builtins.list[dict[str, Any]]:
@@ -180,18 +182,17 @@ class Service(Model):
         return result or {}
 
     @validated
-    async def scale(self, replicas: Count) -> bool:
-        """Run ``replicas`` tasks (a replicated service only)."""
+    async def scale(self, replicas: Count) -> dict[str, Any]:
+        """Run ``replicas`` tasks (a replicated service only); the daemon's answer."""
         if "Global" in self.attrs["Spec"]["Mode"]:
             raise InvalidArgument(f"cannot scale the global service {self.name!r}")
-        await self.update(mode=ServiceMode("replicated", replicas))
-        return True
+        return await self.update(mode=ServiceMode("replicated", replicas))
 
     @validated
-    async def force_update(self) -> bool:
-        """Redeploy the service's tasks even though its spec did not change."""
-        await self.update(force_update=True)
-        return True
+    async def force_update(self) -> dict[str, Any]:
+        """Redeploy the service's tasks even though its spec did not change; the daemon's
+        answer (``{"Warnings": ...}``)."""
+        return await self.update(force_update=True)
 
     @validated
     def logs(

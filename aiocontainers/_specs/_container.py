@@ -633,8 +633,9 @@ class ContainerSpec(Spec):
         if self.network is not None:
             host["NetworkMode"] = self.network
             body["NetworkingConfig"] = {"EndpointsConfig": self._endpoints_wire(api_version)}
-        if host:
-            body["HostConfig"] = host
+        # Always sent, as docker-py does: without it the daemon leaves HostConfig.Runtime
+        # (and other defaults) unset on the container.
+        body["HostConfig"] = host
         return body
 
     def _healthcheck_wire(self, api_version: str) -> dict[str, Any]:
@@ -650,6 +651,9 @@ class ContainerSpec(Spec):
     def _endpoints_wire(self, api_version: str) -> dict[str, Any]:
         assert self.network is not None
         endpoints = dict(self.networking_config or {})
+        if self.network not in endpoints:
+            # docker-py's rule: a config that does not name ``network`` is dropped.
+            endpoints = {}
         endpoints.setdefault(self.network, EndpointConfig())
         if len(endpoints) > 1:
             require_api(api_version, "1.44", "networking_config with several networks")

@@ -383,7 +383,7 @@ async def _remove_service(service: Service) -> None:
 
 
 async def _retry(
-    what: str, action: Callable[[], Awaitable[None]], errors: list[str], until: float
+    what: str, action: Callable[[], Awaitable[object]], errors: list[str], until: float
 ) -> None:
     """Run ``action`` until it succeeds or ``until`` (monotonic) passes; an object still
     in use (a task shutting down holds its network, secret or config) is retried."""
@@ -417,7 +417,7 @@ async def remove_swarm_stack(
                 for service in services:
                     tg.start_soon(_remove_service, service)
             await _tasks_gone(client, name, {service.id for service in services}, until, errors)
-            removals: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+            removals: list[tuple[str, Callable[[], Awaitable[object]]]] = []
             for secret in await client.secrets.list(filters=filters):
                 removals.append((f"secret {secret.name}", secret.remove))
             for config in await client.configs.list(filters=filters):

@@ -76,12 +76,13 @@ from ._classes import (
     Swarm,
     Volume,
 )
-from ._client import DockerClient, from_context, from_env, sync_function
+from ._client import APIClient, DockerClient, from_context, from_env, sync_function
 from ._portal import PortalClosed
 
 wait_until_healthy: Callable[..., Any] = sync_function(_aio.wait_until_healthy)
 
 __all__ = [
+    "APIClient",
     "APIError",
     "BuildError",
     "ComposeError",

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from typing_extensions import Self
 
 from .. import _client
+from .._api import APIClient as _AsyncAPIClient
+from .._arguments import EventTimestamp as Timestamp
+from .._resources.events import Event
 from ..context import client_arguments
 from ..errors import InvalidArgument
+from ._classes import APIClient as _GeneratedAPIClient
 from ._classes import DockerClient as _GeneratedClient
+from ._classes import EventStream
 from ._portal import Portal
 from ._wrap import (
     Proxy,
@@ -22,7 +27,7 @@ from ._wrap import (
     wrap_exception,
 )
 
-__all__ = ["DockerClient", "from_context", "from_env", "sync_function"]
+__all__ = ["APIClient", "DockerClient", "from_context", "from_env", "sync_function"]
 
 _AsyncClient = _client.DockerClient
 
@@ -59,6 +64,58 @@ class DockerClient(_GeneratedClient):
         [`from_context()`][aiocontainers.sync.DockerClient.from_context]."""
         return cls(**{**client_arguments(name), **kwargs})
 
+    @overload  # type: ignore[override]  # docker-py's default: the JSON bytes
+    def events(
+        self,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        filters: dict[str, Any] | None = None,
+        decode: Literal[False] = False,
+        *,
+        resume: bool = False,
+        retry_budget: float = 30.0,
+    ) -> EventStream[bytes]: ...
+    @overload
+    def events(
+        self,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        filters: dict[str, Any] | None = None,
+        *,
+        decode: Literal[True],
+        resume: bool = False,
+        retry_budget: float = 30.0,
+    ) -> EventStream[dict[str, Any]]: ...
+    @overload
+    def events(
+        self,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        filters: dict[str, Any] | None = None,
+        *,
+        decode: None,
+        resume: bool = False,
+        retry_budget: float = 30.0,
+    ) -> EventStream[Event]: ...
+    def events(
+        self,
+        since: Timestamp | None = None,
+        until: Timestamp | None = None,
+        filters: dict[str, Any] | None = None,
+        decode: bool | None = False,
+        *,
+        resume: bool = False,
+        retry_budget: float = 30.0,
+    ) -> EventStream[Any]:
+        """The daemon's events as a blocking iterator, docker-py's way: each event's JSON
+        bytes by default, dicts with ``decode=True``, typed ``Event``\\ s with ``decode=None``
+        (the async API's default). The stream counts from this call, as docker-py's."""
+        events: Any = _GeneratedClient.events
+        stream: EventStream[Any] = events(
+            self, since, until, filters, decode, resume=resume, retry_budget=retry_budget
+        )
+        return stream
+
     def close(self) -> None:
         """Close the connections and stop the loop thread; closing twice is a no-op."""
         self._portal.close()
@@ -69,6 +126,37 @@ class DockerClient(_GeneratedClient):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class APIClient(_GeneratedAPIClient):
+    """docker-py's low-level client: ``docker.APIClient(base_url=...)``, or ``client.api``.
+
+    Constructed directly it takes :class:`DockerClient`'s arguments and owns that client
+    (``close()`` closes it); ``client.api`` shares its client's connections.
+    """
+
+    __slots__ = ("_owner",)
+
+    if not TYPE_CHECKING:  # typed by the generated stub
+
+        def __init__(self, base_url: str | None = None, **kwargs: Any) -> None:
+            if base_url is not None:
+                kwargs["base_url"] = base_url
+            owner = DockerClient.from_env(**kwargs)
+            object.__setattr__(self, "_owner", owner)
+            object.__setattr__(self, "_target", owner._target.api)
+            object.__setattr__(self, "_portal", owner._portal)
+
+    def close(self) -> None:
+        """Close the client (and, constructed directly, its loop thread)."""
+        owner: DockerClient | None = getattr(self, "_owner", None)
+        if owner is None:
+            super().close()
+        else:
+            owner.close()
+
+
+register(_AsyncAPIClient, APIClient)
 
 
 def _open(

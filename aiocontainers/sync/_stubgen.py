@@ -32,7 +32,7 @@ from typing import Any
 from typing_extensions import get_overloads
 
 from ._classes import async_classes
-from ._wrap import has_async_face, public_methods, public_properties
+from ._wrap import fetched_properties, has_async_face, public_methods, public_properties
 
 __all__ = ["STUB_PATH", "render"]
 
@@ -286,14 +286,14 @@ def _function(resolver: _Resolver, name: str, func: Callable[..., Any]) -> Itera
         yield f"    def {name}({_parameters(resolver, module, variant)}) -> {returned}: ..."
 
 
-def _property(resolver: _Resolver, name: str, prop: property) -> Iterator[str]:
-    getter = prop.fget
+def _property(resolver: _Resolver, name: str, prop: Any) -> Iterator[str]:
+    getter = prop.fget if isinstance(prop, property) else prop  # or a fetching method
     assert getter is not None
     annotation = inspect.signature(getter).return_annotation
     returned = _annotation(resolver, getter.__module__, annotation, returned=True)
     yield "    @property"
     yield f"    def {name}(self) -> {returned}: ..."
-    if prop.fset is not None:
+    if isinstance(prop, property) and prop.fset is not None:
         yield f"    @{name}.setter"
         yield f"    def {name}(self, value: {returned}) -> None: ..."
 
@@ -373,7 +373,9 @@ def _class(cls: type, resolver: _Resolver) -> list[str]:
     resolver.substitutions = _substitutions(cls)
     lines = [f"class {cls.__name__}({_base(cls, resolver)}):"]
     is_stream = _is_stream(cls)
-    properties = public_properties(cls)
+    properties: dict[str, Any] = dict(public_properties(cls))
+    for name, method in fetched_properties(cls).items():
+        properties[name] = getattr(cls, method)  # typed by what the method returns
     methods = public_methods(cls)
     for name, (module, text) in sorted(_attributes(cls).items()):
         if name in properties or name in methods:

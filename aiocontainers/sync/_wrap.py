@@ -38,6 +38,7 @@ __all__ = [
     "ModelProxy",
     "Proxy",
     "StreamProxy",
+    "fetched_properties",
     "has_async_face",
     "proxy_class",
     "public_methods",
@@ -366,6 +367,26 @@ def _make_property(prop: property) -> property:
     return property(getter, setter, doc=prop.__doc__)
 
 
+def fetched_properties(cls: type) -> dict[str, str]:
+    """docker-py's properties that call the daemon: sync property name -> async method name.
+
+    An async property cannot await, so the async class has a method instead
+    (``Container.get_image()``) and names it in ``_sync_fetched``; the sync class
+    gets docker-py's property, which blocks on that method.
+    """
+    fetched: dict[str, str] = getattr(cls, "_sync_fetched", {})
+    return fetched
+
+
+def _fetching_property(cls: type, method_name: str) -> property:
+    call = _make_method(cls, method_name, getattr(cls, method_name))
+
+    def getter(self: Proxy) -> Any:
+        return call(self)
+
+    return property(getter, doc=getattr(cls, method_name).__doc__)
+
+
 def _enter(proxy: Proxy) -> Any:
     """Enter the target's async context in a task of its own (exited by `_exit()`)."""
     target = _get_target(proxy)
@@ -428,6 +449,8 @@ def proxy_class(async_cls: type) -> type[Proxy]:
             namespace[name] = _make_method(async_cls, name, func)
     for name, prop in public_properties(async_cls).items():
         namespace[name] = _make_property(prop)
+    for name, method in fetched_properties(async_cls).items():
+        namespace[name] = _fetching_property(async_cls, method)
     if not is_stream and hasattr(async_cls, "__aenter__"):
         namespace.update(_context_methods())
     cls = type(async_cls.__name__, (base,), namespace)

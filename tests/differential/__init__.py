@@ -11,6 +11,7 @@ import importlib
 __all__ = ["CASE_MODULES", "load_cases"]
 
 CASE_MODULES = (
+    "cases_api",
     "cases_client",
     "cases_containers",
     "cases_images",

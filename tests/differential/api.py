@@ -2,7 +2,8 @@
 
 Names read ``"Container.logs"`` (a method or property of a model or collection
 class), ``"DockerClient.ping"``, ``"docker.from_env"`` (a top-level name),
-``"types.Mount"`` and ``"errors.NotFound"``. Plumbing docker-py exposes without
+``"types.Mount"``, ``"errors.NotFound"`` and ``"APIClient.containers"`` (the low-level
+client). Plumbing docker-py exposes without
 documenting it as API (``model``, ``prepare_model``, ``id_attribute``) is left out;
 ``attrs``, ``client`` and ``collection`` are instance attributes of every model
 and are listed for each.
@@ -26,7 +27,7 @@ import docker.models.swarm
 import docker.models.volumes
 import docker.types
 
-__all__ = ["CLASSES", "dockerpy_api"]
+__all__ = ["CLASSES", "apiclient_api", "dockerpy_api"]
 
 CLASSES: list[type] = [
     docker.DockerClient,
@@ -85,6 +86,20 @@ def _members(cls: type) -> list[str]:
     return sorted(set(names))
 
 
+def apiclient_api() -> list[str]:
+    """docker-py's low-level ``APIClient`` methods (``"APIClient.containers"``): those its
+    ``docker.api`` modules define, plus ``close``, not the ``requests.Session`` it extends."""
+    names = ["APIClient.close"]
+    for name in dir(docker.APIClient):
+        value = inspect.getattr_static(docker.APIClient, name)
+        if name.startswith("_") or name in ("get_adapter", "reload_config"):
+            continue  # requests plumbing; a config-file reload
+        module = getattr(value, "__module__", "") or ""
+        if module.startswith("docker.api") or isinstance(value, property):
+            names.append(f"APIClient.{name}")
+    return sorted(set(names))
+
+
 def dockerpy_api() -> list[str]:
     """Every public name of docker-py's high-level API, as the cases' ``covers`` spell it."""
     names = [f"docker.{name}" for name in _TOP_LEVEL]
@@ -100,4 +115,5 @@ def dockerpy_api() -> list[str]:
             if value.__module__ == "docker.errors":
                 names.append(f"errors.{name}")
     names.append("errors.create_api_error_from_http_exception")
+    names.extend(apiclient_api())
     return sorted(set(names))

@@ -174,11 +174,7 @@ def events_decoded(docker: ModuleType, env: Env) -> Any:
     return [(e["Type"], e["Action"]) for e in events if e["Action"] != "exec_die"]
 
 
-@failing(
-    "DockerClient.events",
-    reason="events() without decode yields typed Event objects; docker-py yields each event's "
-    "JSON bytes, so json.loads(event) breaks (decode=False gives the bytes)",
-)
+@same("DockerClient.events")
 def events_raw(docker: ModuleType, env: Env) -> Any:
     since = time.time()
     env.sleeper("true").wait()
@@ -190,11 +186,7 @@ def events_raw(docker: ModuleType, env: Env) -> Any:
     return [type(event).__name__ for event in events]
 
 
-@failing(
-    "DockerClient.events",
-    reason="the shim opens the event stream at the first next(), so events between events() "
-    "and the first next() are missed; docker-py subscribes when events() returns",
-)
+@same("DockerClient.events")
 def events_close(docker: ModuleType, env: Env) -> Any:
     stream = env.client.events(decode=True, filters={"label": f"aiocontainers.diff={env.token}"})
     env.sleeper("true")
@@ -208,10 +200,7 @@ def login_local_registry(docker: ModuleType, env: Env) -> Any:
     return env.client.login("diff", "secret", registry=f"http://{env.registry}")
 
 
-@failing(
-    "DockerClient.login",
-    reason="login(reauth=, dockercfg_path=) is not accepted (issue 11, item 9)",
-)
+@same("DockerClient.login")
 def login_docker_py_options(docker: ModuleType, env: Env) -> Any:
     return env.client.login(
         "diff", "secret", registry=f"http://{env.registry}", reauth=True, dockercfg_path=None
@@ -299,15 +288,3 @@ def context_api(docker: ModuleType, env: Env) -> Any:
 def tls_config(docker: ModuleType, env: Env) -> Any:
     config = docker.TLSConfig(verify=False)
     return type(config).__name__, config.verify
-
-
-@failing(
-    "docker.APIClient",
-    reason="the low-level APIClient is missing (issue 11, item 11)",
-)
-def api_client(docker: ModuleType, env: Env) -> Any:
-    client = docker.APIClient(base_url=os.environ["DOCKER_HOST"])
-    try:
-        return client.ping(), type(env.client.api).__name__
-    finally:
-        client.close()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import tempfile
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from .cases_containers import tar_of
-from .harness import Env, differs, failing, invalid_argument, same, typed
+from .harness import Env, differs, invalid_argument, same, typed
 
 DOCKERFILE = b"FROM aiocontainers-test/busybox:latest\nRUN echo built > /built\n"
 
@@ -207,10 +209,7 @@ def build_missing_context(docker: ModuleType, env: Env) -> Any:
     return env.client.images.build()
 
 
-@failing(
-    "ImageCollection.build",
-    reason="build(gzip=True) and build(decode=True) are not accepted (issue 11, item 9)",
-)
+@same("ImageCollection.build")
 def build_gzip(docker: ModuleType, env: Env) -> Any:
     context = tar_of({"Dockerfile": DOCKERFILE})
     image, _ = env.client.images.build(
@@ -218,6 +217,16 @@ def build_gzip(docker: ModuleType, env: Env) -> Any:
     )
     env.defer(lambda: env.client.images.remove(image.id, force=True))
     return type(image).__name__
+
+
+@same("ImageCollection.build")
+def build_gzip_directory(docker: ModuleType, env: Env) -> Any:
+    with tempfile.TemporaryDirectory() as root:
+        Path(root, "Dockerfile").write_bytes(DOCKERFILE)
+        Path(root, "data.txt").write_bytes(b"x" * 100_000)
+        image, log = env.client.images.build(path=root, gzip=True, labels=env.labels, rm=True)
+    env.defer(lambda: env.client.images.remove(image.id, force=True))
+    return type(image).__name__, any("Successfully built" in str(e) for e in log)
 
 
 # -- save and load -------------------------------------------------------------------------
@@ -276,11 +285,7 @@ def pull_unknown_repository(docker: ModuleType, env: Env) -> Any:
     return env.client.images.pull(f"{env.registry}/diff-none-{env.token}", tag="v1")
 
 
-@failing(
-    "ImageCollection.push",
-    reason="push() returns decoded messages; docker-py returns the JSON text, or with "
-    "stream=True (decode=True) a generator (issue 11, item 9)",
-)
+@same("ImageCollection.push")
 def push_returns_text(docker: ModuleType, env: Env) -> Any:
     repository = f"{env.registry}/diff-{env.token}"
     tagged(env, repository)
@@ -288,10 +293,7 @@ def push_returns_text(docker: ModuleType, env: Env) -> Any:
     return type(result).__name__, '"status"' in result
 
 
-@failing(
-    "ImageCollection.push",
-    reason="push(stream=True, decode=True) is not accepted (issue 11, item 9)",
-)
+@same("ImageCollection.push")
 def push_stream_decoded(docker: ModuleType, env: Env) -> Any:
     repository = f"{env.registry}/diff-{env.token}"
     tagged(env, repository)

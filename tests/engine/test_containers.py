@@ -107,10 +107,12 @@ async def test_run_detached_then_get_list_stop_remove(
     assert container not in await client.containers.list(filters={"label": "app=web"})
     assert container in await client.containers.list(all=True, filters={"label": "app=web"})
     await container.remove()
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound) as caught:
         await client.containers.get(name)
-    with pytest.raises(NotFound):
+    assert f"GET /containers/{name}/json: " in str(caught.value)  # names it, as docker-py
+    with pytest.raises(NotFound) as caught:
         await container.reload()
+    assert f"/containers/{container.id}/json" in str(caught.value)
 
 
 async def test_list_inspects_concurrently_with_limit_and_order(
@@ -148,6 +150,7 @@ async def test_run_returns_output_per_stream_flags(
     )
     assert only_err == b"err1\n"
     both = await run(image, ["sh", "-c", script], stderr=True, labels=case_labels)
+    assert both is not None
     assert sorted(both.splitlines()) == [b"err1", b"out1", b"out2"]
     # without remove the exited containers stay, like docker-py
     assert len(await labelled(client, case_labels)) == 3

@@ -61,7 +61,7 @@ async def test_every_stream_and_call_raises_when_the_daemon_is_killed(
             "events": private.events(),
             "stats": container.stats(),
             "attach": container.attach(stream=True),
-            "exec": await container.exec_run(TICKING, stream=True),
+            "exec": (await container.exec_run(TICKING, stream=True)).output,
             "interactive exec": await container.exec_interactive(TICKING),
             "attach with stdin": await container.attach_socket(),
         }

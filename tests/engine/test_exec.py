@@ -79,18 +79,20 @@ async def test_exec_on_stopped_container_is_conflict(run: Runner) -> None:
 
 async def test_exec_stream_yields_output_then_exit_code(client: DockerClient, run: Runner) -> None:
     c = await run("sleep 60")
-    stream = await c.exec_run(
+    result = await c.exec_run(
         ["sh", "-c", "echo one; sleep 0.2; echo two >&2; exit 4"], stream=True
     )
+    exit_code, stream = result  # docker-py's shape: no exit code while streaming
+    assert exit_code is None
     assert isinstance(stream, ExecStream)
     assert stream.exit_code is None
     with anyio.fail_after(10):
-        chunks = [chunk async for chunk in stream.output]
+        chunks = [chunk async for chunk in result.output]
     assert chunks == [b"one\n", b"two\n"]
     assert stream.exit_code == 4
     assert acquired(client) == 0
 
-    ok = await c.exec_run("echo fine", stream=True)
+    ok = (await c.exec_run("echo fine", stream=True)).output
     async with ok:
         assert [chunk async for chunk in ok] == [b"fine\n"]
     assert ok.exit_code == 0
@@ -98,7 +100,7 @@ async def test_exec_stream_yields_output_then_exit_code(client: DockerClient, ru
 
 async def test_exec_stream_demux_pairs(run: Runner) -> None:
     c = await run("sleep 60")
-    stream = await c.exec_run(
+    _, stream = await c.exec_run(
         ["sh", "-c", "echo out; sleep 0.1; echo err >&2"], stream=True, demux=True
     )
     with anyio.fail_after(10):
@@ -109,7 +111,9 @@ async def test_exec_stream_demux_pairs(run: Runner) -> None:
 
 async def test_exec_stream_break_releases_connection(client: DockerClient, run: Runner) -> None:
     c = await run("sleep 60")
-    stream = await c.exec_run(["sh", "-c", "while true; do echo y; sleep 0.05; done"], stream=True)
+    _, stream = await c.exec_run(
+        ["sh", "-c", "while true; do echo y; sleep 0.05; done"], stream=True
+    )
     async for chunk in stream:
         assert chunk == b"y\n"
         break
@@ -139,7 +143,7 @@ async def test_interactive_cat_echoes_and_exits_on_half_close(
 async def test_interactive_via_socket_demux_and_exit_code(run: Runner) -> None:
     c = await run("sleep 60")
     with anyio.fail_after(15):
-        proc = await c.exec_run(
+        _, proc = await c.exec_run(
             ["sh", "-c", "read x; echo got-$x; echo warn >&2; exit 7"],
             stdin=True,
             socket=True,
@@ -164,7 +168,7 @@ async def test_interactive_tty_resize(run: Runner) -> None:
 
 async def test_write_needs_socket(run: Runner) -> None:
     c = await run("sleep 60")
-    async with await c.exec_run("echo x", stream=True) as stream:
+    async with (await c.exec_run("echo x", stream=True)).output as stream:
         with pytest.raises(InvalidArgument, match="socket=True"):
             await stream.write(b"x")
 

@@ -99,7 +99,7 @@ async def test_exec_output_cut_while_the_command_runs_raises(
     with anyio.fail_after(15):
         with pytest.raises(StreamError, match="still running"):
             await container.exec_run(OUTPUT_THEN_RUN)  # never ExecResult(None, b"a\n")
-        stream = await container.exec_run(OUTPUT_THEN_RUN, stream=True)
+        _, stream = await container.exec_run(OUTPUT_THEN_RUN, stream=True)
         assert await stream.__anext__() == b"a\n"
         with pytest.raises(StreamError, match="still running"):
             await stream.__anext__()

@@ -60,7 +60,7 @@ async def test_build_from_directory(
     assert isinstance(image, Image)
     assert image.tags == [tag]
     assert image.labels["aiocontainers.test"] == "1"
-    assert image.id.startswith("sha256:") and image.short_id == image.id[:17]
+    assert image.id.startswith("sha256:") and image.short_id == image.id[:19]
     text = "".join(entry.get("stream", "") for entry in log)
     assert "Step 1/" in text and "FROM" in text and "version=1.0" in text
     output = await output_of(client, image.id, ["cat", "/hello.txt"])

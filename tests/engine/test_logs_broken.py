@@ -137,7 +137,7 @@ async def test_exec_output_cut_mid_frame_raises(fake_daemon: Serve) -> None:
 async def test_hijacked_connection_cut_mid_frame_raises(fake_daemon: Serve) -> None:
     client = await fake_daemon(exec_daemon(UPGRADED + frame(1, b"ok\n") + frame(2, b"x")[:4]))
     with anyio.fail_after(5):
-        proc = await container(client).exec_run("cat", stdin=True, socket=True)
+        _, proc = await container(client).exec_run("cat", stdin=True, socket=True)
         assert await proc.__anext__() == b"ok\n"
         with pytest.raises(StreamError, match="middle of a frame"):
             await proc.__anext__()

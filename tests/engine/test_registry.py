@@ -87,9 +87,12 @@ async def test_pull_returns_the_image_and_takes_the_tag_from_the_name(
     assert [i.id for i in everything] == [image.id]
 
 
-async def test_pull_of_a_missing_image_raises(client: DockerClient) -> None:
-    with pytest.raises(ImageNotFound):
-        await client.images.pull(repo(REGISTRY), "nope")
+async def test_pull_of_a_missing_image_raises_naming_it(client: DockerClient) -> None:
+    name = repo(REGISTRY)
+    with pytest.raises(ImageNotFound) as caught:
+        await client.images.pull(name, "nope")
+    assert f"POST /images/create ({name}:nope):" in str(caught.value)
+    assert caught.value.path == "/images/create"
 
 
 # -- a registry that needs a password -----------------------------------------

@@ -264,15 +264,15 @@ async def test_service_lifecycle(
         assert spec["Labels"] == labels
         assert len(spec["TaskTemplate"]["ContainerSpec"]["Secrets"]) == 1
 
-        assert await service.scale(1) is True
+        assert isinstance(await service.scale(1), dict)  # the daemon's answer, as docker-py
         assert service.attrs["Spec"]["Mode"] == {"Replicated": {"Replicas": 1}}
         await _wait_tasks(service, "running", 1)
 
         force = service.attrs["Spec"]["TaskTemplate"].get("ForceUpdate", 0)
-        assert await service.force_update() is True
+        assert isinstance(await service.force_update(), dict)
         assert service.attrs["Spec"]["TaskTemplate"]["ForceUpdate"] == force + 1
 
-        await service.remove()
+        assert await service.remove() is True
         with pytest.raises(NotFound):
             await client.services.get(service.id)
         service = None

@@ -60,8 +60,9 @@ async def test_container_lifecycle_logs_and_exec(sync_client: Any) -> None:
         result = container.exec_run("sh -c 'echo out; echo err >&2; exit 3'", demux=True)
         assert result.exit_code == 3 and result.output == (b"out\n", b"err\n")
         stream = container.exec_run(["sh", "-c", "echo a; echo b"], stream=True)
+        assert stream.exit_code is None  # docker-py's ExecResult while streaming
         assert b"".join(stream.output) == b"a\nb\n"
-        assert stream.exit_code == 0
+        assert stream.output.exit_code == 0
 
         lines = container.logs(stream=True, follow=True)
         first = [next(lines), next(lines)]

@@ -56,7 +56,7 @@ async def test_run_returns_output_and_removes(
 
 async def test_exec_with_stdin_over_a_hijacked_connection(sleeper: Container) -> None:
     with anyio.fail_after(20):
-        proc = await sleeper.exec_run(
+        _, proc = await sleeper.exec_run(
             ["sh", "-c", "read x; echo got-$x; read y; echo warn-$y >&2; exit 3"],
             stdin=True,
             socket=True,

@@ -236,3 +236,21 @@ async def test_cancelling_extraction_stops_at_once_and_closes_the_source(
     assert scope.cancelled_caught
     assert time.monotonic() - start < 2
     assert source.closed
+
+
+async def test_body_chunks_reads_what_docker_py_put_archive_takes() -> None:
+    async def drain(body: bytes | AsyncIterator[bytes]) -> bytes:
+        if isinstance(body, bytes):
+            return body
+        return b"".join([chunk async for chunk in body])
+
+    assert await _archive.body_chunks(b"raw") == b"raw"
+    assert await drain(await _archive.body_chunks(io.BytesIO(b"x" * 3_000_000))) == (
+        b"x" * 3_000_000
+    )
+    generated = (bytes([n]) * 10 for n in range(3))
+    assert await drain(await _archive.body_chunks(generated)) == b"\0" * 10 + b"\1" * 10 + (
+        b"\2" * 10
+    )
+    with pytest.raises(InvalidArgument, match="iterable of bytes"):
+        await _archive.body_chunks("not bytes")

@@ -209,3 +209,29 @@ def test_stream_parse_error_is_what_a_bad_json_stream_raises() -> None:
     with pytest.raises(errors.StreamParseError):
         decoder.feed(b"{nope}\n")
     assert issubclass(errors.StreamParseError, RuntimeError)
+
+
+def test_error_descriptions_name_the_resource() -> None:
+    from aiocontainers._transport import describe_path
+
+    assert describe_path("/containers/{id}/json", {"id": "web"}, None) == "/containers/web/json"
+    pull = {"fromImage": "127.0.0.1:5000/app", "tag": "v1"}
+    assert describe_path("/images/create", None, pull) == "/images/create (127.0.0.1:5000/app:v1)"
+    by_digest = {"fromImage": "app", "tag": "sha256:" + "0" * 64}
+    assert describe_path("/images/create", None, by_digest).endswith(f"(app@sha256:{'0' * 64})")
+    push = describe_path("/images/{name}/push", {"name": "reg/app"}, {"tag": "v2"})
+    assert push == "/images/reg/app/push (reg/app:v2)"
+    assert describe_path("/info", None, {"tag": "x"}) == "/info"
+    error = api_error(404, b'{"message": "manifest unknown"}', "POST", push)
+    assert isinstance(error, errors.ImageNotFound)
+    assert str(error) == "404 POST /images/reg/app/push (reg/app:v2): manifest unknown"
+    assert error.path == "/images/reg/app/push"
+
+
+@pytest.mark.anyio
+async def test_login_refuses_another_config_file_before_calling_the_daemon() -> None:
+    import aiocontainers
+
+    async with aiocontainers.DockerClient("unix:///nonexistent.sock") as client:
+        with pytest.raises(errors.InvalidArgument, match="dockercfg_path"):
+            await client.login("u", "p", dockercfg_path="/elsewhere/config.json")

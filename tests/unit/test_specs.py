@@ -81,7 +81,7 @@ def test_volumes_dict_and_list_forms() -> None:
     assert from_list["Volumes"] == {"/ctr": {}, "/data": {}, "/anonymous": {}}
     only_anonymous = body(volumes="/scratch")
     assert only_anonymous["Volumes"] == {"/scratch": {}}
-    assert "HostConfig" not in only_anonymous
+    assert only_anonymous["HostConfig"] == {}
 
 
 def test_environment_labels_command_forms() -> None:
@@ -113,7 +113,7 @@ def test_sizes_accept_bytes_and_unit_strings(given: object, expected: int) -> No
 
 
 def test_only_set_options_are_sent_and_false_is_sent_when_set() -> None:
-    assert body(detach=True) == {"Image": "busybox"}
+    assert body(detach=True) == {"Image": "busybox", "HostConfig": {}}
     assert host(privileged=False, read_only=False) == {
         "Privileged": False,
         "ReadonlyRootfs": False,
@@ -123,7 +123,7 @@ def test_only_set_options_are_sent_and_false_is_sent_when_set() -> None:
 def test_detach_with_remove_asks_the_daemon_to_auto_remove() -> None:
     assert host(detach=True, remove=True) == {"AutoRemove": True}
     # Without detach, run() removes the container itself after collecting its output.
-    assert "HostConfig" not in body(remove=True)
+    assert "AutoRemove" not in body(remove=True)["HostConfig"]
 
 
 def test_network_renders_network_mode_and_endpoint() -> None:
@@ -156,12 +156,20 @@ def test_several_networks_at_create_need_api_1_44() -> None:
     spec = ContainerSpec(
         image="busybox",
         network="n1",
-        networking_config={"n2": {"aliases": ["x"]}},
+        networking_config={"n1": None, "n2": {"aliases": ["x"]}},
     )
     with pytest.raises(InvalidArgument, match=r"1\.44"):
         spec.to_create_body("1.43")
     endpoints = spec.to_create_body("1.44")["NetworkingConfig"]["EndpointsConfig"]
     assert endpoints == {"n2": {"Aliases": ["x"]}, "n1": {}}
+
+
+def test_networking_config_not_naming_the_network_is_dropped_as_docker_py_does() -> None:
+    spec = ContainerSpec(
+        image="busybox", network="n1", networking_config={"n2": {"aliases": ["x"]}}
+    )
+    endpoints = spec.to_create_body("1.41")["NetworkingConfig"]["EndpointsConfig"]
+    assert endpoints == {"n1": {}}
 
 
 def test_mounts_accept_models_snake_dicts_wire_dicts_and_strings() -> None:

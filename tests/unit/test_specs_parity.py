@@ -3,7 +3,7 @@
 docker-py's own conversion (``ContainerCollection.create`` -> ``_create_container_args``
 -> ``APIClient.create_container_config``) runs here without an engine; both bodies are
 normalised the same way (docker-py sends unset options as ``None``/``False`` defaults and
-``NetworkMode: "default"``; we send only what was set).
+``NetworkMode: "default"``; we send only what was set, and a HostConfig always, as it does).
 """
 
 from __future__ import annotations
@@ -60,8 +60,6 @@ def docker_py_body(**kwargs: Any) -> dict[str, Any]:
     if body["HostConfig"].get("NetworkMode") == "default":
         del body["HostConfig"]["NetworkMode"]
     body = _strip(body)
-    if not body["HostConfig"]:
-        del body["HostConfig"]
     return body
 
 
@@ -282,7 +280,7 @@ def test_run_only_options_are_never_sent() -> None:
         image="busybox", detach=True, stream=True, stdout=False, stderr=True, name="job-1"
     )
     body = spec.to_create_body(API)
-    assert body == {"Image": "busybox"}
+    assert body == {"Image": "busybox", "HostConfig": {}}
     assert (spec.detach, spec.stream, spec.stdout, spec.stderr, spec.remove) == (
         True,
         True,

@@ -57,7 +57,6 @@ def test_async_results_become_blocking_types() -> None:
     assert "AsyncGenerator" not in text and "AsyncIterator[" not in text
     assert "def get(self, container_id: Name) -> Container: ..." in text
     assert "def export(self, chunk_size: int = ...) -> DockerStream[bytes]: ..." in text
-    assert (
-        "def upgrade(self, remote: str | None = ...) -> StreamProxy[dict[str, Any]]: ..." in text
-    )
+    upgrade = "def upgrade(self, remote: str | None = ...) -> StreamProxy[dict[str, Any]]: ..."
+    assert upgrade in text
     assert "containers: ContainerCollection" in text

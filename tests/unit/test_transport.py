@@ -450,7 +450,7 @@ async def test_exec_output_cut_while_the_command_runs_is_a_stream_error(
         with pytest.raises(StreamError, match="still running"):
             await container.exec_run("x")  # never ExecResult(None, b"a\n")
         assert 0.3 <= time.monotonic() - start < 1  # the grace for the exit to be recorded
-        stream = await container.exec_run("x", stream=True)
+        _, stream = await container.exec_run("x", stream=True)
         assert await stream.__anext__() == b"a\n"
         with pytest.raises(StreamError, match="still running"):
             await stream.__anext__()

@@ -210,6 +210,7 @@ def test_resume_drops_replayed_events_and_asks_from_before_the_last() -> None:
     stream = aiocontainers.DockerClient("unix:///nonexistent.sock").events(resume=True)
     assert isinstance(stream, EventStream)
     base = 1_700_000_000 * 10**9
+    stream._started_nano = base - 60 * 10**9  # events() was called a minute before these
     first = [_message(base, "a"), _message(base + 5, "b"), _message(base + 5, "c")]
     delivered = stream._events._accept(first)
     # The resumed request asks from a second before the newest event, with nanoseconds...

@@ -11,17 +11,18 @@ cases compare each with docker-py's.
 
 ``create_host_config()``, ``create_networking_config()`` and
 ``create_endpoint_config()`` build docker-py's dicts
-(:mod:`aiocontainers.sync.types`), which ``create_container()`` sends as they are.
+(`aiocontainers.sync.types`), which ``create_container()`` sends as they are.
 """
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._resources._exec import ExecResult, exec_start
 from ._resources.containers import Container
+from ._validation import validated
 from .errors import InvalidArgument, NullResource
 
 if TYPE_CHECKING:
@@ -41,9 +42,20 @@ def _resource_id(value: Resource | None, what: str) -> str:
     return str(value)
 
 
-class APIClient:
-    """The low-level client of one :class:`~aiocontainers.DockerClient` (``client.api``)."""
+def _docker_py_type(
+    cls: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any
+) -> dict[str, Any]:
+    """One of docker-py's dict types; its TypeError for a wrong argument is InvalidArgument."""
+    try:
+        return cls(*args, **kwargs)
+    except TypeError as exc:
+        raise InvalidArgument(f"{cls.__name__}(): {exc}") from None
 
+
+class APIClient:
+    """The low-level client of one [`DockerClient`][aiocontainers.DockerClient]: ``client.api``."""
+
+    @validated
     def __init__(self, client: DockerClient) -> None:
         self._client = client
 
@@ -55,24 +67,29 @@ class APIClient:
 
     # -- system ------------------------------------------------------------------------
 
+    @validated
     async def ping(self) -> bool:
         """``True`` when the daemon answers."""
         return await self._client.ping()
 
+    @validated
     async def version(self, api_version: bool = True) -> dict[str, Any]:
         """The daemon's version information."""
         return await self._client.version(api_version)
 
+    @validated
     async def info(self) -> dict[str, Any]:
         """System-wide information (``docker info``)."""
         return await self._client.info()
 
+    @validated
     async def close(self) -> None:
         """Close the client this API belongs to (docker-py closes its session)."""
         await self._client.close()
 
     # -- containers ----------------------------------------------------------------------
 
+    @validated
     async def containers(
         self,
         quiet: bool = False,
@@ -102,29 +119,36 @@ class APIClient:
             return [{"Id": row.id} for row in rows]
         return [row.attrs for row in rows]
 
+    @validated
     async def inspect_container(self, container: Resource) -> dict[str, Any]:
         """``docker inspect``'s data for the container."""
         found = await self._client.containers.get(_resource_id(container, "container"))
         return found.attrs
 
+    @validated
     async def create_host_config(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """docker-py's ``HostConfig`` dict for ``create_container(host_config=...)``."""
         from .sync.types import HostConfig
 
-        return HostConfig(await self._version(), *args, **kwargs)
+        version = await self._version()
+        return _docker_py_type(HostConfig, version, *args, **kwargs)
 
+    @validated
     def create_networking_config(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """docker-py's ``NetworkingConfig`` dict (``{"EndpointsConfig": {...}}``)."""
         from .sync.types import NetworkingConfig
 
-        return NetworkingConfig(*args, **kwargs)
+        return _docker_py_type(NetworkingConfig, *args, **kwargs)
 
+    @validated
     async def create_endpoint_config(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """docker-py's ``EndpointConfig`` dict for one network of a networking config."""
         from .sync.types import EndpointConfig
 
-        return EndpointConfig(await self._version(), *args, **kwargs)
+        version = await self._version()
+        return _docker_py_type(EndpointConfig, version, *args, **kwargs)
 
+    @validated
     async def create_container(
         self,
         image: str,
@@ -154,7 +178,7 @@ class APIClient:
         platform: str | None = None,
     ) -> dict[str, Any]:
         """Create a container from docker-py's low-level arguments: ``{"Id": ...,
-        "Warnings": [...]}``. ``host_config`` comes from :meth:`create_host_config`."""
+        "Warnings": [...]}``. ``host_config`` comes from `create_host_config`."""
         from .sync.types import ContainerConfig
 
         if use_config_proxy:
@@ -189,62 +213,75 @@ class APIClient:
         params = {key: value for key, value in (("name", name), ("platform", platform)) if value}
         return await self._client.containers._create_raw(dict(config), params)
 
+    @validated
     async def start(self, container: Resource) -> None:
         """Start the container."""
         await self._container(container).start()
 
+    @validated
     async def stop(self, container: Resource, timeout: float | None = None) -> None:
         """Stop it: the stop signal, then SIGKILL after ``timeout`` seconds."""
         await self._container(container).stop(timeout)
 
+    @validated
     async def restart(self, container: Resource, timeout: float | None = None) -> None:
         """Restart it (SIGKILL after ``timeout`` seconds)."""
         await self._container(container).restart(timeout)
 
+    @validated
     async def kill(self, container: Resource, signal: str | int | None = None) -> None:
         """Send ``signal`` (default SIGKILL)."""
         await self._container(container).kill(signal)
 
+    @validated
     async def pause(self, container: Resource) -> None:
         """Freeze its processes."""
         await self._container(container).pause()
 
+    @validated
     async def unpause(self, container: Resource) -> None:
         """Resume its processes."""
         await self._container(container).unpause()
 
+    @validated
     async def remove_container(
         self, container: Resource, v: bool = False, link: bool = False, force: bool = False
     ) -> None:
         """Remove it; ``v`` its anonymous volumes, ``force`` kills it first."""
         await self._container(container).remove(v=v, link=link, force=force)
 
+    @validated
     async def rename(self, container: Resource, name: str) -> None:
         """Rename it."""
         await self._container(container).rename(name)
 
+    @validated
     async def wait(
         self, container: Resource, timeout: float | None = None, condition: Any = None
     ) -> dict[str, Any]:
         """Wait for it to stop: ``{"StatusCode": ..., "Error": ...}``."""
         return await self._container(container).wait(timeout, condition)
 
+    @validated
     async def top(self, container: Resource, ps_args: str | None = None) -> dict[str, Any]:
         """Its processes: ``{"Titles": [...], "Processes": [...]}``."""
         return await self._container(container).top(ps_args)
 
+    @validated
     async def diff(self, container: Resource) -> builtins.list[dict[str, Any]]:
         """Its filesystem changes."""
         return await self._container(container).diff()
 
+    @validated
     async def logs(self, container: Resource, *args: Any, **kwargs: Any) -> Any:
-        """Its output: ``bytes``, or a stream with ``stream=True`` (:meth:`Container.logs`'s
+        """Its output: ``bytes``, or a stream with ``stream=True`` (`Container.logs`'s
         arguments)."""
         found = self._container(container)
         await found.reload()  # the TTY setting decides how the output is framed
         result = found.logs(*args, **kwargs)
         return result if kwargs.get("stream") else await result
 
+    @validated
     async def port(self, container: Resource, private_port: int | str) -> Any:
         """The host bindings of ``private_port`` (``"80"`` tries tcp, udp, sctp)."""
         settings = (await self.inspect_container(container)).get("NetworkSettings", {})
@@ -262,6 +299,7 @@ class APIClient:
 
     # -- exec ------------------------------------------------------------------------------
 
+    @validated
     async def exec_create(
         self,
         container: Resource,
@@ -289,6 +327,7 @@ class APIClient:
         )
         return {"Id": exec_id}
 
+    @validated
     async def exec_start(
         self,
         exec_id: Resource,
@@ -311,6 +350,7 @@ class APIClient:
         )
         return result.output
 
+    @validated
     async def exec_inspect(self, exec_id: Resource) -> dict[str, Any]:
         """The daemon's view of an exec (``Running``, ``ExitCode``...)."""
         info: dict[str, Any] = await self._client.transport.request_json(
@@ -320,18 +360,22 @@ class APIClient:
 
     # -- images, networks, volumes ---------------------------------------------------------
 
+    @validated
     async def inspect_image(self, image: Resource) -> dict[str, Any]:
         """The image's inspect data."""
         return (await self._client.images.get(_resource_id(image, "image"))).attrs
 
+    @validated
     async def inspect_network(self, net_id: Resource) -> dict[str, Any]:
         """The network's inspect data."""
         return (await self._client.networks.get(_resource_id(net_id, "network"))).attrs
 
+    @validated
     async def inspect_volume(self, name: str) -> dict[str, Any]:
         """The volume's inspect data."""
         return (await self._client.volumes.get(_resource_id(name, "volume"))).attrs
 
+    @validated
     async def networks(
         self,
         names: Sequence[str] | None = None,

@@ -151,7 +151,7 @@ def describe_path(path: str, path_args: Mapping[str, str] | None, params: Params
 def api_error(status: int, body: bytes, method: str, path: str) -> APIError:
     """The typed exception for an HTTP error status, chosen by status code.
 
-    ``path`` may carry what the call concerns after it (see :func:`describe_call`).
+    ``path`` may carry what the call concerns after it (see `describe_call`).
     """
     explanation = _explanation(body)
     message = f"{method} {path}: {explanation or 'no explanation'}"

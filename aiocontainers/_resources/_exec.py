@@ -5,7 +5,7 @@ response's body is the command's output, so no connection upgrade is needed
 unless stdin is written. Differences from docker-py, on purpose:
 
 - ``stream=True``/``socket=True`` return ``ExecResult(None, stream)`` as
-  docker-py does, but the :class:`ExecStream`'s ``exit_code`` is set once the
+  docker-py does, but the `ExecStream`'s ``exit_code`` is set once the
   output is exhausted (docker-py gives none).
 - ``demux=True`` gives ``b""``, never ``None``, for a stream with no output.
 - ``socket=True`` gives an [`ExecStream`][aiocontainers.ExecStream] with ``write()``,
@@ -354,9 +354,9 @@ class ExecMixin(Model):
 
         By default waits for the command and returns ``ExecResult(exit_code,
         output)``: as long as the command runs, or at most ``timeout`` seconds
-        (then :class:`~aiocontainers.Timeout`; the command keeps running).
+        (then `Timeout`; the command keeps running).
         ``stream=True`` returns ``ExecResult(None, stream)`` as soon as the
-        command started, as docker-py does: ``stream`` is an :class:`ExecStream`
+        command started, as docker-py does: ``stream`` is an `ExecStream`
         whose ``exit_code`` is the command's status once the output is exhausted.
         ``socket=True`` the same, with stdin writable (pass ``stdin=True`` to
         give the command a stdin). ``detach=True`` starts

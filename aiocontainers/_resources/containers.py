@@ -1064,7 +1064,7 @@ class ContainerCollection(Collection[Container]):
         ``None``, as docker-py gives, when the log driver is not ``json-file`` or
         ``journald``); with ``auto_remove=True`` it is attached before it starts, as
         ``docker run`` does, so nothing is lost when the daemon removes it. A non-zero exit raises
-        :class:`~aiocontainers.ContainerError` with both streams. ``remove``
+        `ContainerError` with both streams. ``remove``
         removes it afterwards, also after an error.
 
         ``stream=True`` returns, once the container started, an async iterator

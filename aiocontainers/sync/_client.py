@@ -131,7 +131,7 @@ class DockerClient(_GeneratedClient):
 class APIClient(_GeneratedAPIClient):
     """docker-py's low-level client: ``docker.APIClient(base_url=...)``, or ``client.api``.
 
-    Constructed directly it takes :class:`DockerClient`'s arguments and owns that client
+    Constructed directly it takes `DockerClient`'s arguments and owns that client
     (``close()`` closes it); ``client.api`` shares its client's connections.
     """
 

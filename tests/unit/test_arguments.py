@@ -181,6 +181,7 @@ async def _make_world(portal: anyio.from_thread.BlockingPortal, directory: Path)
         aiocontainers.StackLogs: [running.logs()],
         aiocontainers.StackEvents: [client.stacks.events("demo")],
         type(client.stacks): [client.stacks],
+        type(client.api): [client.api],
     }
     for value in vars(client).values():
         if isinstance(value, Collection):

@@ -30,10 +30,11 @@ if TYPE_CHECKING:
 
 __all__ = ["APIClient"]
 
-Resource = str | Mapping[str, Any]
+# ``None`` too: docker-py raises NullResource for it (a subclass of InvalidArgument).
+Resource = str | Mapping[str, Any] | None
 
 
-def _resource_id(value: Resource | None, what: str) -> str:
+def _resource_id(value: Resource, what: str) -> str:
     """An id or name, or a dict carrying ``Id`` (docker-py takes both)."""
     if isinstance(value, Mapping):
         value = value.get("Id") or value.get("ID")

@@ -259,6 +259,7 @@ class _Checker:
             return_annotation=inspect.Signature.empty,
         )
         target.__annotations__ = hints
+        target.__name__ = fn.__name__
         target.__qualname__ = fn.__qualname__
         target.__module__ = fn.__module__
         self._expected = {name: _describe(hint) for name, hint in hints.items()}
@@ -281,8 +282,10 @@ class _Checker:
         try:
             return validator(*args, **kwargs)
         except ValidationError as exc:
-            if exc.title != self._fn.__qualname__:
-                raise  # from the body: not about this call's arguments
+            # pydantic titles the error with the function's qualified name (its plain
+            # name before 2.9); another title comes from the body, not these arguments.
+            if exc.title not in (self._fn.__qualname__, self._fn.__name__):
+                raise
             error = invalid_argument(exc, self._where, names=self._names, expected=self._expected)
         # Raised here, not in the except block: the ValidationError, whose text repeats
         # every value given, must not ride along as the __context__.

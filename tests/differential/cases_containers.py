@@ -499,7 +499,8 @@ def logs_since_until(docker: ModuleType, env: Env) -> Any:
 @differs(
     "Container.attach",
     reason="attach(logs=True) without stream returns the output so far, as the daemon sends "
-    "it; docker-py 7 returns b'' (its non-stream read drops the frames)",
+    "it; docker-py 7 returns b'' (its non-stream read drops the frames), in most runs",
+    oracle_varies=True,
     adjust=lambda theirs: (
         typed("tuple", (typed("bytes", b"hi\n"), typed("bytes", b"")))
         if theirs == typed("tuple", (typed("bytes", b""), typed("bytes", b"")))

@@ -6,9 +6,10 @@ it) with a pipe from the test process on its stdin. While the pipe is open the w
 run's lease (`_lease`) and, in the background, reaps what runs that died before left behind. When
 the pipe closes -- the run released it, or the process exited or was killed, even with SIGKILL,
 since the kernel closes a dead process's descriptors -- it removes every resource labelled with the
-run's session id and the lease, prints a JSON report and exits. After a death without release it
-sweeps once more a moment later, for requests the dying process had in flight. No image is needed:
-it is this library, run by the same Python.
+run's session id and the lease, prints a JSON report and exits. It sweeps once more a moment
+later (2 s after a death, 1 s after a release), for requests still in flight: a dying process's,
+or a create that Ctrl-C cancelled and the daemon completes after the first pass. No image is
+needed: it is this library, run by the same Python.
 
 ``AIOCONTAINERS_LEASE_TTL`` (seconds, at most the default 60) shortens the
 lease, for tests of the reaping itself.
@@ -43,6 +44,7 @@ READY = "ready"
 _BYE = b"bye"
 _SWEEP_DEADLINE = 120.0  # seconds the watchdog keeps trying when the engine fails
 _SETTLE = 2.0  # seconds for a dead owner's requests in flight to land
+_SETTLE_RELEASED = 1.0  # the same after a release: only a cancelled create can be in flight
 
 
 class WatchdogError(DockerException):
@@ -242,11 +244,11 @@ async def _watch(session_id: str) -> None:
         tg.start_soon(_reap_others, session_id, reaped)
         released = await _owner_gone()
         tg.cancel_scope.cancel()
-    # Released: the owner has nothing in flight, one pass does. Dead: a second one, later.
-    removed = await _sweep(session_id, until_empty=not released)
-    if not released:
-        await anyio.sleep(_SETTLE)
-        removed.merge(await _sweep(session_id, until_empty=True))
+    # A second pass, later, for requests still in flight: a dead owner's, or a create the
+    # owner cancelled (on Ctrl-C) that the daemon completes after the first pass.
+    removed = await _sweep(session_id, until_empty=True)
+    await anyio.sleep(_SETTLE if not released else _SETTLE_RELEASED)
+    removed.merge(await _sweep(session_id, until_empty=True))
     _say(json.dumps({"removed": asdict(removed), "reaped": asdict(reaped)}))
 
 

@@ -86,7 +86,71 @@ T = TypeVar("T")
 def async_classes() -> list[type]: ...
 
 class APIClient(Proxy):
+    def attach(
+        self,
+        container: Resource,
+        stdout: bool = ...,
+        stderr: bool = ...,
+        stream: bool = ...,
+        logs: bool = ...,
+        demux: bool = ...,
+    ) -> Any: ...
+    def attach_socket(
+        self, container: Resource, params: Mapping[str, Any] | None = ..., ws: bool = ...
+    ) -> Any: ...
+    def build(
+        self,
+        path: str | None = ...,
+        tag: str | None = ...,
+        quiet: bool = ...,
+        fileobj: Any = ...,
+        nocache: bool = ...,
+        rm: bool = ...,
+        timeout: float | None = ...,
+        custom_context: bool = ...,
+        encoding: str | None = ...,
+        pull: bool = ...,
+        forcerm: bool = ...,
+        dockerfile: str | None = ...,
+        container_limits: Mapping[str, Any] | None = ...,
+        decode: bool = ...,
+        buildargs: Mapping[str, str] | None = ...,
+        gzip: bool = ...,
+        shmsize: int | None = ...,
+        labels: Mapping[str, str] | None = ...,
+        cache_from: Sequence[str] | None = ...,
+        target: str | None = ...,
+        network_mode: str | None = ...,
+        squash: bool | None = ...,
+        extra_hosts: Mapping[str, str] | Sequence[str] | None = ...,
+        platform: str | None = ...,
+        isolation: str | None = ...,
+        use_config_proxy: bool = ...,
+    ) -> Any: ...
     def close(self) -> None: ...
+    def commit(
+        self,
+        container: Resource,
+        repository: str | None = ...,
+        tag: str | None = ...,
+        message: str | None = ...,
+        author: str | None = ...,
+        pause: bool = ...,
+        changes: str | Sequence[str] | None = ...,
+        conf: Mapping[str, Any] | None = ...,
+    ) -> dict[str, str]: ...
+    def connect_container_to_network(
+        self,
+        container: Resource,
+        net_id: Resource,
+        ipv4_address: str | None = ...,
+        ipv6_address: str | None = ...,
+        aliases: Sequence[str] | None = ...,
+        links: Any = ...,
+        link_local_ips: Sequence[str] | None = ...,
+        driver_opt: Mapping[str, str] | None = ...,
+        mac_address: str | None = ...,
+    ) -> None: ...
     def containers(
         self,
         quiet: bool = ...,
@@ -129,8 +193,32 @@ class APIClient(Proxy):
     ) -> dict[str, Any]: ...
     def create_endpoint_config(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
     def create_host_config(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+    def create_network(
+        self,
+        name: str,
+        driver: str | None = ...,
+        options: Mapping[str, str] | None = ...,
+        ipam: Mapping[str, Any] | None = ...,
+        check_duplicate: bool | None = ...,
+        internal: bool = ...,
+        labels: Mapping[str, str] | None = ...,
+        enable_ipv6: bool = ...,
+        attachable: bool | None = ...,
+        scope: str | None = ...,
+        ingress: bool | None = ...,
+    ) -> dict[str, Any]: ...
     def create_networking_config(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
+    def create_volume(
+        self,
+        name: str | None = ...,
+        driver: str | None = ...,
+        driver_opts: Mapping[str, str] | None = ...,
+        labels: Mapping[str, str] | None = ...,
+    ) -> dict[str, Any]: ...
     def diff(self, container: Resource) -> builtins.list[dict[str, Any]]: ...
+    def disconnect_container_from_network(
+        self, container: Resource, net_id: Resource, force: bool = ...
+    ) -> None: ...
     def exec_create(
         self,
         container: Resource,
@@ -154,12 +242,26 @@ class APIClient(Proxy):
         socket: bool = ...,
         demux: bool = ...,
     ) -> Any: ...
+    def export(self, container: Resource, chunk_size: int = ...) -> Any: ...
+    def get_archive(
+        self, container: Resource, path: str, chunk_size: int = ..., encode_stream: bool = ...
+    ) -> tuple[Any, dict[str, Any]]: ...
+    def get_image(self, image: Resource, chunk_size: int = ...) -> Any: ...
+    def history(self, image: Resource) -> builtins.list[dict[str, Any]]: ...
+    def images(
+        self,
+        name: str | None = ...,
+        quiet: bool = ...,
+        all: bool = ...,
+        filters: Mapping[str, Any] | None = ...,
+    ) -> builtins.list[Any]: ...
     def info(self) -> dict[str, Any]: ...
     def inspect_container(self, container: Resource) -> dict[str, Any]: ...
     def inspect_image(self, image: Resource) -> dict[str, Any]: ...
     def inspect_network(self, net_id: Resource) -> dict[str, Any]: ...
     def inspect_volume(self, name: str) -> dict[str, Any]: ...
     def kill(self, container: Resource, signal: str | int | None = ...) -> None: ...
+    def load_image(self, data: Any, quiet: bool | None = ...) -> Any: ...
     def logs(self, container: Resource, *args: Any, **kwargs: Any) -> Any: ...
     def networks(
         self,
@@ -170,16 +272,71 @@ class APIClient(Proxy):
     def pause(self, container: Resource) -> None: ...
     def ping(self) -> bool: ...
     def port(self, container: Resource, private_port: int | str) -> Any: ...
+    def prune_containers(self, filters: Mapping[str, Any] | None = ...) -> dict[str, Any]: ...
+    def prune_images(self, filters: Mapping[str, Any] | None = ...) -> dict[str, Any]: ...
+    def prune_networks(self, filters: Mapping[str, Any] | None = ...) -> dict[str, Any]: ...
+    def prune_volumes(self, filters: Mapping[str, Any] | None = ...) -> dict[str, Any]: ...
+    def pull(
+        self,
+        repository: str,
+        tag: str | None = ...,
+        stream: bool = ...,
+        auth_config: Mapping[str, Any] | None = ...,
+        decode: bool = ...,
+        platform: str | None = ...,
+        all_tags: bool = ...,
+    ) -> Any: ...
+    def push(
+        self,
+        repository: str,
+        tag: str | None = ...,
+        stream: bool = ...,
+        auth_config: Mapping[str, Any] | None = ...,
+        decode: bool = ...,
+    ) -> Any: ...
+    def put_archive(self, container: Resource, path: str, data: Any) -> bool: ...
     def remove_container(
         self, container: Resource, v: bool = ..., link: bool = ..., force: bool = ...
     ) -> None: ...
+    def remove_image(
+        self, image: Resource, force: bool = ..., noprune: bool = ...
+    ) -> builtins.list[dict[str, Any]]: ...
+    def remove_network(self, net_id: Resource) -> None: ...
+    def remove_volume(self, name: str, force: bool = ...) -> None: ...
     def rename(self, container: Resource, name: str) -> None: ...
+    def resize(self, container: Resource, height: int, width: int) -> None: ...
     def restart(self, container: Resource, timeout: float | None = ...) -> None: ...
     def start(self, container: Resource) -> None: ...
+    def stats(
+        self,
+        container: Resource,
+        decode: bool | None = ...,
+        stream: bool = ...,
+        one_shot: bool | None = ...,
+    ) -> Any: ...
     def stop(self, container: Resource, timeout: float | None = ...) -> None: ...
+    def tag(
+        self, image: Resource, repository: str, tag: str | None = ..., force: bool = ...
+    ) -> bool: ...
     def top(self, container: Resource, ps_args: str | None = ...) -> dict[str, Any]: ...
     def unpause(self, container: Resource) -> None: ...
+    def update_container(
+        self,
+        container: Resource,
+        blkio_weight: int | None = ...,
+        cpu_period: int | None = ...,
+        cpu_quota: int | None = ...,
+        cpu_shares: int | None = ...,
+        cpuset_cpus: str | None = ...,
+        cpuset_mems: str | None = ...,
+        mem_limit: int | str | None = ...,
+        mem_reservation: int | str | None = ...,
+        memswap_limit: int | str | None = ...,
+        kernel_memory: int | str | None = ...,
+        restart_policy: Mapping[str, Any] | None = ...,
+    ) -> dict[str, Any]: ...
     def version(self, api_version: bool = ...) -> dict[str, Any]: ...
+    def volumes(self, filters: Mapping[str, Any] | None = ...) -> dict[str, Any]: ...
     def wait(
         self, container: Resource, timeout: float | None = ..., condition: Any = ...
     ) -> dict[str, Any]: ...
@@ -278,7 +435,14 @@ class Container(ModelProxy):
         demux: Literal[True],
     ) -> DockerStream[tuple[bytes, bytes]]: ...
     def attach_socket(
-        self, *, stdin: bool = ..., stdout: bool = ..., stderr: bool = ..., logs: bool = ...
+        self,
+        *,
+        stdin: bool = ...,
+        stdout: bool = ...,
+        stderr: bool = ...,
+        logs: bool = ...,
+        params: Mapping[str, Any] | None = ...,
+        ws: bool = ...,
     ) -> InteractiveStream[bytes]: ...
     def commit(
         self,

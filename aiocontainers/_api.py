@@ -25,6 +25,7 @@ from ._resources._streaming import DockerStream
 from ._resources.containers import DEFAULT_CHUNK_SIZE, Container
 from ._resources.images import Image, _message_dict, _message_line, json_line
 from ._resources.networks import Network
+from ._resources.services import list_tasks
 from ._validation import validated
 from .errors import InvalidArgument, NullResource
 
@@ -91,6 +92,39 @@ class APIClient:
     async def info(self) -> dict[str, Any]:
         """System-wide information (``docker info``)."""
         return await self._client.info()
+
+    @validated
+    async def df(self) -> dict[str, Any]:
+        """Disk usage by images, containers, volumes and build cache."""
+        return await self._client.df()
+
+    @validated
+    def events(
+        self,
+        since: Any = None,
+        until: Any = None,
+        filters: Mapping[str, Any] | None = None,
+        decode: bool | None = None,
+    ) -> Any:
+        """The daemon's events: a stream of each event's JSON bytes (dicts with
+        ``decode``), ending at ``until`` when given."""
+        client: Any = self._client  # the overloads need a literal flag
+        return client.events(since, until, filters, bool(decode))
+
+    @validated
+    async def login(
+        self,
+        username: str,
+        password: str | None = None,
+        email: str | None = None,
+        registry: str | None = None,
+        reauth: bool = False,
+        dockercfg_path: str | None = None,
+    ) -> dict[str, Any]:
+        """Check credentials with the daemon and use them from now on (`DockerClient.login`)."""
+        return await self._client.login(
+            username, password, email, registry, reauth, dockercfg_path
+        )
 
     @validated
     async def close(self) -> None:
@@ -568,6 +602,28 @@ class APIClient:
         return await images.push(repository, tag, stream, auth_config, decode)
 
     @validated
+    async def search(self, term: str, limit: int | None = None) -> builtins.list[dict[str, Any]]:
+        """Search Docker Hub (the daemon asks it)."""
+        return await self._client.images.search(term, limit)
+
+    @validated
+    async def inspect_distribution(
+        self, image: str, auth_config: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The registry's description of ``image``: ``{"Descriptor": ..., "Platforms": ...}``."""
+        return (await self._client.images.get_registry_data(image, auth_config)).attrs
+
+    @validated
+    async def prune_builds(
+        self,
+        filters: Mapping[str, Any] | None = None,
+        keep_storage: int | None = None,
+        all: bool | None = None,
+    ) -> dict[str, Any]:
+        """Remove build cache: ``{"CachesDeleted": ..., "SpaceReclaimed": n}``."""
+        return await self._client.images.prune_builds(filters, keep_storage, all)
+
+    @validated
     def get_image(self, image: Resource, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Any:
         """The image as a ``docker save`` tar stream."""
         return self._client.images.save(_resource_id(image, "image"), chunk_size)
@@ -732,6 +788,143 @@ class APIClient:
     async def prune_volumes(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Remove unused volumes: ``{"VolumesDeleted": [...], "SpaceReclaimed": n}``."""
         return await self._client.volumes.prune(filters)
+
+    # -- swarm -------------------------------------------------------------------------------
+
+    @validated
+    async def inspect_swarm(self) -> dict[str, Any]:
+        """``GET /swarm``; ``APIError`` (503) when this node is in no swarm."""
+        swarm = self._client.swarm
+        await swarm.reload()
+        return swarm.attrs
+
+    @validated
+    async def get_unlock_key(self) -> dict[str, Any]:
+        """The key of an autolocked swarm: ``{"UnlockKey": ...}``."""
+        return await self._client.swarm.get_unlock_key()
+
+    @validated
+    async def leave_swarm(self, force: bool = False) -> bool:
+        """Leave the swarm; ``True`` (also, with ``force``, when in none)."""
+        return await self._client.swarm.leave(force)
+
+    @validated
+    async def unlock_swarm(self, key: str | Mapping[str, str]) -> bool:
+        """Unlock an autolocked swarm manager with its key; ``True``."""
+        return await self._client.swarm.unlock(key)
+
+    @validated
+    async def update_node(
+        self, node_id: Resource, version: int, node_spec: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Replace the node's spec as of object ``version``; ``True``."""
+        attrs = {"ID": _resource_id(node_id, "node"), "Version": {"Index": version}}
+        await self._client.nodes.prepare_model(attrs).update(dict(node_spec or {}))
+        return True
+
+    @validated
+    async def remove_node(self, node_id: Resource, force: bool = False) -> bool:
+        """Remove the node from the swarm; ``True``."""
+        nodes = self._client.nodes
+        return await nodes.prepare_model({"ID": _resource_id(node_id, "node")}).remove(force)
+
+    @validated
+    async def nodes(
+        self, filters: Mapping[str, Any] | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """The swarm's nodes, as dicts."""
+        return [node.attrs for node in await self._client.nodes.list(filters)]
+
+    @validated
+    async def inspect_node(self, node_id: Resource) -> dict[str, Any]:
+        """A node's inspect data."""
+        return (await self._client.nodes.get(_resource_id(node_id, "node"))).attrs
+
+    @validated
+    async def services(
+        self, filters: Mapping[str, Any] | None = None, status: bool | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """The swarm's services, as dicts (``status`` adds their task counts)."""
+        return [service.attrs for service in await self._client.services.list(filters, status)]
+
+    @validated
+    async def inspect_service(
+        self, service: Resource, insert_defaults: bool | None = None
+    ) -> dict[str, Any]:
+        """A service's inspect data."""
+        found = await self._client.services.get(_resource_id(service, "service"), insert_defaults)
+        return found.attrs
+
+    @validated
+    async def remove_service(self, service: Resource) -> bool:
+        """Remove the service; ``True``."""
+        services = self._client.services
+        return await services.prepare_model({"ID": _resource_id(service, "service")}).remove()
+
+    @validated
+    async def tasks(
+        self, filters: Mapping[str, Any] | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """The swarm's tasks, as dicts (``{"service": ...}`` filters one service's)."""
+        return await list_tasks(self._client.transport, filters)
+
+    @validated
+    async def secrets(
+        self, filters: Mapping[str, Any] | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """The swarm's secrets (without their data), as dicts."""
+        return [secret.attrs for secret in await self._client.secrets.list(filters)]
+
+    @validated
+    async def inspect_secret(self, id: Resource) -> dict[str, Any]:
+        """A secret's inspect data (without its data)."""
+        return (await self._client.secrets.get(_resource_id(id, "secret"))).attrs
+
+    @validated
+    async def create_secret(
+        self,
+        name: str,
+        data: bytes | str,
+        labels: Mapping[str, str] | None = None,
+        driver: Mapping[str, Any] | None = None,
+    ) -> dict[str, str]:
+        """Store a secret: ``{"ID": ...}``."""
+        return {"ID": (await self._client.secrets.create(name, data, labels, driver)).id}
+
+    @validated
+    async def remove_secret(self, id: Resource) -> bool:
+        """Remove the secret; ``True``."""
+        secrets = self._client.secrets
+        return await secrets.prepare_model({"ID": _resource_id(id, "secret")}).remove()
+
+    @validated
+    async def configs(
+        self, filters: Mapping[str, Any] | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """The swarm's configs, as dicts."""
+        return [config.attrs for config in await self._client.configs.list(filters)]
+
+    @validated
+    async def inspect_config(self, id: Resource) -> dict[str, Any]:
+        """A config's inspect data."""
+        return (await self._client.configs.get(_resource_id(id, "config"))).attrs
+
+    @validated
+    async def create_config(
+        self,
+        name: str,
+        data: bytes | str,
+        labels: Mapping[str, str] | None = None,
+        templating: Mapping[str, Any] | None = None,
+    ) -> dict[str, str]:
+        """Store a config: ``{"ID": ...}``."""
+        return {"ID": (await self._client.configs.create(name, data, labels, templating)).id}
+
+    @validated
+    async def remove_config(self, id: Resource) -> bool:
+        """Remove the config; ``True``."""
+        configs = self._client.configs
+        return await configs.prepare_model({"ID": _resource_id(id, "config")}).remove()
 
     # -- inspecting ------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from types import ModuleType
 from typing import Any
 
@@ -122,6 +123,22 @@ def api_push_and_pull(docker: ModuleType, env: Env) -> Any:
         [json.loads(line)["status"] for line in pulled.splitlines()][-1:],
         [json.loads(line).get("status") for line in pulled_lines][-1:],
         pulled_dicts[-1:],
+    )
+
+
+@same("APIClient.inspect_distribution", "APIClient.search", "APIClient.prune_builds")
+def api_registry_and_cache(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    repository = f"{env.registry}/diff-dist-{env.token}"
+    tagged(env, repository)
+    api.push(repository, tag="v1")
+    distribution = api.inspect_distribution(f"{repository}:v1")
+    return (
+        sorted(distribution),
+        distribution["Descriptor"]["digest"].startswith("sha256:"),
+        attempts(lambda: api.inspect_distribution(f"{env.registry}/diff-none-{env.token}:v1")),
+        attempts(lambda: api.search("busybox", limit=1)),
+        sorted(api.prune_builds(filters={"until": "1s"})),
     )
 
 
@@ -273,4 +290,151 @@ COVERED_HERE = {
     "create_network", "connect_container_to_network", "disconnect_container_from_network",
     "remove_network", "prune_networks", "put_archive", "get_archive", "export", "attach",
     "attach_socket", "stats", "update_container", "resize", "commit", "prune_containers",
+    "inspect_distribution", "search", "prune_builds", "df", "events", "login",
+}  # fmt: skip
+
+
+@same("APIClient.df", "APIClient.events", "APIClient.login")
+def api_system(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    since = time.time()
+    env.sleeper("true").wait()
+    until = time.time() + 1
+    mine = {"label": f"aiocontainers.diff={env.token}", "event": "die"}
+    raw = list(api.events(since=since, until=until, filters=mine))
+    decoded = list(api.events(since=since, until=until, filters=mine, decode=True))
+    return (
+        sorted(api.df()),
+        [type(event).__name__ for event in raw],
+        [json.loads(event)["Action"] for event in raw],
+        [event["Action"] for event in decoded],
+        api.login("diff", "secret", registry=f"http://{env.registry}"),
+    )
+
+
+# -- swarm ---------------------------------------------------------------------------------
+
+
+@same("APIClient.inspect_swarm", "APIClient.get_unlock_key")
+def api_outside_a_swarm(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    return attempts(api.inspect_swarm, api.get_unlock_key)
+
+
+@same("APIClient.inspect_swarm", "APIClient.nodes", "APIClient.inspect_node", swarm=True)
+def api_swarm_and_nodes(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    swarm = api.inspect_swarm()
+    nodes = api.nodes()
+    node = api.inspect_node(nodes[0]["ID"])
+    managers = api.nodes(filters={"role": "manager"})
+    return (
+        sorted(swarm),
+        [sorted(row) for row in nodes],
+        node["ID"] == nodes[0]["ID"],
+        len(managers),
+    )
+
+
+@same(
+    "APIClient.services",
+    "APIClient.inspect_service",
+    "APIClient.tasks",
+    "APIClient.remove_service",
+    swarm=True,
+)
+def api_services_and_tasks(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    created = env.client.services.create(
+        env.image, "sleep 60", name=env.name("svc"), labels=env.labels
+    )
+    env.defer(created.remove)
+    rows = api.services(filters={"label": f"aiocontainers.diff={env.token}"})
+    info = api.inspect_service(created.id)
+    with_defaults = api.inspect_service(created.id, insert_defaults=True)
+    tasks = api.tasks(filters={"service": created.id})
+    removed = api.remove_service(created.id)
+    return (
+        [row["Spec"]["Name"] for row in rows],
+        info["Spec"]["Name"],
+        "ForceUpdate" in with_defaults["Spec"]["TaskTemplate"],
+        all(task["ServiceID"] == created.id for task in tasks),
+        removed,
+        attempts(lambda: api.inspect_service(created.id)),
+    )
+
+
+@same(
+    "APIClient.create_secret",
+    "APIClient.secrets",
+    "APIClient.inspect_secret",
+    "APIClient.remove_secret",
+    swarm=True,
+)
+def api_secrets(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    created = api.create_secret(env.name("s"), b"hush", labels=env.labels)
+    env.defer(lambda: api.remove_secret(created["ID"]))
+    rows = api.secrets(filters={"label": f"aiocontainers.diff={env.token}"})
+    info = api.inspect_secret(created["ID"])
+    return (
+        sorted(created),
+        [row["Spec"]["Name"] for row in rows],
+        sorted(info["Spec"]),
+        api.remove_secret(created["ID"]),
+        attempts(lambda: api.inspect_secret(created["ID"])),
+    )
+
+
+@same(
+    "APIClient.create_config",
+    "APIClient.configs",
+    "APIClient.inspect_config",
+    "APIClient.remove_config",
+    swarm=True,
+)
+def api_configs(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    created = api.create_config(env.name("c"), b"setting=1", labels=env.labels)
+    env.defer(lambda: api.remove_config(created["ID"]))
+    rows = api.configs(filters={"label": f"aiocontainers.diff={env.token}"})
+    info = api.inspect_config(created["ID"])
+    return (
+        sorted(created),
+        [row["Spec"]["Name"] for row in rows],
+        info["Spec"]["Data"],
+        api.remove_config(created["ID"]),
+        attempts(lambda: api.inspect_config(created["ID"])),
+    )
+
+
+@same("APIClient.leave_swarm", "APIClient.unlock_swarm")
+def api_swarm_calls_outside(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    return attempts(
+        api.leave_swarm,
+        lambda: api.leave_swarm(force=True),
+        lambda: api.unlock_swarm("SWMKEY-1-nope"),
+    )
+
+
+@same("APIClient.update_node", "APIClient.remove_node", swarm=True)
+def api_update_and_remove_node(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    node = api.nodes()[0]
+    spec = {"Availability": "active", "Role": "manager", "Labels": {"diff": env.token}}
+    updated = api.update_node(node["ID"], node["Version"]["Index"], spec)
+    labels = api.inspect_node(node["ID"])["Spec"]["Labels"]
+    fresh = api.inspect_node(node["ID"])
+    spec["Labels"] = {}
+    api.update_node(node["ID"], fresh["Version"]["Index"], spec)
+    stale = attempts(lambda: api.update_node(node["ID"], node["Version"]["Index"], spec))
+    return updated, labels, stale, attempts(lambda: api.remove_node(node["ID"]))
+
+
+COVERED_SWARM = {
+    "leave_swarm", "unlock_swarm", "update_node", "remove_node",
+    "inspect_swarm", "get_unlock_key", "nodes", "inspect_node", "services", "inspect_service",
+    "tasks", "remove_service", "create_secret", "secrets", "inspect_secret", "remove_secret",
+    "create_config", "configs", "inspect_config", "remove_config",
 }  # fmt: skip

@@ -45,7 +45,8 @@ class DockerClient:
             ``ssh://user@host``; by default the environment decides
             (``DOCKER_HOST``, then ``DOCKER_CONTEXT``, then the CLI's current
             context, then ``unix:///var/run/docker.sock``).
-        version: ``"auto"`` or a fixed API version such as ``"1.41"``.
+        version: ``"auto"`` (or ``None``, docker-py's spelling) or a fixed API version
+            such as ``"1.41"``.
         timeout: the deadline, in seconds (or a ``timedelta``), of every unary
             call and of opening every stream; also how long a transfer may
             stall (``None``: no limit). Streams that may legitimately be idle
@@ -61,13 +62,19 @@ class DockerClient:
         transport: what moves the bytes: by default a connection pool to the
             daemon; [`aiocontainers.testing.MockTransport`][aiocontainers.testing.MockTransport]
             answers from a function instead (for tests without a daemon).
+        credstore_env: variables added to the environment of credential helpers
+            (``docker-credential-*``), as docker-py's.
+        use_ssh_client: docker-py's choice of SSH implementation; accepted and unused:
+            ``ssh://`` hosts always go through asyncssh with the user's OpenSSH config.
+        num_pools: docker-py's count of connection pools; accepted and unused: a client
+            has one pool (``max_pool_size`` sizes it).
     """
 
     @validated
     def __init__(
         self,
         base_url: str | None = None,
-        version: str = "auto",
+        version: str | None = "auto",
         timeout: float | timedelta | None = 60.0,
         tls: bool | ssl.SSLContext | None = None,
         max_pool_size: int = 10,
@@ -76,14 +83,18 @@ class DockerClient:
         user_agent: str | None = None,
         environment: Mapping[str, str] | None = None,
         transport: HTTPTransport | None = None,
+        credstore_env: Mapping[str, str] | None = None,
+        use_ssh_client: bool = False,
+        num_pools: int | None = None,
     ) -> None:
+        del use_ssh_client, num_pools  # docker-py's; see above
         if transport is not None and base_url is None:
             endpoint = Endpoint(str(getattr(transport, "url", "mock://")), source="transport")
         else:
             endpoint = resolve_endpoint(base_url, tls=tls, environ=environment)
         self.transport = Transport(
             endpoint,
-            version=version,
+            version=version or "auto",
             timeout=timeout,
             connect_timeout=connect_timeout,
             max_pool_size=max_pool_size,
@@ -91,6 +102,7 @@ class DockerClient:
             http=transport,
         )
         self.environment = environment
+        self.credstore_env = credstore_env
         self.containers = ContainerCollection(self)
         self.images = ImageCollection(self)
         self.networks = NetworkCollection(self)
@@ -252,7 +264,7 @@ class DockerClient:
 @validated
 def from_env(
     *,
-    version: str = "auto",
+    version: str | None = "auto",
     timeout: float | timedelta | None = 60.0,
     max_pool_size: int = 10,
     environment: Mapping[str, str] | None = None,

@@ -237,7 +237,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
 
     def __init__(self, client: DockerClient) -> None:
         super().__init__(client)
-        self.credentials = Credentials(client.environment)
+        self.credentials = Credentials(client.environment, client.credstore_env)
 
     # -- lookup -----------------------------------------------------------------
 

@@ -834,7 +834,7 @@ class DockerClient(Proxy):
     def __init__(
         self,
         base_url: str | None = ...,
-        version: str = ...,
+        version: str | None = ...,
         timeout: float | timedelta | None = ...,
         tls: bool | ssl.SSLContext | None = ...,
         max_pool_size: int = ...,
@@ -843,6 +843,9 @@ class DockerClient(Proxy):
         user_agent: str | None = ...,
         environment: Mapping[str, str] | None = ...,
         transport: Any | None = ...,
+        credstore_env: Mapping[str, str] | None = ...,
+        use_ssh_client: bool = ...,
+        num_pools: int | None = ...,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
@@ -1343,7 +1346,7 @@ class Swarm(ModelProxy):
     @property
     def client(self) -> _SyncDockerClient: ...
     @property
-    def collection(self) -> CollectionProxy: ...
+    def collection(self) -> None: ...
     @property
     def id(self) -> str: ...
     @property

@@ -17,9 +17,11 @@ cases compare each with docker-py's.
 from __future__ import annotations
 
 import builtins
+import functools
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._arguments import Filters, Name
 from ._resources._exec import ExecResult, exec_start
 from ._resources._streaming import DockerStream
 from ._resources.containers import DEFAULT_CHUNK_SIZE, Container
@@ -45,6 +47,12 @@ def _resource_id(value: Resource, what: str) -> str:
     if not value:
         raise NullResource(f"Resource ID was not provided ({what})")
     return str(value)
+
+
+def _checked_already(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A resource method without its argument check, for arguments this layer checked
+    against the same types: one check per call, not two (the unary calls' cost)."""
+    return functools.partial(method.__wrapped__, method.__self__)  # type: ignore[attr-defined]
 
 
 def _docker_py_type(
@@ -86,7 +94,8 @@ class APIClient:
     @validated
     async def version(self, api_version: bool = True) -> dict[str, Any]:
         """The daemon's version information."""
-        return await self._client.version(api_version)
+        info: dict[str, Any] = await _checked_already(self._client.version)(api_version)
+        return info
 
     @validated
     async def info(self) -> dict[str, Any]:
@@ -140,18 +149,18 @@ class APIClient:
         all: bool = False,
         trunc: bool = False,
         latest: bool = False,
-        since: str | None = None,
-        before: str | None = None,
+        since: Name | None = None,
+        before: Name | None = None,
         limit: int = -1,
         size: bool = False,
-        filters: Mapping[str, Any] | None = None,
+        filters: Filters | None = None,
     ) -> builtins.list[dict[str, Any]]:
         """The list rows of ``GET /containers/json`` (``[{"Id": ...}]`` with ``quiet``).
 
         ``size`` and ``trunc`` are not supported (InvalidArgument)."""
         if size or trunc:
             raise InvalidArgument("containers(size=, trunc=) are not supported")
-        rows = await self._client.containers.list(
+        rows = await _checked_already(self._client.containers.list)(
             all=all,
             before=before,
             since=since,

@@ -160,11 +160,11 @@ class APIClient(Proxy):
         all: bool = ...,
         trunc: bool = ...,
         latest: bool = ...,
-        since: str | None = ...,
-        before: str | None = ...,
+        since: Name | None = ...,
+        before: Name | None = ...,
         limit: int = ...,
         size: bool = ...,
-        filters: Mapping[str, Any] | None = ...,
+        filters: Filters | None = ...,
     ) -> builtins.list[dict[str, Any]]: ...
     def create_config(
         self,

@@ -226,7 +226,7 @@ def api_attach(docker: ModuleType, env: Env) -> Any:
     script = "sleep 0.5; echo one; sleep 0.2; echo two >&2"
     api = env.client.api
     streamed = api.attach(env.sleeper(["sh", "-c", script]).id, stream=True, logs=True)
-    demuxed = api.attach(env.sleeper(["sh", "-c", script]).id, stream=True, demux=True)
+    demuxed = api.attach(env.sleeper(["sh", "-c", script]).id, stream=True, logs=True, demux=True)
     return b"".join(streamed), [b"".join(out for out, _ in demuxed if out)]
 
 

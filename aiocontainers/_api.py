@@ -19,15 +19,15 @@ from __future__ import annotations
 import builtins
 import functools
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from ._arguments import Filters, Name
-from ._resources._exec import ExecResult, exec_start
+from ._arguments import Count, Filters, Name, Tail, Timestamp
+from ._resources._exec import ExecResult, exec_inspect, exec_resize, exec_start
 from ._resources._streaming import DockerStream
 from ._resources.containers import DEFAULT_CHUNK_SIZE, Container
 from ._resources.images import Image, _message_dict, _message_line, json_line
 from ._resources.networks import Network
-from ._resources.services import list_tasks
+from ._resources.services import inspect_task, list_tasks
 from ._validation import validated
 from .errors import InvalidArgument, NullResource
 
@@ -68,6 +68,9 @@ def _docker_py_type(
 class APIClient:
     """The low-level client of one [`DockerClient`][aiocontainers.DockerClient]: ``client.api``."""
 
+    #: The sync face's ``api_version`` is docker-py's property, fetched.
+    _sync_fetched: ClassVar[dict[str, str]] = {"api_version": "api_version"}
+
     @validated
     def __init__(self, client: DockerClient) -> None:
         self._client = client
@@ -81,10 +84,15 @@ class APIClient:
     def _network(self, network: Resource) -> Network:
         return self._client.networks.prepare_model({"Id": _resource_id(network, "network")})
 
-    async def _version(self) -> str:
-        return await self._client.transport.api_version()
-
     # -- system ------------------------------------------------------------------------
+
+    @validated
+    async def api_version(self) -> str:
+        """The API version in use (negotiated with the daemon on first use): ``"1.41"``.
+
+        docker-py's ``api_version`` is a property; the sync face's is one too.
+        """
+        return await self._client.api_version()
 
     @validated
     async def ping(self) -> bool:
@@ -183,7 +191,7 @@ class APIClient:
         """docker-py's ``HostConfig`` dict for ``create_container(host_config=...)``."""
         from .sync.types import HostConfig
 
-        version = await self._version()
+        version = await self._client.transport.api_version()
         return _docker_py_type(HostConfig, version, *args, **kwargs)
 
     @validated
@@ -198,7 +206,7 @@ class APIClient:
         """docker-py's ``EndpointConfig`` dict for one network of a networking config."""
         from .sync.types import EndpointConfig
 
-        version = await self._version()
+        version = await self._client.transport.api_version()
         return _docker_py_type(EndpointConfig, version, *args, **kwargs)
 
     @validated
@@ -239,7 +247,7 @@ class APIClient:
             if proxies:
                 environment = _with_proxies(environment, proxies)
         config = ContainerConfig(
-            await self._version(),
+            await self._client.transport.api_version(),
             image,
             command,
             hostname,
@@ -526,10 +534,14 @@ class APIClient:
     @validated
     async def exec_inspect(self, exec_id: Resource) -> dict[str, Any]:
         """The daemon's view of an exec (``Running``, ``ExitCode``...)."""
-        info: dict[str, Any] = await self._client.transport.request_json(
-            "GET", "/exec/{id}/json", path_args={"id": _resource_id(exec_id, "exec")}, expect=dict
-        )
-        return info
+        return await exec_inspect(self._client.transport, _resource_id(exec_id, "exec"))
+
+    @validated
+    async def exec_resize(
+        self, exec_id: Resource, height: Count | None = None, width: Count | None = None
+    ) -> None:
+        """Resize an exec's TTY (a size left out is not sent)."""
+        await exec_resize(self._client.transport, _resource_id(exec_id, "exec"), height, width)
 
     # -- images ----------------------------------------------------------------------------
 
@@ -876,6 +888,44 @@ class APIClient:
     ) -> builtins.list[dict[str, Any]]:
         """The swarm's tasks, as dicts (``{"service": ...}`` filters one service's)."""
         return await list_tasks(self._client.transport, filters)
+
+    @validated
+    async def inspect_task(self, task: Resource) -> dict[str, Any]:
+        """A task's inspect data."""
+        return await inspect_task(self._client.transport, _resource_id(task, "task"))
+
+    @validated
+    def service_logs(
+        self,
+        service: Resource,
+        details: bool = False,
+        follow: bool = False,
+        stdout: bool = False,
+        stderr: bool = False,
+        since: Timestamp | None = 0,
+        timestamps: bool = False,
+        tail: Tail = "all",
+        is_tty: bool | None = None,
+    ) -> DockerStream[bytes]:
+        """The output of a service's tasks: a stream of payloads (``bytes``), as docker-py's.
+
+        Choose ``stdout`` and/or ``stderr`` (docker-py's defaults choose neither, which
+        the daemon refuses). The service's spec tells whether it has a TTY; ``is_tty``
+        is accepted for docker-py's signature and not needed.
+        """
+        del is_tty
+        services = self._client.services
+        found = services.prepare_model({"ID": _resource_id(service, "service")})
+        return found.logs(
+            details=details,
+            follow=follow,
+            stdout=stdout,
+            stderr=stderr,
+            since=since,
+            timestamps=timestamps,
+            tail=tail,
+            lines=False,
+        )
 
     @validated
     async def secrets(

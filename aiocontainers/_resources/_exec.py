@@ -46,7 +46,7 @@ from ._streaming import ChunkSource, Decoder, DemuxedDecoder, PayloadDecoder
 if TYPE_CHECKING:
     from .._transport import Transport
 
-__all__ = ["ExecMixin", "ExecResult", "ExecStream", "exec_start"]
+__all__ = ["ExecMixin", "ExecResult", "ExecStream", "exec_inspect", "exec_resize", "exec_start"]
 
 OutputT = TypeVar("OutputT")
 T = TypeVar("T")
@@ -163,20 +163,32 @@ class ExecStream(InteractiveStream[T]):
     @validated
     async def inspect(self) -> dict[str, Any]:
         """The daemon's view of the exec (``Running``, ``ExitCode``, ``Pid``...)."""
-        info: dict[str, Any] = await self._transport.request_json(
-            "GET", "/exec/{id}/json", path_args={"id": self.id}, expect=dict
-        )
-        return info
+        return await exec_inspect(self._transport, self.id)
 
     @validated
     async def resize(self, height: Count, width: Count) -> None:
         """Resize the exec's TTY."""
-        await self._transport.request(
-            "POST",
-            "/exec/{id}/resize",
-            path_args={"id": self.id},
-            params={"h": height, "w": width},
-        )
+        await exec_resize(self._transport, self.id, height, width)
+
+
+async def exec_inspect(transport: Transport, exec_id: str) -> dict[str, Any]:
+    """``GET /exec/{id}/json``: the daemon's view of an exec."""
+    info: dict[str, Any] = await transport.request_json(
+        "GET", "/exec/{id}/json", path_args={"id": exec_id}, expect=dict
+    )
+    return info
+
+
+async def exec_resize(
+    transport: Transport, exec_id: str, height: int | None, width: int | None
+) -> None:
+    """``POST /exec/{id}/resize``: resize an exec's TTY (a size left out is not sent)."""
+    await transport.request(
+        "POST",
+        "/exec/{id}/resize",
+        path_args={"id": exec_id},
+        params={"h": height, "w": width},
+    )
 
 
 async def exec_start(

@@ -42,7 +42,7 @@ from .secrets import Secret
 if TYPE_CHECKING:
     from .._client import DockerClient
 
-__all__ = ["Service", "ServiceCollection", "list_tasks"]
+__all__ = ["Service", "ServiceCollection", "inspect_task", "list_tasks"]
 
 _UPDATE_ATTEMPTS = 5
 _OUT_OF_SEQUENCE = "update out of sequence"
@@ -93,6 +93,14 @@ async def list_tasks(
         "GET", "/tasks", params={"filters": convert_filters(filters)}, expect=list
     )
     return tasks
+
+
+async def inspect_task(transport: Transport, task_id: str) -> dict[str, Any]:
+    """A task's inspect data (``GET /tasks/{id}``)."""
+    task: dict[str, Any] = await transport.request_json(
+        "GET", "/tasks/{id}", path_args={"id": task_id}, expect=dict
+    )
+    return task
 
 
 class Service(Model):

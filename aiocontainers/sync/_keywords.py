@@ -1,10 +1,16 @@
-"""Keyword checks for the shim's methods: a misspelt keyword is docker-py's ``TypeError``.
+"""The shim's keywords, docker-py's way: checked names and docker-py's units.
 
 ``client.containers.run(image, detatch=True)`` raises ``TypeError: run() got an
 unexpected keyword argument 'detatch' (did you mean 'detach'?)`` before anything is
 sent, as docker-py raises it (with the hint added). A method's accepted keywords are
 its parameters; for the methods that pass ``**kwargs`` on to a spec, the spec's
 fields (`_FORWARDED`).
+
+The duration keywords docker-py takes in nanoseconds (`_NANOSECONDS`) are
+nanoseconds on the sync face too: ``services.create(..., stop_grace_period=2 *
+10**9)`` is two seconds, as in docker-py, where the async API takes seconds or a
+``timedelta``. An int is converted to a ``timedelta`` here, the only place the sync
+face changes a value's unit; a ``timedelta`` passes unchanged.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ import inspect
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-__all__ = ["keyword_checker"]
+from .._specs._wire import from_nanoseconds
+
+__all__ = ["keyword_adapter"]
 
 
 def _container_options() -> Collection[str]:
@@ -46,6 +54,17 @@ _FORWARDED: dict[str, Callable[[], Collection[str]]] = {
 }
 
 
+_SWARM_DURATIONS = frozenset({"dispatcher_heartbeat_period", "node_cert_expiry"})
+
+# The keywords docker-py takes in nanoseconds, by "Class.method".
+_NANOSECONDS: dict[str, frozenset[str]] = {
+    "ServiceCollection.create": frozenset({"stop_grace_period"}),
+    "Service.update": frozenset({"stop_grace_period"}),
+    "Swarm.init": _SWARM_DURATIONS,
+    "Swarm.update": _SWARM_DURATIONS,
+}
+
+
 def _unexpected(method: str, unknown: list[str], accepted: Collection[str]) -> TypeError:
     names = []
     for key in sorted(unknown):
@@ -55,7 +74,7 @@ def _unexpected(method: str, unknown: list[str], accepted: Collection[str]) -> T
     return TypeError(f"{method}() got {noun} {', '.join(names)}")
 
 
-def keyword_checker(
+def _checker(
     owner: str, name: str, func: Callable[..., Any]
 ) -> Callable[[Mapping[str, Any]], None] | None:
     """A check of a call's keywords for ``owner.name`` (``func`` is the async method)."""
@@ -88,3 +107,37 @@ def keyword_checker(
             raise _unexpected(name, [key for key in kwargs if key not in known], known)
 
     return check
+
+
+def keyword_adapter(
+    owner: str, name: str, func: Callable[..., Any]
+) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """The keywords of a sync call of ``owner.name`` as the async method takes them:
+    checked (`TypeError` for an unknown one), docker-py's nanoseconds made ``timedelta``s.
+    ``None`` when there is nothing to adapt (``func`` is the async method)."""
+    check = _checker(owner, name, func)
+    durations = _NANOSECONDS.get(f"{owner}.{name}", frozenset())
+    if not durations:
+        return None if check is None else _checking(check)
+
+    def adapt(kwargs: dict[str, Any]) -> dict[str, Any]:
+        if check is not None:
+            check(kwargs)
+        if durations.isdisjoint(kwargs):
+            return kwargs
+        return {
+            key: from_nanoseconds(value) if key in durations else value
+            for key, value in kwargs.items()
+        }
+
+    return adapt
+
+
+def _checking(
+    check: Callable[[Mapping[str, Any]], None],
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def adapt(kwargs: dict[str, Any]) -> dict[str, Any]:
+        check(kwargs)
+        return kwargs
+
+    return adapt

@@ -376,7 +376,8 @@ def _class(cls: type, resolver: _Resolver) -> list[str]:
     properties: dict[str, Any] = dict(public_properties(cls))
     for name, method in fetched_properties(cls).items():
         properties[name] = getattr(cls, method)  # typed by what the method returns
-    methods = public_methods(cls)
+    # a fetched property of a method's own name replaces the method
+    methods = {n: f for n, f in public_methods(cls).items() if n not in properties}
     for name, (module, text) in sorted(_attributes(cls).items()):
         if name in properties or name in methods:
             continue

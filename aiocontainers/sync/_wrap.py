@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from typing_extensions import Self
 
 from ..errors import DockerException
-from ._keywords import keyword_checker
+from ._keywords import keyword_adapter
 from ._portal import Portal, TaskContext
 from ._stream import Pump
 
@@ -320,15 +320,15 @@ def public_properties(cls: type) -> dict[str, property]:
 
 
 def _make_method(cls: type, name: str, func: Callable[..., Any]) -> Callable[..., Any]:
-    check = keyword_checker(cls.__name__, name, func)
+    adapt = keyword_adapter(cls.__name__, name, func)
 
     def method(self: Proxy, /, *args: Any, **kwargs: Any) -> Any:
         portal = _get_portal(self)
         if args:
             args = unwrap_args(args)
         if kwargs:
-            if check is not None:
-                check(kwargs)
+            if adapt is not None:
+                kwargs = adapt(kwargs)
             kwargs = unwrap_kwargs(kwargs)
         try:
             result = portal.call(func, _get_target(self), *args, **kwargs)

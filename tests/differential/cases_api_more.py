@@ -12,6 +12,7 @@ from typing import Any
 
 from .cases_containers import exited, tar_members, tar_of
 from .cases_images import DOCKERFILE, tagged
+from .cases_swarm import service, wait_for_task
 from .harness import Env, attempts, same
 
 # -- images --------------------------------------------------------------------------------
@@ -290,7 +291,8 @@ COVERED_HERE = {
     "create_network", "connect_container_to_network", "disconnect_container_from_network",
     "remove_network", "prune_networks", "put_archive", "get_archive", "export", "attach",
     "attach_socket", "stats", "update_container", "resize", "commit", "prune_containers",
-    "inspect_distribution", "search", "prune_builds", "df", "events", "login",
+    "inspect_distribution", "search", "prune_builds", "df", "events", "login", "api_version",
+    "exec_resize",
 }  # fmt: skip
 
 
@@ -436,5 +438,43 @@ COVERED_SWARM = {
     "leave_swarm", "unlock_swarm", "update_node", "remove_node",
     "inspect_swarm", "get_unlock_key", "nodes", "inspect_node", "services", "inspect_service",
     "tasks", "remove_service", "create_secret", "secrets", "inspect_secret", "remove_secret",
-    "create_config", "configs", "inspect_config", "remove_config",
+    "create_config", "configs", "inspect_config", "remove_config", "inspect_task",
+    "service_logs",
 }  # fmt: skip
+
+
+@same("APIClient.api_version", "APIClient.exec_resize")
+def api_version_and_exec_resize(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    container = env.sleeper()
+    created = api.exec_create(container.id, "sleep 30", tty=True)
+    api.exec_start(created, detach=True)
+    return (
+        api.api_version,
+        api.exec_resize(created, height=20, width=70),
+        api.exec_resize(created["Id"], width=90),
+        attempts(lambda: api.exec_resize(f"diff-no-exec-{env.token}", height=1, width=1)),
+    )
+
+
+@same("APIClient.inspect_task", "APIClient.service_logs", swarm=True)
+def api_task_and_service_logs(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    svc = service(env, ["sh", "-c", "echo out; echo err >&2; sleep 60"])
+    task_id = wait_for_task(svc)[0]["ID"]
+    task = api.inspect_task(task_id)
+    deadline = time.monotonic() + 20
+    while True:
+        both = b"".join(api.service_logs(svc.id, stdout=True, stderr=True))
+        if len(both.splitlines()) == 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    return (
+        (task["ID"] == task_id, task["ServiceID"] == svc.id, sorted(task)[:4]),
+        sorted(both.splitlines()),
+        b"".join(api.service_logs(svc.id, stderr=True, timestamps=True)).count(b"Z err"),
+        attempts(
+            lambda: api.inspect_task(f"diff-no-task-{env.token}"),
+            lambda: list(api.service_logs(svc.id)),
+        ),
+    )

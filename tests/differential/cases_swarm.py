@@ -84,9 +84,17 @@ def swarm_update(docker: ModuleType, env: Env) -> Any:
     swarm = env.client.swarm
     swarm.reload()
     before = swarm.version
-    result = swarm.update(rotate_worker_token=True, snapshot_interval=5000)
+    result = swarm.update(
+        rotate_worker_token=True, snapshot_interval=5000, dispatcher_heartbeat_period=6_000_000_000
+    )
     swarm.reload()
-    return result, swarm.version > before, swarm.attrs["Spec"]["Raft"]["SnapshotInterval"]
+    spec = swarm.attrs["Spec"]
+    return (
+        result,
+        swarm.version > before,
+        spec["Raft"]["SnapshotInterval"],
+        spec["Dispatcher"]["HeartbeatPeriod"],
+    )
 
 
 @same("Swarm.join", swarm=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from .harness import Env, attempts, failing, same
+from .harness import Env, attempts, same
 
 
 def _typed(value: Any) -> Any:
@@ -422,12 +422,7 @@ def service_with_docker_types(docker: ModuleType, env: Env) -> Any:
     )
 
 
-@failing(
-    "ServiceCollection.create",
-    reason="durations given to services.create() as keywords (stop_grace_period=) are seconds "
-    "here and docker-py's nanoseconds are refused as 'looks like nanoseconds'",
-    swarm=True,
-)
+@same("ServiceCollection.create", "Service.update", swarm=True)
 def service_duration_keyword(docker: ModuleType, env: Env) -> Any:
     service = env.client.services.create(
         env.image,
@@ -437,7 +432,10 @@ def service_duration_keyword(docker: ModuleType, env: Env) -> Any:
         stop_grace_period=2_000_000_000,
     )
     env.defer(service.remove)
-    return service.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]["StopGracePeriod"]
+    created = service.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]["StopGracePeriod"]
+    service.update(stop_grace_period=3_500_000_000)
+    service.reload()
+    return created, service.attrs["Spec"]["TaskTemplate"]["ContainerSpec"]["StopGracePeriod"]
 
 
 # -- errors ---------------------------------------------------------------------------------

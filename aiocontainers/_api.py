@@ -271,6 +271,25 @@ class APIClient:
             stop_timeout,
             runtime,
         )
+        create = _checked_already(self.create_container_from_config)
+        created: dict[str, Any] = await create(config, name, platform)
+        return created
+
+    @validated
+    async def create_container_config(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """docker-py's ``ContainerConfig`` dict (`create_container`'s arguments, without
+        ``name``, ``platform`` and ``use_config_proxy``) for `create_container_from_config`."""
+        from .sync.types import ContainerConfig
+
+        version = await self._client.transport.api_version()
+        return _docker_py_type(ContainerConfig, version, *args, **kwargs)
+
+    @validated
+    async def create_container_from_config(
+        self, config: Mapping[str, Any], name: str | None = None, platform: str | None = None
+    ) -> dict[str, Any]:
+        """Create a container from a ready create body (`create_container_config`'s):
+        ``{"Id": ..., "Warnings": [...]}``."""
         params = {key: value for key, value in (("name", name), ("platform", platform)) if value}
         return await self._client.containers._create_raw(dict(config), params)
 

@@ -292,7 +292,7 @@ COVERED_HERE = {
     "remove_network", "prune_networks", "put_archive", "get_archive", "export", "attach",
     "attach_socket", "stats", "update_container", "resize", "commit", "prune_containers",
     "inspect_distribution", "search", "prune_builds", "df", "events", "login", "api_version",
-    "exec_resize",
+    "exec_resize", "create_container_config", "create_container_from_config",
 }  # fmt: skip
 
 
@@ -476,5 +476,28 @@ def api_task_and_service_logs(docker: ModuleType, env: Env) -> Any:
         attempts(
             lambda: api.inspect_task(f"diff-no-task-{env.token}"),
             lambda: list(api.service_logs(svc.id)),
+        ),
+    )
+
+
+@same("APIClient.create_container_config", "APIClient.create_container_from_config")
+def api_container_from_config(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    config = api.create_container_config(
+        env.image,
+        ["sh", "-c", "echo hi"],
+        environment={"A": "1"},
+        labels=env.labels,
+        host_config=api.create_host_config(mem_limit="64m"),
+    )
+    created = api.create_container_from_config(config, name=env.name("cfg"))
+    env.defer(lambda: api.remove_container(created["Id"], force=True))
+    info = api.inspect_container(created)
+    return (
+        sorted(config.items()),
+        sorted(created),
+        (info["Name"], sorted(info["Config"]["Env"]), info["HostConfig"]["Memory"]),
+        attempts(
+            lambda: api.create_container_from_config({"Image": f"diff-no-image-{env.token}"})
         ),
     )

@@ -839,6 +839,78 @@ class APIClient:
         return swarm.attrs
 
     @validated
+    async def create_swarm_spec(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """docker-py's ``SwarmSpec`` dict for `init_swarm` and `update_swarm` (durations in
+        nanoseconds); ``external_ca=`` is one entry of ``external_cas``."""
+        from .sync.types import SwarmSpec
+
+        external_ca = kwargs.pop("external_ca", None)
+        if external_ca:
+            kwargs["external_cas"] = [external_ca]
+        version = await self._client.transport.api_version()
+        return _docker_py_type(SwarmSpec, version, *args, **kwargs)
+
+    @validated
+    async def init_swarm(
+        self,
+        advertise_addr: str | None = None,
+        listen_addr: str = "0.0.0.0:2377",
+        force_new_cluster: bool = False,
+        swarm_spec: Mapping[str, Any] | None = None,
+        default_addr_pool: Sequence[str] | None = None,
+        subnet_size: Count | None = None,
+        data_path_addr: str | None = None,
+        data_path_port: int | None = None,
+    ) -> str:
+        """Make this daemon the first manager of a new swarm; the node id.
+        ``swarm_spec`` is `create_swarm_spec`'s dict (the Engine API's form)."""
+        return await self._client.swarm.init(
+            advertise_addr,
+            listen_addr,
+            force_new_cluster,
+            default_addr_pool,
+            subnet_size,
+            data_path_addr,
+            data_path_port,
+            **(swarm_spec or {}),
+        )
+
+    @validated
+    async def join_swarm(
+        self,
+        remote_addrs: Sequence[str],
+        join_token: str,
+        listen_addr: str = "0.0.0.0:2377",
+        advertise_addr: str | None = None,
+        data_path_addr: str | None = None,
+    ) -> bool:
+        """Join a swarm through one of its managers' addresses; ``True``."""
+        return await self._client.swarm.join(
+            remote_addrs, join_token, listen_addr, advertise_addr, data_path_addr
+        )
+
+    @validated
+    async def update_swarm(
+        self,
+        version: int,
+        swarm_spec: Mapping[str, Any] | None = None,
+        rotate_worker_token: bool = False,
+        rotate_manager_token: bool = False,
+        rotate_manager_unlock_key: bool = False,
+    ) -> bool:
+        """Replace the swarm's spec with ``swarm_spec``, as docker-py does: the whole spec
+        (fields left out take the daemon's defaults), for the ``version`` read with
+        `inspect_swarm`; ``True``. (`Swarm.update` merges changes instead.)"""
+        await self._client.swarm._replace_spec(
+            version,
+            swarm_spec,
+            rotate_worker_token,
+            rotate_manager_token,
+            rotate_manager_unlock_key,
+        )
+        return True
+
+    @validated
     async def get_unlock_key(self) -> dict[str, Any]:
         """The key of an autolocked swarm: ``{"UnlockKey": ...}``."""
         return await self._client.swarm.get_unlock_key()

@@ -182,16 +182,34 @@ class Swarm(Model):
         changes = SwarmSpec.model_validate(swarm_spec).to_wire()
         await self.reload()
         spec = _deep_merge(copy.deepcopy(self.attrs.get("Spec") or {}), changes)
+        await self._replace_spec(
+            self.version,
+            spec,
+            rotate_worker_token,
+            rotate_manager_token,
+            rotate_manager_unlock_key,
+        )
+        await self.reload()
+        return True
+
+    async def _replace_spec(
+        self,
+        version: int | None,
+        spec: Mapping[str, Any] | None,
+        rotate_worker_token: bool,
+        rotate_manager_token: bool,
+        rotate_manager_unlock_key: bool,
+    ) -> None:
+        """``POST /swarm/update``: ``spec`` replaces the whole spec of swarm ``version``
+        (the low-level API's ``update_swarm()`` sends the caller's spec as it is)."""
         await self._transport.request(
             "POST",
             "/swarm/update",
             params={
-                "version": self.version,
+                "version": version,
                 "rotateWorkerToken": rotate_worker_token,
                 "rotateManagerToken": rotate_manager_token,
                 "rotateManagerUnlockKey": rotate_manager_unlock_key,
             },
             json=spec,
         )
-        await self.reload()
-        return True

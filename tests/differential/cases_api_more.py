@@ -12,7 +12,7 @@ from typing import Any
 
 from .cases_containers import exited, tar_members, tar_of
 from .cases_images import DOCKERFILE, tagged
-from .cases_swarm import service, wait_for_task
+from .cases_swarm import SWARM_ADDRESS, service, wait_for_task
 from .harness import Env, attempts, same
 
 # -- images --------------------------------------------------------------------------------
@@ -439,7 +439,7 @@ COVERED_SWARM = {
     "inspect_swarm", "get_unlock_key", "nodes", "inspect_node", "services", "inspect_service",
     "tasks", "remove_service", "create_secret", "secrets", "inspect_secret", "remove_secret",
     "create_config", "configs", "inspect_config", "remove_config", "inspect_task",
-    "service_logs",
+    "service_logs", "create_swarm_spec", "init_swarm", "join_swarm", "update_swarm",
 }  # fmt: skip
 
 
@@ -452,8 +452,10 @@ def api_version_and_exec_resize(docker: ModuleType, env: Env) -> Any:
     return (
         api.api_version,
         api.exec_resize(created, height=20, width=70),
-        api.exec_resize(created["Id"], width=90),
-        attempts(lambda: api.exec_resize(f"diff-no-exec-{env.token}", height=1, width=1)),
+        attempts(
+            lambda: api.exec_resize(created["Id"], width=90),  # the daemon wants both
+            lambda: api.exec_resize(f"diff-no-exec-{env.token}", height=1, width=1),
+        ),
     )
 
 
@@ -500,4 +502,45 @@ def api_container_from_config(docker: ModuleType, env: Env) -> Any:
         attempts(
             lambda: api.create_container_from_config({"Image": f"diff-no-image-{env.token}"})
         ),
+    )
+
+
+@same(
+    "APIClient.create_swarm_spec",
+    "APIClient.init_swarm",
+    "APIClient.join_swarm",
+    "APIClient.update_swarm",
+)
+def api_swarm_lifecycle(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    external = docker.types.SwarmExternalCA("https://ca.example", protocol="cfssl")
+    with_ca = api.create_swarm_spec(name="default", external_ca=external)
+    spec = api.create_swarm_spec(
+        snapshot_interval=5000, node_cert_expiry=7_776_000_000_000_000, labels=env.labels
+    )
+    node_id = api.init_swarm(**SWARM_ADDRESS, swarm_spec=spec)
+    env.defer(lambda: api.leave_swarm(force=True))
+    before = api.inspect_swarm()
+    joined = attempts(
+        lambda: api.join_swarm(
+            ["127.0.0.1:2377"], before["JoinTokens"]["Worker"], listen_addr="127.0.0.1:2378"
+        )
+    )
+    version = before["Version"]["Index"]
+    updated = api.update_swarm(
+        version, api.create_swarm_spec(snapshot_interval=6000), rotate_worker_token=True
+    )
+    after = api.inspect_swarm()
+    return (
+        sorted(with_ca.items()),
+        sorted(spec.items()),
+        (type(node_id).__name__, node_id == api.info()["Swarm"]["NodeID"]),
+        (before["Spec"]["Raft"]["SnapshotInterval"], before["Spec"]["CAConfig"]["NodeCertExpiry"]),
+        before["Spec"]["Labels"] == env.labels,
+        joined,
+        updated,
+        (after["Spec"]["Raft"]["SnapshotInterval"], after["Spec"].get("Labels")),
+        after["JoinTokens"]["Worker"] != before["JoinTokens"]["Worker"],
+        attempts(lambda: api.update_swarm(version, spec)),
+        api.leave_swarm(force=True),
     )

@@ -27,7 +27,7 @@ from ._resources._streaming import DockerStream
 from ._resources.containers import DEFAULT_CHUNK_SIZE, Container
 from ._resources.images import Image, _message_dict, _message_line, json_line
 from ._resources.networks import Network
-from ._resources.services import inspect_task, list_tasks
+from ._resources.services import inspect_task, list_tasks, merge_service_spec
 from ._validation import validated
 from .errors import InvalidArgument, NullResource
 
@@ -968,6 +968,82 @@ class APIClient:
         return found.attrs
 
     @validated
+    async def create_service(
+        self,
+        task_template: Mapping[str, Any],
+        name: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        mode: str | Mapping[str, Any] | None = None,
+        update_config: Mapping[str, Any] | None = None,
+        networks: Sequence[str | Mapping[str, Any]] | None = None,
+        endpoint_config: Mapping[str, Any] | None = None,
+        endpoint_spec: Mapping[str, Any] | None = None,
+        rollback_config: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Create a service from docker-py's dicts (``TaskTemplate``, ``ServiceMode``,
+        ``UpdateConfig``... of `aiocontainers.sync.types`, durations in nanoseconds):
+        ``{"ID": ...}``. ``endpoint_config`` is ignored, as docker-py 7 ignores it."""
+        del endpoint_config
+        image = task_template.get("ContainerSpec", {}).get("Image")
+        if image is None:
+            raise InvalidArgument("task_template: Missing mandatory Image key in ContainerSpec")
+        body = {
+            "Name": name,
+            "Labels": labels,
+            "TaskTemplate": task_template,
+            "Mode": _service_mode(mode),
+            "Networks": _service_networks(networks),
+            "EndpointSpec": endpoint_spec,
+            "UpdateConfig": update_config,
+            "RollbackConfig": rollback_config,
+        }
+        services = self._client.services
+        return await services._create_raw({k: v for k, v in body.items() if v is not None}, image)
+
+    @validated
+    async def update_service(
+        self,
+        service: Resource,
+        version: int,
+        task_template: Mapping[str, Any] | None = None,
+        name: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        mode: str | Mapping[str, Any] | None = None,
+        update_config: Mapping[str, Any] | None = None,
+        networks: Sequence[str | Mapping[str, Any]] | None = None,
+        endpoint_config: Mapping[str, Any] | None = None,
+        endpoint_spec: Mapping[str, Any] | None = None,
+        fetch_current_spec: bool = False,
+        rollback_config: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Send a service's spec for ``version`` (from `inspect_service`), docker-py's way:
+        the parts given, laid over the current spec with ``fetch_current_spec=True`` (the
+        container spec key by key), else alone. The daemon's answer (``{"Warnings": ...}``)."""
+        del endpoint_config
+        services = self._client.services
+        found = services.prepare_model({"ID": _resource_id(service, "service")})
+        current: Mapping[str, Any] = {}
+        if fetch_current_spec:
+            current = (await services.get(found.id, insert_defaults=True)).attrs["Spec"]
+        template = {k: v for k, v in (task_template or {}).items() if v is not None}
+        if "ContainerSpec" in template:
+            given = template["ContainerSpec"].items()
+            template["ContainerSpec"] = {k: v for k, v in given if v is not None}
+        if networks is not None:
+            template["Networks"] = _service_networks(networks)
+        changes = {
+            "Name": name,
+            "Labels": labels,
+            "Mode": _service_mode(mode),
+            "TaskTemplate": template,
+            "UpdateConfig": update_config,
+            "RollbackConfig": rollback_config,
+            "EndpointSpec": endpoint_spec,
+        }
+        body = merge_service_spec(current, {k: v for k, v in changes.items() if v is not None})
+        return await found._replace_spec(body, version)
+
+    @validated
     async def remove_service(self, service: Resource) -> bool:
         """Remove the service; ``True``."""
         services = self._client.services
@@ -1098,6 +1174,22 @@ class APIClient:
         """The list rows of ``GET /networks``."""
         found = await self._client.networks.list(names=names, ids=ids, filters=filters)
         return [network.attrs for network in found]
+
+
+def _service_mode(mode: str | Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """docker-py's ``mode=``: a ``ServiceMode`` dict, or its mode name."""
+    from .sync.types import ServiceMode
+
+    return ServiceMode(mode) if isinstance(mode, str) else mode
+
+
+def _service_networks(
+    networks: Sequence[str | Mapping[str, Any]] | None,
+) -> builtins.list[Any] | None:
+    """docker-py's ``networks=``: names become ``{"Target": name}``."""
+    if networks is None:
+        return None
+    return [{"Target": n} if isinstance(n, str) else n for n in networks]
 
 
 async def _text(messages: DockerStream[bytes]) -> str:

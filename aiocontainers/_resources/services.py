@@ -42,7 +42,7 @@ from .secrets import Secret
 if TYPE_CHECKING:
     from .._client import DockerClient
 
-__all__ = ["Service", "ServiceCollection", "inspect_task", "list_tasks"]
+__all__ = ["Service", "ServiceCollection", "inspect_task", "list_tasks", "merge_service_spec"]
 
 _UPDATE_ATTEMPTS = 5
 _OUT_OF_SEQUENCE = "update out of sequence"
@@ -69,7 +69,7 @@ def _service_spec(options: dict[str, Any], caller: str) -> ServiceSpec:
     return ServiceSpec.from_options(options, caller=caller)
 
 
-def _merge(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+def merge_service_spec(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """``changes`` laid over ``current``: container spec key by key, the rest replaced."""
     merged = copy.deepcopy(dict(current))
     for key, value in changes.items():
@@ -184,16 +184,23 @@ class Service(Model):
             options["force_update"] = force_update
         spec = _service_spec(options, "update")
         api_version = await self._transport.api_version()
-        body = _merge(current, spec.to_wire(api_version))
+        body = merge_service_spec(current, spec.to_wire(api_version))
+        result = await self._replace_spec(body, version)
+        await self.reload()
+        return result
+
+    async def _replace_spec(self, body: Mapping[str, Any], version: int) -> dict[str, Any]:
+        """``POST /services/{id}/update`` with a ready spec (the low-level API's too): the
+        daemon's answer. Sends the client's credentials for the spec's image, if any."""
+        image = body.get("TaskTemplate", {}).get("ContainerSpec", {}).get("Image")
         result: dict[str, Any] = await self._transport.request_json(
             "POST",
             "/services/{id}/update",
             path_args={"id": self.id},
             params={"version": version},
             json=body,
-            headers=await _auth_headers(self.client, spec.task_template.container_spec.image),
+            headers=None if image is None else await _auth_headers(self.client, image),
         )
-        await self.reload()
         return result or {}
 
     @validated
@@ -304,14 +311,20 @@ class ServiceCollection(Collection[Service]):
         if "force_update" in kwargs:
             raise InvalidArgument("create() got an unexpected keyword argument 'force_update'")
         spec = _service_spec({**kwargs, "image": image, "command": command}, "create")
-        body = spec.to_wire(await self._transport.api_version())
-        result = await self._transport.request_json(
+        result = await self._create_raw(spec.to_wire(await self._transport.api_version()), image)
+        return await self.get(result["ID"])
+
+    async def _create_raw(self, body: Mapping[str, Any], image: str) -> dict[str, Any]:
+        """``POST /services/create`` with a ready spec (the low-level API's too): the daemon's
+        answer, ``{"ID": ...}``. Sends the client's credentials for ``image``, if any."""
+        result: dict[str, Any] = await self._transport.request_json(
             "POST",
             "/services/create",
             json=body,
             headers=await _auth_headers(self.client, image),
+            expect=dict,
         )
-        return await self.get(result["ID"])
+        return result
 
     @validated
     async def get(self, service_id: Name, insert_defaults: bool | None = None) -> Service:

@@ -231,6 +231,18 @@ class APIClient(Proxy):
         labels: Mapping[str, str] | None = ...,
         driver: Mapping[str, Any] | None = ...,
     ) -> dict[str, str]: ...
+    def create_service(
+        self,
+        task_template: Mapping[str, Any],
+        name: str | None = ...,
+        labels: Mapping[str, str] | None = ...,
+        mode: str | Mapping[str, Any] | None = ...,
+        update_config: Mapping[str, Any] | None = ...,
+        networks: Sequence[str | Mapping[str, Any]] | None = ...,
+        endpoint_config: Mapping[str, Any] | None = ...,
+        endpoint_spec: Mapping[str, Any] | None = ...,
+        rollback_config: Mapping[str, Any] | None = ...,
+    ) -> dict[str, Any]: ...
     def create_swarm_spec(self, *args: Any, **kwargs: Any) -> dict[str, Any]: ...
     def create_volume(
         self,
@@ -446,6 +458,21 @@ class APIClient(Proxy):
     def update_node(
         self, node_id: Resource, version: int, node_spec: Mapping[str, Any] | None = ...
     ) -> bool: ...
+    def update_service(
+        self,
+        service: Resource,
+        version: int,
+        task_template: Mapping[str, Any] | None = ...,
+        name: str | None = ...,
+        labels: Mapping[str, str] | None = ...,
+        mode: str | Mapping[str, Any] | None = ...,
+        update_config: Mapping[str, Any] | None = ...,
+        networks: Sequence[str | Mapping[str, Any]] | None = ...,
+        endpoint_config: Mapping[str, Any] | None = ...,
+        endpoint_spec: Mapping[str, Any] | None = ...,
+        fetch_current_spec: bool = ...,
+        rollback_config: Mapping[str, Any] | None = ...,
+    ) -> dict[str, Any]: ...
     def update_swarm(
         self,
         version: int,

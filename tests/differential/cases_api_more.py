@@ -440,6 +440,7 @@ COVERED_SWARM = {
     "tasks", "remove_service", "create_secret", "secrets", "inspect_secret", "remove_secret",
     "create_config", "configs", "inspect_config", "remove_config", "inspect_task",
     "service_logs", "create_swarm_spec", "init_swarm", "join_swarm", "update_swarm",
+    "create_service", "update_service",
 }  # fmt: skip
 
 
@@ -543,4 +544,43 @@ def api_swarm_lifecycle(docker: ModuleType, env: Env) -> Any:
         after["JoinTokens"]["Worker"] != before["JoinTokens"]["Worker"],
         attempts(lambda: api.update_swarm(version, spec)),
         api.leave_swarm(force=True),
+    )
+
+
+@same("APIClient.create_service", "APIClient.update_service", swarm=True)
+def api_create_and_update_service(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    t = docker.types
+    template = t.TaskTemplate(
+        t.ContainerSpec(env.image, ["sleep", "60"], env={"A": "1"}, stop_grace_period=2 * 10**9),
+        restart_policy=t.RestartPolicy(condition="none"),
+    )
+    name = env.name("apisvc")
+    created = api.create_service(
+        template,
+        name=name,
+        labels=env.labels,
+        mode="replicated",
+        update_config=t.UpdateConfig(parallelism=1, delay=10**9),
+    )
+    env.defer(lambda: api.remove_service(created["ID"]))
+    before = api.inspect_service(created["ID"])
+    version = before["Version"]["Index"]
+    changed = t.TaskTemplate(t.ContainerSpec(env.image, ["sleep", "61"]))
+    answer = api.update_service(
+        name, version, changed, labels={**env.labels, "step": "2"}, fetch_current_spec=True
+    )
+    after = api.inspect_service(created["ID"])["Spec"]
+    container = after["TaskTemplate"]["ContainerSpec"]
+    spec = before["Spec"]
+    return (
+        sorted(created),
+        (spec["Name"], spec["Mode"], spec["UpdateConfig"], spec["TaskTemplate"]["RestartPolicy"]),
+        spec["TaskTemplate"]["ContainerSpec"]["StopGracePeriod"],
+        sorted(answer),
+        (container["Command"], container["Env"], after["Labels"]["step"], after["Name"]),
+        attempts(
+            lambda: api.update_service(created["ID"], version, changed),  # no Name: a rename
+            lambda: api.create_service(template, name=name),  # the name is taken
+        ),
     )

@@ -17,7 +17,7 @@ import pytest
 
 from aiocontainers import Config, Secret, Service
 from aiocontainers._resources.secrets import encode_data
-from aiocontainers._resources.services import _merge
+from aiocontainers._resources.services import merge_service_spec
 from aiocontainers._specs._service import ServiceSpec
 from aiocontainers.errors import InvalidArgument
 from aiocontainers.types import (
@@ -543,7 +543,7 @@ def test_update_merges_into_the_current_spec() -> None:
     changes = ServiceSpec.from_options(
         {"image": "img", "env": {"A": "2"}, "force_update": 2}, caller="update"
     ).to_wire(API)
-    merged = _merge(current, changes)
+    merged = merge_service_spec(current, changes)
     assert merged == {
         "Name": "web",
         "Labels": {"a": "1"},

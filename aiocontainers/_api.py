@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import builtins
 import functools
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+import os
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import anyio
+
 from ._arguments import Count, Filters, Name, Tail, Timestamp
+from ._resources._archive import body_chunks
 from ._resources._exec import ExecResult, exec_inspect, exec_resize, exec_start
 from ._resources._streaming import DockerStream
 from ._resources.containers import DEFAULT_CHUNK_SIZE, Container
@@ -674,6 +678,94 @@ class APIClient:
         return self._client.images._load_messages(data, quiet)
 
     @validated
+    async def import_image(
+        self,
+        src: Any = None,
+        repository: str | None = None,
+        tag: str | None = None,
+        image: str | None = None,
+        changes: str | Sequence[str] | None = None,
+        stream_src: bool = False,
+    ) -> str:
+        """Create an image from a root file system tar, like ``docker import``: the daemon's
+        messages as JSON text, one a line. ``src`` is a tar file's path, a URL the daemon
+        fetches, bytes, a binary file object or an iterable of byte chunks; ``image``
+        names an image to pull instead (docker-py's ``fromImage``). ``changes`` is one
+        Dockerfile instruction (``"ENV A=1"``). A failure the daemon reports raises
+        [`ImageLoadError`][aiocontainers.errors.ImageLoadError]."""
+        del stream_src  # every body is streamed
+        if not (src or image):
+            raise InvalidArgument("Must specify src or image to import from")
+        params: dict[str, Any] = {"repo": repository, "tag": tag, "changes": _one_change(changes)}
+        body: bytes | AsyncIterator[bytes] | None = None
+        if image:
+            params["fromImage"] = image
+        elif isinstance(src, (str, os.PathLike)) and not await anyio.Path(src).is_file():
+            params["fromSrc"] = os.fspath(src)
+        else:
+            params["fromSrc"] = "-"
+            body = await body_chunks(
+                _file_chunks(src) if isinstance(src, (str, os.PathLike)) else src
+            )
+        async with self._client.images._import_messages(params, body) as messages:
+            return b"".join([json_line(message) async for message in messages]).decode()
+
+    @validated
+    async def import_image_from_data(
+        self,
+        data: Any,
+        repository: str | None = None,
+        tag: str | None = None,
+        changes: str | Sequence[str] | None = None,
+    ) -> str:
+        """`import_image` from a tar in memory (bytes) or any other body it takes."""
+        return await self.import_image(data, repository, tag, changes=changes)
+
+    @validated
+    async def import_image_from_file(
+        self,
+        filename: str,
+        repository: str | None = None,
+        tag: str | None = None,
+        changes: str | Sequence[str] | None = None,
+    ) -> str:
+        """`import_image` from a tar file on disk."""
+        return await self.import_image(filename, repository, tag, changes=changes)
+
+    @validated
+    async def import_image_from_stream(
+        self,
+        stream: Any,
+        repository: str | None = None,
+        tag: str | None = None,
+        changes: str | Sequence[str] | None = None,
+    ) -> str:
+        """`import_image` from a binary file object or an iterable of byte chunks."""
+        return await self.import_image(stream, repository, tag, changes=changes)
+
+    @validated
+    async def import_image_from_url(
+        self,
+        url: str,
+        repository: str | None = None,
+        tag: str | None = None,
+        changes: str | Sequence[str] | None = None,
+    ) -> str:
+        """`import_image` from a tar the daemon downloads from ``url``."""
+        return await self.import_image(url, repository, tag, changes=changes)
+
+    @validated
+    async def import_image_from_image(
+        self,
+        image: str,
+        repository: str | None = None,
+        tag: str | None = None,
+        changes: str | Sequence[str] | None = None,
+    ) -> str:
+        """`import_image` with ``image=``: the daemon pulls ``image`` (docker-py's form)."""
+        return await self.import_image(None, repository, tag, image, changes)
+
+    @validated
     def build(
         self,
         path: str | None = None,
@@ -1190,6 +1282,22 @@ def _service_networks(
     if networks is None:
         return None
     return [{"Target": n} if isinstance(n, str) else n for n in networks]
+
+
+def _one_change(changes: str | Sequence[str] | None) -> str | None:
+    """The one Dockerfile instruction of ``changes`` (the query carries a single one)."""
+    if changes is None or isinstance(changes, str):
+        return changes
+    if len(changes) > 1:
+        raise InvalidArgument("changes: one instruction per import is supported")
+    return changes[0] if changes else None
+
+
+def _file_chunks(path: str | os.PathLike[str]) -> Iterator[bytes]:
+    """A file's bytes in chunks, the file closed once read (read in a worker thread)."""
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            yield chunk
 
 
 async def _text(messages: DockerStream[bytes]) -> str:

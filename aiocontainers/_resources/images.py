@@ -216,6 +216,18 @@ async def _iter_body(
         yield chunk
 
 
+def _failing_on_error(what: str) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """A daemon message as a dict; one reporting an error raises ``ImageLoadError``."""
+
+    def accept(message: Mapping[str, Any]) -> dict[str, Any]:
+        error = progress_error(message)
+        if error is not None:
+            raise ImageLoadError(f"{what}: {error}")
+        return dict(message)
+
+    return accept
+
+
 async def _gzipped(body: bytes | AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     """``build(gzip=True)``: the context we made, gzip-compressed as it streams."""
     compressor = zlib.compressobj(wbits=31)  # 31: the gzip container
@@ -619,12 +631,6 @@ class ImageCollection(RegistryImages, Collection[Image]):
     def _load_messages(self, data: ByteSource, quiet: bool | None) -> DockerStream[dict[str, Any]]:
         """``POST /images/load``'s messages; one reporting an error raises ``ImageLoadError``."""
 
-        def accept(message: Mapping[str, Any]) -> dict[str, Any]:
-            error = progress_error(message)
-            if error is not None:
-                raise ImageLoadError(f"load: {error}")
-            return dict(message)
-
         async def open_load() -> tuple[ChunkSource, Decoder[dict[str, Any]]]:
             response = await self._transport.open_stream(
                 "POST",
@@ -633,9 +639,29 @@ class ImageCollection(RegistryImages, Collection[Image]):
                 data=_iter_body(data),
                 headers={"Content-Type": "application/x-tar"},
             )
-            return response, JSONMessages(accept, "load")
+            return response, JSONMessages(_failing_on_error("load"), "load")
 
         return DockerStream(open_load, name="load", idle_timeout=self._transport.timeout)
+
+    def _import_messages(
+        self, params: Mapping[str, Any], body: bytes | AsyncIterator[bytes] | None
+    ) -> DockerStream[dict[str, Any]]:
+        """``docker import`` (the low-level API's ``import_image``): ``POST /images/create``
+        with ``fromSrc`` (``"-"``: ``body`` is the root file system tar; else a URL the
+        daemon fetches) or ``fromImage``. Its messages; one reporting an error raises
+        ``ImageLoadError``."""
+
+        async def open_import() -> tuple[ChunkSource, Decoder[dict[str, Any]]]:
+            response = await self._transport.open_stream(
+                "POST",
+                "/images/create",
+                params=params,
+                data=body,
+                headers=None if body is None else {"Content-Type": "application/tar"},
+            )
+            return response, JSONMessages(_failing_on_error("import"), "import")
+
+        return DockerStream(open_import, name="import", idle_timeout=self._transport.timeout)
 
     # -- build --------------------------------------------------------------------
 

@@ -303,6 +303,50 @@ class APIClient(Proxy):
         all: bool = ...,
         filters: Mapping[str, Any] | None = ...,
     ) -> builtins.list[Any]: ...
+    def import_image(
+        self,
+        src: Any = ...,
+        repository: str | None = ...,
+        tag: str | None = ...,
+        image: str | None = ...,
+        changes: str | Sequence[str] | None = ...,
+        stream_src: bool = ...,
+    ) -> str: ...
+    def import_image_from_data(
+        self,
+        data: Any,
+        repository: str | None = ...,
+        tag: str | None = ...,
+        changes: str | Sequence[str] | None = ...,
+    ) -> str: ...
+    def import_image_from_file(
+        self,
+        filename: str,
+        repository: str | None = ...,
+        tag: str | None = ...,
+        changes: str | Sequence[str] | None = ...,
+    ) -> str: ...
+    def import_image_from_image(
+        self,
+        image: str,
+        repository: str | None = ...,
+        tag: str | None = ...,
+        changes: str | Sequence[str] | None = ...,
+    ) -> str: ...
+    def import_image_from_stream(
+        self,
+        stream: Any,
+        repository: str | None = ...,
+        tag: str | None = ...,
+        changes: str | Sequence[str] | None = ...,
+    ) -> str: ...
+    def import_image_from_url(
+        self,
+        url: str,
+        repository: str | None = ...,
+        tag: str | None = ...,
+        changes: str | Sequence[str] | None = ...,
+    ) -> str: ...
     def info(self) -> dict[str, Any]: ...
     def init_swarm(
         self,

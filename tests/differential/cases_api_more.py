@@ -4,8 +4,11 @@ images, build, pull/push, volumes, networks, archives, attach, stats, commit, pr
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import os
+import tempfile
 import time
 from types import ModuleType
 from typing import Any
@@ -292,7 +295,8 @@ COVERED_HERE = {
     "remove_network", "prune_networks", "put_archive", "get_archive", "export", "attach",
     "attach_socket", "stats", "update_container", "resize", "commit", "prune_containers",
     "inspect_distribution", "search", "prune_builds", "df", "events", "login", "api_version",
-    "exec_resize", "create_container_config", "create_container_from_config",
+    "exec_resize", "create_container_config", "create_container_from_config", "import_image",
+    "import_image_from_data", "import_image_from_file", "import_image_from_stream",
 }  # fmt: skip
 
 
@@ -582,5 +586,41 @@ def api_create_and_update_service(docker: ModuleType, env: Env) -> Any:
         attempts(
             lambda: api.update_service(created["ID"], version, changed),  # no Name: a rename
             lambda: api.create_service(template, name=name),  # the name is taken
+        ),
+    )
+
+
+@same(
+    "APIClient.import_image",
+    "APIClient.import_image_from_data",
+    "APIClient.import_image_from_file",
+    "APIClient.import_image_from_stream",
+)
+def api_import_image(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    repository = f"diff-import-{env.token}"
+    rootfs = tar_of({"hello.txt": b"hi\n"})
+    label = f"LABEL aiocontainers.diff={env.token}"
+    for tag in ("data", "file", "stream", "src"):
+        env.defer(functools.partial(api.remove_image, f"{repository}:{tag}", force=True))
+    with tempfile.NamedTemporaryFile(suffix=".tar", delete=False) as file:
+        file.write(rootfs)
+    env.defer(lambda: os.remove(file.name))
+    chunks = iter([rootfs[:1000], rootfs[1000:]])  # docker-py sends a file object unchunked
+    answers = [
+        api.import_image_from_data(rootfs, repository, "data", changes=[label]),
+        api.import_image_from_file(file.name, repository, "file", changes=label),
+        api.import_image_from_stream(chunks, repository, "stream", changes=label),
+        api.import_image(src=io.BytesIO(rootfs), repository=repository, tag="src"),
+    ]
+    images = [
+        api.inspect_image(f"{repository}:{tag}") for tag in ("data", "file", "stream", "src")
+    ]
+    return (
+        [[sorted(json.loads(line)) for line in answer.splitlines()] for answer in answers],
+        [(image["RepoTags"], (image["Config"] or {}).get("Labels")) for image in images],
+        attempts(
+            lambda: api.import_image_from_file(f"/nonexistent/{env.token}.tar", repository),
+            lambda: api.import_image_from_data(b"not a tar", repository, "bad"),
         ),
     )

@@ -5,10 +5,12 @@ images, build, pull/push, volumes, networks, archives, attach, stats, commit, pr
 from __future__ import annotations
 
 import functools
+import http.server
 import io
 import json
 import os
 import tempfile
+import threading
 import time
 from types import ModuleType
 from typing import Any
@@ -297,6 +299,7 @@ COVERED_HERE = {
     "inspect_distribution", "search", "prune_builds", "df", "events", "login", "api_version",
     "exec_resize", "create_container_config", "create_container_from_config", "import_image",
     "import_image_from_data", "import_image_from_file", "import_image_from_stream",
+    "import_image_from_url",
 }  # fmt: skip
 
 
@@ -623,4 +626,42 @@ def api_import_image(docker: ModuleType, env: Env) -> Any:
             lambda: api.import_image_from_file(f"/nonexistent/{env.token}.tar", repository),
             lambda: api.import_image_from_data(b"not a tar", repository, "bad"),
         ),
+    )
+
+
+def _serve(env: Env, body: bytes) -> str:
+    """A URL on 127.0.0.1 answering ``body`` (404 for other paths), served until the case ends."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path != "/rootfs.tar":
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env.defer(server.server_close)
+    env.defer(server.shutdown)  # runs first
+    return f"http://127.0.0.1:{server.server_port}/rootfs.tar"
+
+
+@same("APIClient.import_image_from_url")
+def api_import_image_from_url(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    repository = f"diff-importurl-{env.token}"
+    url = _serve(env, tar_of({"hello.txt": b"hi\n"}))
+    env.defer(lambda: api.remove_image(f"{repository}:url", force=True))
+    answer = api.import_image_from_url(url, repository, "url")
+    messages = [json.loads(line.replace(url, "<url>")) for line in answer.splitlines()]
+    return (
+        messages,
+        api.inspect_image(f"{repository}:url")["RepoTags"],
+        attempts(lambda: api.import_image_from_url(url + "-gone", repository, "gone")),
     )

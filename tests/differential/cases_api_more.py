@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from .cases_containers import exited, tar_members, tar_of
-from .cases_images import DOCKERFILE, tagged
+from .cases_images import DOCKERFILE, pushed, tagged
 from .cases_swarm import SWARM_ADDRESS, service, wait_for_task
 from .harness import Env, attempts, same
 
@@ -299,7 +299,7 @@ COVERED_HERE = {
     "inspect_distribution", "search", "prune_builds", "df", "events", "login", "api_version",
     "exec_resize", "create_container_config", "create_container_from_config", "import_image",
     "import_image_from_data", "import_image_from_file", "import_image_from_stream",
-    "import_image_from_url",
+    "import_image_from_url", "import_image_from_image",
 }  # fmt: skip
 
 
@@ -664,4 +664,19 @@ def api_import_image_from_url(docker: ModuleType, env: Env) -> Any:
         messages,
         api.inspect_image(f"{repository}:url")["RepoTags"],
         attempts(lambda: api.import_image_from_url(url + "-gone", repository, "gone")),
+    )
+
+
+@same("APIClient.import_image_from_image")
+def api_import_image_from_image(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    repository = pushed(env)
+    api.remove_image(f"{repository}:v1")
+    env.defer(lambda: api.remove_image(f"{repository}:v1", force=True))
+    answer = api.import_image_from_image(repository, tag="v1")  # the daemon pulls it
+    statuses = [json.loads(line).get("status", "").split(":")[0] for line in answer.splitlines()]
+    return (
+        statuses,
+        api.inspect_image(f"{repository}:v1")["RepoTags"],
+        attempts(lambda: api.import_image_from_image(f"{env.registry}/diff-no-{env.token}")),
     )

@@ -58,6 +58,8 @@ Environment = ExecEnvironment
 # has not yet (the process is still being reaped), poll for this long before
 # concluding that the output was cut while the command runs.
 END_GRACE = 2.0
+CUT_SHORT = "the output ended while the process was still running (the connection was cut)"
+UNSURE_END = "the output ended and the daemon could not say whether the process finished"
 _POLL_START = 0.005
 _POLL_MAX = 0.1
 
@@ -103,19 +105,13 @@ async def settle(still_running: Callable[[], Awaitable[bool]], *, what: str) -> 
         while await still_running():
             left = deadline - time.monotonic()
             if left <= 0:
-                raise StreamError(
-                    f"{what}: the output ended while the process was still running "
-                    "(the connection was cut)"
-                )
+                raise StreamError(f"{what}: {CUT_SHORT}")
             await anyio.sleep(min(delay, left))
             delay = min(delay * 2, _POLL_MAX)
     except StreamError:
         raise
     except DockerException as exc:
-        raise StreamError(
-            f"{what}: the output ended and the daemon could not say whether the process "
-            f"finished: {exc}"
-        ) from exc
+        raise StreamError(f"{what}: {UNSURE_END}: {exc}") from exc
 
 
 class ExecStream(InteractiveStream[T]):

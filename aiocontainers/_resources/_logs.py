@@ -23,7 +23,7 @@ Differences from docker-py, on purpose:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timezone
 from typing import Any, Literal, TypeVar, overload
 
@@ -35,9 +35,9 @@ from .._streams._frames import STDERR, Frame, FrameDecoder
 from .._streams._logs import LogDecoder, LogRecord
 from .._transport import Params
 from .._validation import validated
-from ..errors import InvalidArgument, NotFound
+from ..errors import DockerException, InvalidArgument, NotFound, StreamError
 from ._base import Model
-from ._exec import END_GRACE, settle
+from ._exec import CUT_SHORT, END_GRACE, UNSURE_END, settle
 from ._hijack import InteractiveStream, open_hijacked
 from ._streaming import (
     ChunkSource,
@@ -52,7 +52,7 @@ from ._streaming import (
 
 T = TypeVar("T")
 
-__all__ = ["LogsMixin", "Timestamp", "to_timestamp"]
+__all__ = ["ContainerOutput", "LogsMixin", "Timestamp", "to_timestamp"]
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -118,6 +118,12 @@ class ContainerOutput(InteractiveStream[T]):
         #: The run the stream was opened in (``None``: the first, not started then).
         self.started_at: str | None = None
         self._stopped = False
+        self._exited: Callable[[], Awaitable[object]] | None = None
+
+    def end_on(self, exited: Callable[[], Awaitable[object]]) -> None:
+        """Check the end of the output against ``exited`` (an open wait for this run's
+        exit) instead of asking the daemon for the container's state."""
+        self._exited = exited
 
     def opened_stopped(self) -> None:
         """The container had stopped when the stream opened.
@@ -152,9 +158,18 @@ class ContainerOutput(InteractiveStream[T]):
         return bool(state.get("Running")) and same
 
     async def _on_end(self) -> bool:
-        if self._hijacked:
+        if not self._hijacked:
+            return True
+        if self._exited is None:
             await settle(self._same_run, what=self._name)
-        return True
+            return True
+        with anyio.move_on_after(END_GRACE):
+            try:
+                await self._exited()
+            except DockerException as exc:
+                raise StreamError(f"{self._name}: {UNSURE_END}: {exc}") from exc
+            return True
+        raise StreamError(f"{self._name}: {CUT_SHORT}")
 
 
 class LogsMixin(Model):
@@ -417,8 +432,13 @@ class LogsMixin(Model):
         *,
         upgrade: bool = False,
         idle_timeout: float | None = None,
+        unstarted: bool = False,
     ) -> ContainerOutput[T]:
-        """The attach session as a stream; ``upgrade`` makes it take stdin."""
+        """The attach session as a stream; ``upgrade`` makes it take stdin.
+
+        ``unstarted``: the caller created the container and has not started it, so
+        ``attrs`` (from the create) are trusted and no inspect is made.
+        """
         path, args = "/containers/{id}/attach", {"id": self.id}
 
         async def open_attach() -> tuple[ChunkSource, Decoder[T]]:
@@ -435,9 +455,10 @@ class LogsMixin(Model):
             # next run: a stopped container gets a plain read of what there is,
             # but one never started is attached for its first run (as ``docker
             # run`` attaches before it starts).
-            await self.reload()
+            if not unstarted:
+                await self.reload()
             state = self.attrs.get("State", {})
-            if state.get("Status") == "created":
+            if unstarted or state.get("Status") == "created":
                 attached.started_at = None
                 source = await attach(params)
             elif not state.get("Running"):

@@ -39,7 +39,7 @@ from collections.abc import (
 )
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
 import anyio
 
@@ -81,13 +81,15 @@ from ._archive import (
 )
 from ._base import Collection, convert_filters, row_ids
 from ._exec import ExecMixin
-from ._logs import LogsMixin
+from ._logs import ContainerOutput, LogsMixin
 from ._stats import StatsMixin
 from ._streaming import ChunkDecoder, ChunkSource, Decoder, DockerStream, LinesDecoder
 from .images import Image
 
 if TYPE_CHECKING:
     from .._orchestration._wait import WaitStrategy
+
+T = TypeVar("T")
 
 __all__ = [
     "CANCEL_GRACE",
@@ -161,14 +163,21 @@ def _chunk_size(value: int) -> int:
 
 
 class _Waiting:
-    """An open ``/containers/{id}/wait``: ``result()`` reads the exit status when it comes."""
+    """An open ``/containers/{id}/wait``: ``result()`` reads the exit status when it comes
+    (and gives the same answer again when called again)."""
 
     path = "/containers/{id}/wait"
 
     def __init__(self, response: ChunkSource) -> None:
         self._response = response
+        self._result: dict[str, Any] | None = None
 
     async def result(self) -> dict[str, Any]:
+        if self._result is None:
+            self._result = await self._read()
+        return self._result
+
+    async def _read(self) -> dict[str, Any]:
         body = b""
         try:
             while chunk := await self._response.read_chunk():
@@ -379,6 +388,25 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             params={"condition": condition},
         )
         return _Waiting(response)
+
+    async def _attach_first_run(
+        self, params: dict[str, Any], decoder: Callable[..., Decoder[T]]
+    ) -> tuple[ContainerOutput[T], _Waiting]:
+        """Attach to this container, and wait for its exit, before its first start.
+
+        For a container the caller created (``attrs`` from the create) and starts
+        next: nothing it writes and not its exit status can be missed, and no inspect
+        is made; the output's end is checked against the wait. The caller closes both.
+        """
+        output = self._attach_stream(params, decoder, unstarted=True)
+        try:
+            await output._open()
+            waiting = await self._open_wait("next-exit")
+        except BaseException:
+            output.close()
+            raise
+        output.end_on(waiting.result)
+        return output, waiting
 
     @validated
     async def rename(self, name: Name) -> None:
@@ -1149,7 +1177,7 @@ class ContainerCollection(Collection[Container]):
         start, as ``docker run`` does, so its output and status are not lost when the daemon
         removes it), and return its exit status and every output frame."""
         params = {"stdout": True, "stderr": True, "stream": True, "logs": False}
-        output = container._attach_stream(params, FrameDecoder)
+        output = container._attach_stream(params, FrameDecoder, unstarted=True)
         async with output:
             await output._open()
             waiting = await container._open_wait("removed")

@@ -17,6 +17,7 @@ import anyio
 import pytest
 
 from aiocontainers import DockerClient
+from aiocontainers._resources._streaming import DemuxedDecoder
 from aiocontainers._resources.containers import Container
 from aiocontainers.errors import StreamError
 
@@ -156,3 +157,43 @@ async def test_hijacked_connection_closed_before_takeover_ends(fake_daemon: Serv
         assert await connection.read_chunk() == frame(1, b"quick\n")
         assert await connection.read_chunk() == b""
     assert connection.closed
+
+
+WAIT_HELD = (  # the wait's headers, and no answer yet: the container runs on
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+)
+
+
+def first_run_daemon(wait: bytes) -> Reply:
+    """Attach gives one line and hangs up; the wait answers with ``wait``."""
+
+    def reply(request_line: str) -> bytes:
+        if request_line.startswith("POST /v1.41/containers/c1/attach"):
+            return RAW + frame(1, b"hi\n")
+        if request_line.startswith("POST /v1.41/containers/c1/wait"):
+            return wait
+        raise AssertionError(f"no other call is expected, got {request_line}")
+
+    return reply
+
+
+async def test_first_run_output_ends_with_the_exit_the_wait_reports(fake_daemon: Serve) -> None:
+    client = await fake_daemon(first_run_daemon(json_reply({"StatusCode": 3, "Error": None})))
+    params = {"stdout": True, "stderr": True, "stream": True, "logs": True}
+    output, exited = await container(client)._attach_first_run(params, DemuxedDecoder)
+    with anyio.fail_after(5):
+        assert [pair async for pair in output] == [(b"hi\n", b"")]
+        assert await exited.result() == {"StatusCode": 3, "Error": None}
+    exited.close()
+
+
+async def test_first_run_output_cut_while_the_wait_goes_on_raises(fake_daemon: Serve) -> None:
+    client = await fake_daemon(first_run_daemon(WAIT_HELD))
+    params = {"stdout": True, "stderr": True, "stream": True, "logs": False}
+    output, exited = await container(client)._attach_first_run(params, DemuxedDecoder)
+    got = []
+    with anyio.fail_after(5), pytest.raises(StreamError, match="connection was cut"):
+        async for pair in output:
+            got.append(pair)
+    assert got == [(b"hi\n", b"")]
+    exited.close()

@@ -58,7 +58,6 @@ Environment = ExecEnvironment
 # has not yet (the process is still being reaped), poll for this long before
 # concluding that the output was cut while the command runs.
 END_GRACE = 2.0
-CUT_SHORT = "the output ended while the process was still running (the connection was cut)"
 UNSURE_END = "the output ended and the daemon could not say whether the process finished"
 _POLL_START = 0.005
 _POLL_MAX = 0.1
@@ -105,7 +104,10 @@ async def settle(still_running: Callable[[], Awaitable[bool]], *, what: str) -> 
         while await still_running():
             left = deadline - time.monotonic()
             if left <= 0:
-                raise StreamError(f"{what}: {CUT_SHORT}")
+                raise StreamError(
+                    f"{what}: the output ended while the process was still running "
+                    "(the connection was cut)"
+                )
             await anyio.sleep(min(delay, left))
             delay = min(delay * 2, _POLL_MAX)
     except StreamError:

@@ -37,7 +37,7 @@ from .._transport import Params
 from .._validation import validated
 from ..errors import DockerException, InvalidArgument, NotFound, StreamError
 from ._base import Model
-from ._exec import CUT_SHORT, END_GRACE, UNSURE_END, settle
+from ._exec import END_GRACE, UNSURE_END, settle
 from ._hijack import InteractiveStream, open_hijacked
 from ._streaming import (
     ChunkSource,
@@ -122,7 +122,8 @@ class ContainerOutput(InteractiveStream[T]):
 
     def end_on(self, exited: Callable[[], Awaitable[object]]) -> None:
         """Check the end of the output against ``exited`` (an open wait for this run's
-        exit) instead of asking the daemon for the container's state."""
+        exit) before asking the daemon for the container's state (only if the wait is
+        slow to answer)."""
         self._exited = exited
 
     def opened_stopped(self) -> None:
@@ -160,16 +161,17 @@ class ContainerOutput(InteractiveStream[T]):
     async def _on_end(self) -> bool:
         if not self._hijacked:
             return True
-        if self._exited is None:
-            await settle(self._same_run, what=self._name)
-            return True
-        with anyio.move_on_after(END_GRACE):
-            try:
-                await self._exited()
-            except DockerException as exc:
-                raise StreamError(f"{self._name}: {UNSURE_END}: {exc}") from exc
-            return True
-        raise StreamError(f"{self._name}: {CUT_SHORT}")
+        if self._exited is not None:
+            with anyio.move_on_after(END_GRACE):
+                try:
+                    await self._exited()
+                except DockerException as exc:
+                    raise StreamError(f"{self._name}: {UNSURE_END}: {exc}") from exc
+                return True
+            # A loaded daemon answers a wait only once it cleaned the container up,
+            # after its state says it stopped: ask for that state.
+        await settle(self._same_run, what=self._name)
+        return True
 
 
 class LogsMixin(Model):

@@ -1013,6 +1013,24 @@ class ContainerCollection(Collection[Container]):
                 await self._drop(created[0], exc)
             raise
 
+    async def _create_unseen(
+        self, image: str, command: Command = None, **kwargs: Any
+    ) -> Container:
+        """`create()` without its inspect, for a caller that starts the container next.
+
+        The handle's ``attrs`` hold only what the create said: ``Id``, ``Name``,
+        ``Config.Tty`` and the state ``created``; ``reload()`` fills in the rest.
+        """
+        body, params = await self._create_request(image, command, kwargs)
+        attrs: dict[str, Any] = {
+            "Id": await self._create_id(body, params, []),
+            "Config": {"Tty": bool(body.get("Tty"))},
+            "State": {"Status": "created", "Running": False},
+        }
+        if params.get("name"):
+            attrs["Name"] = f"/{params['name']}"
+        return self.prepare_model(attrs)
+
     @overload
     async def run(
         self,

@@ -439,10 +439,10 @@ class JobRunner:
         options = spec.create_options({**self.labels, JOB_LABEL: handle.id})
         containers = self.client.containers
         try:
-            return await containers.create(spec.image, spec.command, **options)
+            return await containers._create_unseen(spec.image, spec.command, **options)
         except ImageNotFound:
             await self.client.images.pull(spec.image, platform=spec.options.get("platform"))
-            return await containers.create(spec.image, spec.command, **options)
+            return await containers._create_unseen(spec.image, spec.command, **options)
 
     async def _remove(self, handle: JobHandle, container: Container) -> None:
         """Force-remove (killing it if it runs); shielded, bounded, never raises."""

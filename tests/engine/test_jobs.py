@@ -329,8 +329,8 @@ async def test_each_job_emits_structured_events(
 async def test_a_job_asks_the_daemon_only_what_it_must(
     client: DockerClient, image: str, labels: dict[str, str]
 ) -> None:
-    """Attach and wait are opened before the start, so the container needs no inspect
-    for its state and its end; the exit code comes from the wait."""
+    """No inspect: the container is known to be new, attach and wait are opened before
+    the start (nothing to ask about its state or its end), the exit code comes from the wait."""
     async with JobRunner(client, labels=labels) as runner:
         await client.api_version()  # negotiated before, not counted
         with capture_events() as events:
@@ -344,7 +344,6 @@ async def test_a_job_asks_the_daemon_only_what_it_must(
     ]
     assert calls == [
         ("POST", "/containers/create"),
-        ("GET", "/containers/{id}/json"),
         ("POST", "/containers/{id}/attach"),
         ("POST", "/containers/{id}/wait"),
         ("POST", "/containers/{id}/start"),

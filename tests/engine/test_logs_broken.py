@@ -164,14 +164,22 @@ WAIT_HELD = (  # the wait's headers, and no answer yet: the container runs on
 )
 
 
-def first_run_daemon(wait: bytes) -> Reply:
-    """Attach gives one line and hangs up; the wait answers with ``wait``."""
+def bound(client: DockerClient) -> Container:
+    """A container handle of ``client`` (its reload asks the fake daemon)."""
+    return client.containers.prepare_model({"Id": "c1", "Config": {"Tty": False}})
+
+
+def first_run_daemon(wait: bytes, *, running: bool = True) -> Reply:
+    """Attach gives one line and hangs up; the wait answers with ``wait``; an inspect
+    says whether the container runs."""
 
     def reply(request_line: str) -> bytes:
         if request_line.startswith("POST /v1.41/containers/c1/attach"):
             return RAW + frame(1, b"hi\n")
         if request_line.startswith("POST /v1.41/containers/c1/wait"):
             return wait
+        if request_line.startswith("GET /v1.41/containers/c1/json"):
+            return json_reply({"Id": "c1", "State": {"Running": running}})
         raise AssertionError(f"no other call is expected, got {request_line}")
 
     return reply
@@ -180,20 +188,33 @@ def first_run_daemon(wait: bytes) -> Reply:
 async def test_first_run_output_ends_with_the_exit_the_wait_reports(fake_daemon: Serve) -> None:
     client = await fake_daemon(first_run_daemon(json_reply({"StatusCode": 3, "Error": None})))
     params = {"stdout": True, "stderr": True, "stream": True, "logs": True}
-    output, exited = await container(client)._attach_first_run(params, DemuxedDecoder)
+    output, exited = await bound(client)._attach_first_run(params, DemuxedDecoder)
     with anyio.fail_after(5):
         assert [pair async for pair in output] == [(b"hi\n", b"")]
         assert await exited.result() == {"StatusCode": 3, "Error": None}
     exited.close()
 
 
-async def test_first_run_output_cut_while_the_wait_goes_on_raises(fake_daemon: Serve) -> None:
-    client = await fake_daemon(first_run_daemon(WAIT_HELD))
+async def test_first_run_output_cut_while_the_container_runs_raises(fake_daemon: Serve) -> None:
+    client = await fake_daemon(first_run_daemon(WAIT_HELD, running=True))
     params = {"stdout": True, "stderr": True, "stream": True, "logs": False}
-    output, exited = await container(client)._attach_first_run(params, DemuxedDecoder)
+    output, exited = await bound(client)._attach_first_run(params, DemuxedDecoder)
     got = []
-    with anyio.fail_after(5), pytest.raises(StreamError, match="connection was cut"):
+    with anyio.fail_after(10), pytest.raises(StreamError, match="connection was cut"):
         async for pair in output:
             got.append(pair)
     assert got == [(b"hi\n", b"")]
+    exited.close()
+
+
+async def test_first_run_output_ends_when_a_slow_wait_is_outrun_by_the_state(
+    fake_daemon: Serve,
+) -> None:
+    """A loaded daemon may answer the wait late (after its cleanup); its inspect already
+    says the container stopped: the output ends normally."""
+    client = await fake_daemon(first_run_daemon(WAIT_HELD, running=False))
+    params = {"stdout": True, "stderr": True, "stream": True, "logs": False}
+    output, exited = await bound(client)._attach_first_run(params, DemuxedDecoder)
+    with anyio.fail_after(10):
+        assert [pair async for pair in output] == [(b"hi\n", b"")]
     exited.close()

@@ -163,28 +163,35 @@ def _chunk_size(value: int) -> int:
 
 
 class _Waiting:
-    """An open ``/containers/{id}/wait``: ``result()`` reads the exit status when it comes
-    (and gives the same answer again when called again)."""
+    """An open ``/containers/{id}/wait``: ``result()`` reads the exit status when it comes.
+
+    A ``result()`` that is cancelled keeps what it read and the connection: calling it
+    again goes on reading; once the answer came it gives that answer again.
+    """
 
     path = "/containers/{id}/wait"
 
     def __init__(self, response: ChunkSource) -> None:
         self._response = response
+        self._body = b""
         self._result: dict[str, Any] | None = None
 
     async def result(self) -> dict[str, Any]:
         if self._result is None:
-            self._result = await self._read()
+            try:
+                while chunk := await self._response.read_chunk():
+                    self._body += chunk
+            except anyio.get_cancelled_exc_class():
+                raise
+            except BaseException:
+                self._response.close()
+                raise
+            self._response.close()
+            self._result = self._status()
         return self._result
 
-    async def _read(self) -> dict[str, Any]:
-        body = b""
-        try:
-            while chunk := await self._response.read_chunk():
-                body += chunk
-        finally:
-            self._response.close()
-        result = decode_json(body, "POST", self.path, dict)
+    def _status(self) -> dict[str, Any]:
+        result = decode_json(self._body, "POST", self.path, dict)
         code = result.get("StatusCode")
         if isinstance(code, bool) or not isinstance(code, int):
             raise InvalidResponse(f"POST {self.path}: no StatusCode in the answer {result!r:.200}")
@@ -376,7 +383,10 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             # The daemon answers with headers at once and the body at the exit:
             # opening is bounded by the client's timeout, the wait by ``timeout``.
             waiting = await self._open_wait(condition)
-            return await waiting.result()
+            try:
+                return await waiting.result()
+            finally:
+                waiting.close()
         raise Timeout(f"container {self.short_id} did not stop within {limit} s")
 
     async def _open_wait(self, condition: str | None) -> _Waiting:

@@ -55,6 +55,17 @@ async def _containers() -> dict[str, str]:
     return {row["Id"]: f"{row['Names']} {row['Command']!r} {row['Labels']}" for row in rows}
 
 
+@pytest.fixture(autouse=True)
+def _anyio_backend_in_closure(anyio_backend: str) -> str:
+    """Puts ``anyio_backend`` in every engine test's fixture closure.
+
+    The ``anyio`` marker above is added after collection, too late for anyio 4.4 (the
+    lowest we allow: its plugin looks for the marker only while collecting), which then
+    leaves the async fixtures of a test not naming ``anyio_backend`` unhandled.
+    """
+    return anyio_backend
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _engine_session(request: pytest.FixtureRequest) -> Iterator[None]:
     problem = anyio.run(_check_engine)

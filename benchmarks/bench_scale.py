@@ -146,8 +146,7 @@ async def measure(
         if isinstance(outcome, Unavailable):
             seconds[column] = memory[column] = outcome
             continue
-        key = "lag_ms" if scenario == "events" else "seconds"
-        figure = outcome[key] if scenario == "events" else outcome["seconds"] * 1000
+        figure = outcome["lag_ms"] if scenario == "events" else outcome["seconds"] * 1000
         seconds[column] = Stat.of([figure])
         memory[column] = Stat.of([outcome["rss_mb"]])
         growth.setdefault(label, {}).setdefault(column, {})[size] = figure

@@ -34,9 +34,6 @@ from ..errors import DockerException
 
 __all__ = ["Portal", "PortalClosed", "TaskContext"]
 
-# Python 3.12 can start a task eagerly: a call's coroutine runs up to its first wait in
-# the callback that received it, saving a loop iteration per sync call.
-_EAGER = sys.version_info >= (3, 12)
 # How long stop() waits for the loop thread (cancelling and closing connections).
 _STOP_TIMEOUT = 10.0
 
@@ -136,7 +133,9 @@ class _Runner:
         if not inspect.isawaitable(result):
             waiter.set(True, result)
             return
-        if _EAGER:  # the call's first step runs now, not one loop iteration later
+        # Python 3.12 can start a task eagerly: the call runs up to its first wait now,
+        # not one loop iteration later.
+        if sys.version_info >= (3, 12):
             task: asyncio.Task[None] = asyncio.Task(
                 _settle(waiter, result), loop=self.loop, eager_start=True
             )

@@ -46,7 +46,8 @@ class DockerClient:
             ``ssh://user@host``; by default the environment decides
             (``DOCKER_HOST``, then ``DOCKER_CONTEXT``, then the CLI's current
             context, then ``unix:///var/run/docker.sock``).
-        version: ``"auto"`` or a fixed API version such as ``"1.41"``.
+        version: ``"auto"`` (or ``None``, docker-py's spelling) or a fixed API version
+            such as ``"1.41"``.
         timeout: the deadline, in seconds (or a ``timedelta``), of every unary
             call and of opening every stream; also how long a transfer may
             stall (``None``: no limit). Streams that may legitimately be idle
@@ -62,13 +63,19 @@ class DockerClient:
         transport: what moves the bytes: by default a connection pool to the
             daemon; [`aiocontainers.testing.MockTransport`][aiocontainers.testing.MockTransport]
             answers from a function instead (for tests without a daemon).
+        credstore_env: variables added to the environment of credential helpers
+            (``docker-credential-*``), as docker-py's.
+        use_ssh_client: docker-py's choice of SSH implementation; accepted and unused:
+            ``ssh://`` hosts always go through asyncssh with the user's OpenSSH config.
+        num_pools: docker-py's count of connection pools; accepted and unused: a client
+            has one pool (``max_pool_size`` sizes it).
     """
 
     @validated
     def __init__(
         self,
         base_url: str | None = None,
-        version: str = "auto",
+        version: str | None = "auto",
         timeout: float | timedelta | None = 60.0,
         tls: bool | ssl.SSLContext | None = None,
         max_pool_size: int = 10,
@@ -77,7 +84,11 @@ class DockerClient:
         user_agent: str | None = None,
         environment: Mapping[str, str] | None = None,
         transport: HTTPTransport | None = None,
+        credstore_env: Mapping[str, str] | None = None,
+        use_ssh_client: bool = False,
+        num_pools: int | None = None,
     ) -> None:
+        del use_ssh_client, num_pools  # docker-py's; see above
         if transport is not None and base_url is None:
             endpoint = Endpoint(str(getattr(transport, "url", "mock://")), source="transport")
         else:
@@ -86,7 +97,7 @@ class DockerClient:
 
         self.transport = Transport(
             endpoint,
-            version=version,
+            version=version or "auto",
             timeout=timeout,
             connect_timeout=connect_timeout,
             max_pool_size=max_pool_size,
@@ -94,6 +105,7 @@ class DockerClient:
             http=transport,
         )
         self.environment = environment
+        self.credstore_env = credstore_env
 
     # The managers are made on first access, each importing its module then: a program
     # that only runs containers never loads swarm specs, stacks or compose.
@@ -332,7 +344,7 @@ class DockerClient:
 @validated
 def from_env(
     *,
-    version: str = "auto",
+    version: str | None = "auto",
     timeout: float | timedelta | None = 60.0,
     max_pool_size: int = 10,
     environment: Mapping[str, str] | None = None,

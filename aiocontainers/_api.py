@@ -17,11 +17,17 @@ cases compare each with docker-py's.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Mapping, Sequence
+import functools
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._arguments import Filters, Name
 from ._resources._exec import ExecResult, exec_start
-from ._resources.containers import Container
+from ._resources._streaming import DockerStream
+from ._resources.containers import DEFAULT_CHUNK_SIZE, Container
+from ._resources.images import Image, _message_dict, _message_line, json_line
+from ._resources.networks import Network
+from ._resources.services import list_tasks
 from ._validation import validated
 from .errors import InvalidArgument, NullResource
 
@@ -41,6 +47,12 @@ def _resource_id(value: Resource, what: str) -> str:
     if not value:
         raise NullResource(f"Resource ID was not provided ({what})")
     return str(value)
+
+
+def _checked_already(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A resource method without its argument check, for arguments this layer checked
+    against the same types: one check per call, not two (the unary calls' cost)."""
+    return functools.partial(method.__wrapped__, method.__self__)  # type: ignore[attr-defined]
 
 
 def _docker_py_type(
@@ -63,6 +75,12 @@ class APIClient:
     def _container(self, container: Resource) -> Container:
         return self._client.containers.prepare_model({"Id": _resource_id(container, "container")})
 
+    def _image(self, image: Resource) -> Image:
+        return self._client.images.prepare_model({"Id": _resource_id(image, "image")})
+
+    def _network(self, network: Resource) -> Network:
+        return self._client.networks.prepare_model({"Id": _resource_id(network, "network")})
+
     async def _version(self) -> str:
         return await self._client.transport.api_version()
 
@@ -76,12 +94,46 @@ class APIClient:
     @validated
     async def version(self, api_version: bool = True) -> dict[str, Any]:
         """The daemon's version information."""
-        return await self._client.version(api_version)
+        info: dict[str, Any] = await _checked_already(self._client.version)(api_version)
+        return info
 
     @validated
     async def info(self) -> dict[str, Any]:
         """System-wide information (``docker info``)."""
         return await self._client.info()
+
+    @validated
+    async def df(self) -> dict[str, Any]:
+        """Disk usage by images, containers, volumes and build cache."""
+        return await self._client.df()
+
+    @validated
+    def events(
+        self,
+        since: Any = None,
+        until: Any = None,
+        filters: Mapping[str, Any] | None = None,
+        decode: bool | None = None,
+    ) -> Any:
+        """The daemon's events: a stream of each event's JSON bytes (dicts with
+        ``decode``), ending at ``until`` when given."""
+        client: Any = self._client  # the overloads need a literal flag
+        return client.events(since, until, filters, bool(decode))
+
+    @validated
+    async def login(
+        self,
+        username: str,
+        password: str | None = None,
+        email: str | None = None,
+        registry: str | None = None,
+        reauth: bool = False,
+        dockercfg_path: str | None = None,
+    ) -> dict[str, Any]:
+        """Check credentials with the daemon and use them from now on (`DockerClient.login`)."""
+        return await self._client.login(
+            username, password, email, registry, reauth, dockercfg_path
+        )
 
     @validated
     async def close(self) -> None:
@@ -97,18 +149,18 @@ class APIClient:
         all: bool = False,
         trunc: bool = False,
         latest: bool = False,
-        since: str | None = None,
-        before: str | None = None,
+        since: Name | None = None,
+        before: Name | None = None,
         limit: int = -1,
         size: bool = False,
-        filters: Mapping[str, Any] | None = None,
+        filters: Filters | None = None,
     ) -> builtins.list[dict[str, Any]]:
         """The list rows of ``GET /containers/json`` (``[{"Id": ...}]`` with ``quiet``).
 
         ``size`` and ``trunc`` are not supported (InvalidArgument)."""
         if size or trunc:
             raise InvalidArgument("containers(size=, trunc=) are not supported")
-        rows = await self._client.containers.list(
+        rows = await _checked_already(self._client.containers.list)(
             all=all,
             before=before,
             since=since,
@@ -298,6 +350,126 @@ class APIClient:
                 return bindings
         return None
 
+    @validated
+    async def attach(
+        self,
+        container: Resource,
+        stdout: bool = True,
+        stderr: bool = True,
+        stream: bool = False,
+        logs: bool = False,
+        demux: bool = False,
+    ) -> Any:
+        """Its output from now on (``logs`` adds what came before): bytes, or a stream
+        with ``stream`` (``(stdout, stderr)`` pairs with ``demux``)."""
+        found: Any = self._container(container)  # the overloads need literal flags
+        result = found.attach(stdout=stdout, stderr=stderr, stream=stream, logs=logs, demux=demux)
+        return result if stream else await result
+
+    @validated
+    async def attach_socket(
+        self, container: Resource, params: Mapping[str, Any] | None = None, ws: bool = False
+    ) -> Any:
+        """An attach session taking stdin (`Container.attach_socket`'s stream, not a
+        socket); ``params`` is the attach query, docker-py's default without it."""
+        query = {"stdout": 1, "stderr": 1, "stream": 1} if params is None else params
+        return await self._container(container).attach_socket(params=query, ws=ws)
+
+    @validated
+    async def stats(
+        self,
+        container: Resource,
+        decode: bool | None = None,
+        stream: bool = True,
+        one_shot: bool | None = None,
+    ) -> Any:
+        """Resource usage: a stream of each sample's JSON bytes (dicts with ``decode``), or
+        one dict with ``stream=False``."""
+        found: Any = self._container(container)  # the overloads need literal flags
+        if not stream:
+            return await found.stats(decode, stream=False, one_shot=one_shot)
+        return found.stats(bool(decode), stream=True, one_shot=one_shot)
+
+    @validated
+    async def resize(self, container: Resource, height: int, width: int) -> None:
+        """Resize its TTY."""
+        await self._container(container).resize(height, width)
+
+    @validated
+    async def update_container(
+        self,
+        container: Resource,
+        blkio_weight: int | None = None,
+        cpu_period: int | None = None,
+        cpu_quota: int | None = None,
+        cpu_shares: int | None = None,
+        cpuset_cpus: str | None = None,
+        cpuset_mems: str | None = None,
+        mem_limit: int | str | None = None,
+        mem_reservation: int | str | None = None,
+        memswap_limit: int | str | None = None,
+        kernel_memory: int | str | None = None,
+        restart_policy: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Change its resource limits: ``{"Warnings": [...]}``."""
+        return await self._container(container).update(
+            blkio_weight=blkio_weight,
+            cpu_period=cpu_period,
+            cpu_quota=cpu_quota,
+            cpu_shares=cpu_shares,
+            cpuset_cpus=cpuset_cpus,
+            cpuset_mems=cpuset_mems,
+            mem_limit=mem_limit,
+            mem_reservation=mem_reservation,
+            memswap_limit=memswap_limit,
+            kernel_memory=kernel_memory,
+            restart_policy=restart_policy,
+        )
+
+    @validated
+    async def commit(
+        self,
+        container: Resource,
+        repository: str | None = None,
+        tag: str | None = None,
+        message: str | None = None,
+        author: str | None = None,
+        pause: bool = True,
+        changes: str | Sequence[str] | None = None,
+        conf: Mapping[str, Any] | None = None,
+    ) -> dict[str, str]:
+        """Make an image of its filesystem: ``{"Id": "sha256:..."}``."""
+        image = await self._container(container).commit(
+            repository, tag, message, author, pause, changes, conf
+        )
+        return {"Id": image.id}
+
+    @validated
+    async def get_archive(
+        self,
+        container: Resource,
+        path: str,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        encode_stream: bool = False,
+    ) -> tuple[Any, dict[str, Any]]:
+        """A tar stream of ``path`` in it and the path's stat."""
+        return await self._container(container).get_archive(path, chunk_size, encode_stream)
+
+    @validated
+    async def put_archive(self, container: Resource, path: str, data: Any) -> bool:
+        """Extract the tar ``data`` into its directory ``path``; ``True``."""
+        return await self._container(container).put_archive(path, data)
+
+    @validated
+    def export(self, container: Resource, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Any:
+        """Its whole filesystem as a tar stream."""
+        return self._container(container).export(chunk_size)
+
+    @validated
+    async def prune_containers(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Remove stopped containers: ``{"ContainersDeleted": [...], "SpaceReclaimed": n}``."""
+        return await self._client.containers.prune(filters)
+
     # -- exec ------------------------------------------------------------------------------
 
     @validated
@@ -359,12 +531,411 @@ class APIClient:
         )
         return info
 
-    # -- images, networks, volumes ---------------------------------------------------------
+    # -- images ----------------------------------------------------------------------------
+
+    @validated
+    async def images(
+        self,
+        name: str | None = None,
+        quiet: bool = False,
+        all: bool = False,
+        filters: Mapping[str, Any] | None = None,
+    ) -> builtins.list[Any]:
+        """The list rows of ``GET /images/json`` (only the ids with ``quiet``)."""
+        rows = await self._client.images._rows(name, all, filters)
+        return [row["Id"] for row in rows] if quiet else rows
 
     @validated
     async def inspect_image(self, image: Resource) -> dict[str, Any]:
         """The image's inspect data."""
         return (await self._client.images.get(_resource_id(image, "image"))).attrs
+
+    @validated
+    async def history(self, image: Resource) -> builtins.list[dict[str, Any]]:
+        """Its layers, newest first."""
+        return await self._image(image).history()
+
+    @validated
+    async def tag(
+        self, image: Resource, repository: str, tag: str | None = None, force: bool = False
+    ) -> bool:
+        """Name it ``repository:tag``; ``True``."""
+        return await self._client.images.tag(_resource_id(image, "image"), repository, tag, force)
+
+    @validated
+    async def remove_image(
+        self, image: Resource, force: bool = False, noprune: bool = False
+    ) -> builtins.list[dict[str, Any]]:
+        """Remove it: the daemon's ``[{"Untagged": ...}, {"Deleted": ...}]``."""
+        return await self._client.images.remove(_resource_id(image, "image"), force, noprune)
+
+    @validated
+    async def prune_images(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Remove unused images: ``{"ImagesDeleted": ..., "SpaceReclaimed": n}``."""
+        return await self._client.images.prune(filters)
+
+    @validated
+    async def pull(
+        self,
+        repository: str,
+        tag: str | None = None,
+        stream: bool = False,
+        auth_config: Mapping[str, Any] | None = None,
+        decode: bool = False,
+        platform: str | None = None,
+        all_tags: bool = False,
+    ) -> Any:
+        """Pull it: the progress messages as JSON text, one a line; with ``stream`` a stream
+        of each message's JSON bytes (dicts with ``decode``). A failed pull raises."""
+        images = self._client.images
+        if decode and stream:
+            return images._pull_stream(
+                repository, tag, all_tags, platform, auth_config, _message_dict
+            )
+        lines = images._pull_stream(
+            repository, tag, all_tags, platform, auth_config, _message_line
+        )
+        return lines if stream else await _text(lines)
+
+    @validated
+    async def push(
+        self,
+        repository: str,
+        tag: str | None = None,
+        stream: bool = False,
+        auth_config: Mapping[str, Any] | None = None,
+        decode: bool = False,
+    ) -> Any:
+        """Push it: `ImageCollection.push`'s results (text, or a stream with ``stream``)."""
+        images: Any = self._client.images  # the overloads need literal flags
+        return await images.push(repository, tag, stream, auth_config, decode)
+
+    @validated
+    async def search(self, term: str, limit: int | None = None) -> builtins.list[dict[str, Any]]:
+        """Search Docker Hub (the daemon asks it)."""
+        return await self._client.images.search(term, limit)
+
+    @validated
+    async def inspect_distribution(
+        self, image: str, auth_config: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The registry's description of ``image``: ``{"Descriptor": ..., "Platforms": ...}``."""
+        return (await self._client.images.get_registry_data(image, auth_config)).attrs
+
+    @validated
+    async def prune_builds(
+        self,
+        filters: Mapping[str, Any] | None = None,
+        keep_storage: int | None = None,
+        all: bool | None = None,
+    ) -> dict[str, Any]:
+        """Remove build cache: ``{"CachesDeleted": ..., "SpaceReclaimed": n}``."""
+        return await self._client.images.prune_builds(filters, keep_storage, all)
+
+    @validated
+    def get_image(self, image: Resource, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Any:
+        """The image as a ``docker save`` tar stream."""
+        return self._client.images.save(_resource_id(image, "image"), chunk_size)
+
+    @validated
+    def load_image(self, data: Any, quiet: bool | None = None) -> Any:
+        """Load a ``docker save`` tar: a stream of the daemon's messages (dicts)."""
+        return self._client.images._load_messages(data, quiet)
+
+    @validated
+    def build(
+        self,
+        path: str | None = None,
+        tag: str | None = None,
+        quiet: bool = False,
+        fileobj: Any = None,
+        nocache: bool = False,
+        rm: bool = False,
+        timeout: float | None = None,
+        custom_context: bool = False,
+        encoding: str | None = None,
+        pull: bool = False,
+        forcerm: bool = False,
+        dockerfile: str | None = None,
+        container_limits: Mapping[str, Any] | None = None,
+        decode: bool = False,
+        buildargs: Mapping[str, str] | None = None,
+        gzip: bool = False,
+        shmsize: int | None = None,
+        labels: Mapping[str, str] | None = None,
+        cache_from: Sequence[str] | None = None,
+        target: str | None = None,
+        network_mode: str | None = None,
+        squash: bool | None = None,
+        extra_hosts: Mapping[str, str] | Sequence[str] | None = None,
+        platform: str | None = None,
+        isolation: str | None = None,
+        use_config_proxy: bool = True,
+    ) -> Any:
+        """Build an image: a stream of the build's messages as JSON bytes (dicts with
+        ``decode``). A failed step raises `BuildError`; ``timeout`` bounds each wait for
+        the daemon (docker-py's HTTP timeout)."""
+        del timeout  # a build stream has no idle deadline (steps can be silent for long)
+        entries = self._client.images.build_stream(
+            path,
+            fileobj,
+            tag=tag,
+            quiet=quiet,
+            nocache=nocache,
+            rm=rm,
+            custom_context=custom_context,
+            encoding=encoding,
+            pull=pull,
+            forcerm=forcerm,
+            dockerfile=dockerfile,
+            container_limits=container_limits,
+            buildargs=buildargs,
+            gzip=gzip,
+            shmsize=shmsize,
+            labels=labels,
+            cache_from=cache_from,
+            target=target,
+            network_mode=network_mode,
+            squash=squash,
+            extra_hosts=extra_hosts,
+            platform=platform,
+            isolation=isolation,
+            use_config_proxy=use_config_proxy,
+        )
+        return entries if decode else _json_lines(entries)
+
+    # -- networks ----------------------------------------------------------------------------
+
+    @validated
+    async def create_network(
+        self,
+        name: str,
+        driver: str | None = None,
+        options: Mapping[str, str] | None = None,
+        ipam: Mapping[str, Any] | None = None,
+        check_duplicate: bool | None = None,
+        internal: bool = False,
+        labels: Mapping[str, str] | None = None,
+        enable_ipv6: bool = False,
+        attachable: bool | None = None,
+        scope: str | None = None,
+        ingress: bool | None = None,
+    ) -> dict[str, Any]:
+        """Create a network: ``{"Id": ..., "Warning": ...}``."""
+        return await self._client.networks._create_raw(
+            name, driver, options, ipam, check_duplicate, internal, labels, enable_ipv6,
+            attachable, scope, ingress,
+        )  # fmt: skip
+
+    @validated
+    async def remove_network(self, net_id: Resource) -> None:
+        """Remove it."""
+        await self._network(net_id).remove()
+
+    @validated
+    async def connect_container_to_network(
+        self,
+        container: Resource,
+        net_id: Resource,
+        ipv4_address: str | None = None,
+        ipv6_address: str | None = None,
+        aliases: Sequence[str] | None = None,
+        links: Any = None,
+        link_local_ips: Sequence[str] | None = None,
+        driver_opt: Mapping[str, str] | None = None,
+        mac_address: str | None = None,
+    ) -> None:
+        """Connect the container to the network (``aliases`` are its extra DNS names)."""
+        await self._network(net_id).connect(
+            _resource_id(container, "container"),
+            aliases=aliases,
+            links=links,
+            ipv4_address=ipv4_address,
+            ipv6_address=ipv6_address,
+            link_local_ips=link_local_ips,
+            driver_opt=driver_opt,
+            mac_address=mac_address,
+        )
+
+    @validated
+    async def disconnect_container_from_network(
+        self, container: Resource, net_id: Resource, force: bool = False
+    ) -> None:
+        """Disconnect the container from the network."""
+        await self._network(net_id).disconnect(_resource_id(container, "container"), force)
+
+    @validated
+    async def prune_networks(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Remove unused networks: ``{"NetworksDeleted": [...]}``."""
+        return await self._client.networks.prune(filters)
+
+    # -- volumes -----------------------------------------------------------------------------
+
+    @validated
+    async def volumes(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """``GET /volumes``: ``{"Volumes": [...], "Warnings": ...}``."""
+        return await self._client.volumes._listing(filters)
+
+    @validated
+    async def create_volume(
+        self,
+        name: str | None = None,
+        driver: str | None = None,
+        driver_opts: Mapping[str, str] | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Create a volume (or reuse the one of that name): its inspect data."""
+        return (await self._client.volumes.create(name, driver, driver_opts, labels)).attrs
+
+    @validated
+    async def remove_volume(self, name: str, force: bool = False) -> None:
+        """Remove it (``force`` also when in use)."""
+        volumes = self._client.volumes
+        await volumes.prepare_model({"Name": _resource_id(name, "volume")}).remove(force)
+
+    @validated
+    async def prune_volumes(self, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Remove unused volumes: ``{"VolumesDeleted": [...], "SpaceReclaimed": n}``."""
+        return await self._client.volumes.prune(filters)
+
+    # -- swarm -------------------------------------------------------------------------------
+
+    @validated
+    async def inspect_swarm(self) -> dict[str, Any]:
+        """``GET /swarm``; ``APIError`` (503) when this node is in no swarm."""
+        swarm = self._client.swarm
+        await swarm.reload()
+        return swarm.attrs
+
+    @validated
+    async def get_unlock_key(self) -> dict[str, Any]:
+        """The key of an autolocked swarm: ``{"UnlockKey": ...}``."""
+        return await self._client.swarm.get_unlock_key()
+
+    @validated
+    async def leave_swarm(self, force: bool = False) -> bool:
+        """Leave the swarm; ``True`` (also, with ``force``, when in none)."""
+        return await self._client.swarm.leave(force)
+
+    @validated
+    async def unlock_swarm(self, key: str | Mapping[str, str]) -> bool:
+        """Unlock an autolocked swarm manager with its key; ``True``."""
+        return await self._client.swarm.unlock(key)
+
+    @validated
+    async def update_node(
+        self, node_id: Resource, version: int, node_spec: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Replace the node's spec as of object ``version``; ``True``."""
+        attrs = {"ID": _resource_id(node_id, "node"), "Version": {"Index": version}}
+        await self._client.nodes.prepare_model(attrs).update(dict(node_spec or {}))
+        return True
+
+    @validated
+    async def remove_node(self, node_id: Resource, force: bool = False) -> bool:
+        """Remove the node from the swarm; ``True``."""
+        nodes = self._client.nodes
+        return await nodes.prepare_model({"ID": _resource_id(node_id, "node")}).remove(force)
+
+    @validated
+    async def nodes(
+        self, filters: Mapping[str, Any] | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """The swarm's nodes, as dicts."""
+        return [node.attrs for node in await self._client.nodes.list(filters)]
+
+    @validated
+    async def inspect_node(self, node_id: Resource) -> dict[str, Any]:
+        """A node's inspect data."""
+        return (await self._client.nodes.get(_resource_id(node_id, "node"))).attrs
+
+    @validated
+    async def services(
+        self, filters: Mapping[str, Any] | None = None, status: bool | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """The swarm's services, as dicts (``status`` adds their task counts)."""
+        return [service.attrs for service in await self._client.services.list(filters, status)]
+
+    @validated
+    async def inspect_service(
+        self, service: Resource, insert_defaults: bool | None = None
+    ) -> dict[str, Any]:
+        """A service's inspect data."""
+        found = await self._client.services.get(_resource_id(service, "service"), insert_defaults)
+        return found.attrs
+
+    @validated
+    async def remove_service(self, service: Resource) -> bool:
+        """Remove the service; ``True``."""
+        services = self._client.services
+        return await services.prepare_model({"ID": _resource_id(service, "service")}).remove()
+
+    @validated
+    async def tasks(
+        self, filters: Mapping[str, Any] | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """The swarm's tasks, as dicts (``{"service": ...}`` filters one service's)."""
+        return await list_tasks(self._client.transport, filters)
+
+    @validated
+    async def secrets(
+        self, filters: Mapping[str, Any] | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """The swarm's secrets (without their data), as dicts."""
+        return [secret.attrs for secret in await self._client.secrets.list(filters)]
+
+    @validated
+    async def inspect_secret(self, id: Resource) -> dict[str, Any]:
+        """A secret's inspect data (without its data)."""
+        return (await self._client.secrets.get(_resource_id(id, "secret"))).attrs
+
+    @validated
+    async def create_secret(
+        self,
+        name: str,
+        data: bytes | str,
+        labels: Mapping[str, str] | None = None,
+        driver: Mapping[str, Any] | None = None,
+    ) -> dict[str, str]:
+        """Store a secret: ``{"ID": ...}``."""
+        return {"ID": (await self._client.secrets.create(name, data, labels, driver)).id}
+
+    @validated
+    async def remove_secret(self, id: Resource) -> bool:
+        """Remove the secret; ``True``."""
+        secrets = self._client.secrets
+        return await secrets.prepare_model({"ID": _resource_id(id, "secret")}).remove()
+
+    @validated
+    async def configs(
+        self, filters: Mapping[str, Any] | None = None
+    ) -> builtins.list[dict[str, Any]]:
+        """The swarm's configs, as dicts."""
+        return [config.attrs for config in await self._client.configs.list(filters)]
+
+    @validated
+    async def inspect_config(self, id: Resource) -> dict[str, Any]:
+        """A config's inspect data."""
+        return (await self._client.configs.get(_resource_id(id, "config"))).attrs
+
+    @validated
+    async def create_config(
+        self,
+        name: str,
+        data: bytes | str,
+        labels: Mapping[str, str] | None = None,
+        templating: Mapping[str, Any] | None = None,
+    ) -> dict[str, str]:
+        """Store a config: ``{"ID": ...}``."""
+        return {"ID": (await self._client.configs.create(name, data, labels, templating)).id}
+
+    @validated
+    async def remove_config(self, id: Resource) -> bool:
+        """Remove the config; ``True``."""
+        configs = self._client.configs
+        return await configs.prepare_model({"ID": _resource_id(id, "config")}).remove()
+
+    # -- inspecting ------------------------------------------------------------------------
 
     @validated
     async def inspect_network(self, net_id: Resource) -> dict[str, Any]:
@@ -386,6 +957,19 @@ class APIClient:
         """The list rows of ``GET /networks``."""
         found = await self._client.networks.list(names=names, ids=ids, filters=filters)
         return [network.attrs for network in found]
+
+
+async def _text(messages: DockerStream[bytes]) -> str:
+    """A stream of JSON lines read to the end, as one text."""
+    async with messages:
+        return b"".join([line async for line in messages]).decode()
+
+
+async def _json_lines(entries: DockerStream[dict[str, Any]]) -> AsyncIterator[bytes]:
+    """Each entry as its JSON line (docker-py's undecoded stream)."""
+    async with entries:
+        async for entry in entries:
+            yield json_line(entry)
 
 
 def _with_proxies(

@@ -101,8 +101,13 @@ _PROXY_VARS = {
 class Credentials:
     """Registry credentials for one client: remembered logins plus the CLI's config file."""
 
-    def __init__(self, environment: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        environment: Mapping[str, str] | None = None,
+        helper_environment: Mapping[str, str] | None = None,
+    ) -> None:
         self._environment = environment
+        self._helper_environment = helper_environment
         self._remembered: dict[str, dict[str, str]] = {}
         self._proxies: dict[str, str] | None = None
 
@@ -189,7 +194,9 @@ class Credentials:
 
     async def _run_helper(self, helper: str, server: str) -> dict[str, str] | None:
         program = f"docker-credential-{helper}"
-        env = None if self._environment is None else dict(self._environment)
+        env = None
+        if self._environment is not None or self._helper_environment is not None:
+            env = {**self._environ, **(self._helper_environment or {})}
         try:
             result = await anyio.run_process(
                 [program, "get"], input=server.encode(), check=False, env=env

@@ -5,31 +5,32 @@ from __future__ import annotations
 import ssl
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import cached_property
 from types import TracebackType
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from ._api import APIClient
-from ._arguments import EventFilters
-from ._arguments import EventTimestamp as Timestamp
 from ._config import Endpoint, resolve_endpoint
-from ._http import HTTPTransport
-from ._resources.configs import ConfigCollection
-from ._resources.containers import ContainerCollection
-from ._resources.events import Event, EventStream, open_events
-from ._resources.images import ImageCollection
-from ._resources.networks import NetworkCollection
-from ._resources.nodes import NodeCollection
-from ._resources.plugins import PluginCollection
-from ._resources.secrets import SecretCollection
-from ._resources.services import ServiceCollection
-from ._resources.swarm import Swarm
-from ._resources.volumes import VolumeCollection
-from ._stacks import StackManager
-from ._transport import Transport
 from ._validation import validated
 from .errors import DockerException
 
-__all__ = ["DockerClient", "from_env"]
+if TYPE_CHECKING:
+    from ._api import APIClient
+    from ._arguments import EventFilters, EventTimestamp
+    from ._http import HTTPTransport
+    from ._resources.configs import ConfigCollection
+    from ._resources.containers import ContainerCollection
+    from ._resources.events import Event, EventStream
+    from ._resources.images import ImageCollection
+    from ._resources.networks import NetworkCollection
+    from ._resources.nodes import NodeCollection
+    from ._resources.plugins import PluginCollection
+    from ._resources.secrets import SecretCollection
+    from ._resources.services import ServiceCollection
+    from ._resources.swarm import Swarm
+    from ._resources.volumes import VolumeCollection
+    from ._stacks import StackManager
+
+__all__ = ["DockerClient", "from_env", "managers"]
 
 
 class DockerClient:
@@ -45,7 +46,8 @@ class DockerClient:
             ``ssh://user@host``; by default the environment decides
             (``DOCKER_HOST``, then ``DOCKER_CONTEXT``, then the CLI's current
             context, then ``unix:///var/run/docker.sock``).
-        version: ``"auto"`` or a fixed API version such as ``"1.41"``.
+        version: ``"auto"`` (or ``None``, docker-py's spelling) or a fixed API version
+            such as ``"1.41"``.
         timeout: the deadline, in seconds (or a ``timedelta``), of every unary
             call and of opening every stream; also how long a transfer may
             stall (``None``: no limit). Streams that may legitimately be idle
@@ -61,13 +63,19 @@ class DockerClient:
         transport: what moves the bytes: by default a connection pool to the
             daemon; [`aiocontainers.testing.MockTransport`][aiocontainers.testing.MockTransport]
             answers from a function instead (for tests without a daemon).
+        credstore_env: variables added to the environment of credential helpers
+            (``docker-credential-*``), as docker-py's.
+        use_ssh_client: docker-py's choice of SSH implementation; accepted and unused:
+            ``ssh://`` hosts always go through asyncssh with the user's OpenSSH config.
+        num_pools: docker-py's count of connection pools; accepted and unused: a client
+            has one pool (``max_pool_size`` sizes it).
     """
 
     @validated
     def __init__(
         self,
         base_url: str | None = None,
-        version: str = "auto",
+        version: str | None = "auto",
         timeout: float | timedelta | None = 60.0,
         tls: bool | ssl.SSLContext | None = None,
         max_pool_size: int = 10,
@@ -76,14 +84,20 @@ class DockerClient:
         user_agent: str | None = None,
         environment: Mapping[str, str] | None = None,
         transport: HTTPTransport | None = None,
+        credstore_env: Mapping[str, str] | None = None,
+        use_ssh_client: bool = False,
+        num_pools: int | None = None,
     ) -> None:
+        del use_ssh_client, num_pools  # docker-py's; see above
         if transport is not None and base_url is None:
             endpoint = Endpoint(str(getattr(transport, "url", "mock://")), source="transport")
         else:
             endpoint = resolve_endpoint(base_url, tls=tls, environ=environment)
+        from ._transport import Transport
+
         self.transport = Transport(
             endpoint,
-            version=version,
+            version=version or "auto",
             timeout=timeout,
             connect_timeout=connect_timeout,
             max_pool_size=max_pool_size,
@@ -91,18 +105,94 @@ class DockerClient:
             http=transport,
         )
         self.environment = environment
-        self.containers = ContainerCollection(self)
-        self.images = ImageCollection(self)
-        self.networks = NetworkCollection(self)
-        self.volumes = VolumeCollection(self)
-        self.swarm = Swarm(self)
-        self.services = ServiceCollection(self)
-        self.nodes = NodeCollection(self)
-        self.secrets = SecretCollection(self)
-        self.configs = ConfigCollection(self)
-        self.plugins = PluginCollection(self)
-        self.stacks = StackManager(self)
-        self.api = APIClient(self)  # docker-py's low-level API
+        self.credstore_env = credstore_env
+
+    # The managers are made on first access, each importing its module then: a program
+    # that only runs containers never loads swarm specs, stacks or compose.
+
+    @cached_property
+    def containers(self) -> ContainerCollection:
+        """Containers (``docker container``)."""
+        from ._resources.containers import ContainerCollection
+
+        return ContainerCollection(self)
+
+    @cached_property
+    def images(self) -> ImageCollection:
+        """Images (``docker image``)."""
+        from ._resources.images import ImageCollection
+
+        return ImageCollection(self)
+
+    @cached_property
+    def networks(self) -> NetworkCollection:
+        """Networks (``docker network``)."""
+        from ._resources.networks import NetworkCollection
+
+        return NetworkCollection(self)
+
+    @cached_property
+    def volumes(self) -> VolumeCollection:
+        """Volumes (``docker volume``)."""
+        from ._resources.volumes import VolumeCollection
+
+        return VolumeCollection(self)
+
+    @cached_property
+    def swarm(self) -> Swarm:
+        """The swarm this daemon belongs to (``docker swarm``)."""
+        from ._resources.swarm import Swarm
+
+        return Swarm(self)
+
+    @cached_property
+    def services(self) -> ServiceCollection:
+        """Swarm services (``docker service``)."""
+        from ._resources.services import ServiceCollection
+
+        return ServiceCollection(self)
+
+    @cached_property
+    def nodes(self) -> NodeCollection:
+        """Swarm nodes (``docker node``)."""
+        from ._resources.nodes import NodeCollection
+
+        return NodeCollection(self)
+
+    @cached_property
+    def secrets(self) -> SecretCollection:
+        """Swarm secrets (``docker secret``)."""
+        from ._resources.secrets import SecretCollection
+
+        return SecretCollection(self)
+
+    @cached_property
+    def configs(self) -> ConfigCollection:
+        """Swarm configs (``docker config``)."""
+        from ._resources.configs import ConfigCollection
+
+        return ConfigCollection(self)
+
+    @cached_property
+    def plugins(self) -> PluginCollection:
+        """Plugins (``docker plugin``)."""
+        from ._resources.plugins import PluginCollection
+
+        return PluginCollection(self)
+
+    @cached_property
+    def stacks(self) -> StackManager:
+        """Compose projects deployed as stacks (``docker stack``)."""
+        from ._stacks import StackManager
+
+        return StackManager(self)
+
+    @cached_property
+    def api(self) -> APIClient:
+        """docker-py's low-level API on this client's connections."""
+        from ._api import APIClient
+
+        return APIClient(self)
 
     @property
     def base_url(self) -> str:
@@ -187,8 +277,8 @@ class DockerClient:
     @overload
     def events(
         self,
-        since: Timestamp | None = ...,
-        until: Timestamp | None = ...,
+        since: EventTimestamp | None = ...,
+        until: EventTimestamp | None = ...,
         filters: EventFilters | None = ...,
         decode: None = ...,
         *,
@@ -198,8 +288,8 @@ class DockerClient:
     @overload
     def events(
         self,
-        since: Timestamp | None = ...,
-        until: Timestamp | None = ...,
+        since: EventTimestamp | None = ...,
+        until: EventTimestamp | None = ...,
         filters: EventFilters | None = ...,
         *,
         decode: Literal[True],
@@ -209,8 +299,8 @@ class DockerClient:
     @overload
     def events(
         self,
-        since: Timestamp | None = ...,
-        until: Timestamp | None = ...,
+        since: EventTimestamp | None = ...,
+        until: EventTimestamp | None = ...,
         filters: EventFilters | None = ...,
         *,
         decode: Literal[False],
@@ -220,8 +310,8 @@ class DockerClient:
     @validated
     def events(
         self,
-        since: Timestamp | None = None,
-        until: Timestamp | None = None,
+        since: EventTimestamp | None = None,
+        until: EventTimestamp | None = None,
         filters: EventFilters | None = None,
         decode: bool | None = None,
         *,
@@ -238,6 +328,8 @@ class DockerClient:
         seconds of failed reconnecting; otherwise a broken stream raises
         ``StreamError``. See `aiocontainers._resources.events`.
         """
+        from ._resources.events import open_events
+
         return open_events(
             self.transport,
             decode=decode,
@@ -252,7 +344,7 @@ class DockerClient:
 @validated
 def from_env(
     *,
-    version: str = "auto",
+    version: str | None = "auto",
     timeout: float | timedelta | None = 60.0,
     max_pool_size: int = 10,
     environment: Mapping[str, str] | None = None,
@@ -271,3 +363,13 @@ def from_env(
         environment=environment,
         **overrides,
     )
+
+
+def managers(client: DockerClient) -> dict[str, Any]:
+    """``client``'s managers (``containers``, ``api``...) by attribute name, made now if they
+    were not yet: for code that walks the API surface (the sync shim's class list)."""
+    return {
+        name: getattr(client, name)
+        for name, attr in vars(DockerClient).items()
+        if isinstance(attr, cached_property)
+    }

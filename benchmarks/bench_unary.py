@@ -1,4 +1,5 @@
-"""Unary calls: per-call latency of ping, version and containers.list."""
+"""Unary calls: per-call latency of ping, version and containers.list, and of the same
+calls through the low-level layer (``client.api``)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,26 @@ async def run(ctx: Context) -> SuiteResult:
             RAW: raw_list_inspected,
             AIODOCKER: adk_list_inspected,
             DOCKER_PY: sync_op(lambda: dpy.containers.list(filters=LABEL_FILTER)),
+        },
+        # The low-level layer (client.api, docker-py's APIClient) beside the same calls:
+        # its cost is the difference from the rows above.
+        "api.ping (low-level)": {
+            AIO: aio.api.ping,
+            RAW: lambda: raw.request("GET", "/_ping", versioned=False),
+            AIODOCKER: adk_ping,
+            DOCKER_PY: sync_op(dpy.api.ping),
+        },
+        "api.version (low-level)": {
+            AIO: aio.api.version,
+            RAW: lambda: raw.json("GET", "/version"),
+            AIODOCKER: adk.version,
+            DOCKER_PY: sync_op(dpy.api.version),
+        },
+        f"api.containers ({LISTED} containers, low-level)": {
+            AIO: lambda: aio.api.containers(filters=LABEL_FILTER),
+            RAW: lambda: raw.json("GET", f"/containers/json?filters={query}"),
+            AIODOCKER: lambda: adk.containers.list(filters=filters_json),
+            DOCKER_PY: sync_op(lambda: dpy.api.containers(filters=LABEL_FILTER)),
         },
     }
     for ops in cases.values():  # warm up connections and version negotiation

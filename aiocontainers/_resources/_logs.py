@@ -23,7 +23,7 @@ Differences from docker-py, on purpose:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import datetime, timezone
 from typing import Any, Literal, TypeVar, overload
 
@@ -507,8 +507,13 @@ class LogsMixin(Model):
         stdout: bool = True,
         stderr: bool = True,
         logs: bool = False,
+        params: Mapping[str, Any] | None = None,
+        ws: bool = False,
     ) -> InteractiveStream[bytes]:
         """Attach with stdin: write with ``await s.write(...)``, iterate the output.
+
+        ``params`` is docker-py's: the attach query as given (``{"stdin": 1, "stream":
+        1}``...), in place of the keywords; ``ws=True`` (a websocket) is not supported.
 
         The container needs ``stdin_open=True``. ``await s.close_stdin()``
         sends EOF: if the container was created with stdin held for one
@@ -518,7 +523,13 @@ class LogsMixin(Model):
         the daemon ends the attach session. Unlike docker-py this returns an
         async stream object, not a socket.
         """
-        params = {"stdin": stdin, "stdout": stdout, "stderr": stderr, "logs": logs, "stream": True}
-        attached = self._attach_stream(params, PayloadDecoder, upgrade=True)
+        if ws:
+            raise InvalidArgument("attach_socket(ws=True) is not supported")
+        query: Params = (
+            dict(params)
+            if params is not None
+            else {"stdin": stdin, "stdout": stdout, "stderr": stderr, "logs": logs, "stream": True}
+        )
+        attached = self._attach_stream(query, PayloadDecoder, upgrade=True)
         await attached._open()
         return attached

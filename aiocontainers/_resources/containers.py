@@ -55,7 +55,6 @@ from .._arguments import (
 )
 from .._logging import log_event
 from .._models import Health
-from .._specs import ContainerSpec, RestartPolicy, parse_bytes
 from .._streams import STDERR, Frame, FrameDecoder
 from .._transport import check_timeout, decode_json
 from .._validation import validated
@@ -88,6 +87,7 @@ from .images import Image
 
 if TYPE_CHECKING:
     from .._orchestration._wait import WaitStrategy
+    from .._specs import RestartPolicy
 
 T = TypeVar("T")
 
@@ -118,6 +118,8 @@ Command = ShellCommand | None
 def _size(value: int | str | None, field: str) -> int | None:
     if value is None:
         return None
+    from .._specs import parse_bytes  # the specs load with the first create, not the client
+
     try:
         return parse_bytes(value, field)
     except ValueError as exc:
@@ -127,6 +129,8 @@ def _size(value: int | str | None, field: str) -> int | None:
 def _restart_policy(policy: RestartPolicy | Mapping[str, Any] | None) -> dict[str, Any] | None:
     if policy is None:
         return None
+    from .._specs import RestartPolicy
+
     if not isinstance(policy, RestartPolicy):
         policy = RestartPolicy.model_validate(dict(policy))
     return policy.to_wire()
@@ -857,6 +861,8 @@ class ContainerCollection(Collection[Container]):
         self, image: str, command: Command, options: dict[str, Any]
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """Validate every option (before any daemon call) into the create body and params."""
+        from .._specs import ContainerSpec
+
         spec = ContainerSpec(image=image, command=command, **options)
         api_version = await self._transport.api_version()
         proxies = (

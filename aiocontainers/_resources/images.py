@@ -47,7 +47,6 @@ from .._arguments import (
     Readable,
 )
 from .._auth import INDEX_URL, Credentials, encode_header, registry_for
-from .._build_context import build_context, dockerfile_tar
 from .._progress import JSONMessages, ProgressDecoder, ProgressEvent
 from .._streams import progress_error
 from .._transport import check_timeout
@@ -101,12 +100,21 @@ def _query(key: str, values: Sequence[str]) -> str:
     return urlencode([(key, value) for value in values])
 
 
+def _same_event(event: ProgressEvent) -> ProgressEvent:
+    return event
+
+
 def _message_dict(event: ProgressEvent) -> dict[str, Any]:
     return dict(event.raw)
 
 
+def json_line(message: Mapping[str, Any]) -> bytes:
+    """One daemon message as the JSON line it came as (docker-py's undecoded streams)."""
+    return json.dumps(message, separators=(",", ":")).encode() + b"\r\n"
+
+
 def _message_line(event: ProgressEvent) -> bytes:
-    return json.dumps(event.raw, separators=(",", ":")).encode() + b"\r\n"
+    return json_line(event.raw)
 
 
 class _Converted(Generic[T]):
@@ -228,7 +236,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
 
     def __init__(self, client: DockerClient) -> None:
         super().__init__(client)
-        self.credentials = Credentials(client.environment)
+        self.credentials = Credentials(client.environment, client.credstore_env)
 
     # -- lookup -----------------------------------------------------------------
 
@@ -252,15 +260,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
         Each image is inspected (a few at a time, concurrently) so ``attrs`` is
         complete, as in docker-py; images removed meanwhile are left out.
         """
-        merged = dict(filters or {})
-        if name:
-            merged["reference"] = name
-        rows = await self._transport.request_json(
-            "GET",
-            "/images/json",
-            params={"all": all, "filters": convert_filters(merged)},
-            expect=list,
-        )
+        rows = await self._rows(name, all, filters)
         ids = row_ids(rows, "GET /images/json")
         found: builtins.list[Image | None] = [None] * len(rows)
         limiter = anyio.CapacityLimiter(_LIST_CONCURRENCY)
@@ -276,6 +276,21 @@ class ImageCollection(RegistryImages, Collection[Image]):
             for index, image_id in enumerate(ids):
                 tg.start_soon(inspect, index, image_id)
         return [image for image in found if image is not None]
+
+    async def _rows(
+        self, name: str | None, all: bool, filters: Filters | None
+    ) -> builtins.list[dict[str, Any]]:
+        """The list rows of ``GET /images/json`` (``name`` a reference filter)."""
+        merged = dict(filters or {})
+        if name:
+            merged["reference"] = name
+        rows: builtins.list[dict[str, Any]] = await self._transport.request_json(
+            "GET",
+            "/images/json",
+            params={"all": all, "filters": convert_filters(merged)},
+            expect=list,
+        )
+        return rows
 
     # -- names and removal ------------------------------------------------------
 
@@ -386,11 +401,22 @@ class ImageCollection(RegistryImages, Collection[Image]):
         ``ImageLoadError``; a missing image raises ``ImageNotFound``; a pull
         that sends nothing for the client's timeout raises ``Timeout``.
         """
+        return self._pull_stream(repository, tag, all_tags, platform, auth_config, _same_event)
+
+    def _pull_stream(
+        self,
+        repository: str,
+        tag: str | None,
+        all_tags: bool,
+        platform: str | None,
+        auth_config: Mapping[str, Any] | None,
+        convert: Callable[[ProgressEvent], T],
+    ) -> DockerStream[T]:
         repository, parsed = parse_repository_tag(repository)
         tag = None if all_tags else (tag or parsed or "latest")
         what = repository if tag is None else _reference(repository, tag)
 
-        async def open_pull() -> tuple[ChunkSource, Decoder[ProgressEvent]]:
+        async def open_pull() -> tuple[ChunkSource, Decoder[T]]:
             headers = await self._auth_header(repository, auth_config)
             response = await self._transport.open_stream(
                 "POST",
@@ -398,7 +424,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
                 params={"fromImage": repository, "tag": tag, "platform": platform},
                 headers=headers,
             )
-            return response, ProgressDecoder("pull", what)
+            return response, _Converted(ProgressDecoder("pull", what), convert)
 
         return DockerStream(open_pull, name=f"pull {what}", idle_timeout=self._transport.timeout)
 
@@ -465,7 +491,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
         the stream (e.g. ``unauthorized``) raises ``ImageLoadError`` with the
         daemon's message.
         """
-        return self._push_stream(repository, tag, auth_config, lambda event: event)
+        return self._push_stream(repository, tag, auth_config, _same_event)
 
     def _push_stream(
         self,
@@ -581,32 +607,34 @@ class ImageCollection(RegistryImages, Collection[Image]):
         ``ImageLoadError``.
         """
         names: builtins.list[str] = []
+        async with self._load_messages(data, quiet=True) as messages:
+            async for message in messages:
+                text = str(message.get("stream") or "").strip()
+                for prefix in _LOADED:
+                    if text.startswith(prefix):
+                        names.append(text[len(prefix) :])
+        return [await self.get(name) for name in names]
 
-        def accept(message: Mapping[str, Any]) -> None:
+    def _load_messages(self, data: ByteSource, quiet: bool | None) -> DockerStream[dict[str, Any]]:
+        """``POST /images/load``'s messages; one reporting an error raises ``ImageLoadError``."""
+
+        def accept(message: Mapping[str, Any]) -> dict[str, Any]:
             error = progress_error(message)
             if error is not None:
                 raise ImageLoadError(f"load: {error}")
-            text = str(message.get("stream") or "").strip()
-            for prefix in _LOADED:
-                if text.startswith(prefix):
-                    names.append(text[len(prefix) :])
+            return dict(message)
 
-        async def open_load() -> tuple[ChunkSource, Decoder[None]]:
+        async def open_load() -> tuple[ChunkSource, Decoder[dict[str, Any]]]:
             response = await self._transport.open_stream(
                 "POST",
                 "/images/load",
-                params={"quiet": True},
+                params={"quiet": quiet},
                 data=_iter_body(data),
                 headers={"Content-Type": "application/x-tar"},
             )
             return response, JSONMessages(accept, "load")
 
-        async with DockerStream(
-            open_load, name="load", idle_timeout=self._transport.timeout
-        ) as messages:
-            async for _ in messages:
-                pass
-        return [await self.get(name) for name in names]
+        return DockerStream(open_load, name="load", idle_timeout=self._transport.timeout)
 
     # -- build --------------------------------------------------------------------
 
@@ -643,6 +671,8 @@ class ImageCollection(RegistryImages, Collection[Image]):
         headers = {"Content-Type": "application/x-tar"}
         params: dict[str, Any] = {}
         body: bytes | AsyncIterator[bytes] | None
+        from .._build_context import build_context, dockerfile_tar  # loaded by builds only
+
         if custom_context:
             if fileobj is None:
                 raise InvalidArgument("custom_context=True needs fileobj (a tar archive)")

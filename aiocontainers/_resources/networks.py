@@ -149,6 +149,27 @@ class NetworkCollection(Collection[Network]):
         form) for custom subnets and gateways; ``internal=True`` cuts the
         network off from the outside world.
         """
+        created = await self._create_raw(
+            name, driver, options, ipam, check_duplicate, internal, labels, enable_ipv6,
+            attachable, scope, ingress,
+        )  # fmt: skip
+        return await self.get(created["Id"])
+
+    async def _create_raw(
+        self,
+        name: str,
+        driver: str | None,
+        options: Mapping[str, str] | None,
+        ipam: IPAMConfig | JsonObject | None,
+        check_duplicate: bool | None,
+        internal: bool,
+        labels: Mapping[str, str] | None,
+        enable_ipv6: bool,
+        attachable: bool | None,
+        scope: str | None,
+        ingress: bool | None,
+    ) -> dict[str, Any]:
+        """``POST /networks/create``'s answer: ``{"Id": ..., "Warning": ...}``."""
         body: dict[str, Any] = {"Name": name, "CheckDuplicate": check_duplicate}
         if driver is not None:
             body["Driver"] = driver
@@ -169,10 +190,13 @@ class NetworkCollection(Collection[Network]):
             body["Scope"] = scope
         if ingress is not None:
             body["Ingress"] = ingress
-        result = await self._transport.request_json(
-            "POST", "/networks/create", json={k: v for k, v in body.items() if v is not None}
+        result: dict[str, Any] = await self._transport.request_json(
+            "POST",
+            "/networks/create",
+            json={k: v for k, v in body.items() if v is not None},
+            expect=dict,
         )
-        return await self.get(result["Id"])
+        return result
 
     @validated
     async def get(

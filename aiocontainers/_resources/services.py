@@ -30,6 +30,7 @@ from .._arguments import Count, Filters, Name, ShellCommand, Tail
 from .._auth import encode_header, registry_for
 from .._specs._service import ConfigReference, SecretReference, ServiceMode, ServiceSpec
 from .._streams._logs import LogDecoder
+from .._transport import Transport
 from .._validation import validated
 from ..errors import DockerException, InvalidArgument, ServerError
 from ._base import Collection, Model, convert_filters
@@ -41,7 +42,7 @@ from .secrets import Secret
 if TYPE_CHECKING:
     from .._client import DockerClient
 
-__all__ = ["Service", "ServiceCollection"]
+__all__ = ["Service", "ServiceCollection", "list_tasks"]
 
 _UPDATE_ATTEMPTS = 5
 _OUT_OF_SEQUENCE = "update out of sequence"
@@ -84,6 +85,16 @@ def _merge(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, 
     return merged
 
 
+async def list_tasks(
+    transport: Transport, filters: Filters | None
+) -> builtins.list[dict[str, Any]]:
+    """The swarm's tasks (``GET /tasks``), as dicts."""
+    tasks: builtins.list[dict[str, Any]] = await transport.request_json(
+        "GET", "/tasks", params={"filters": convert_filters(filters)}, expect=list
+    )
+    return tasks
+
+
 class Service(Model):
     """A swarm service. ``attrs`` holds ``GET /services/{id}``; ``await reload()`` refreshes."""
 
@@ -117,11 +128,7 @@ class Service(Model):
         Filters: ``id``, ``name``, ``node``, ``label``, ``desired-state``
         (e.g. ``{"desired-state": "running"}``).
         """
-        merged = {**(filters or {}), "service": self.id}
-        tasks: builtins.list[dict[str, Any]] = await self._transport.request_json(
-            "GET", "/tasks", params={"filters": convert_filters(merged)}
-        )
-        return tasks
+        return await list_tasks(self._transport, {**(filters or {}), "service": self.id})
 
     @validated
     async def update(self, **kwargs: Any) -> dict[str, Any]:

@@ -48,6 +48,11 @@ class Swarm(Model):
         super().__init__(attrs=None, client=client)
 
     @property
+    def collection(self) -> None:  # type: ignore[override]  # the one model without one
+        """``None``: the swarm belongs to no collection (as in docker-py)."""
+        return None
+
+    @property
     def version(self) -> int | None:
         """The version of the swarm object as last read (None before a reload)."""
         version = self.attrs.get("Version")

@@ -71,10 +71,15 @@ class VolumeCollection(Collection[Volume]):
     @validated
     async def list(self, filters: Filters | None = None) -> builtins.list[Volume]:
         """Volumes, optionally filtered (``{"label": "env=prod"}``, ``{"dangling": True}``)."""
+        listing = await self._listing(filters)
+        return [self.prepare_model(attrs) for attrs in listing.get("Volumes") or []]
+
+    async def _listing(self, filters: Filters | None) -> dict[str, Any]:
+        """``GET /volumes``'s answer: ``{"Volumes": [...], "Warnings": ...}``."""
         data = await self._transport.request_json(
             "GET", "/volumes", params={"filters": convert_filters(filters)}
         )
-        return [self.prepare_model(attrs) for attrs in (data or {}).get("Volumes") or []]
+        return dict(data or {})
 
     @validated
     async def prune(self, filters: Filters | None = None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ __all__ = ["CASE_MODULES", "load_cases"]
 
 CASE_MODULES = (
     "cases_api",
+    "cases_api_more",
     "cases_client",
     "cases_containers",
     "cases_images",

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
-from .harness import Env, attempts, differs, failing, same, typed
+from .harness import Env, attempts, differs, same, typed
 
 _MANAGERS = (
     "containers",
@@ -44,18 +44,16 @@ def construct_and_close(docker: ModuleType, env: Env) -> Any:
     return type(first).__name__, type(second).__name__, results
 
 
-@failing(
-    "docker.from_env",
-    "DockerClient.from_env",
-    "docker.DockerClient",
-    reason="from_env()/DockerClient() refuse docker-py's version=None, use_ssh_client=, "
-    "credstore_env= (issue 11, item 8)",
-)
+@same("docker.from_env", "DockerClient.from_env", "docker.DockerClient")
 def construct_with_docker_py_options(docker: ModuleType, env: Env) -> Any:
     clients = [
         docker.from_env(version=None, timeout=30, max_pool_size=4, use_ssh_client=False),
         docker.DockerClient(
-            base_url=os.environ["DOCKER_HOST"], version=None, timeout=30, credstore_env={}
+            base_url=os.environ["DOCKER_HOST"],
+            version=None,
+            timeout=30,
+            credstore_env={},
+            num_pools=2,
         ),
     ]
     try:

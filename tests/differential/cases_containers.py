@@ -8,7 +8,7 @@ import time
 from types import ModuleType
 from typing import Any
 
-from .harness import Env, attempts, differs, failing, same, typed, walk
+from .harness import Env, attempts, differs, same, typed, walk
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -523,10 +523,10 @@ def attach_stream(docker: ModuleType, env: Env) -> Any:
         stream.close()
 
 
-@failing(
+@differs(
     "Container.attach_socket",
-    reason="attach_socket(params=...) is not accepted (issue 11); once it is, it returns a "
-    "two-way stream object (write(), close_stdin()) where docker-py returns its socket wrapper",
+    reason="attach_socket(params=...) returns a two-way stream object (write(), "
+    "close_stdin()) where docker-py returns its socket wrapper",
     adjust=lambda theirs: typed("str", "stream"),
 )
 def attach_socket_kind(docker: ModuleType, env: Env) -> Any:

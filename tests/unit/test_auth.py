@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import aiocontainers
 from aiocontainers._auth import (
     INDEX_NAME,
     INDEX_URL,
@@ -193,3 +194,30 @@ def test_convert_filters() -> None:
         "label": ["a=b", "c"],
         "x": ["1"],
     }
+
+
+async def test_credstore_env_reaches_the_helper(tmp_path: Path) -> None:
+    """docker-py's ``credstore_env``: variables added to the helper's environment only."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = """\
+read server
+printf '{"ServerURL":"%s","Username":"%s","Secret":"s"}' "$server" "${HELPER_USER:-unset}"
+"""
+    install_helper(bin_dir, "envy", script)
+    env = write_config(tmp_path, {"credsStore": "envy"})
+    env["PATH"] = f"{bin_dir}:{env['PATH']}"
+    plain = await Credentials(env).for_registry("r.example")
+    given = await Credentials(env, {"HELPER_USER": "carol"}).for_registry("r.example")
+    assert (plain or {})["username"] == "unset"
+    assert (given or {})["username"] == "carol"
+    client = aiocontainers.DockerClient(
+        "unix:///nonexistent.sock",
+        version=None,
+        environment=env,
+        credstore_env={"HELPER_USER": "d"},
+    )
+    try:
+        assert (await client.images.credentials.for_registry("r.example") or {})["username"] == "d"
+    finally:
+        await client.close()

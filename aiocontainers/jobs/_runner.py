@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import AsyncIterable, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 from anyio.abc import TaskGroup
@@ -400,17 +400,24 @@ class JobRunner:
                 )
                 reading = anyio.CancelScope()
                 killed = anyio.Event()
+                status: dict[str, Any] = {}
+                failure: DockerException | None = None
                 async with anyio.create_task_group() as tasks:
                     if spec.timeout is not None:
                         tasks.start_soon(self._kill_at, spec.timeout, container, reading, killed)
                     with reading:
-                        async for out, err in attached:
-                            if out:
-                                output.feed("stdout", out)
-                            if err:
-                                output.feed("stderr", err)
-                        status = await exited.result()
+                        try:
+                            async for out, err in attached:
+                                if out:
+                                    output.feed("stdout", out)
+                                if err:
+                                    output.feed("stderr", err)
+                            status = await exited.result()
+                        except DockerException as exc:  # raised as itself, not in a group
+                            failure = exc
                     tasks.cancel_scope.cancel()
+                if failure is not None:
+                    raise failure
             finally:
                 attached.close()
                 exited.close()

@@ -20,6 +20,7 @@ from aiocontainers import DockerClient
 from aiocontainers._resources._streaming import DemuxedDecoder
 from aiocontainers._resources.containers import Container
 from aiocontainers.errors import StreamError
+from aiocontainers.jobs import JobRunner, JobSpec
 
 Reply = Callable[[str], bytes]
 
@@ -218,3 +219,24 @@ async def test_first_run_output_ends_when_a_slow_wait_is_outrun_by_the_state(
     with anyio.fail_after(10):
         assert [pair async for pair in output] == [(b"hi\n", b"")]
     exited.close()
+
+
+async def test_a_job_whose_output_is_cut_fails_with_the_stream_error(fake_daemon: Serve) -> None:
+    """The runner reports the broken stream itself (a DockerException), not as a bug of
+    its own ("failed unexpectedly", which a task group's exception group used to cause)."""
+    done = b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
+    attach_cut = first_run_daemon(WAIT_HELD, running=True)
+
+    def reply(request_line: str) -> bytes:
+        if request_line.startswith("POST /v1.41/containers/create"):
+            return json_reply({"Id": "c1", "Warnings": []})
+        if request_line.startswith(("POST /v1.41/containers/c1/start", "DELETE /v1.41/")):
+            return done
+        return attach_cut(request_line)
+
+    client = await fake_daemon(reply)
+    async with JobRunner(client) as runner:
+        handle = await runner.submit(JobSpec("busybox", ["true"]))
+        with anyio.fail_after(10), pytest.raises(StreamError, match="connection was cut"):
+            await handle
+    assert handle.status == "error"

@@ -59,6 +59,22 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def bench_scale(session: nox.Session) -> None:
+    """The scale suite (10 -> 100 -> 1,000; minutes, not in CI) into docs/performance-scale.md."""
+    session.install("-e", ".[dev]")
+    _engine_up(session)
+    args = ["--only", "scale", "--output", "docs/performance-scale.md"]
+    session.run("python", "benchmarks/run.py", *args, *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench_plot(session: nox.Session) -> None:
+    """Draw the performance page's trend picture from benchmarks/history (needs matplotlib)."""
+    session.install("matplotlib")
+    session.run("python", "benchmarks/plot_trend.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def docs(session: nox.Session) -> None:
     """Build the documentation site, failing on any warning."""
     session.install("-e", ".[docs]")

@@ -5,31 +5,32 @@ from __future__ import annotations
 import ssl
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import cached_property
 from types import TracebackType
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-from ._api import APIClient
-from ._arguments import EventFilters
-from ._arguments import EventTimestamp as Timestamp
 from ._config import Endpoint, resolve_endpoint
-from ._http import HTTPTransport
-from ._resources.configs import ConfigCollection
-from ._resources.containers import ContainerCollection
-from ._resources.events import Event, EventStream, open_events
-from ._resources.images import ImageCollection
-from ._resources.networks import NetworkCollection
-from ._resources.nodes import NodeCollection
-from ._resources.plugins import PluginCollection
-from ._resources.secrets import SecretCollection
-from ._resources.services import ServiceCollection
-from ._resources.swarm import Swarm
-from ._resources.volumes import VolumeCollection
-from ._stacks import StackManager
-from ._transport import Transport
 from ._validation import validated
 from .errors import DockerException
 
-__all__ = ["DockerClient", "from_env"]
+if TYPE_CHECKING:
+    from ._api import APIClient
+    from ._arguments import EventFilters, EventTimestamp
+    from ._http import HTTPTransport
+    from ._resources.configs import ConfigCollection
+    from ._resources.containers import ContainerCollection
+    from ._resources.events import Event, EventStream
+    from ._resources.images import ImageCollection
+    from ._resources.networks import NetworkCollection
+    from ._resources.nodes import NodeCollection
+    from ._resources.plugins import PluginCollection
+    from ._resources.secrets import SecretCollection
+    from ._resources.services import ServiceCollection
+    from ._resources.swarm import Swarm
+    from ._resources.volumes import VolumeCollection
+    from ._stacks import StackManager
+
+__all__ = ["DockerClient", "from_env", "managers"]
 
 
 class DockerClient:
@@ -92,6 +93,8 @@ class DockerClient:
             endpoint = Endpoint(str(getattr(transport, "url", "mock://")), source="transport")
         else:
             endpoint = resolve_endpoint(base_url, tls=tls, environ=environment)
+        from ._transport import Transport
+
         self.transport = Transport(
             endpoint,
             version=version or "auto",
@@ -103,18 +106,93 @@ class DockerClient:
         )
         self.environment = environment
         self.credstore_env = credstore_env
-        self.containers = ContainerCollection(self)
-        self.images = ImageCollection(self)
-        self.networks = NetworkCollection(self)
-        self.volumes = VolumeCollection(self)
-        self.swarm = Swarm(self)
-        self.services = ServiceCollection(self)
-        self.nodes = NodeCollection(self)
-        self.secrets = SecretCollection(self)
-        self.configs = ConfigCollection(self)
-        self.plugins = PluginCollection(self)
-        self.stacks = StackManager(self)
-        self.api = APIClient(self)  # docker-py's low-level API
+
+    # The managers are made on first access, each importing its module then: a program
+    # that only runs containers never loads swarm specs, stacks or compose.
+
+    @cached_property
+    def containers(self) -> ContainerCollection:
+        """Containers (``docker container``)."""
+        from ._resources.containers import ContainerCollection
+
+        return ContainerCollection(self)
+
+    @cached_property
+    def images(self) -> ImageCollection:
+        """Images (``docker image``)."""
+        from ._resources.images import ImageCollection
+
+        return ImageCollection(self)
+
+    @cached_property
+    def networks(self) -> NetworkCollection:
+        """Networks (``docker network``)."""
+        from ._resources.networks import NetworkCollection
+
+        return NetworkCollection(self)
+
+    @cached_property
+    def volumes(self) -> VolumeCollection:
+        """Volumes (``docker volume``)."""
+        from ._resources.volumes import VolumeCollection
+
+        return VolumeCollection(self)
+
+    @cached_property
+    def swarm(self) -> Swarm:
+        """The swarm this daemon belongs to (``docker swarm``)."""
+        from ._resources.swarm import Swarm
+
+        return Swarm(self)
+
+    @cached_property
+    def services(self) -> ServiceCollection:
+        """Swarm services (``docker service``)."""
+        from ._resources.services import ServiceCollection
+
+        return ServiceCollection(self)
+
+    @cached_property
+    def nodes(self) -> NodeCollection:
+        """Swarm nodes (``docker node``)."""
+        from ._resources.nodes import NodeCollection
+
+        return NodeCollection(self)
+
+    @cached_property
+    def secrets(self) -> SecretCollection:
+        """Swarm secrets (``docker secret``)."""
+        from ._resources.secrets import SecretCollection
+
+        return SecretCollection(self)
+
+    @cached_property
+    def configs(self) -> ConfigCollection:
+        """Swarm configs (``docker config``)."""
+        from ._resources.configs import ConfigCollection
+
+        return ConfigCollection(self)
+
+    @cached_property
+    def plugins(self) -> PluginCollection:
+        """Plugins (``docker plugin``)."""
+        from ._resources.plugins import PluginCollection
+
+        return PluginCollection(self)
+
+    @cached_property
+    def stacks(self) -> StackManager:
+        """Compose projects deployed as stacks (``docker stack``)."""
+        from ._stacks import StackManager
+
+        return StackManager(self)
+
+    @cached_property
+    def api(self) -> APIClient:
+        """docker-py's low-level API on this client's connections."""
+        from ._api import APIClient
+
+        return APIClient(self)
 
     @property
     def base_url(self) -> str:
@@ -199,8 +277,8 @@ class DockerClient:
     @overload
     def events(
         self,
-        since: Timestamp | None = ...,
-        until: Timestamp | None = ...,
+        since: EventTimestamp | None = ...,
+        until: EventTimestamp | None = ...,
         filters: EventFilters | None = ...,
         decode: None = ...,
         *,
@@ -210,8 +288,8 @@ class DockerClient:
     @overload
     def events(
         self,
-        since: Timestamp | None = ...,
-        until: Timestamp | None = ...,
+        since: EventTimestamp | None = ...,
+        until: EventTimestamp | None = ...,
         filters: EventFilters | None = ...,
         *,
         decode: Literal[True],
@@ -221,8 +299,8 @@ class DockerClient:
     @overload
     def events(
         self,
-        since: Timestamp | None = ...,
-        until: Timestamp | None = ...,
+        since: EventTimestamp | None = ...,
+        until: EventTimestamp | None = ...,
         filters: EventFilters | None = ...,
         *,
         decode: Literal[False],
@@ -232,8 +310,8 @@ class DockerClient:
     @validated
     def events(
         self,
-        since: Timestamp | None = None,
-        until: Timestamp | None = None,
+        since: EventTimestamp | None = None,
+        until: EventTimestamp | None = None,
         filters: EventFilters | None = None,
         decode: bool | None = None,
         *,
@@ -250,6 +328,8 @@ class DockerClient:
         seconds of failed reconnecting; otherwise a broken stream raises
         ``StreamError``. See `aiocontainers._resources.events`.
         """
+        from ._resources.events import open_events
+
         return open_events(
             self.transport,
             decode=decode,
@@ -283,3 +363,13 @@ def from_env(
         environment=environment,
         **overrides,
     )
+
+
+def managers(client: DockerClient) -> dict[str, Any]:
+    """``client``'s managers (``containers``, ``api``...) by attribute name, made now if they
+    were not yet: for code that walks the API surface (the sync shim's class list)."""
+    return {
+        name: getattr(client, name)
+        for name, attr in vars(DockerClient).items()
+        if isinstance(attr, cached_property)
+    }

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, ConfigDict
 from pydantic.alias_generators import to_pascal
 
-from ._validation import CheckedModel
+from ._checked import CheckedModel
 
 __all__ = [
     "ContainerConfig",

@@ -2,13 +2,17 @@
 
 Every public method carries `validated`. The annotations of its signature are the
 contract: on the first call they are resolved (names that modules import only for type
-checkers, to avoid import cycles, are found in ``_LATE_NAMES``) and pydantic's
+checkers, to avoid import cycles or to load lazily, are found in ``_LATE_NAMES``) and pydantic's
 ``validate_call`` checks each call's arguments against them, in strict mode: ``"5"`` is
 not an int, ``1`` is not a bool, an int is a float, and a float is finite. A failure raises
 `InvalidArgument` naming each bad argument before the
 method's body runs, so before any daemon call. Argument types with rules of their own
 (non-empty names, finite timestamps, filters, shell commands...) are in
 `aiocontainers._arguments`.
+
+pydantic is imported when the first checked call is made, not with this module: a
+program pays for it when it calls the API, not when it imports the client. Models
+that raise `InvalidArgument` are in `aiocontainers._checked`.
 
 Neither the message nor ``InvalidArgument.errors`` repeats a value given: values may be
 secrets (environment values, passwords, tokens), and error texts end up in logs.
@@ -19,40 +23,35 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import re
 import types
 import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ConfigDict, ValidationError, validate_call
-from typing_extensions import Self
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import InvalidArgument
 
-__all__ = [
-    "CheckedModel",
-    "Expected",
-    "invalid_argument",
-    "is_validated",
-    "nested_validation",
-    "validated",
-]
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+__all__ = ["Expected", "invalid_argument", "is_validated", "validated"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-T = TypeVar("T")
 
-_CONFIG = ConfigDict(strict=True, arbitrary_types_allowed=True, allow_inf_nan=False)
 _MARK = "__aiocontainers_validated__"
 # Annotation names that their modules import only under TYPE_CHECKING, and where they live.
 _LATE_NAMES = {
     "Container": "aiocontainers._resources.containers",
     "DockerClient": "aiocontainers._client",
+    "EventFilters": "aiocontainers._arguments",
+    "EventTimestamp": "aiocontainers._arguments",
+    "HTTPTransport": "aiocontainers._http",
     "Image": "aiocontainers._resources.images",
+    "RestartPolicy": "aiocontainers._specs",
     "WaitStrategy": "aiocontainers._orchestration._wait",
 }
+_NAME = re.compile(r"[A-Za-z_]\w*")
 _PREFIXES = ("Value error, ", "Assertion failed, ")
 # Error types that only say "not this type": in a union, one member's other error says more.
 _MISMATCHES = frozenset({"is_instance_of", "none_required", "literal_error", "sequence_str"})
@@ -154,69 +153,15 @@ def invalid_argument(
     )
 
 
-# How many model validations are running in this context. A model built while another is
-# validated (a nested field, or a validator building one) lets pydantic's error through,
-# so that the outermost one reports every problem with its full location.
-_depth: ContextVar[int] = ContextVar("aiocontainers_validation_depth", default=0)
-
-
-@contextmanager
-def nested_validation() -> Iterator[None]:
-    """Mark models validated inside as nested: their ValidationError reaches the caller.
-
-    For code that validates models through a ``TypeAdapter`` and words the errors itself.
-    """
-    token = _depth.set(_depth.get() + 1)
-    try:
-        yield
-    finally:
-        _depth.reset(token)
-
-
-def _outermost(where: str, validate: Callable[[], T]) -> T:
-    """Run ``validate``; at the outermost model, a ValidationError becomes InvalidArgument.
-
-    The InvalidArgument is raised outside the ``except`` block, so it does not carry the
-    ValidationError (whose text repeats every input value) as its ``__context__``.
-    """
-    depth = _depth.get()
-    token = _depth.set(depth + 1)
-    try:
-        return validate()
-    except ValidationError as exc:
-        if depth:  # nested: pydantic merges it into the outer error
-            raise
-        error = invalid_argument(exc, where)
-    finally:
-        _depth.reset(token)
-    raise error
-
-
-class CheckedModel(BaseModel):
-    """A pydantic model whose invalid input raises InvalidArgument, not ValidationError.
-
-    Construction, ``model_validate`` and assignment are translated where the caller
-    made the model; a model validated inside another lets pydantic report it there.
-    """
-
-    def __init__(self, /, **data: Any) -> None:
-        _outermost(f"{type(self).__name__}()", lambda: super(CheckedModel, self).__init__(**data))
-
-    @classmethod
-    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
-        """Validate ``obj``; InvalidArgument when it is invalid."""
-        validate = super().model_validate
-        return _outermost(cls.__name__, lambda: validate(obj, *args, **kwargs))
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        _outermost(type(self).__name__, lambda: super(CheckedModel, self).__setattr__(name, value))
-
-
-def _late_names(module_globals: Mapping[str, Any]) -> dict[str, Any]:
+def _late_names(fn: Callable[..., Any]) -> dict[str, Any]:
+    """The late names ``fn``'s annotations use, imported now (only those: importing the
+    others would load modules the caller may never need)."""
+    text = " ".join(str(value) for value in fn.__annotations__.values())
+    used = set(_NAME.findall(text))
     return {
         name: getattr(importlib.import_module(module), name)
         for name, module in _LATE_NAMES.items()
-        if name not in module_globals
+        if name in used and name not in fn.__globals__
     }
 
 
@@ -248,7 +193,7 @@ class _Checker:
         hints = typing.get_type_hints(
             target,
             globalns=fn.__globals__,
-            localns=_late_names(fn.__globals__),
+            localns=_late_names(fn),
             include_extras=True,
         )
         target.__signature__ = signature.replace(  # type: ignore[attr-defined]
@@ -263,7 +208,10 @@ class _Checker:
         target.__qualname__ = fn.__qualname__
         target.__module__ = fn.__module__
         self._expected = {name: _describe(hint) for name, hint in hints.items()}
-        validator: Callable[..., Any] = validate_call(config=_CONFIG)(target)
+        from pydantic import ConfigDict, validate_call  # on the first call: pydantic is heavy
+
+        config = ConfigDict(strict=True, arbitrary_types_allowed=True, allow_inf_nan=False)
+        validator: Callable[..., Any] = validate_call(config=config)(target)
         self._validator = validator
         return validator
 
@@ -281,10 +229,15 @@ class _Checker:
         validator = self._validator or self._build()
         try:
             return validator(*args, **kwargs)
-        except ValidationError as exc:
+        except Exception as exc:
+            from pydantic import ValidationError  # loaded: the validator was built
+
             # pydantic titles the error with the function's qualified name (its plain
             # name before 2.9); another title comes from the body, not these arguments.
-            if exc.title not in (self._fn.__qualname__, self._fn.__name__):
+            if not isinstance(exc, ValidationError) or exc.title not in (
+                self._fn.__qualname__,
+                self._fn.__name__,
+            ):
                 raise
             error = invalid_argument(exc, self._where, names=self._names, expected=self._expected)
         # Raised here, not in the except block: the ValidationError, whose text repeats

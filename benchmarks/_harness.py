@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import importlib.metadata
+import json
 import os
 import platform
 import statistics
@@ -109,22 +110,32 @@ class Goal:
             return f">= {self.bound:g}x faster than {self.against}"
         return f">= {self.bound:g}x {self.against}'s speed"
 
-    def evaluate(self, row: Row) -> tuple[str, bool | None]:
-        """The measured figure for this goal and whether it is met (None: not measurable)."""
+    def figure(self, row: Row) -> float | None:
+        """The measured figure this goal bounds (a median or a ratio); None: not measured."""
         mine = row.cells.get(row.subject)
         if not isinstance(mine, Stat):
-            return "n/a", None
+            return None
         if self.kind == "below":
-            return _fmt(mine.median), mine.median < self.bound
+            return mine.median
         assert self.against is not None
         theirs = row.cells.get(self.against)
         if not isinstance(theirs, Stat):
-            return "n/a", None
+            return None
         speed = row.speed(mine.median, theirs.median)
-        if self.kind == "within":
-            cost = 1 / speed
-            return f"{cost:.2f}x", cost <= self.bound
-        return f"{speed:.2f}x", speed >= self.bound
+        return 1 / speed if self.kind == "within" else speed
+
+    def met(self, figure: float) -> bool:
+        if self.kind == "below":
+            return figure < self.bound
+        return figure <= self.bound if self.kind == "within" else figure >= self.bound
+
+    def evaluate(self, row: Row) -> tuple[str, bool | None]:
+        """The measured figure for this goal and whether it is met (None: not measurable)."""
+        figure = self.figure(row)
+        if figure is None:
+            return "n/a", None
+        text = _fmt(figure) if self.kind == "below" else f"{figure:.2f}x"
+        return text, self.met(figure)
 
 
 @dataclass
@@ -298,3 +309,29 @@ def render_text(result: SuiteResult) -> str:
     lines += [f"   * {row.metric}: {row.note}" for row in result.rows if row.note]
     lines += [f"   * {note}" for note in result.notes]
     return "\n".join(lines)
+
+
+def results_json(results: Sequence[SuiteResult], info: dict[str, str], command: str) -> str:
+    """One run as JSON, for the history the performance page plots: medians and goal
+    figures per row (the markdown report keeps the spreads and notes)."""
+    suites = []
+    for result in results:
+        rows = []
+        for row in result.rows:
+            cells = {
+                name: cell.median if isinstance(cell, Stat) else None
+                for name, cell in row.cells.items()
+            }
+            goals = []
+            for goal in row.goals:
+                figure = goal.figure(row)
+                met = None if figure is None else goal.met(figure)
+                goals.append({"goal": goal.describe(), "figure": figure, "met": met})
+            rows.append(
+                {"metric": row.metric, "unit": row.unit, "subject": row.subject}
+                | {"cells": cells, "goals": goals}
+            )
+        suites.append(
+            {"name": result.name, "title": result.title, "error": result.error, "rows": rows}
+        )
+    return json.dumps({"machine": info, "command": command, "suites": suites}, indent=1)

@@ -188,8 +188,9 @@ async def run(ctx: Context) -> SuiteResult:
         )
     )
     result.notes.append(
-        "aiocontainers: JobRunner.map() (create, attach, start, wait, remove per job, output "
-        "kept); aiodocker: gather + Semaphore(16) of containers.run, wait, log, delete; "
+        "aiocontainers: JobRunner.map() (create, attach + wait opened before the start, start, "
+        "remove per job, output kept); aiodocker: gather + Semaphore(16) of containers.run, "
+        "wait, log, delete; "
         "docker-py: containers.run(remove=True) in a 16-thread pool (its client's pool sized 16)"
     )
     result.notes.append(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
 import gc
 import importlib
 import sys
@@ -27,10 +28,19 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from _common import Context, open_context, remove_labelled  # noqa: E402
-from _harness import SuiteResult, machine_info, render_markdown, render_text  # noqa: E402
+from _harness import (  # noqa: E402
+    SuiteResult,
+    machine_info,
+    render_markdown,
+    render_text,
+    results_json,
+)
 
 ROOT = HERE.parent
 DEFAULT_OUTPUTS = [HERE / "results" / "latest.md", ROOT / "docs" / "performance-results.md"]
+# Every run's figures as JSON, one file per run, kept in git: the performance page's trend
+# plot (benchmarks/plot_trend.py) draws them.
+HISTORY = HERE / "history"
 
 # name -> (module, title); run in this order.
 SUITES: dict[str, tuple[str, str]] = {
@@ -49,7 +59,10 @@ SUITES: dict[str, tuple[str, str]] = {
     "jobs": ("bench_jobs", "Jobs"),
     "ssh": ("bench_ssh", "SSH engines"),
     "import": ("bench_import", "Import time"),
+    "scale": ("bench_scale", "Scale: 10 -> 100 -> 1,000"),
 }
+# Run only when named (--only): minutes long, and it creates 1,000 containers.
+OPT_IN = {"scale"}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -59,7 +72,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--only",
         action="append",
         metavar="NAME",
-        help=f"run only these suites (comma-separated or repeated): {', '.join(SUITES)}",
+        help=f"run only these suites (comma-separated or repeated): {', '.join(SUITES)} "
+        f"({', '.join(sorted(OPT_IN))} only when named)",
     )
     parser.add_argument("--rounds", type=int, help="rounds per suite (default: per suite)")
     parser.add_argument(
@@ -78,7 +92,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     unknown = [n for n in selected if n not in SUITES]
     if unknown:
         parser.error(f"unknown suite(s) {', '.join(unknown)}; choose from {', '.join(SUITES)}")
-    args.selected = selected or list(SUITES)
+    args.selected = selected or [name for name in SUITES if name not in OPT_IN]
     if args.rounds is not None and args.rounds < 1:
         parser.error("--rounds must be at least 1")
     return args
@@ -146,12 +160,18 @@ def cli(argv: list[str] | None = None) -> int:
     results = asyncio.run(main(args))
     total = time.perf_counter() - started
     command = " ".join(["python benchmarks/run.py", *sys.argv[1:]])
-    report = render_markdown(results, machine_info(args.engine), command, total)
+    info = machine_info(args.engine)
+    report = render_markdown(results, info, command, total)
     if not args.no_report:
         for path in args.output or DEFAULT_OUTPUTS:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(report + "\n")
             print(f"report written to {path}")
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        history = HISTORY / f"{stamp}-{'-'.join(args.selected) if args.only else 'all'}.json"
+        history.parent.mkdir(parents=True, exist_ok=True)
+        history.write_text(results_json(results, info, command) + "\n")
+        print(f"figures written to {history}")
     print(f"total {total:.0f} s")
     return 1 if any(r.error for r in results) else 0
 

@@ -19,8 +19,9 @@ from pydantic import (
     model_validator,
 )
 
+from .._checked import CheckedModel
 from .._specs._parse import parse_bytes
-from .._validation import CheckedModel, validated
+from .._validation import validated
 from ._durations import format_duration, parse_duration
 
 __all__ = [

@@ -11,7 +11,8 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
-from .._validation import nested_validation, validated
+from .._checked import nested_validation
+from .._validation import validated
 from ..errors import ComposeError, InvalidArgument
 from ._base import ComposeModel, ExtensibleModel, StrMap
 from ._errors import invalid_project

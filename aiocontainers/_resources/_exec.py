@@ -58,6 +58,7 @@ Environment = ExecEnvironment
 # has not yet (the process is still being reaped), poll for this long before
 # concluding that the output was cut while the command runs.
 END_GRACE = 2.0
+UNSURE_END = "the output ended and the daemon could not say whether the process finished"
 _POLL_START = 0.005
 _POLL_MAX = 0.1
 
@@ -112,10 +113,7 @@ async def settle(still_running: Callable[[], Awaitable[bool]], *, what: str) -> 
     except StreamError:
         raise
     except DockerException as exc:
-        raise StreamError(
-            f"{what}: the output ended and the daemon could not say whether the process "
-            f"finished: {exc}"
-        ) from exc
+        raise StreamError(f"{what}: {UNSURE_END}: {exc}") from exc
 
 
 class ExecStream(InteractiveStream[T]):

@@ -23,7 +23,7 @@ Differences from docker-py, on purpose:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import datetime, timezone
 from typing import Any, Literal, TypeVar, overload
 
@@ -35,9 +35,9 @@ from .._streams._frames import STDERR, Frame, FrameDecoder
 from .._streams._logs import LogDecoder, LogRecord
 from .._transport import Params
 from .._validation import validated
-from ..errors import InvalidArgument, NotFound
+from ..errors import DockerException, InvalidArgument, NotFound, StreamError
 from ._base import Model
-from ._exec import END_GRACE, settle
+from ._exec import END_GRACE, UNSURE_END, settle
 from ._hijack import InteractiveStream, open_hijacked
 from ._streaming import (
     ChunkSource,
@@ -52,7 +52,7 @@ from ._streaming import (
 
 T = TypeVar("T")
 
-__all__ = ["LogsMixin", "Timestamp", "to_timestamp"]
+__all__ = ["ContainerOutput", "LogsMixin", "Timestamp", "to_timestamp"]
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -118,6 +118,13 @@ class ContainerOutput(InteractiveStream[T]):
         #: The run the stream was opened in (``None``: the first, not started then).
         self.started_at: str | None = None
         self._stopped = False
+        self._exited: Callable[[], Awaitable[object]] | None = None
+
+    def end_on(self, exited: Callable[[], Awaitable[object]]) -> None:
+        """Check the end of the output against ``exited`` (an open wait for this run's
+        exit) before asking the daemon for the container's state (only if the wait is
+        slow to answer)."""
+        self._exited = exited
 
     def opened_stopped(self) -> None:
         """The container had stopped when the stream opened.
@@ -152,8 +159,18 @@ class ContainerOutput(InteractiveStream[T]):
         return bool(state.get("Running")) and same
 
     async def _on_end(self) -> bool:
-        if self._hijacked:
-            await settle(self._same_run, what=self._name)
+        if not self._hijacked:
+            return True
+        if self._exited is not None:
+            with anyio.move_on_after(END_GRACE):
+                try:
+                    await self._exited()
+                except DockerException as exc:
+                    raise StreamError(f"{self._name}: {UNSURE_END}: {exc}") from exc
+                return True
+            # A loaded daemon answers a wait only once it cleaned the container up,
+            # after its state says it stopped: ask for that state.
+        await settle(self._same_run, what=self._name)
         return True
 
 
@@ -417,8 +434,13 @@ class LogsMixin(Model):
         *,
         upgrade: bool = False,
         idle_timeout: float | None = None,
+        unstarted: bool = False,
     ) -> ContainerOutput[T]:
-        """The attach session as a stream; ``upgrade`` makes it take stdin."""
+        """The attach session as a stream; ``upgrade`` makes it take stdin.
+
+        ``unstarted``: the caller created the container and has not started it, so
+        ``attrs`` (from the create) are trusted and no inspect is made.
+        """
         path, args = "/containers/{id}/attach", {"id": self.id}
 
         async def open_attach() -> tuple[ChunkSource, Decoder[T]]:
@@ -435,9 +457,10 @@ class LogsMixin(Model):
             # next run: a stopped container gets a plain read of what there is,
             # but one never started is attached for its first run (as ``docker
             # run`` attaches before it starts).
-            await self.reload()
+            if not unstarted:
+                await self.reload()
             state = self.attrs.get("State", {})
-            if state.get("Status") == "created":
+            if unstarted or state.get("Status") == "created":
                 attached.started_at = None
                 source = await attach(params)
             elif not state.get("Running"):

@@ -39,7 +39,7 @@ from collections.abc import (
 )
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
 import anyio
 
@@ -55,7 +55,6 @@ from .._arguments import (
 )
 from .._logging import log_event
 from .._models import Health
-from .._specs import ContainerSpec, RestartPolicy, parse_bytes
 from .._streams import STDERR, Frame, FrameDecoder
 from .._transport import check_timeout, decode_json
 from .._validation import validated
@@ -81,13 +80,16 @@ from ._archive import (
 )
 from ._base import Collection, convert_filters, row_ids
 from ._exec import ExecMixin
-from ._logs import LogsMixin
+from ._logs import ContainerOutput, LogsMixin
 from ._stats import StatsMixin
 from ._streaming import ChunkDecoder, ChunkSource, Decoder, DockerStream, LinesDecoder
 from .images import Image
 
 if TYPE_CHECKING:
     from .._orchestration._wait import WaitStrategy
+    from .._specs import RestartPolicy
+
+T = TypeVar("T")
 
 __all__ = [
     "CANCEL_GRACE",
@@ -116,6 +118,8 @@ Command = ShellCommand | None
 def _size(value: int | str | None, field: str) -> int | None:
     if value is None:
         return None
+    from .._specs import parse_bytes  # the specs load with the first create, not the client
+
     try:
         return parse_bytes(value, field)
     except ValueError as exc:
@@ -125,6 +129,8 @@ def _size(value: int | str | None, field: str) -> int | None:
 def _restart_policy(policy: RestartPolicy | Mapping[str, Any] | None) -> dict[str, Any] | None:
     if policy is None:
         return None
+    from .._specs import RestartPolicy
+
     if not isinstance(policy, RestartPolicy):
         policy = RestartPolicy.model_validate(dict(policy))
     return policy.to_wire()
@@ -161,21 +167,35 @@ def _chunk_size(value: int) -> int:
 
 
 class _Waiting:
-    """An open ``/containers/{id}/wait``: ``result()`` reads the exit status when it comes."""
+    """An open ``/containers/{id}/wait``: ``result()`` reads the exit status when it comes.
+
+    A ``result()`` that is cancelled keeps what it read and the connection: calling it
+    again goes on reading; once the answer came it gives that answer again.
+    """
 
     path = "/containers/{id}/wait"
 
     def __init__(self, response: ChunkSource) -> None:
         self._response = response
+        self._body = b""
+        self._result: dict[str, Any] | None = None
 
     async def result(self) -> dict[str, Any]:
-        body = b""
-        try:
-            while chunk := await self._response.read_chunk():
-                body += chunk
-        finally:
+        if self._result is None:
+            try:
+                while chunk := await self._response.read_chunk():
+                    self._body += chunk
+            except anyio.get_cancelled_exc_class():
+                raise
+            except BaseException:
+                self._response.close()
+                raise
             self._response.close()
-        result = decode_json(body, "POST", self.path, dict)
+            self._result = self._status()
+        return self._result
+
+    def _status(self) -> dict[str, Any]:
+        result = decode_json(self._body, "POST", self.path, dict)
         code = result.get("StatusCode")
         if isinstance(code, bool) or not isinstance(code, int):
             raise InvalidResponse(f"POST {self.path}: no StatusCode in the answer {result!r:.200}")
@@ -367,7 +387,10 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             # The daemon answers with headers at once and the body at the exit:
             # opening is bounded by the client's timeout, the wait by ``timeout``.
             waiting = await self._open_wait(condition)
-            return await waiting.result()
+            try:
+                return await waiting.result()
+            finally:
+                waiting.close()
         raise Timeout(f"container {self.short_id} did not stop within {limit} s")
 
     async def _open_wait(self, condition: str | None) -> _Waiting:
@@ -379,6 +402,25 @@ class Container(LogsMixin, ExecMixin, StatsMixin):
             params={"condition": condition},
         )
         return _Waiting(response)
+
+    async def _attach_first_run(
+        self, params: dict[str, Any], decoder: Callable[..., Decoder[T]]
+    ) -> tuple[ContainerOutput[T], _Waiting]:
+        """Attach to this container, and wait for its exit, before its first start.
+
+        For a container the caller created (``attrs`` from the create) and starts
+        next: nothing it writes and not its exit status can be missed, and no inspect
+        is made; the output's end is checked against the wait. The caller closes both.
+        """
+        output = self._attach_stream(params, decoder, unstarted=True)
+        try:
+            await output._open()
+            waiting = await self._open_wait("next-exit")
+        except BaseException:
+            output.close()
+            raise
+        output.end_on(waiting.result)
+        return output, waiting
 
     @validated
     async def rename(self, name: Name) -> None:
@@ -819,6 +861,8 @@ class ContainerCollection(Collection[Container]):
         self, image: str, command: Command, options: dict[str, Any]
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """Validate every option (before any daemon call) into the create body and params."""
+        from .._specs import ContainerSpec
+
         spec = ContainerSpec(image=image, command=command, **options)
         api_version = await self._transport.api_version()
         proxies = (
@@ -985,6 +1029,24 @@ class ContainerCollection(Collection[Container]):
                 await self._drop(created[0], exc)
             raise
 
+    async def _create_unseen(
+        self, image: str, command: Command = None, **kwargs: Any
+    ) -> Container:
+        """`create()` without its inspect, for a caller that starts the container next.
+
+        The handle's ``attrs`` hold only what the create said: ``Id``, ``Name``,
+        ``Config.Tty`` and the state ``created``; ``reload()`` fills in the rest.
+        """
+        body, params = await self._create_request(image, command, kwargs)
+        attrs: dict[str, Any] = {
+            "Id": await self._create_id(body, params, []),
+            "Config": {"Tty": bool(body.get("Tty"))},
+            "State": {"Status": "created", "Running": False},
+        }
+        if params.get("name"):
+            attrs["Name"] = f"/{params['name']}"
+        return self.prepare_model(attrs)
+
     @overload
     async def run(
         self,
@@ -1149,7 +1211,7 @@ class ContainerCollection(Collection[Container]):
         start, as ``docker run`` does, so its output and status are not lost when the daemon
         removes it), and return its exit status and every output frame."""
         params = {"stdout": True, "stderr": True, "stream": True, "logs": False}
-        output = container._attach_stream(params, FrameDecoder)
+        output = container._attach_stream(params, FrameDecoder, unstarted=True)
         async with output:
             await output._open()
             waiting = await container._open_wait("removed")

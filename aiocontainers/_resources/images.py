@@ -47,7 +47,6 @@ from .._arguments import (
     Readable,
 )
 from .._auth import INDEX_URL, Credentials, encode_header, registry_for
-from .._build_context import build_context, dockerfile_tar
 from .._progress import JSONMessages, ProgressDecoder, ProgressEvent
 from .._streams import progress_error
 from .._transport import check_timeout
@@ -698,6 +697,8 @@ class ImageCollection(RegistryImages, Collection[Image]):
         headers = {"Content-Type": "application/x-tar"}
         params: dict[str, Any] = {}
         body: bytes | AsyncIterator[bytes] | None
+        from .._build_context import build_context, dockerfile_tar  # loaded by builds only
+
         if custom_context:
             if fileobj is None:
                 raise InvalidArgument("custom_context=True needs fileobj (a tar archive)")

@@ -7,7 +7,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import ConfigDict, PlainSerializer
 
-from .._validation import CheckedModel
+from .._checked import CheckedModel
 from ..errors import InvalidArgument
 
 __all__ = ["EnvironmentEntries", "EnvironmentMapping", "Spec", "mask_environment"]

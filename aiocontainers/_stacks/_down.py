@@ -5,7 +5,9 @@ service that depends on it has stopped; the order comes from Compose v2's
 ``depends_on`` label, so stacks started by ``docker compose`` tear down in
 order too, and v1 stacks, which lack it, stop all at once). Each stop uses
 the container's own stop signal and grace period (``stop_signal`` and
-``stop_grace_period`` were written into it at creation). Then the stack's
+``stop_grace_period`` were written into it at creation). A service nothing
+waits for is removed as soon as it stopped; one whose stop is a kill
+(``stop_signal: SIGKILL``) is then killed and removed in one call. Then the stack's
 networks go, and its volumes when asked. The whole of it is shielded from
 cancellation and bounded in time: past the bound, what is left is killed.
 """
@@ -78,6 +80,20 @@ async def _remove(container: Container, volumes: bool, errors: list[str]) -> Non
         errors.append(f"container {container.name}: {exc}")
 
 
+def _killed_by_stop(container: Container) -> bool:
+    """Whether stopping ``container`` is killing it: it runs, and its stop signal is SIGKILL
+    (known once `_bound_by_grace` inspected it)."""
+    signal = str((container.attrs.get("Config") or {}).get("StopSignal") or "").upper()
+    return container.status == "running" and signal.removeprefix("SIG") in ("KILL", "9")
+
+
+async def _stop_and_remove(container: Container, volumes: bool, errors: list[str]) -> None:
+    """Stop, then remove; when the stop is a kill, one removal with force does both."""
+    if not _killed_by_stop(container):
+        await _stop(container, errors)
+    await _remove(container, volumes, errors)
+
+
 async def _stop_in_order(
     containers: Sequence[Container], volumes: bool, errors: list[str]
 ) -> None:
@@ -85,11 +101,13 @@ async def _stop_in_order(
     for container in containers:
         by_service[container.labels.get(SERVICE, "")].append(container)
     needed_by: dict[str, set[str]] = defaultdict(set)  # service -> services that depend on it
+    needs: dict[str, set[str]] = defaultdict(set)  # service -> its dependencies in the stack
     for service, members in by_service.items():
         for container in members:
             for dependency in parse_depends_on(container.labels.get(DEPENDS_ON)):
                 if dependency in by_service and dependency != service:
                     needed_by[dependency].add(service)
+                    needs[service].add(dependency)
     stopped = {service: anyio.Event() for service in by_service}
 
     async def stop_service(service: str) -> None:
@@ -98,12 +116,16 @@ async def _stop_in_order(
                 await stopped[dependent].wait()
             async with anyio.create_task_group() as tg:
                 for container in by_service[service]:
-                    tg.start_soon(_stop, container, errors)
+                    if needs[service]:  # its dependencies wait for the stop alone
+                        tg.start_soon(_stop, container, errors)
+                    else:  # nothing waits for it: stopped and removed at once
+                        tg.start_soon(_stop_and_remove, container, volumes, errors)
         finally:
             stopped[service].set()
-        async with anyio.create_task_group() as tg:  # removing holds no other service up
-            for container in by_service[service]:
-                tg.start_soon(_remove, container, volumes, errors)
+        if needs[service]:
+            async with anyio.create_task_group() as tg:  # removing holds no other service up
+                for container in by_service[service]:
+                    tg.start_soon(_remove, container, volumes, errors)
 
     async with anyio.create_task_group() as tg:
         for service in by_service:

@@ -333,7 +333,10 @@ class Starter:
             self.stack, key, number, container_of=_container_of(self.stack)
         )
         try:
-            container = await self.client.containers.create(image_name(self.stack, key), **options)
+            # No inspect: the handle is reloaded once the container started.
+            container = await self.client.containers._create_unseen(
+                image_name(self.stack, key), **options
+            )
         except DockerException as exc:
             raise ServiceFailed(key, f"service {key!r}: cannot create container: {exc}") from exc
         for attachment in attachments:

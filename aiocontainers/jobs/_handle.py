@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from .._arguments import Count
 from .._validation import validated
 from ..errors import DockerException
 from ._output import JobLogStream, JobOutput
@@ -127,7 +128,7 @@ class JobHandle:
         return self.result().__await__()
 
     @validated
-    def logs(self, *, start: int = 0) -> JobLogStream:
+    def logs(self, *, start: Count = 0) -> JobLogStream:
         """Follow the job's output from line ``start`` on (see
         [`JobLogStream`][aiocontainers.jobs.JobLogStream])."""
         return JobLogStream(self._ensure_output, start)

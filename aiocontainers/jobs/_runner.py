@@ -3,9 +3,10 @@
 ``concurrency`` worker tasks, in a task group the runner opens in ``__aenter__``, take jobs from
 one queue (an anyio memory stream; a queued job is only its
 [`JobHandle`][aiocontainers.jobs.JobHandle], no task). A worker runs each attempt as ``create``
-(pulling a missing image first), ``attach`` (before the start, so no output is lost), ``start``,
-read the output into the job's bounded `JobOutput` until the container exits, ``wait`` for the exit
-code, and always ``remove``: force-removal in a shielded, bounded scope runs on every path, so a
+(pulling a missing image first), ``attach`` and ``wait`` (both before the start, so neither output
+nor exit code is missed; no inspect: the container is known to be new), ``start``, read the output
+into the job's bounded `JobOutput` until the container exits, take the exit code from the wait,
+and always ``remove``: force-removal in a shielded, bounded scope runs on every path, so a
 timeout, a ``cancel()``, an abort or the cancellation of the whole runner leaves no container
 behind. A timeout is a cancel scope around the attempt's run; on expiry the container is killed by
 its removal.
@@ -20,7 +21,7 @@ import time
 import uuid
 from collections.abc import AsyncIterable, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 from anyio.abc import TaskGroup
@@ -28,6 +29,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from typing_extensions import Self
 
 from .._logging import log_event
+from .._resources._streaming import DemuxedDecoder
 from .._validation import validated
 from ..errors import (
     DaemonUnavailable,
@@ -63,6 +65,9 @@ JOB_LABEL = "aiocontainers.job"
 # Failures a later attempt may not meet: the daemon unreachable or failing, a stream
 # cut, a pull that failed in its stream, a daemon call past its deadline.
 _RETRYABLE = (DaemonUnavailable, ServerError, StreamError, ImageLoadError, Timeout)
+
+# Every stream, and the output from before the attach (none: it attaches before the start).
+_ATTACH = {"stdout": True, "stderr": True, "stream": True, "logs": True}
 
 Outcome = tuple[JobStatus, "int | None", "DockerException | None"]
 
@@ -382,7 +387,8 @@ class JobRunner:
         try:
             container = await self._create(handle)
             handle._container_id = container.id
-            async with container.attach(stream=True, logs=True, demux=True) as attached:
+            attached, exited = await container._attach_first_run(_ATTACH, DemuxedDecoder)
+            try:
                 await container.start()
                 log_event(
                     "docker.job.started",
@@ -394,17 +400,27 @@ class JobRunner:
                 )
                 reading = anyio.CancelScope()
                 killed = anyio.Event()
+                status: dict[str, Any] = {}
+                failure: DockerException | None = None
                 async with anyio.create_task_group() as tasks:
                     if spec.timeout is not None:
                         tasks.start_soon(self._kill_at, spec.timeout, container, reading, killed)
                     with reading:
-                        async for out, err in attached:
-                            if out:
-                                output.feed("stdout", out)
-                            if err:
-                                output.feed("stderr", err)
-                        status = await container.wait()
+                        try:
+                            async for out, err in attached:
+                                if out:
+                                    output.feed("stdout", out)
+                                if err:
+                                    output.feed("stderr", err)
+                            status = await exited.result()
+                        except DockerException as exc:  # raised as itself, not in a group
+                            failure = exc
                     tasks.cancel_scope.cancel()
+                if failure is not None:
+                    raise failure
+            finally:
+                attached.close()
+                exited.close()
             return None if killed.is_set() else int(status["StatusCode"])
         finally:
             if container is not None:
@@ -430,10 +446,10 @@ class JobRunner:
         options = spec.create_options({**self.labels, JOB_LABEL: handle.id})
         containers = self.client.containers
         try:
-            return await containers.create(spec.image, spec.command, **options)
+            return await containers._create_unseen(spec.image, spec.command, **options)
         except ImageNotFound:
             await self.client.images.pull(spec.image, platform=spec.options.get("platform"))
-            return await containers.create(spec.image, spec.command, **options)
+            return await containers._create_unseen(spec.image, spec.command, **options)
 
     async def _remove(self, handle: JobHandle, container: Container) -> None:
         """Force-remove (killing it if it runs); shielded, bounded, never raises."""

@@ -14,6 +14,7 @@ from typing import Any
 import aiocontainers as _aio
 
 from .._client import DockerClient as _AsyncClient
+from .._client import managers
 from .._resources.registry import RegistryData as _RegistryData
 from ._wrap import has_async_face, proxy_class
 
@@ -34,8 +35,7 @@ def async_classes() -> list[type]:
             if has_async_face(value):
                 found.add(value)
     client = _AsyncClient(base_url="unix:///nonexistent.sock")
-    managers = {name: type(value) for name, value in vars(client).items() if name != "transport"}
-    found.update(cls for cls in managers.values() if has_async_face(cls))
+    found.update(type(value) for value in managers(client).values() if has_async_face(type(value)))
     return sorted(found, key=lambda cls: cls.__name__)
 
 

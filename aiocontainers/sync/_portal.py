@@ -6,8 +6,10 @@ on stop), with a leaner hop: anyio's ``portal.call`` spawns each call into a
 task group and chains a ``concurrent.futures.Future`` (three loop iterations
 and ~200 µs per call on a small VM), while a sync call here must cost at
 most a quarter more than the async call it wraps. So a call is one
-``call_soon_threadsafe``, one task whose last step releases a lock the caller
-is blocked on, and nothing else.
+``call_soon_threadsafe``, one task (started eagerly where Python can) whose
+last step releases a lock the caller is blocked on, and nothing else. The
+benchmark (``benchmarks/bench_sync.py``) splits that floor: a bare thread
+round trip on two locks, the loop's wake-up, the task.
 
 The loop runs under ``anyio.run`` in a *daemon* thread: a script that never
 closes its client still exits (the interpreter joins non-daemon threads before
@@ -19,8 +21,8 @@ from __future__ import annotations
 
 import _thread
 import asyncio
-import functools
 import inspect
+import sys
 import threading
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine
@@ -58,6 +60,20 @@ class _Waiter:
         self.value = value
         self.done = True
         self.lock.release()
+
+
+async def _settle(waiter: _Waiter, awaitable: Awaitable[Any]) -> None:
+    """Await one call and hand its outcome to the caller in the same step: a done
+    callback would run one loop iteration later, on every sync call."""
+    try:
+        value = await awaitable
+    except asyncio.CancelledError:
+        waiter.set(False, PortalClosed("the client was closed while this call was running"))
+        raise
+    except BaseException as exc:
+        waiter.set(False, exc)
+        return
+    waiter.set(True, value)
 
 
 class _Runner:
@@ -108,28 +124,26 @@ class _Runner:
     # -- loop side ---------------------------------------------------------------
 
     def start_call(self, waiter: _Waiter, fn: Callable[..., Any], args: Any, kwargs: Any) -> None:
-        """Run ``fn`` now, in the loop thread; an awaitable result becomes a task."""
+        """Run ``fn`` now, in the loop thread; an awaitable result is awaited in a task."""
         try:
             result = fn(*args, **kwargs)
-            if inspect.isawaitable(result):
-                task = asyncio.ensure_future(result, loop=self.loop)
-                waiter.task = task
-                self.tasks.add(task)
-                task.add_done_callback(functools.partial(self._complete, waiter))
-                return
         except BaseException as exc:
             waiter.set(False, exc)
             return
-        waiter.set(True, result)
-
-    def _complete(self, waiter: _Waiter, task: asyncio.Future[Any]) -> None:
-        self.tasks.discard(task)
-        if task.cancelled():
-            waiter.set(False, PortalClosed("the client was closed while this call was running"))
-        elif (exc := task.exception()) is not None:
-            waiter.set(False, exc)
+        if not inspect.isawaitable(result):
+            waiter.set(True, result)
+            return
+        # Python 3.12 can start a task eagerly: the call runs up to its first wait now,
+        # not one loop iteration later.
+        if sys.version_info >= (3, 12):
+            task: asyncio.Task[None] = asyncio.Task(
+                _settle(waiter, result), loop=self.loop, eager_start=True
+            )
         else:
-            waiter.set(True, task.result())
+            task = asyncio.ensure_future(_settle(waiter, result), loop=self.loop)
+        waiter.task = task
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Start ``coro`` as a tracked task (loop thread only)."""

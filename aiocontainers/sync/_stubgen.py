@@ -18,6 +18,7 @@ Overloads are kept (read with `typing.get_overloads()`), defaults become ``...``
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import importlib.util
 import inspect
@@ -299,9 +300,13 @@ def _property(resolver: _Resolver, name: str, prop: Any) -> Iterator[str]:
 
 
 def _attributes(cls: type) -> dict[str, tuple[str, str]]:
-    """Public instance attributes set in ``__init__``: name -> (module, annotation text)."""
+    """Public instance attributes set in ``__init__`` or made on first access (a
+    ``cached_property``): name -> (module, annotation text)."""
     found: dict[str, tuple[str, str]] = {}
     for klass in reversed(cls.__mro__):
+        for name, attr in vars(klass).items():
+            if isinstance(attr, functools.cached_property) and not name.startswith("_"):
+                found[name] = (klass.__module__, str(attr.func.__annotations__["return"]))
         init = klass.__dict__.get("__init__")
         if init is None or not inspect.isfunction(init):
             continue

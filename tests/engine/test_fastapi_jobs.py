@@ -222,14 +222,16 @@ async def test_disconnected_and_killed_clients_free_their_streams_at_once(
     async with httpx.AsyncClient(timeout=30) as http:
         job = await _submit(http, server.url, _ticks(600, 0.1))
         url = f"{server.url}/jobs/{job}/logs"
-        await _open_streams(http, server.url)  # /health's ping leaves a pooled connection
-        sockets_before = server.unix_sockets()  # that, the job's attach, the loop's self-pipe
 
         async def read_one_event() -> None:
             async with httpx.AsyncClient(timeout=30) as own, aconnect_sse(own, "GET", url) as sse:
                 async for event in sse.aiter_sse():
                     assert event.event == "stdout"
                     return  # closes the connection mid-stream
+
+        await read_one_event()  # the job runs: its attach and its wait are open
+        await _until_streams(http, server.url, 0)  # /health's ping leaves a pooled connection
+        sockets_before = server.unix_sockets()  # that, the job's two, the loop's self-pipe
 
         async with anyio.create_task_group() as tg:
             for _ in range(10):

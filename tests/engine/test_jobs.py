@@ -326,6 +326,31 @@ async def test_each_job_emits_structured_events(
     assert "s3cret" not in repr(events)
 
 
+async def test_a_job_asks_the_daemon_only_what_it_must(
+    client: DockerClient, image: str, labels: dict[str, str]
+) -> None:
+    """No inspect: the container is known to be new, attach and wait are opened before
+    the start (nothing to ask about its state or its end), the exit code comes from the wait."""
+    async with JobRunner(client, labels=labels) as runner:
+        await client.api_version()  # negotiated before, not counted
+        with capture_events() as events:
+            result = await runner.run(JobSpec(image, ["sh", "-c", "echo hi; exit 3"]))
+    assert (result.exit_code, result.stdout) == (3, b"hi\n")
+    calls = [
+        (e["method"], e["path"])
+        for e in events
+        if e["event"] in ("docker.request", "docker.stream")
+        and e.get("id") in (None, result.container_id)
+    ]
+    assert calls == [
+        ("POST", "/containers/create"),
+        ("POST", "/containers/{id}/attach"),
+        ("POST", "/containers/{id}/wait"),
+        ("POST", "/containers/{id}/start"),
+        ("DELETE", "/containers/{id}"),
+    ]
+
+
 async def test_cancelling_a_waiter_leaves_the_job_running(
     client: DockerClient, image: str, labels: dict[str, str]
 ) -> None:

@@ -17,8 +17,10 @@ import anyio
 import pytest
 
 from aiocontainers import DockerClient
+from aiocontainers._resources._streaming import DemuxedDecoder
 from aiocontainers._resources.containers import Container
 from aiocontainers.errors import StreamError
+from aiocontainers.jobs import JobRunner, JobSpec
 
 Reply = Callable[[str], bytes]
 
@@ -156,3 +158,85 @@ async def test_hijacked_connection_closed_before_takeover_ends(fake_daemon: Serv
         assert await connection.read_chunk() == frame(1, b"quick\n")
         assert await connection.read_chunk() == b""
     assert connection.closed
+
+
+WAIT_HELD = (  # the wait's headers, and no answer yet: the container runs on
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+)
+
+
+def bound(client: DockerClient) -> Container:
+    """A container handle of ``client`` (its reload asks the fake daemon)."""
+    return client.containers.prepare_model({"Id": "c1", "Config": {"Tty": False}})
+
+
+def first_run_daemon(wait: bytes, *, running: bool = True) -> Reply:
+    """Attach gives one line and hangs up; the wait answers with ``wait``; an inspect
+    says whether the container runs."""
+
+    def reply(request_line: str) -> bytes:
+        if request_line.startswith("POST /v1.41/containers/c1/attach"):
+            return RAW + frame(1, b"hi\n")
+        if request_line.startswith("POST /v1.41/containers/c1/wait"):
+            return wait
+        if request_line.startswith("GET /v1.41/containers/c1/json"):
+            return json_reply({"Id": "c1", "State": {"Running": running}})
+        raise AssertionError(f"no other call is expected, got {request_line}")
+
+    return reply
+
+
+async def test_first_run_output_ends_with_the_exit_the_wait_reports(fake_daemon: Serve) -> None:
+    client = await fake_daemon(first_run_daemon(json_reply({"StatusCode": 3, "Error": None})))
+    params = {"stdout": True, "stderr": True, "stream": True, "logs": True}
+    output, exited = await bound(client)._attach_first_run(params, DemuxedDecoder)
+    with anyio.fail_after(5):
+        assert [pair async for pair in output] == [(b"hi\n", b"")]
+        assert await exited.result() == {"StatusCode": 3, "Error": None}
+    exited.close()
+
+
+async def test_first_run_output_cut_while_the_container_runs_raises(fake_daemon: Serve) -> None:
+    client = await fake_daemon(first_run_daemon(WAIT_HELD, running=True))
+    params = {"stdout": True, "stderr": True, "stream": True, "logs": False}
+    output, exited = await bound(client)._attach_first_run(params, DemuxedDecoder)
+    got = []
+    with anyio.fail_after(10), pytest.raises(StreamError, match="connection was cut"):
+        async for pair in output:
+            got.append(pair)
+    assert got == [(b"hi\n", b"")]
+    exited.close()
+
+
+async def test_first_run_output_ends_when_a_slow_wait_is_outrun_by_the_state(
+    fake_daemon: Serve,
+) -> None:
+    """A loaded daemon may answer the wait late (after its cleanup); its inspect already
+    says the container stopped: the output ends normally."""
+    client = await fake_daemon(first_run_daemon(WAIT_HELD, running=False))
+    params = {"stdout": True, "stderr": True, "stream": True, "logs": False}
+    output, exited = await bound(client)._attach_first_run(params, DemuxedDecoder)
+    with anyio.fail_after(10):
+        assert [pair async for pair in output] == [(b"hi\n", b"")]
+    exited.close()
+
+
+async def test_a_job_whose_output_is_cut_fails_with_the_stream_error(fake_daemon: Serve) -> None:
+    """The runner reports the broken stream itself (a DockerException), not as a bug of
+    its own ("failed unexpectedly", which a task group's exception group used to cause)."""
+    done = b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
+    attach_cut = first_run_daemon(WAIT_HELD, running=True)
+
+    def reply(request_line: str) -> bytes:
+        if request_line.startswith("POST /v1.41/containers/create"):
+            return json_reply({"Id": "c1", "Warnings": []})
+        if request_line.startswith(("POST /v1.41/containers/c1/start", "DELETE /v1.41/")):
+            return done
+        return attach_cut(request_line)
+
+    client = await fake_daemon(reply)
+    async with JobRunner(client) as runner:
+        handle = await runner.submit(JobSpec("busybox", ["true"]))
+        with anyio.fail_after(10), pytest.raises(StreamError, match="connection was cut"):
+            await handle
+    assert handle.status == "error"

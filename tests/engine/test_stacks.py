@@ -12,6 +12,7 @@ import pytest
 import aiocontainers
 from aiocontainers import DockerClient, ServiceFailed, Stack
 from aiocontainers._streams import parse_timestamp
+from aiocontainers.testing import capture_events
 
 # A health check that passes once /tmp/ready exists; the command creates it after a while.
 READY_AFTER = "sh -c 'sleep {delay}; touch /tmp/ready; exec sleep 300'"
@@ -344,3 +345,38 @@ async def test_networks_volumes_and_network_mode(
         volume = await client.volumes.get(f"{stack.name}_data")
         assert volume.attrs["Labels"]["com.docker.compose.volume"] == "data"
     assert await client.volumes.list(filters={"name": f"{stack.name}_data"}) == []
+
+
+async def test_teardown_kills_and_removes_in_one_call_what_nothing_waits_for(
+    client: DockerClient, image: str, labels: dict[str, str]
+) -> None:
+    """``db`` stops with SIGKILL and waits for nobody: after ``app`` (which depends on it)
+    has stopped, one forced removal ends it; ``app`` keeps its stop (its grace runs out:
+    ``sleep`` as PID 1 ignores SIGTERM), then its removal."""
+    stack = make_stack(
+        labels,
+        {
+            "db": {"image": image, "command": "sleep 300", "stop_signal": "SIGKILL"},
+            "app": {"image": image, "command": "sleep 300", "depends_on": ["db"]},
+        },
+    )
+    running = await client.stacks.up(stack)
+    ids = {key: running.containers(key)[0].id for key in ("db", "app")}
+    with capture_events() as events:
+        await client.stacks.down(stack.name)
+    calls = [
+        (key, e["method"], e["path"])
+        for e in events
+        if e["event"] == "docker.request"
+        for key, id_ in ids.items()
+        if e.get("id") == id_ and e["method"] != "GET"
+    ]
+    assert [call for call in calls if call[0] == "db"] == [("db", "DELETE", "/containers/{id}")]
+    assert [call for call in calls if call[0] == "app"] == [
+        ("app", "POST", "/containers/{id}/stop"),
+        ("app", "DELETE", "/containers/{id}"),
+    ]
+    assert calls.index(("app", "POST", "/containers/{id}/stop")) < calls.index(
+        ("db", "DELETE", "/containers/{id}")
+    )
+    assert await _leftovers(client, stack.name) == []

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 import aiocontainers
 from aiocontainers._auth import Credentials
+from aiocontainers._client import managers
 from aiocontainers._resources._base import Collection, Model
 from aiocontainers._resources._exec import ExecStream
 from aiocontainers._resources._hijack import InteractiveStream
@@ -95,8 +96,8 @@ def public_classes() -> dict[type, str]:
     for cls in (aiocontainers.DockerClient, aiocontainers.EventStream, Credentials, *streams):
         add(cls, "aiocontainers")
     client = aiocontainers.DockerClient(base_url="unix:///nonexistent.sock")
-    for name, value in vars(client).items():
-        if type(value).__module__.startswith("aiocontainers") and name != "transport":
+    for value in managers(client).values():
+        if type(value).__module__.startswith("aiocontainers"):
             add(type(value), "aiocontainers")
     for module in PUBLIC_MODULES:
         for name in module.__all__:

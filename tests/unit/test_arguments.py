@@ -35,13 +35,15 @@ from pydantic import BaseModel
 
 import aiocontainers
 from aiocontainers import DockerClient, DockerException, InvalidArgument, types, wait
+from aiocontainers._checked import CheckedModel
+from aiocontainers._client import managers
 from aiocontainers._resources._base import Collection
 from aiocontainers._resources._exec import ExecStream
 from aiocontainers._resources._hijack import InteractiveStream
 from aiocontainers._resources._streaming import DockerStream, PayloadDecoder
 from aiocontainers._resources.registry import RegistryData
 from aiocontainers._specs._service import SERVICE_OPTIONS
-from aiocontainers._validation import _LATE_NAMES, CheckedModel, is_validated
+from aiocontainers._validation import _LATE_NAMES, is_validated
 from aiocontainers.context import Context, ContextAPI
 from aiocontainers.jobs import JobHandle, JobRunner, JobSpec
 
@@ -183,7 +185,7 @@ async def _make_world(portal: anyio.from_thread.BlockingPortal, directory: Path)
         type(client.stacks): [client.stacks],
         type(client.api): [client.api],
     }
-    for value in vars(client).values():
+    for value in managers(client).values():
         if isinstance(value, Collection):
             instances[type(value)] = [value]
     for name in wait.__all__:

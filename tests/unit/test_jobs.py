@@ -277,6 +277,9 @@ async def test_queued_jobs_can_be_cancelled_without_a_container() -> None:
             assert queued.cancel()
             assert queued.status == "cancelled" and queued.container_id is None
             assert [r async for r in queued.logs()] == []
+            # A negative start used to spin the reader forever (found by the argument fuzzer).
+            with pytest.raises(InvalidArgument, match="start"):
+                queued.logs(start=-1)
             await runner.shutdown("abort")
         assert blocker.status == "cancelled"
         assert runner.counters.cancelled == 2 and runner.counters.queued == 0

@@ -47,11 +47,52 @@ def test_bare_import_loads_no_heavy_module() -> None:
     assert not eager, f"import aiocontainers loads {eager}"
 
 
-def test_client_import_does_not_load_sync_cli_or_yaml() -> None:
+def test_client_import_loads_only_the_client_module() -> None:
+    """``from aiocontainers import DockerClient`` loads the class, not what it uses later:
+    no transport (aiohttp), no pydantic (loaded by the first checked call), no resources."""
     loaded = _loaded_by("from aiocontainers import DockerClient")
     assert "aiocontainers._client" in loaded
-    eager = [m for m in ("aiocontainers.sync", "aiocontainers._cli", "yaml") if m in loaded]
-    assert not eager, f"the client loads {eager}"
+    eager = [m for m in HEAVY if m in loaded and m != "aiocontainers._client"]
+    eager += [m for m in ("aiocontainers._transport", "aiocontainers._resources") if m in loaded]
+    assert not eager, f"the client module loads {eager}"
+
+
+# What a client that runs containers and images never needs: swarm specs, stacks and
+# compose load with their managers, the build context with a build, structlog (and rich)
+# only when the application uses structlog itself.
+UNUSED_BY_CONTAINERS = [
+    m for m in HEAVY if m not in ("aiocontainers._client", "aiohttp", "pydantic")
+] + ["aiocontainers._api", "aiocontainers._resources.services", "aiocontainers._resources.swarm"]
+
+
+def test_client_with_containers_and_images_loads_no_collection_it_does_not_use() -> None:
+    loaded = _loaded_by(
+        "from aiocontainers import DockerClient; "
+        "client = DockerClient(base_url='unix:///nonexistent.sock', timeout=5); "
+        "client.containers; client.images"
+    )
+    assert {"aiocontainers._resources.containers", "aiocontainers._resources.images"} <= loaded
+    eager = [m for m in UNUSED_BY_CONTAINERS if m in loaded]
+    assert not eager, f"a client using containers and images loads {eager}"
+
+
+def test_other_managers_load_on_first_access() -> None:
+    loaded = _loaded_by(
+        "from aiocontainers import DockerClient; "
+        "client = DockerClient(base_url='unix:///nonexistent.sock'); "
+        "assert client.stacks is client.stacks; client.services; client.api"
+    )
+    assert {"aiocontainers._stacks", "aiocontainers._specs", "aiocontainers._api"} <= loaded
+
+
+def test_log_events_do_not_import_structlog() -> None:
+    """The library logs through the stdlib unless the application imported (and so could
+    have configured) structlog."""
+    loaded = _loaded_by(
+        "import logging; logging.basicConfig(level=logging.DEBUG); "
+        "from aiocontainers._logging import log_event; log_event('ping', status=200)"
+    )
+    assert "structlog" not in loaded
 
 
 def test_fresh_dir_lists_and_resolves_every_exported_name() -> None:

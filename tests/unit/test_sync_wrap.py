@@ -16,6 +16,7 @@ import pytest
 import aiocontainers
 from aiocontainers import sync
 from aiocontainers._api import APIClient as AsyncAPIClient
+from aiocontainers._client import managers
 from aiocontainers._resources._base import Collection, Model
 from aiocontainers._resources._exec import ExecResult, ExecStream
 from aiocontainers._resources._hijack import InteractiveStream
@@ -41,7 +42,8 @@ def test_the_class_list_reaches_every_kind() -> None:
     assert {aiocontainers.DockerClient, aiocontainers.EventStream} <= found
     assert {DockerStream, ExecStream, StatsStream, InteractiveStream} <= found
     client = aiocontainers.DockerClient(base_url="unix:///nonexistent.sock")
-    assert {type(v) for v in vars(client).values() if isinstance(v, (Model, Collection))} <= found
+    made = managers(client).values()
+    assert {type(v) for v in made if isinstance(v, (Model, Collection))} <= found
 
 
 @pytest.mark.parametrize("cls", ASYNC_CLASSES, ids=[c.__name__ for c in ASYNC_CLASSES])

@@ -661,7 +661,7 @@ def api_import_image_from_url(docker: ModuleType, env: Env) -> Any:
     answer = api.import_image_from_url(url, repository, "url")
     messages = [json.loads(line.replace(url, "<url>")) for line in answer.splitlines()]
     return (
-        messages,
+        (messages[0], sorted(messages[-1]), messages[-1]["status"].startswith("sha256:")),
         api.inspect_image(f"{repository}:url")["RepoTags"],
         attempts(lambda: api.import_image_from_url(url + "-gone", repository, "gone")),
     )

@@ -49,6 +49,11 @@ class _KeepAtMost:
     aiohttp's own ``limit`` caps connections in use and makes callers queue;
     we pass ``limit=0`` (none) and close, instead of pooling, a connection
     released while ``max_idle`` idle ones are already kept.
+
+    A connection closed with request bytes still unsent is aborted: that happens
+    when the daemon answers an upload early (an error) and stops reading it; a
+    graceful close would wait forever for the daemon to read the rest, and the
+    socket would outlive the client.
     """
 
     _max_idle: int
@@ -57,7 +62,17 @@ class _KeepAtMost:
         idle = self._conns.get(key)  # type: ignore[attr-defined]
         if idle is not None and len(idle) >= self._max_idle:
             should_close = True
+        if should_close or protocol.should_close:
+            _abort_if_unsent(protocol)
         super()._release(key, protocol, should_close=should_close)  # type: ignore[misc]
+
+
+def _abort_if_unsent(protocol: Any) -> None:
+    """Drop the connection at once if bytes of an abandoned request wait to be sent."""
+    transport = protocol.transport
+    unsent = getattr(transport, "get_write_buffer_size", None)
+    if unsent is not None and unsent():
+        transport.abort()
 
 
 class _UnixConnector(_KeepAtMost, aiohttp.UnixConnector):

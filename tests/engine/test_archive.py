@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import tarfile
@@ -9,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import anyio
 import pytest
 
 import aiocontainers
@@ -67,6 +69,34 @@ async def test_put_and_get_archive_round_trip_a_multi_megabyte_file(
 async def test_get_archive_of_a_missing_path_is_not_found(sleeper: Container) -> None:
     with pytest.raises(NotFound):
         await sleeper.get_archive("/no/such/path")
+
+
+def _open_sockets() -> int:
+    """How many sockets this process has open (Linux)."""
+    fds = Path("/proc/self/fd")
+    links = []
+    for fd in fds.iterdir():
+        try:
+            links.append(os.readlink(fd))
+        except FileNotFoundError:  # the directory's own descriptor, closed since
+            pass
+    return sum(link.startswith("socket:") for link in links)
+
+
+async def test_an_upload_refused_early_leaves_no_socket_behind(sleeper: Container) -> None:
+    """The daemon answers 404 before reading a large upload and stops reading it; the
+    connection still holding unsent bytes is dropped when the client closes, not left
+    closing forever (waiting for the daemon to read), its socket outliving the client."""
+    data = tar_bytes("blob", os.urandom(8 << 20))
+    before = _open_sockets()
+    async with aiocontainers.from_env() as client:
+        container = await client.containers.get(sleeper.id)
+        with pytest.raises(NotFound):
+            await container.put_archive("/no/such/dir", io.BytesIO(data))
+        assert client.transport.http.connections_in_use == 0
+    await anyio.sleep(0.1)  # the loop closes aborted transports on its next turns
+    gc.collect()
+    assert _open_sockets() == before
 
 
 async def test_put_archive_bytes(sleeper: Container) -> None:

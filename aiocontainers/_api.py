@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import anyio
 
-from ._arguments import Count, Filters, Name, Tail, Timestamp
+from ._arguments import Count, Filters, Name, Tail, Timestamp, UploadSource
 from ._resources._archive import body_chunks
 from ._resources._exec import ExecResult, exec_inspect, exec_resize, exec_start
 from ._resources._streaming import DockerStream
@@ -673,7 +673,7 @@ class APIClient:
         return self._client.images.save(_resource_id(image, "image"), chunk_size)
 
     @validated
-    def load_image(self, data: Any, quiet: bool | None = None) -> Any:
+    def load_image(self, data: UploadSource, quiet: bool | None = None) -> Any:
         """Load a ``docker save`` tar: a stream of the daemon's messages (dicts)."""
         return self._client.images._load_messages(data, quiet)
 

@@ -24,7 +24,8 @@ import docker as docker_py
 from .harness import Env, Raised, attempts, differs, same, typed
 from .sacrifice import sacrificial_url
 
-_CONFIG = {
+#: A volume driver plugin's ``config.json`` whose entrypoint exits at once.
+PLUGIN_CONFIG = {
     "description": "aiocontainers differential test plugin",
     "documentation": "https://example.invalid/",
     "entrypoint": ["/bin/false"],
@@ -38,7 +39,7 @@ def plugin_dir(env: Env) -> str:
     """A plugin data directory (``config.json`` and ``rootfs/``), removed at the end."""
     root = Path(tempfile.mkdtemp(prefix="diff-plugin-"))
     env.defer(lambda: shutil.rmtree(root, ignore_errors=True))
-    (root / "config.json").write_text(json.dumps(_CONFIG))
+    (root / "config.json").write_text(json.dumps(PLUGIN_CONFIG))
     raw = docker_py.from_env()
     try:
         container = raw.containers.create(env.image, "true", labels=env.labels)

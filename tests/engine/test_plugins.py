@@ -19,18 +19,10 @@ import pytest
 import aiocontainers
 from aiocontainers import DockerClient, DockerStream
 from aiocontainers.errors import NotFound, NullResource
+from tests.differential.cases_plugins import PLUGIN_CONFIG
 from tests.differential.sacrifice import sacrificial_url
 
 from .conftest import REGISTRY
-
-_CONFIG = {
-    "description": "aiocontainers test plugin",
-    "documentation": "https://example.invalid/",
-    "entrypoint": ["/bin/false"],
-    "interface": {"socket": "p.sock", "types": ["docker.volumedriver/1.0"]},
-    "network": {"type": "host"},
-    "env": [{"name": "DEBUG", "description": "", "settable": ["value"], "value": "0"}],
-}
 
 
 @pytest.fixture
@@ -38,7 +30,7 @@ async def plugin_dir(
     client: DockerClient, image: str, labels: dict[str, str], tmp_path: Path
 ) -> Path:
     """A plugin data directory: ``config.json`` and the test image's files as ``rootfs/``."""
-    (tmp_path / "config.json").write_text(json.dumps(_CONFIG))
+    (tmp_path / "config.json").write_text(json.dumps(PLUGIN_CONFIG))
     container = await client.containers.create(image, "true", labels=labels)
     try:
         async with container.export() as chunks:

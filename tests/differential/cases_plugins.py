@@ -266,6 +266,7 @@ def api_plugin_pull_and_upgrade(docker: ModuleType, env: Env) -> Any:
     reason="push_plugin() pushes (a stream of progress dicts); docker-py 7's posts to the "
     "plugin pull endpoint and gets NotFound",
     adjust=lambda theirs: typed("str", "pushed") if _not_found(theirs) else theirs,
+    raises="NotFound",
 )
 def api_plugin_push(docker: ModuleType, env: Env) -> Any:
     client = throwaway_client(env)

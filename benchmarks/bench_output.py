@@ -78,6 +78,9 @@ async def run(ctx: Context) -> SuiteResult:
     async def dpy_bytes() -> int:
         return len(dpy.logs())
 
+    async def dpy_chunks() -> int:
+        return sum(len(chunk) for chunk in dpy.logs(stream=True, follow=False))
+
     async def dpy_attach() -> int:
         return len(dpy.attach(logs=True, stream=False))
 
@@ -95,7 +98,7 @@ async def run(ctx: Context) -> SuiteResult:
             AIO: lambda: aio_stream(lines=False),
             RAW: lambda: raw_payloads("GET", logs_path),
             AIODOCKER: not_offered,
-            DOCKER_PY: not_offered,
+            DOCKER_PY: dpy_chunks,
         },
         "logs(stream=True, records=True)": {
             AIO: aio_feature(lambda: aio.logs) or (lambda: aio_stream(records=True)),

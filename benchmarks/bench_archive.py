@@ -13,8 +13,8 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
-from _common import IMAGE, LABELS, Context, interleave
-from _harness import AIO, AIODOCKER, DOCKER_PY, RAW, Goal, Row, SuiteResult, Unavailable
+from _common import Context, exited_container, rate_rows
+from _harness import AIO, AIODOCKER, DOCKER_PY, RAW, Goal, SuiteResult, Unavailable
 
 __all__ = ["run"]
 
@@ -30,18 +30,8 @@ async def run(ctx: Context) -> SuiteResult:
     )
     size = ctx.pick(100_000_000, 10_000_000)
     rounds = ctx.rounds_or(5, 3)
-    body = {
-        "Image": IMAGE,
-        "Cmd": [
-            "sh",
-            "-c",
-            f"mkdir {DIRECTORY} && head -c {size} /dev/urandom > {DIRECTORY}/data",
-        ],
-        "Labels": LABELS,
-    }
-    cid = str((await ctx.raw.json("POST", "/containers/create", body))["Id"])
-    await ctx.raw.request("POST", f"/containers/{cid}/start")
-    await ctx.raw.request("POST", f"/containers/{cid}/wait")
+    script = f"mkdir {DIRECTORY} && head -c {size} /dev/urandom > {DIRECTORY}/data"
+    cid = await exited_container(ctx.raw, script)
     aio = await ctx.aio.containers.get(cid)
     adk = await ctx.aiodocker.containers.get(cid)
     dpy = ctx.dockerpy.containers.get(cid)
@@ -101,9 +91,7 @@ async def run(ctx: Context) -> SuiteResult:
             raise RuntimeError(f"read {got} bytes, the file alone has {size}")
         return got / 1e6 / elapsed
 
-    for metric, readers in cases.items():
-        row = result.add(Row(metric, "MB/s", "higher", goals=list(GOALS)))
-        row.cells = await interleave(readers, rounds, measure)
+    await rate_rows(result, cases, rounds, measure, GOALS)
     result.notes.append(
         f"a {size / 1e6:g} MB file of random bytes in an exited container, {rounds} rounds; "
         "the rate counts the tar's bytes (aiodocker: the file's, its archive parsed in memory)"

@@ -27,12 +27,33 @@ def _engine_up(session: nox.Session) -> None:
     session.run("bash", "scripts/engine.sh", "up", external=True)
 
 
+# Engine tests mostly wait on the daemon, so three xdist workers overlap them well even on
+# two cores; tests sharing named resources stay on one worker (``xdist_group``), and those
+# marked ``serial`` (swarm mode, signal timing) run afterwards, alone.
+PARALLEL_RUN = ["-n", "3", "--dist", "loadgroup", "-m", "not serial"]
+SERIAL_RUN = ["-m", "serial"]
+
+
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Run pytest (config in pyproject.toml); arguments after ``--`` go to pytest."""
+    """Run pytest (config in pyproject.toml): the whole suite, parallel part then serial part.
+
+    Arguments after ``--`` go to a single plain pytest run instead (add ``-n 3`` to spread
+    it over workers; leave tests marked ``serial`` out of such a run).
+    """
     session.install("-e", ".[dev]")
     _engine_up(session)
-    session.run("pytest", *session.posargs)
+    if session.posargs:
+        session.run("pytest", *session.posargs)
+        return
+    failed = []
+    for part in (PARALLEL_RUN, SERIAL_RUN):
+        try:
+            session.run("pytest", *part)
+        except nox.command.CommandFailed:
+            failed.append(" ".join(part))
+    if failed:
+        session.error(f"pytest failed: {'; '.join(failed)}")
 
 
 @nox.session(python=PYTHON)

@@ -30,7 +30,8 @@ def _engine_up(session: nox.Session) -> None:
 # Engine tests mostly wait on the daemon, so three xdist workers overlap them well even on
 # two cores; tests sharing named resources stay on one worker (``xdist_group``), and those
 # marked ``serial`` (swarm mode, signal timing) run afterwards, alone.
-PARALLEL_RUN = ["-n", "3", "--dist", "loadgroup", "-m", "not serial"]
+WORKERS = ["-n", "3", "--dist", "loadgroup"]
+PARALLEL_RUN = [*WORKERS, "-m", "not serial"]
 SERIAL_RUN = ["-m", "serial"]
 
 
@@ -235,7 +236,8 @@ def _lowest_constraints(session: nox.Session) -> Path:
 
 # The dev extra's test tools, less those that need newer runtime dependencies than ours:
 # fastapi (pydantic 2.9) and the docs toolchain, whose tests the `tests` session runs.
-LOWEST_TEST_TOOLS = ["pytest>=8", "pytest-timeout>=2.3", "hypothesis>=6.100", "docker[ssh]>=7"]
+LOWEST_TEST_TOOLS = ["pytest>=8", "pytest-timeout>=2.3", "pytest-xdist>=3.6", "hypothesis>=6.100"]
+LOWEST_TEST_TOOLS += ["docker[ssh]>=7"]
 LOWEST_TEST_TOOLS += ["jsonschema>=4", "psutil>=5.9", "ruff>=0.6"]
 LOWEST_SKIPPED = ["tests/unit/test_contrib_fastapi.py", "tests/unit/test_docs_site.py"]
 # The engine tests of the code that leans hardest on the runtime dependencies: aiohttp's
@@ -258,5 +260,6 @@ def lowest(session: nox.Session) -> None:
     session.install("-c", str(constraints), "-e", ".[compose,cli,ssh]", *LOWEST_TEST_TOOLS)
     _engine_up(session)
     ignored = [f"--ignore={path}" for path in LOWEST_SKIPPED]
-    paths = session.posargs or ["tests/unit", *LOWEST_ENGINE_PATHS]
+    # None of these paths holds a test marked serial: all of it runs on the workers.
+    paths = session.posargs or ["tests/unit", *LOWEST_ENGINE_PATHS, *WORKERS]
     session.run("pytest", *paths, *ignored)

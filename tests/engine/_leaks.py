@@ -66,5 +66,6 @@ class ControllerLeakCheck:
             reporter = session.config.pluginmanager.get_plugin("terminalreporter")
             message = f"engine tests left {len(found)} container(s): {found}"
             if reporter is not None:
+                reporter.ensure_newline()
                 reporter.write_line(message, red=True, bold=True)
             session.exitstatus = pytest.ExitCode.TESTS_FAILED

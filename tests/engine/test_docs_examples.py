@@ -23,8 +23,9 @@ from tests._docs_blocks import EXAMPLE_LABEL, Block, blocks, runnable_source
 
 # anyio explicit, so its plugin parametrizes before ours (the conftest marks too late).
 # One xdist worker runs every example, in turn: they share names (stacks, containers) and
-# each ends by removing everything labelled demo=docs.
-pytestmark = [pytest.mark.anyio, pytest.mark.xdist_group("docs-examples")]
+# each ends by removing everything labelled demo=docs; the seed examples (same group) remove
+# every new container of the images they all use, busybox among them.
+pytestmark = [pytest.mark.anyio, pytest.mark.xdist_group("examples")]
 
 EXAMPLE_TIMEOUT = 60
 

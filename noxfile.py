@@ -28,9 +28,10 @@ def _engine_up(session: nox.Session) -> None:
 
 
 # Engine tests mostly wait on the daemon, so three xdist workers overlap them well even on
-# two cores; tests sharing named resources stay on one worker (``xdist_group``), and those
-# marked ``serial`` (swarm mode, signal timing) run afterwards, alone.
-WORKERS = ["-n", "3", "--dist", "loadgroup"]
+# two cores. A test file runs on one worker (its tests may share names, as the docs examples
+# do; xdist's loadgroup does not group under pytest 9.2); tests marked ``serial`` (swarm
+# mode, signal timing, engine-wide cleanups) run afterwards, alone.
+WORKERS = ["-n", "3", "--dist", "loadfile"]
 PARALLEL_RUN = [*WORKERS, "-m", "not serial"]
 SERIAL_RUN = ["-m", "serial"]
 

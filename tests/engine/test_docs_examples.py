@@ -21,11 +21,10 @@ import aiocontainers
 from aiocontainers.testing import remove_labelled
 from tests._docs_blocks import EXAMPLE_LABEL, Block, blocks, runnable_source
 
-# anyio explicit, so its plugin parametrizes before ours (the conftest marks too late).
-# One xdist worker runs every example, in turn: they share names (stacks, containers) and
-# each ends by removing everything labelled demo=docs; the seed examples (same group) remove
-# every new container of the images they all use, busybox among them.
-pytestmark = [pytest.mark.anyio, pytest.mark.xdist_group("examples")]
+# Explicit, so the anyio plugin parametrizes before ours (the conftest marks too late).
+# The examples share names (stacks, containers) and each ends by removing everything
+# labelled demo=docs: the tests session's --dist loadfile runs them on one worker, in turn.
+pytestmark = pytest.mark.anyio
 
 EXAMPLE_TIMEOUT = 60
 

@@ -149,9 +149,10 @@ ByteSource = Annotated[
 ]
 #: A file object to read from.
 Readable = Annotated[IO[Any], PlainValidator(_readable)]
-#: An upload as docker-py's ``put_archive`` takes it: bytes-like, a binary file object, an
-#: iterable of byte chunks (a generator), or an async iterable.
+#: An upload as docker-py's ``put_archive`` and ``images.load`` take it: bytes-like, a str
+#: (sent UTF-8 encoded), a binary file object, an iterable of byte chunks (a generator), or
+#: an async iterable.
 UploadSource = Annotated[
-    bytes | bytearray | memoryview | ByteStream | Readable | InstanceOf[Iterable],  # type: ignore[type-arg]
-    Expected("bytes, a binary file object, or an iterable or async iterable of bytes"),
+    str | bytes | bytearray | memoryview | ByteStream | Readable | InstanceOf[Iterable],  # type: ignore[type-arg]
+    Expected("bytes, a str, a binary file object, or an iterable or async iterable of bytes"),
 ]

@@ -45,10 +45,13 @@ _END = object()
 
 
 async def body_chunks(
-    data: bytes | bytearray | memoryview | IO[Any] | Iterable[Any] | AsyncIterable[Any],
+    data: str | bytes | bytearray | memoryview | IO[Any] | Iterable[Any] | AsyncIterable[Any],
 ) -> bytes | AsyncIterator[bytes]:
-    """A request body from what docker-py's ``put_archive`` takes: bytes, a binary file
-    object or a (sync) iterable of bytes, read in a worker thread; or an async iterable."""
+    """A request body from what docker-py's ``put_archive`` and ``images.load`` take: bytes
+    or a str, a binary file object or a (sync) iterable of bytes, read in a worker thread;
+    or an async iterable."""
+    if isinstance(data, str):
+        return data.encode()
     if isinstance(data, (bytes, bytearray, memoryview)):
         return bytes(data)
     if isinstance(data, AsyncIterable):

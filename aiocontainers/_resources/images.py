@@ -38,13 +38,13 @@ import anyio.to_thread
 
 from .._arguments import (
     AuthConfig,
-    ByteSource,
     ByteStream,
     Count,
     Filters,
     LocalPath,
     Name,
     Readable,
+    UploadSource,
 )
 from .._auth import INDEX_URL, Credentials, encode_header, registry_for
 from .._progress import JSONMessages, ProgressDecoder, ProgressEvent
@@ -58,6 +58,7 @@ from ..errors import (
     NotFound,
     Timeout,
 )
+from ._archive import body_chunks
 from ._base import Collection, Model, convert_filters, row_ids
 from ._streaming import ChunkDecoder, ChunkSource, Decoder, DockerStream
 from .registry import RegistryImages
@@ -612,8 +613,9 @@ class ImageCollection(RegistryImages, Collection[Image]):
         return DockerStream(open_save, name="save", idle_timeout=self._transport.timeout)
 
     @validated
-    async def load(self, data: ByteSource) -> builtins.list[Image]:
-        """Load images from a ``docker save`` tar (bytes or an async byte stream).
+    async def load(self, data: UploadSource) -> builtins.list[Image]:
+        """Load images from a ``docker save`` tar: bytes, a binary file object, an iterable
+        or async iterable of byte chunks (a str is sent as it is, as docker-py does).
 
         Returns the loaded images; an error reported by the daemon raises
         ``ImageLoadError``.
@@ -627,7 +629,9 @@ class ImageCollection(RegistryImages, Collection[Image]):
                         names.append(text[len(prefix) :])
         return [await self.get(name) for name in names]
 
-    def _load_messages(self, data: ByteSource, quiet: bool | None) -> DockerStream[dict[str, Any]]:
+    def _load_messages(
+        self, data: UploadSource, quiet: bool | None
+    ) -> DockerStream[dict[str, Any]]:
         """``POST /images/load``'s messages; one reporting an error raises ``ImageLoadError``."""
 
         async def open_load() -> tuple[ChunkSource, Decoder[dict[str, Any]]]:
@@ -635,7 +639,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
                 "POST",
                 "/images/load",
                 params={"quiet": quiet},
-                data=_iter_body(data),
+                data=_iter_body(await body_chunks(data)),
                 headers={"Content-Type": "application/x-tar"},
             )
             return response, JSONMessages(_failing_on_error("load"), "load")
@@ -798,7 +802,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
         fileobj: FileSource | ByteStream | None = None,
         *,
         tag: str | Sequence[str] | None = None,
-        dockerfile: str | None = None,
+        dockerfile: str | os.PathLike[str] | None = None,
         buildargs: Mapping[str, str] | None = None,
         target: str | None = None,
         labels: Mapping[str, str] | None = None,
@@ -846,7 +850,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
                 fileobj=fileobj,
                 custom_context=custom_context,
                 encoding=encoding,
-                dockerfile=dockerfile,
+                dockerfile=None if dockerfile is None else os.fspath(dockerfile),
                 tag=tag,
                 quiet=quiet,
                 nocache=nocache,

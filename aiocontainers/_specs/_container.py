@@ -655,6 +655,5 @@ class ContainerSpec(Spec):
             # docker-py's rule: a config that does not name ``network`` is dropped.
             endpoints = {}
         endpoints.setdefault(self.network, EndpointConfig())
-        if len(endpoints) > 1:
-            require_api(api_version, "1.44", "networking_config with several networks")
+        # Several networks need API 1.44; older daemons refuse them (an APIError, as docker-py).
         return {name: endpoint.to_wire(api_version) for name, endpoint in endpoints.items()}

@@ -14,7 +14,6 @@ from typing_extensions import Self
 from aiocontainers._api import Resource
 from aiocontainers._arguments import (
     AuthConfig,
-    ByteSource,
     ByteStream,
     Count,
     EventFilters,
@@ -87,6 +86,14 @@ def async_classes() -> list[type]: ...
 
 class APIClient(Proxy):
     @property
+    def base_url(self) -> str: ...
+    @property
+    def headers(self) -> dict[str, str]: ...
+    @property
+    def timeout(self) -> float | None: ...
+    @timeout.setter
+    def timeout(self, value: float | None) -> None: ...
+    @property
     def api_version(self) -> str: ...
     def attach(
         self,
@@ -113,7 +120,7 @@ class APIClient(Proxy):
         encoding: str | None = ...,
         pull: bool = ...,
         forcerm: bool = ...,
-        dockerfile: str | None = ...,
+        dockerfile: str | os.PathLike[str] | None = ...,
         container_limits: Mapping[str, Any] | None = ...,
         decode: bool = ...,
         buildargs: Mapping[str, str] | None = ...,
@@ -384,7 +391,7 @@ class APIClient(Proxy):
     ) -> bool: ...
     def kill(self, container: Resource, signal: str | int | None = ...) -> None: ...
     def leave_swarm(self, force: bool = ...) -> bool: ...
-    def load_image(self, data: Any, quiet: bool | None = ...) -> Any: ...
+    def load_image(self, data: UploadSource, quiet: bool | None = ...) -> Any: ...
     def login(
         self,
         username: str,
@@ -1074,7 +1081,7 @@ class ImageCollection(CollectionProxy):
         fileobj: FileSource | ByteStream | None = ...,
         *,
         tag: str | Sequence[str] | None = ...,
-        dockerfile: str | None = ...,
+        dockerfile: str | os.PathLike[str] | None = ...,
         buildargs: Mapping[str, str] | None = ...,
         target: str | None = ...,
         labels: Mapping[str, str] | None = ...,
@@ -1104,7 +1111,7 @@ class ImageCollection(CollectionProxy):
     def list(
         self, name: str | None = ..., all: bool = ..., filters: Filters | None = ...
     ) -> builtins.list[Image]: ...
-    def load(self, data: ByteSource) -> builtins.list[Image]: ...
+    def load(self, data: UploadSource) -> builtins.list[Image]: ...
     def login(
         self,
         username: str,
@@ -1249,8 +1256,8 @@ class NetworkCollection(CollectionProxy):
     ) -> Network: ...
     def list(
         self,
-        names: Sequence[str] | None = ...,
-        ids: Sequence[str] | None = ...,
+        names: str | Sequence[str] | None = ...,
+        ids: str | Sequence[str] | None = ...,
         filters: Filters | None = ...,
         greedy: bool = ...,
     ) -> builtins.list[Network]: ...

@@ -122,11 +122,11 @@ def api_push_and_pull(docker: ModuleType, env: Env) -> Any:
     pulled_dicts = list(api.pull(repository, tag="v1", stream=True, decode=True))
     return (
         type(pushed).__name__,
-        [json.loads(line)["status"] for line in pushed.splitlines()][-1:],
+        [m["status"] for m in map(json.loads, pushed.splitlines()) if "status" in m][-1:],
         all(isinstance(line, bytes) for line in streamed),
         any("aux" in message for message in decoded),
         type(pulled).__name__,
-        [json.loads(line)["status"] for line in pulled.splitlines()][-1:],
+        [m["status"] for m in map(json.loads, pulled.splitlines()) if "status" in m][-1:],
         [json.loads(line).get("status") for line in pulled_lines][-1:],
         pulled_dicts[-1:],
     )

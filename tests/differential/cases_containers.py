@@ -103,7 +103,7 @@ def run_foreground_nonzero_exit(docker: ModuleType, env: Env) -> Any:
     return None
 
 
-@same("ContainerCollection.run")
+@same("ContainerCollection.run", raises="APIError")
 def run_missing_image(docker: ModuleType, env: Env) -> Any:
     return env.client.containers.run("diff-no-such-image:nope", "true", labels=env.labels)
 
@@ -171,6 +171,63 @@ def run_networking_config_for_another_network(docker: ModuleType, env: Env) -> A
     return sorted(container.attrs["NetworkSettings"]["Networks"])
 
 
+@same("ContainerCollection.run", raises="APIError")
+def run_networking_config_for_two_networks(docker: ModuleType, env: Env) -> Any:
+    """API 1.41 connects a new container to one network: the daemon refuses two."""
+    network = env.client.networks.create(env.name("net"), labels=env.labels)
+    env.defer(network.remove)
+    config = {
+        network.name: docker.types.EndpointConfig("1.41", aliases=["x"]),
+        "bridge": docker.types.EndpointConfig("1.41", aliases=["y"]),
+    }
+    return env.client.containers.run(
+        env.image, "true", network=network.name, networking_config=config, labels=env.labels
+    )
+
+
+@differs(
+    "ContainerCollection.run",
+    reason="ContainerError.stderr holds what the container wrote even with auto_remove=True: "
+    "the output is read while the container runs; docker-py reads it after the daemon "
+    "removed the container and gives None",
+    adjust=lambda theirs: walk(theirs, _stderr_kept),
+)
+def run_auto_remove_error_keeps_stderr(docker: ModuleType, env: Env) -> Any:
+    try:
+        env.client.containers.run(
+            env.image,
+            ["sh", "-c", "echo bad >&2; sleep 1; exit 3"],
+            auto_remove=True,
+            labels=env.labels,
+        )
+    except docker.errors.ContainerError as exc:
+        return exc.exit_status, exc.stderr
+    return None
+
+
+def _stderr_kept(value: Any) -> Any:
+    if value == typed("NoneType", None):
+        return typed("bytes", b"bad\n")
+    return value
+
+
+@differs(
+    "Container.labels",
+    reason="a sparse container's labels come from the list's own Labels; docker-py raises "
+    "DockerException until reload()",
+    adjust=lambda theirs: typed("bool", True),
+    raises="DockerException",
+)
+def sparse_labels(docker: ModuleType, env: Env) -> Any:
+    env.sleeper()
+    label = f"aiocontainers.diff={env.token}"
+    (sparse,) = env.client.containers.list(sparse=True, filters={"label": label})
+    try:
+        return env.labels.items() <= sparse.labels.items()
+    except docker.errors.DockerException as exc:
+        return exc
+
+
 @same("ContainerCollection.create", "Container.start", "Container.status", "Container.reload")
 def create_start_status(docker: ModuleType, env: Env) -> Any:
     container = created(docker, env, "sleep 30")
@@ -194,7 +251,7 @@ def get_by_name_and_id(docker: ModuleType, env: Env) -> Any:
     )
 
 
-@same("ContainerCollection.get")
+@same("ContainerCollection.get", raises="NotFound")
 def get_missing(docker: ModuleType, env: Env) -> Any:
     return env.client.containers.get(env.name("nothing"))
 
@@ -355,9 +412,12 @@ def update_resources(docker: ModuleType, env: Env) -> Any:
 @same("Container.labels", "Container.ports", "Container.health", "Container.client")
 def cached_properties(docker: ModuleType, env: Env) -> Any:
     container = env.sleeper(ports={"80/tcp": ("127.0.0.1", None)})
+    created = container.ports  # run() returns the container as created: no bindings yet
+    container.reload()
     ports = container.ports
     return (
         container.labels == env.labels,
+        created,
         sorted(ports),
         [sorted(binding) for binding in ports["80/tcp"]],
         container.health,
@@ -618,7 +678,7 @@ def put_archive_generator(docker: ModuleType, env: Env) -> Any:
     return put, tar_members(b"".join(stream))
 
 
-@same("Container.get_archive")
+@same("Container.get_archive", raises="NotFound")
 def get_archive_missing(docker: ModuleType, env: Env) -> Any:
     container = env.sleeper()
     return container.get_archive("/no/such/path")
@@ -660,3 +720,16 @@ def misspelt_keywords(docker: ModuleType, env: Env) -> Any:
         lambda: env.client.containers.create(env.image, "true", lables=env.labels),
         lambda: env.client.containers.list(al=True),
     )
+
+
+@same("Container.reload", "Container.status", "Container.name")
+def model_made_by_hand(docker: ModuleType, env: Env) -> Any:
+    """Tests build docker-py models from attrs; bound to a client, they work as fetched ones."""
+    container = env.sleeper(name=env.name("byhand"))
+    by_hand = docker.models.containers.Container(
+        attrs={"Id": container.id}, client=env.client, collection=env.client.containers
+    )
+    before = by_hand.attrs
+    by_hand.reload()
+    loose = docker.models.networks.Network({"Id": "n1", "Name": "loose"})
+    return before, by_hand.status, by_hand.name, by_hand == container, loose.name, loose.id

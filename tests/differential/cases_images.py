@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -16,10 +17,9 @@ DOCKERFILE = b"FROM aiocontainers-test/busybox:latest\nRUN echo built > /built\n
 
 def tagged(env: Env, repository: str, tag: str = "v1") -> Any:
     """The test image tagged ``repository:tag`` (untagged at the end)."""
-    image = env.client.images.get(env.image)
-    image.tag(repository, tag)
+    env.client.images.get(env.image).tag(repository, tag)
     env.defer(lambda: env.client.images.remove(f"{repository}:{tag}"))
-    return image
+    return env.client.images.get(f"{repository}:{tag}")  # its tags include the new one
 
 
 def built(env: Env, dockerfile: bytes = DOCKERFILE, **kwargs: Any) -> tuple[Any, Any]:
@@ -54,7 +54,7 @@ def get_image(docker: ModuleType, env: Env) -> Any:
     )
 
 
-@same("ImageCollection.get")
+@same("ImageCollection.get", raises="ImageNotFound")
 def get_missing_image(docker: ModuleType, env: Env) -> Any:
     return env.client.images.get("diff-no-such-image:nope")
 
@@ -123,14 +123,14 @@ def remove_returns_report(docker: ModuleType, env: Env) -> Any:
     return type(env.client.images.remove(f"{repository}:x")).__name__
 
 
-@same("Image.remove")
+@same("Image.remove", raises="ImageNotFound")
 def image_remove(docker: ModuleType, env: Env) -> Any:
     image, _ = built(env)
     image.remove(force=True)
     return env.client.images.get(image.id)
 
 
-@same("ImageCollection.remove")
+@same("ImageCollection.remove", raises="ImageNotFound")
 def remove_missing(docker: ModuleType, env: Env) -> Any:
     return env.client.images.remove("diff-no-such-image:nope")
 
@@ -204,6 +204,7 @@ def build_failure(docker: ModuleType, env: Env) -> Any:
     reason="bad input raises InvalidArgument (a ValueError) before the daemon is called; "
     "docker-py raises TypeError",
     adjust=lambda theirs: invalid_argument(theirs, TypeError),
+    raises="TypeError",
 )
 def build_missing_context(docker: ModuleType, env: Env) -> Any:
     return env.client.images.build()
@@ -257,7 +258,32 @@ def load_file_object(docker: ModuleType, env: Env) -> Any:
     return [type(i).__name__ for i in env.client.images.load(io.BytesIO(data))]
 
 
+@same("ImageCollection.build")
+def build_dockerfile_as_a_path(docker: ModuleType, env: Env) -> Any:
+    root = Path(tempfile.mkdtemp(prefix="diff-build-"))
+    env.defer(lambda: shutil.rmtree(root, ignore_errors=True))
+    (root / "Other.dockerfile").write_bytes(DOCKERFILE)
+    image, _ = env.client.images.build(
+        path=str(root), dockerfile=Path("Other.dockerfile"), labels=env.labels, rm=True
+    )
+    env.defer(lambda: env.client.images.remove(image.id, force=True))
+    return type(image).__name__, env.labels.items() <= image.labels.items()
+
+
 @same("ImageCollection.load")
+def load_generator(docker: ModuleType, env: Env) -> Any:
+    repository = f"diff-loadg-{env.token}"
+    data = b"".join(tagged(env, repository).save(named=f"{repository}:v1"))
+    chunks = (data[start : start + 4096] for start in range(0, len(data), 4096))
+    return [f"{repository}:v1" in image.tags for image in env.client.images.load(chunks)]
+
+
+@same("ImageCollection.load", raises="ImageLoadError")
+def load_text(docker: ModuleType, env: Env) -> Any:
+    return env.client.images.load("this is not a tar archive")
+
+
+@same("ImageCollection.load", raises="ImageLoadError")
 def load_garbage(docker: ModuleType, env: Env) -> Any:
     return env.client.images.load(b"this is not a tar archive")
 
@@ -280,7 +306,7 @@ def pull_from_local_registry(docker: ModuleType, env: Env) -> Any:
     )
 
 
-@same("ImageCollection.pull")
+@same("ImageCollection.pull", raises="NotFound")
 def pull_unknown_repository(docker: ModuleType, env: Env) -> Any:
     return env.client.images.pull(f"{env.registry}/diff-none-{env.token}", tag="v1")
 
@@ -301,13 +327,13 @@ def push_stream_decoded(docker: ModuleType, env: Env) -> Any:
     return all(isinstance(m, dict) for m in messages), any("aux" in m for m in messages)
 
 
-@same("ImageCollection.search")
+@same("ImageCollection.search", raises="APIError")
 def search_offline(docker: ModuleType, env: Env) -> Any:
     # The engine asks Docker Hub; offline, the daemon answers with an error.
     return env.client.images.search("busybox")
 
 
-@same("ImageCollection.create")
+@same("ImageCollection.create", raises="NotImplementedError")
 def create_is_not_implemented(docker: ModuleType, env: Env) -> Any:
     return env.client.images.create()
 
@@ -341,12 +367,12 @@ def registry_data(docker: ModuleType, env: Env) -> Any:
     )
 
 
-@same("ImageCollection.get_registry_data")
+@same("ImageCollection.get_registry_data", raises="NotFound")
 def registry_data_missing(docker: ModuleType, env: Env) -> Any:
     return env.client.images.get_registry_data(f"{env.registry}/diff-none-{env.token}:v1")
 
 
-@same("RegistryData.has_platform")
+@same("RegistryData.has_platform", raises="InvalidArgument")
 def registry_data_bad_platform(docker: ModuleType, env: Env) -> Any:
     repository = pushed(env)
     data = env.client.images.get_registry_data(f"{repository}:v1")

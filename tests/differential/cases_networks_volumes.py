@@ -58,7 +58,7 @@ def create_network(docker: ModuleType, env: Env) -> Any:
     )
 
 
-@same("NetworkCollection.create")
+@same("NetworkCollection.create", raises="NotFound")
 def create_network_bad_driver(docker: ModuleType, env: Env) -> Any:
     return env.client.networks.create(env.name("net"), driver="no-such-driver")
 
@@ -72,7 +72,7 @@ def get_network(docker: ModuleType, env: Env) -> Any:
     return by_name.id == by_id.id == net.id, sorted(by_id.attrs) == sorted(net.attrs)
 
 
-@same("NetworkCollection.get")
+@same("NetworkCollection.get", raises="NotFound")
 def get_missing_network(docker: ModuleType, env: Env) -> Any:
     return env.client.networks.get(env.name("none"))
 
@@ -85,6 +85,8 @@ def list_networks(docker: ModuleType, env: Env) -> Any:
         [n.id for n in env.client.networks.list(filters=label)] == [net.id],
         [n.id for n in env.client.networks.list(names=[net.name])] == [net.id],
         [n.id for n in env.client.networks.list(ids=[net.id])] == [net.id],
+        [n.id for n in env.client.networks.list(names=net.name)] == [net.id],
+        [n.id for n in env.client.networks.list(ids=net.id)] == [net.id],
         [
             sorted(n.attrs["Containers"])
             for n in env.client.networks.list(filters=label, greedy=True)
@@ -107,7 +109,7 @@ def connect_and_disconnect(docker: ModuleType, env: Env) -> Any:
     return connected, members, "db" in aliases, disconnected, net.containers
 
 
-@same("Network.connect")
+@same("Network.connect", raises="APIError")
 def connect_twice(docker: ModuleType, env: Env) -> Any:
     net = network(env)
     container = env.sleeper()
@@ -186,7 +188,7 @@ def get_and_list_volumes(docker: ModuleType, env: Env) -> Any:
     return got == vol, [v.name for v in listed], sorted(listed[0].attrs) == sorted(got.attrs)
 
 
-@same("VolumeCollection.get")
+@same("VolumeCollection.get", raises="NotFound")
 def get_missing_volume(docker: ModuleType, env: Env) -> Any:
     return env.client.volumes.get(env.name("none"))
 

@@ -124,7 +124,7 @@ def plugin_lifecycle(docker: ModuleType, env: Env) -> Any:
     return result, removed, None
 
 
-@same("PluginCollection.get")
+@same("PluginCollection.get", raises="NotFound")
 def plugin_missing(docker: ModuleType, env: Env) -> Any:
     return env.client.plugins.get(f"diff-none-{env.token}")
 
@@ -158,6 +158,7 @@ def plugin_install_and_upgrade(docker: ModuleType, env: Env) -> Any:
     "Plugin.push",
     reason="push() pushes; docker-py 7's posts to the plugin pull endpoint and gets NotFound",
     adjust=lambda theirs: typed("str", "pushed") if _not_found(theirs) else theirs,
+    raises="NotFound",
 )
 def plugin_push(docker: ModuleType, env: Env) -> Any:
     name = f"{env.registry}/diff-plugin-{env.token}:latest"

@@ -18,6 +18,10 @@ its verdict:
 * :func:`failing`: not right yet. The test is ``xfail(strict=True)``, so the
   day it passes it fails until the verdict is updated (and the table with it).
 
+A case whose snippet is meant to end in an exception on docker-py says which, with
+``raises="NotFound"``; docker-py raising anything else (or nothing) fails the case, so a
+snippet broken by mistake cannot pass by failing the same way on both libraries.
+
 ``tests/unit/test_dockerpy_diff_coverage.py`` enumerates docker-py's public API
 and fails for anything that no case covers and :data:`NOT_COVERED` does not list
 with a reason; :func:`render_table` writes ``docs/content/porting-table.md`` from
@@ -71,6 +75,7 @@ class Case:
     swarm: bool = False  # needs the module's single-node swarm
     engine: bool = True  # False: pure code (types), run by the unit tests
     oracle_varies: bool = False  # docker-py's own outcome varies from run to run
+    raises: str | None = None  # the exception class docker-py's run is meant to end with
 
 
 CASES: dict[str, Case] = {}
@@ -87,6 +92,7 @@ def _register(
     swarm: bool,
     engine: bool,
     oracle_varies: bool = False,
+    raises: str | None = None,
 ) -> Callable[[Snippet], Snippet]:
     if verdict != "same" and not reason:
         raise ValueError("a case that is not 'same' needs a reason")
@@ -96,16 +102,18 @@ def _register(
         if name in CASES:
             raise ValueError(f"two cases named {name}")
         CASES[name] = Case(
-            name, covers, snippet, verdict, reason, adjust, swarm, engine, oracle_varies
+            name, covers, snippet, verdict, reason, adjust, swarm, engine, oracle_varies, raises
         )
         return snippet
 
     return register
 
 
-def same(*covers: str, swarm: bool = False, engine: bool = True) -> Callable[[Snippet], Snippet]:
+def same(
+    *covers: str, swarm: bool = False, engine: bool = True, raises: str | None = None
+) -> Callable[[Snippet], Snippet]:
     """The snippet gives the same outcome on both libraries."""
-    return _register(covers, "same", "", None, swarm, engine)
+    return _register(covers, "same", "", None, swarm, engine, raises=raises)
 
 
 def differs(
@@ -115,13 +123,14 @@ def differs(
     swarm: bool = False,
     engine: bool = True,
     oracle_varies: bool = False,
+    raises: str | None = None,
 ) -> Callable[[Snippet], Snippet]:
     """A deliberate difference: ``adjust(docker_py_outcome)`` is the shim's outcome.
 
     ``oracle_varies``: docker-py's outcome is racy and sometimes already the shim's, so
     ``adjust`` may change nothing in a run (otherwise that means the verdict is stale).
     """
-    return _register(covers, "differs", reason, adjust, swarm, engine, oracle_varies)
+    return _register(covers, "differs", reason, adjust, swarm, engine, oracle_varies, raises)
 
 
 def failing(
@@ -130,9 +139,10 @@ def failing(
     adjust: Callable[[Any], Any] | None = None,
     swarm: bool = False,
     engine: bool = True,
+    raises: str | None = None,
 ) -> Callable[[Snippet], Snippet]:
     """Known broken: expected to fail the comparison (same, or ``adjust`` when given)."""
-    return _register(covers, "failing", reason, adjust, swarm, engine)
+    return _register(covers, "failing", reason, adjust, swarm, engine, raises=raises)
 
 
 # -- running a snippet -------------------------------------------------------------------
@@ -312,6 +322,12 @@ def _equal(theirs: Any, ours: Any, sync: ModuleType) -> bool:
 
 def compare(case: Case, theirs: Any, ours: Any, sync: ModuleType) -> None:
     """Assert what ``case``'s verdict says about the two normalised outcomes."""
+    raised = type(theirs.error).__name__ if isinstance(theirs, Raised) else None
+    assert case.oracle_varies or raised == case.raises, (
+        f"{case.name}: on docker-py the snippet "
+        + (f"raised {theirs!r}" if raised else "raised nothing")
+        + f", and the case declares raises={case.raises!r}"
+    )
     expected = theirs
     if case.adjust is not None:
         expected = case.adjust(theirs)

@@ -57,6 +57,8 @@ def _stop() -> None:
             process.kill()
             process.wait()
     if isinstance(root, Path):
+        # dockerd mounts its data root; a daemon that was killed (or panicked) leaves it.
+        subprocess.run(["umount", "-R", "-l", str(root / "data")], capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
     if isinstance(bridge, str):
         subprocess.run(["ip", "link", "del", bridge], capture_output=True)

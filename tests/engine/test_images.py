@@ -306,6 +306,7 @@ async def test_seed_examples(
     assert result["SpaceReclaimed"] == 0
 
 
+@pytest.mark.serial  # measures the loop's lag: other tests' CPU load would be counted
 async def test_context_upload_does_not_stall_the_event_loop(
     client: DockerClient, tmp_path: Path, labels: dict[str, str], cleanup: list[str]
 ) -> None:

@@ -52,7 +52,7 @@ from ..errors import (
     Timeout,
 )
 from ..tls import TLSConfig
-from . import compose, context, errors, models, tls, types, version, wait
+from . import client, compose, context, errors, models, tls, types, version, wait
 from ._classes import (
     Config,
     Container,
@@ -134,6 +134,7 @@ __all__ = [
     "TLSConfig",
     "Timeout",
     "Volume",
+    "client",
     "compose",
     "context",
     "errors",

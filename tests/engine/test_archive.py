@@ -109,6 +109,14 @@ async def test_put_archive_bytes(sleeper: Container) -> None:
         assert extracted is not None and extracted.read() == b"hello\n"
 
 
+async def test_put_archive_of_large_bytes_sends_them_without_a_warning(sleeper: Container) -> None:
+    # Warnings are errors here: aiohttp warns about a large body given as one bytes object.
+    payload = bytes(range(256)) * 12_000  # about 3 MB
+    await sleeper.put_archive("/tmp", tar_bytes("big.bin", payload))
+    result = await sleeper.exec_run(["wc", "-c", "/tmp/big.bin"])
+    assert result.output.split()[0] == str(len(payload)).encode()
+
+
 async def test_copy_to_and_copy_from_a_directory_tree(sleeper: Container, tmp_path: Path) -> None:
     src = tmp_path / "project"
     (src / "pkg").mkdir(parents=True)

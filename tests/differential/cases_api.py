@@ -7,7 +7,6 @@ porting table shows them as not compared).
 
 from __future__ import annotations
 
-import os
 from types import ModuleType
 from typing import Any
 
@@ -25,7 +24,7 @@ def _label_filter(env: Env) -> dict[str, str]:
 
 @same("docker.APIClient", "APIClient.ping", "APIClient.close")
 def api_client(docker: ModuleType, env: Env) -> Any:
-    client = docker.APIClient(base_url=os.environ["DOCKER_HOST"])
+    client = docker.APIClient(base_url=env.host)
     try:
         return client.ping(), type(env.client.api).__name__
     finally:

@@ -38,7 +38,7 @@ _MANAGERS = (
 def construct_and_close(docker: ModuleType, env: Env) -> Any:
     first = docker.from_env()
     second = docker.DockerClient.from_env()
-    third = docker.DockerClient(base_url=os.environ["DOCKER_HOST"])
+    third = docker.DockerClient(base_url=env.host)
     results = [client.ping() for client in (first, second, third)]
     for client in (first, second, third):
         client.close()
@@ -50,7 +50,7 @@ def construct_with_docker_py_options(docker: ModuleType, env: Env) -> Any:
     clients = [
         docker.from_env(version=None, timeout=30, max_pool_size=4, use_ssh_client=False),
         docker.DockerClient(
-            base_url=os.environ["DOCKER_HOST"],
+            base_url=env.host,
             version=None,
             timeout=30,
             credstore_env={},
@@ -108,7 +108,7 @@ def config_dir() -> Iterator[str]:
 def from_context_named(docker: ModuleType, env: Env) -> Any:
     # A context of this engine (never "default": that is the machine's shared socket).
     with config_dir():
-        docker.ContextAPI.create_context("diff", host=os.environ["DOCKER_HOST"])
+        docker.ContextAPI.create_context("diff", host=env.host)
         clients = [docker.from_context("diff"), docker.DockerClient.from_context("diff")]
         try:
             return [(type(c).__name__, c.ping()) for c in clients]

@@ -42,7 +42,7 @@ def create_network(docker: ModuleType, env: Env) -> Any:
         internal=True,
         attachable=True,
         ipam=docker.types.IPAMConfig(
-            pool_configs=[docker.types.IPAMPool(subnet="10.231.0.0/24", gateway="10.231.0.1")]
+            pool_configs=[docker.types.IPAMPool(subnet="10.241.0.0/24", gateway="10.241.0.1")]
         ),
     )
     return (
@@ -121,11 +121,11 @@ def connect_twice(docker: ModuleType, env: Env) -> Any:
 def connect_static_ip(docker: ModuleType, env: Env) -> Any:
     net = network(
         env,
-        ipam=docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet="10.232.0.0/24")]),
+        ipam=docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet="10.242.0.0/24")]),
     )
     container = env.sleeper(network=net.name)
     other = env.sleeper()
-    net.connect(other, ipv4_address="10.232.0.50", links=[(container.name, "peer")])
+    net.connect(other, ipv4_address="10.242.0.50", links=[(container.name, "peer")])
     other.reload()
     settings = other.attrs["NetworkSettings"]["Networks"][net.name]
     return settings["IPAMConfig"], settings["Links"] is not None

@@ -31,6 +31,7 @@ the verdicts.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import secrets
 from collections.abc import Callable, Iterator, Mapping
@@ -158,6 +159,8 @@ class Env:
 
     image = TEST_IMAGE
     registry = REGISTRY
+    #: The engine's address, as both libraries' ``from_env()`` find it.
+    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
 
     def __init__(self, docker: ModuleType, case: str, base_labels: Mapping[str, str]) -> None:
         self.docker = docker

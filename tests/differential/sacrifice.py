@@ -85,7 +85,7 @@ def sacrificial_url() -> str:
     bridge = f"aiocsac{token}"
     _ip("link", "add", bridge, "type", "bridge")
     _state["bridge"] = bridge
-    _ip("addr", "add", f"10.251.{int(token[:2], 16)}.1/24", "dev", bridge)
+    _ip("addr", "add", f"10.252.{int(token[:2], 16)}.1/24", "dev", bridge)
     _ip("link", "set", bridge, "up")
     log = (root / "dockerd.log").open("wb")
     process = subprocess.Popen(

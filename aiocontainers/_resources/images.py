@@ -651,13 +651,17 @@ class ImageCollection(RegistryImages, Collection[Image]):
     ) -> DockerStream[dict[str, Any]]:
         """``docker import`` (the low-level API's ``import_image``): ``POST /images/create``
         with ``fromSrc`` (``"-"``: ``body`` is the root file system tar; else a URL the
-        daemon fetches) or ``fromImage``. Its messages; one reporting an error raises
-        ``ImageLoadError``."""
+        daemon fetches) or ``fromImage``; ``params["changes"]``, a list of Dockerfile
+        instructions, is the query parameter repeated. Its messages; one reporting an
+        error raises ``ImageLoadError``."""
+        params = dict(params)
+        changes = urlencode([("changes", change) for change in params.pop("changes", None) or ()])
+        path = f"/images/create?{changes}" if changes else "/images/create"
 
         async def open_import() -> tuple[ChunkSource, Decoder[dict[str, Any]]]:
             response = await self._transport.open_stream(
                 "POST",
-                "/images/create",
+                path,
                 params=params,
                 data=body,
                 headers=None if body is None else {"Content-Type": "application/tar"},

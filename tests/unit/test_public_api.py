@@ -59,6 +59,7 @@ ERRORS_ONLY = {"ImageLoadError", "ServerError", "UnsafeArchiveError", "StreamPar
 ERRORS_ONLY |= {"InvalidRepository", "InvalidVersion", "InvalidConfigFile", "NullResource"}
 ERRORS_ONLY |= {"TLSParameterError", "MissingContextParameter", "DeprecatedMethod"}
 ERRORS_ONLY |= {"ContextException", "ContextNotFound", "ContextAlreadyExists"}
+ERRORS_ONLY |= {"InvalidArgumentType"}
 
 
 def test_every_exception_is_a_docker_exception_and_exported() -> None:

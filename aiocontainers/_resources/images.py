@@ -655,7 +655,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
         instructions, is the query parameter repeated. Its messages; one reporting an
         error raises ``ImageLoadError``."""
         params = dict(params)
-        changes = urlencode([("changes", change) for change in params.pop("changes", None) or ()])
+        changes = _query("changes", params.pop("changes", None) or ())
         path = f"/images/create?{changes}" if changes else "/images/create"
 
         async def open_import() -> tuple[ChunkSource, Decoder[dict[str, Any]]]:

@@ -53,7 +53,7 @@ from ..errors import (
     Timeout,
 )
 from ..tls import TLSConfig
-from . import compose, context, errors, models, tls, types, version, wait
+from . import api, compose, constants, context, errors, models, tls, types, utils, version, wait
 from ._classes import (
     Config,
     Container,
@@ -134,7 +134,9 @@ __all__ = [
     "TLSConfig",
     "Timeout",
     "Volume",
+    "api",
     "compose",
+    "constants",
     "context",
     "errors",
     "from_context",
@@ -142,6 +144,7 @@ __all__ = [
     "models",
     "tls",
     "types",
+    "utils",
     "version",
     "wait",
     "wait_until_healthy",

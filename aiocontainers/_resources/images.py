@@ -702,10 +702,16 @@ class ImageCollection(RegistryImages, Collection[Image]):
     ) -> tuple[str, dict[str, Any], dict[str, str], bytes | AsyncIterator[bytes] | None]:
         if path is None and fileobj is None:
             raise InvalidArgument("build() needs either path or fileobj")
+        if gzip and encoding:
+            raise InvalidArgument("build(): a custom encoding cannot be used with gzip=True")
         headers = {"Content-Type": "application/x-tar"}
         params: dict[str, Any] = {}
         body: bytes | AsyncIterator[bytes] | None
-        from .._build_context import build_context, dockerfile_tar  # loaded by builds only
+        from .._build_context import (  # loaded by builds only
+            build_context,
+            dockerfile_bytes,
+            dockerfile_tar,
+        )
 
         if custom_context:
             if fileobj is None:
@@ -726,8 +732,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
             else:
                 if dockerfile is not None:
                     raise InvalidArgument("give the Dockerfile as fileobj or dockerfile, not both")
-                text = fileobj if isinstance(fileobj, (bytes, str)) else fileobj.read()
-                data = text.encode() if isinstance(text, str) else text
+                data = await anyio.to_thread.run_sync(dockerfile_bytes, fileobj)
                 dockerfile = f".dockerfile.{secrets.token_hex(10)}"
                 body = build_context(path, dockerfile, extra=[(dockerfile, data)])
         elif str(path).startswith(_REMOTE_PREFIXES):

@@ -5,6 +5,10 @@ import changes...), and a stream closed from another thread ending its iteration
 
 from __future__ import annotations
 
+import functools
+import io
+import os
+import tempfile
 import threading
 from types import ModuleType
 from typing import Any
@@ -160,3 +164,39 @@ def api_streams_closed_from_another_thread(docker: ModuleType, env: Env) -> Any:
     env.sleeper("true")
     closed_events = _stop_after_first(events)
     return logs, attach[1], closed_events[1]
+
+
+@same("APIClient.build")
+def api_build_dockerfile_outside_the_context(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    tag = f"diff-outside-{env.token}:v1"
+    env.defer(lambda: api.remove_image(tag, force=True))
+    with tempfile.TemporaryDirectory() as context, tempfile.TemporaryDirectory() as elsewhere:
+        with open(os.path.join(context, "file.txt"), "w") as file:
+            file.write("hello")
+        with open(os.path.join(context, ".dockerignore"), "w") as file:
+            file.write(".dockerignore\n")
+        dockerfile = os.path.join(elsewhere, "Dockerfile")
+        with open(dockerfile, "w") as file:
+            file.write("FROM aiocontainers-test/busybox:latest\nCOPY . /src\n")
+        for _ in api.build(path=context, dockerfile=dockerfile, tag=tag, labels=env.labels):
+            pass
+    listing = env.client.containers.run(tag, "ls -a /src", remove=True, labels=env.labels)
+    return sorted(listing.split())
+
+
+@same("APIClient.build")
+def api_build_the_same_bytesio_twice(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    script = io.BytesIO(b"FROM aiocontainers-test/busybox:latest\nRUN touch /a\n")
+    tags = [f"diff-twice-{env.token}:{n}" for n in (1, 2)]
+    for tag in tags:
+        env.defer(functools.partial(api.remove_image, tag, force=True))
+        for _ in api.build(fileobj=script, tag=tag, labels=env.labels):
+            pass
+    return [api.inspect_image(tag)["Id"] == api.inspect_image(tags[0])["Id"] for tag in tags]
+
+
+@same("APIClient.build", raises="DockerException")
+def api_build_gzip_with_an_encoding(docker: ModuleType, env: Env) -> Any:
+    return env.client.api.build(path=".", gzip=True, encoding="text/html")

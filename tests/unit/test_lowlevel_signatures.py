@@ -48,3 +48,16 @@ def test_parameters_match_docker_py_by_name_and_position(name: str) -> None:
     if not any(p.kind is p.VAR_KEYWORD for p in parameters):
         keywords = set(inspect.signature(getattr(docker.APIClient, name)).parameters)
         assert keywords - {"self", "args", "kwargs"} <= {p.name for p in parameters}
+
+
+def test_reload_config_rereads_the_cli_config_and_refuses_another_file() -> None:
+    from aiocontainers import sync
+    from aiocontainers.errors import InvalidArgument
+
+    client = sync.DockerClient(base_url="unix:///nonexistent.sock", version="1.41")
+    try:
+        client.api.reload_config()
+        with pytest.raises(InvalidArgument, match="DOCKER_CONFIG"):
+            client.api.reload_config("/elsewhere/config.json")
+    finally:
+        client.close()

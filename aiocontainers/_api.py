@@ -1339,11 +1339,14 @@ async def _json_lines(entries: DockerStream[dict[str, Any]]) -> AsyncIterator[by
 
 
 def _with_proxies(
-    environment: Mapping[str, str] | Sequence[str] | None, proxies: Mapping[str, str]
+    environment: Mapping[str, str | None] | Sequence[str] | None, proxies: Mapping[str, str]
 ) -> list[str]:
-    """``environment`` as ``KEY=value`` entries, the proxy variables added (docker-py's)."""
+    """``environment`` as ``KEY=value`` entries (``KEY`` alone for a ``None`` value), the
+    proxy variables added (docker-py's)."""
     if isinstance(environment, Mapping):
-        entries = [f"{key}={value}" for key, value in environment.items()]
+        entries = [
+            key if value is None else f"{key}={value}" for key, value in environment.items()
+        ]
     else:
         entries = list(environment or [])
     return entries + [f"{key}={value}" for key, value in proxies.items()]

@@ -61,3 +61,11 @@ def test_reload_config_rereads_the_cli_config_and_refuses_another_file() -> None
             client.api.reload_config("/elsewhere/config.json")
     finally:
         client.close()
+
+
+def test_config_proxies_join_an_environment_keeping_bare_variables() -> None:
+    from aiocontainers._api import _with_proxies
+
+    merged = _with_proxies({"FLAG": None, "A": "1"}, {"HTTP_PROXY": "http://p:3128"})
+    assert merged == ["FLAG", "A=1", "HTTP_PROXY=http://p:3128"]
+    assert _with_proxies(["B=2"], {"NO_PROXY": "x"}) == ["B=2", "NO_PROXY=x"]

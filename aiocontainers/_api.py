@@ -20,6 +20,7 @@ import builtins
 import functools
 import os
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import anyio
@@ -32,6 +33,7 @@ from ._resources.containers import DEFAULT_CHUNK_SIZE, Container
 from ._resources.images import Image, _message_dict, _message_line, json_line
 from ._resources.networks import Network
 from ._resources.services import inspect_task, list_tasks, merge_service_spec
+from ._transport import check_timeout
 from ._validation import validated
 from .errors import InvalidArgument, NullResource
 
@@ -87,6 +89,32 @@ class APIClient:
 
     def _network(self, network: Resource) -> Network:
         return self._client.networks.prepare_model({"Id": _resource_id(network, "network")})
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers every request carries (``User-Agent``); one added here goes with
+        every later call, as with docker-py's session headers."""
+        return self._client.transport.headers
+
+    @property
+    def base_url(self) -> str:
+        """The daemon's base URL as docker-py writes it: ``http+docker://localhost`` for a
+        Unix socket, ``http+docker://ssh`` over SSH, ``http(s)://host:port`` over TCP."""
+        endpoint = self._client.transport.endpoint
+        sockets = {"unix": "localhost", "ssh": "ssh", "npipe": "localnpipe"}
+        if endpoint.scheme in sockets:
+            return f"http+docker://{sockets[endpoint.scheme]}"
+        return endpoint.http_base
+
+    @property
+    def timeout(self) -> float | None:
+        """The deadline of unary calls, in seconds (the client's ``timeout``); settable, as
+        docker-py's ``api.timeout`` (e.g. raised before a long call)."""
+        return self._client.transport.timeout
+
+    @timeout.setter
+    def timeout(self, value: float | timedelta | None) -> None:
+        self._client.transport.timeout = check_timeout(value)
 
     # -- system ------------------------------------------------------------------------
 
@@ -803,7 +831,7 @@ class APIClient:
         encoding: str | None = None,
         pull: bool = False,
         forcerm: bool = False,
-        dockerfile: str | None = None,
+        dockerfile: str | os.PathLike[str] | None = None,
         container_limits: Mapping[str, Any] | None = None,
         decode: bool = False,
         buildargs: Mapping[str, str] | None = None,

@@ -261,7 +261,8 @@ class Transport:
         self.http: HTTPTransport = http or AiohttpTransport(
             endpoint, max_pool_size=max_pool_size, connect_timeout=connect
         )
-        self._headers = {"User-Agent": user_agent or "aiocontainers"}
+        #: Sent with every request; a caller may add its own (docker-py's ``api.headers``).
+        self.headers = {"User-Agent": user_agent or "aiocontainers"}
         self._version: str | None = None if version == "auto" else version.lstrip("v")
         self._probe: _Probe | None = None
         self._closed = False
@@ -381,12 +382,10 @@ class Transport:
         if versioned:
             version = self._version or await self.api_version(timeout=limit)
             path = f"/v{version}{path}"
-        all_headers = self._headers
-        if headers or json is not None:
-            all_headers = {**all_headers, **(headers or {})}
-            if json is not None:
-                data = jsonlib.dumps(json).encode()
-                all_headers.setdefault("Content-Type", "application/json")
+        all_headers = {**self.headers, **(headers or {})}  # a copy: callers may add headers
+        if json is not None:
+            data = jsonlib.dumps(json).encode()
+            all_headers.setdefault("Content-Type", "application/json")
         return Request(
             method, path, params=_encode_params(params), headers=all_headers, content=data
         )

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from .._validation import validated
-from ..errors import InvalidResponse
+from ..errors import DockerException, InvalidResponse
 
 if TYPE_CHECKING:
     from .._client import DockerClient
@@ -69,13 +69,13 @@ class Model:
     @property
     def client(self) -> DockerClient:
         if self._client is None:
-            raise RuntimeError(f"{type(self).__name__} is not bound to a client")
+            raise DockerException(f"{type(self).__name__} is not bound to a client")
         return self._client
 
     @property
     def collection(self) -> Collection[Any]:
         if self._collection is None:
-            raise RuntimeError(f"{type(self).__name__} is not bound to a collection")
+            raise DockerException(f"{type(self).__name__} is not bound to a collection")
         return self._collection
 
     @property

@@ -239,17 +239,18 @@ class NetworkCollection(Collection[Network]):
     @validated
     async def list(
         self,
-        names: Sequence[str] | None = None,
-        ids: Sequence[str] | None = None,
+        names: str | Sequence[str] | None = None,
+        ids: str | Sequence[str] | None = None,
         filters: Filters | None = None,
         greedy: bool = False,
     ) -> builtins.list[Network]:
-        """Networks, optionally by name, id or filters; ``greedy`` inspects each one fully."""
+        """Networks, optionally by name or id (one, or a list), or filters; ``greedy``
+        inspects each one fully."""
         merged = dict(filters or {})
         if names:
-            merged["name"] = list(names)
+            merged["name"] = [names] if isinstance(names, str) else list(names)
         if ids:
-            merged["id"] = list(ids)
+            merged["id"] = [ids] if isinstance(ids, str) else list(ids)
         rows = await self._transport.request_json(
             "GET", "/networks", params={"filters": convert_filters(merged)}
         )

@@ -26,7 +26,6 @@ from typing import Any
 
 import aiocontainers as _aio
 
-from .. import __version__ as __version__
 from .._compose import Stack
 from .._progress import LayerProgress, ProgressEvent, ProgressSnapshot
 from .._resources._exec import ExecResult
@@ -78,6 +77,7 @@ from ._classes import (
 )
 from ._client import APIClient, DockerClient, from_context, from_env, sync_function
 from ._portal import PortalClosed
+from .version import __version__ as __version__
 
 wait_until_healthy: Callable[..., Any] = sync_function(_aio.wait_until_healthy)
 

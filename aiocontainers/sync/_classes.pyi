@@ -86,6 +86,14 @@ def async_classes() -> list[type]: ...
 
 class APIClient(Proxy):
     @property
+    def base_url(self) -> str: ...
+    @property
+    def headers(self) -> dict[str, str]: ...
+    @property
+    def timeout(self) -> float | None: ...
+    @timeout.setter
+    def timeout(self, value: float | None) -> None: ...
+    @property
     def api_version(self) -> str: ...
     def attach(
         self,
@@ -112,7 +120,7 @@ class APIClient(Proxy):
         encoding: str | None = ...,
         pull: bool = ...,
         forcerm: bool = ...,
-        dockerfile: str | None = ...,
+        dockerfile: str | os.PathLike[str] | None = ...,
         container_limits: Mapping[str, Any] | None = ...,
         decode: bool = ...,
         buildargs: Mapping[str, str] | None = ...,
@@ -1088,7 +1096,7 @@ class ImageCollection(CollectionProxy):
         fileobj: FileSource | ByteStream | None = ...,
         *,
         tag: str | Sequence[str] | None = ...,
-        dockerfile: str | None = ...,
+        dockerfile: str | os.PathLike[str] | None = ...,
         buildargs: Mapping[str, str] | None = ...,
         target: str | None = ...,
         labels: Mapping[str, str] | None = ...,
@@ -1263,8 +1271,8 @@ class NetworkCollection(CollectionProxy):
     ) -> Network: ...
     def list(
         self,
-        names: Sequence[str] | None = ...,
-        ids: Sequence[str] | None = ...,
+        names: str | Sequence[str] | None = ...,
+        ids: str | Sequence[str] | None = ...,
         filters: Filters | None = ...,
         greedy: bool = ...,
     ) -> builtins.list[Network]: ...

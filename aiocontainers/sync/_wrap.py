@@ -103,6 +103,17 @@ class ModelProxy(Proxy):
     """The base of every sync model (container, image...): docker-py's ``Model``."""
 
     __slots__ = ()
+    async_class: type
+
+    def __init__(
+        self, attrs: dict[str, Any] | None = None, client: Any = None, collection: Any = None
+    ) -> None:
+        """A model made by hand from the daemon's ``attrs``, as docker-py's
+        ``Model(attrs, client, collection)`` (tests build stand-ins this way): its
+        properties read ``attrs``; its methods need ``client``, a sync client."""
+        target = self.async_class(attrs, unwrap(client), unwrap(collection))
+        _set_target(self, target)
+        _set_portal(self, _get_portal(client) if isinstance(client, Proxy) else _NO_CLIENT)
 
 
 class CollectionProxy(Proxy):
@@ -110,6 +121,15 @@ class CollectionProxy(Proxy):
 
     __slots__ = ()
 
+
+class _NoClient:
+    """The portal of a model made without a client: any call says so."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise DockerException("this object was made without a client; pass client= to call it")
+
+
+_NO_CLIENT: Any = _NoClient()
 
 _target_slot: Any = Proxy.__dict__["_target"]
 _portal_slot: Any = Proxy.__dict__["_portal"]

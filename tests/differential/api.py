@@ -89,7 +89,8 @@ def _members(cls: type) -> list[str]:
 def apiclient_api() -> list[str]:
     """docker-py's low-level ``APIClient`` methods (``"APIClient.containers"``): those its
     ``docker.api`` modules define, plus ``close``, not the ``requests.Session`` it extends."""
-    names = ["APIClient.close"]
+    # close, and the attributes docker-py users read or set (session headers, timeout).
+    names = ["APIClient.close", "APIClient.base_url", "APIClient.headers", "APIClient.timeout"]
     for name in dir(docker.APIClient):
         value = inspect.getattr_static(docker.APIClient, name)
         if name.startswith("_") or name in ("get_adapter", "reload_config"):

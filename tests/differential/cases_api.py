@@ -196,9 +196,31 @@ _COVERED_HERE = {
     "remove_container", "create_networking_config", "create_endpoint_config", "pause",
     "unpause", "rename", "top", "restart", "stop", "diff", "logs", "exec_create",
     "exec_start", "exec_inspect", "inspect_image", "inspect_network", "inspect_volume",
-    "networks",
+    "networks", "base_url", "headers", "timeout",
 }  # fmt: skip
 
 for _name in apiclient_api():
     if _name.removeprefix("APIClient.") not in _COVERED_HERE | COVERED_IN_MORE | COVERED_SWARM:
         NOT_COVERED[_name] = "not in the low-level API yet (issue 11, item 11)"
+
+
+@same("APIClient.headers", "APIClient.base_url", "APIClient.timeout")
+def api_session_attributes(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    api.headers["X-Diff-Session"] = env.token
+    before = api.timeout
+    api.timeout = 300
+    return (
+        api.base_url,
+        "User-Agent" in api.headers,
+        api.headers["X-Diff-Session"],
+        before == 60,  # docker-py's is the int it was given, ours seconds as a float
+        api.timeout == 300,
+        api.ping(),
+    )
+
+
+@same("types.EndpointConfig", "docker.version", engine=False)
+def endpoint_config_given_the_package_version(docker: ModuleType, env: Env) -> Any:
+    """Some libraries pass ``docker.version.__version__`` where an API version goes."""
+    return dict(docker.types.EndpointConfig(docker.version.__version__, aliases=["a"]))

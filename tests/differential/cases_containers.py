@@ -720,3 +720,16 @@ def misspelt_keywords(docker: ModuleType, env: Env) -> Any:
         lambda: env.client.containers.create(env.image, "true", lables=env.labels),
         lambda: env.client.containers.list(al=True),
     )
+
+
+@same("Container.reload", "Container.status", "Container.name")
+def model_made_by_hand(docker: ModuleType, env: Env) -> Any:
+    """Tests build docker-py models from attrs; bound to a client, they work as fetched ones."""
+    container = env.sleeper(name=env.name("byhand"))
+    by_hand = docker.models.containers.Container(
+        attrs={"Id": container.id}, client=env.client, collection=env.client.containers
+    )
+    before = by_hand.attrs
+    by_hand.reload()
+    loose = docker.models.networks.Network({"Id": "n1", "Name": "loose"})
+    return before, by_hand.status, by_hand.name, by_hand == container, loose.name, loose.id

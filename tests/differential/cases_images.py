@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -255,6 +256,18 @@ def load_file_object(docker: ModuleType, env: Env) -> Any:
     image = tagged(env, repository)
     data = b"".join(image.save(named=f"{repository}:v1"))
     return [type(i).__name__ for i in env.client.images.load(io.BytesIO(data))]
+
+
+@same("ImageCollection.build")
+def build_dockerfile_as_a_path(docker: ModuleType, env: Env) -> Any:
+    root = Path(tempfile.mkdtemp(prefix="diff-build-"))
+    env.defer(lambda: shutil.rmtree(root, ignore_errors=True))
+    (root / "Other.dockerfile").write_bytes(DOCKERFILE)
+    image, _ = env.client.images.build(
+        path=str(root), dockerfile=Path("Other.dockerfile"), labels=env.labels, rm=True
+    )
+    env.defer(lambda: env.client.images.remove(image.id, force=True))
+    return type(image).__name__, env.labels.items() <= image.labels.items()
 
 
 @same("ImageCollection.load")

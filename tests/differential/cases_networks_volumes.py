@@ -85,6 +85,8 @@ def list_networks(docker: ModuleType, env: Env) -> Any:
         [n.id for n in env.client.networks.list(filters=label)] == [net.id],
         [n.id for n in env.client.networks.list(names=[net.name])] == [net.id],
         [n.id for n in env.client.networks.list(ids=[net.id])] == [net.id],
+        [n.id for n in env.client.networks.list(names=net.name)] == [net.id],
+        [n.id for n in env.client.networks.list(ids=net.id)] == [net.id],
         [
             sorted(n.attrs["Containers"])
             for n in env.client.networks.list(filters=label, greedy=True)

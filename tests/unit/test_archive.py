@@ -252,5 +252,6 @@ async def test_body_chunks_reads_what_docker_py_put_archive_takes() -> None:
     assert await drain(await _archive.body_chunks(generated)) == b"\0" * 10 + b"\1" * 10 + (
         b"\2" * 10
     )
+    assert await _archive.body_chunks("text, sent encoded") == b"text, sent encoded"
     with pytest.raises(InvalidArgument, match="iterable of bytes"):
-        await _archive.body_chunks(5)  # type: ignore[arg-type]
+        await _archive.body_chunks(12)  # type: ignore[arg-type]

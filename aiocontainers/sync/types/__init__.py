@@ -32,7 +32,6 @@ from ..._specs._parse import (
     parse_volumes,
 )
 from ..._specs._types import LogConfigTypes
-from ..._version import version_lt
 from ...errors import InvalidArgument, InvalidVersion, NullResource
 from .._wrap import StreamProxy
 
@@ -81,8 +80,16 @@ def _parsed(parse: Callable[..., T], value: object, field: str) -> T:
 
 
 def _require(version: str, minimum: str, what: str) -> None:
-    if version_lt(version, minimum):
+    # docker-py compares every dotted part, so "7.1.0" (a package version) passes too.
+    if _dotted(version) < _dotted(minimum):
         raise InvalidVersion(f"{what} is not supported for API versions below {minimum}")
+
+
+def _dotted(version: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in version.lstrip("v").split("."))
+    except ValueError:
+        raise InvalidArgument(f"version must be like '1.41', got {version!r}") from None
 
 
 def _expect(value: object, kind: type | tuple[type, ...], what: str, expected: str) -> None:
@@ -456,7 +463,7 @@ class HostConfig(dict[str, Any]):
             _require(version, "1.25", "init")
             self["Init"] = init
         if init_path is not None:
-            if not version_lt(version, "1.29"):
+            if _dotted(version) >= _dotted("1.29"):
                 raise InvalidVersion("init_path is not supported for API versions 1.29 and up")
             self["InitPath"] = init_path
         if volume_driver is not None:
@@ -1273,7 +1280,7 @@ class SwarmSpec(dict[str, Any]):
         if node_cert_expiry is not None:
             ca["NodeCertExpiry"] = node_cert_expiry
         if external_cas:
-            if version_lt(version, "1.25"):
+            if _dotted(version) < _dotted("1.25"):
                 if len(external_cas) > 1:
                     raise InvalidVersion("several external CAs need API version 1.25 or newer")
                 ca["ExternalCA"] = external_cas[0]

@@ -702,8 +702,6 @@ class ImageCollection(RegistryImages, Collection[Image]):
     ) -> tuple[str, dict[str, Any], dict[str, str], bytes | AsyncIterator[bytes] | None]:
         if path is None and fileobj is None:
             raise InvalidArgument("build() needs either path or fileobj")
-        if gzip and encoding:
-            raise InvalidArgument("build(): a custom encoding cannot be used with gzip=True")
         headers = {"Content-Type": "application/x-tar"}
         params: dict[str, Any] = {}
         body: bytes | AsyncIterator[bytes] | None
@@ -844,6 +842,8 @@ class ImageCollection(RegistryImages, Collection[Image]):
         (``build(timeout=...)`` bounds a whole build). Parameters are those of
         [`build()`][aiocontainers._resources.images.ImageCollection.build].
         """
+        if gzip and encoding:  # at the call, as docker-py refuses it
+            raise InvalidArgument("build(): a custom encoding cannot be used with gzip=True")
         log: builtins.list[dict[str, Any]] = []
 
         def accept(entry: Mapping[str, Any]) -> dict[str, Any]:

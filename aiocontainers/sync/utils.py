@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
-from typing import Any, NoReturn
+import tarfile
+import tempfile
+from collections.abc import Mapping, Sequence
+from typing import IO, Any, NoReturn
 
 from .._config import resolve_endpoint
 from .._resources._base import convert_filters as _filters_dict
@@ -19,6 +21,7 @@ __all__ = [
     "create_host_config",
     "kwargs_from_env",
     "parse_repository_tag",
+    "tar",
     "version_gte",
     "version_lt",
 ]
@@ -67,3 +70,24 @@ def create_host_config(*args: Any, **kwargs: Any) -> NoReturn:
         "create_host_config has been removed; use docker.types.HostConfig or "
         "APIClient.create_host_config"
     )
+
+
+def tar(
+    path: str | os.PathLike[str],
+    exclude: Sequence[str] | None = None,
+    dockerfile: str | None = None,
+    fileobj: IO[bytes] | None = None,
+    gzip: bool = False,
+) -> IO[bytes]:
+    """The directory ``path`` as a tar file object, rewound (``put_archive``'s data, or a
+    build context): ``exclude`` holds ``.dockerignore`` patterns, which never drop the
+    Dockerfile or ``.dockerignore``, as the CLI and docker-py apply them."""
+    from .._build_context import context_files  # loaded by archive work only
+
+    root = os.fspath(path)
+    archive_file: IO[bytes] = fileobj or tempfile.TemporaryFile()
+    with tarfile.open(mode="w:gz" if gzip else "w", fileobj=archive_file) as archive:
+        for name in context_files(root, list(exclude or []), dockerfile or "Dockerfile"):
+            archive.add(os.path.join(root, name), arcname=name, recursive=False)
+    archive_file.seek(0)
+    return archive_file

@@ -200,3 +200,21 @@ def api_build_the_same_bytesio_twice(docker: ModuleType, env: Env) -> Any:
 @same("APIClient.build", raises="DockerException")
 def api_build_gzip_with_an_encoding(docker: ModuleType, env: Env) -> Any:
     return env.client.api.build(path=".", gzip=True, encoding="text/html")
+
+
+@same("APIClient.put_archive")
+def api_put_archive_of_utils_tar(docker: ModuleType, env: Env) -> Any:
+    api = env.client.api
+    container = api.create_container(env.image, "ls -p /dest", labels=env.labels)
+    env.defer(lambda: api.remove_container(container, force=True))
+    with tempfile.TemporaryDirectory() as tree:
+        os.makedirs(os.path.join(tree, "sub"))
+        for name in ("a.txt", "sub/b.txt"):
+            with open(os.path.join(tree, name), "w") as file:
+                file.write(name)
+        with docker.utils.tar(tree) as archive:
+            api.put_archive(container, "/", tar_of({"dest/.keep": b""}))
+            api.put_archive(container, "/dest", archive)
+    api.start(container)
+    api.wait(container)
+    return sorted(api.logs(container).split())

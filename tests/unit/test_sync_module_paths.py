@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import importlib
+import tarfile
+from pathlib import Path
 
 import docker.constants
 import docker.utils
@@ -74,3 +76,14 @@ def test_types_submodules_hold_the_types_docker_py_puts_there(module: str) -> No
     }
     # docker-py's enum helpers are offered under the names docker.types exports.
     assert defined - set(ours.__all__) <= {"LogConfigTypesEnum", "RestartConditionTypesEnum"}
+
+
+def test_tar_holds_what_docker_pys_holds(tmp_path: Path) -> None:
+    for name in ("a.py", "sub/b.py", "skip/c.py", "Dockerfile", "notes.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    exclude = ["skip", "*.md", "Dockerfile"]
+    with sync.utils.tar(tmp_path, exclude) as ours, docker.utils.tar(tmp_path, exclude) as theirs:
+        with tarfile.open(fileobj=ours) as mine, tarfile.open(fileobj=theirs) as reference:
+            assert sorted(mine.getnames()) == sorted(reference.getnames())
+            assert mine.extractfile("sub/b.py").read() == b"sub/b.py"  # type: ignore[union-attr]

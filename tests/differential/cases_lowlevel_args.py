@@ -179,7 +179,9 @@ def api_build_dockerfile_outside_the_context(docker: ModuleType, env: Env) -> An
         dockerfile = os.path.join(elsewhere, "Dockerfile")
         with open(dockerfile, "w") as file:
             file.write("FROM aiocontainers-test/busybox:latest\nCOPY . /src\n")
-        for _ in api.build(path=context, dockerfile=dockerfile, tag=tag, labels=env.labels):
+        for _ in api.build(
+            path=context, dockerfile=dockerfile, tag=tag, rm=True, labels=env.labels
+        ):
             pass
     listing = env.client.containers.run(tag, "ls -a /src", remove=True, labels=env.labels)
     return sorted(listing.split())
@@ -192,7 +194,7 @@ def api_build_the_same_bytesio_twice(docker: ModuleType, env: Env) -> Any:
     tags = [f"diff-twice-{env.token}:{n}" for n in (1, 2)]
     for tag in tags:
         env.defer(functools.partial(api.remove_image, tag, force=True))
-        for _ in api.build(fileobj=script, tag=tag, labels=env.labels):
+        for _ in api.build(fileobj=script, tag=tag, rm=True, labels=env.labels):
             pass
     return [api.inspect_image(tag)["Id"] == api.inspect_image(tags[0])["Id"] for tag in tags]
 

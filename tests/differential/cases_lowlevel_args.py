@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import os
 import tempfile
 import threading
@@ -220,3 +221,29 @@ def api_put_archive_of_utils_tar(docker: ModuleType, env: Env) -> Any:
     api.start(container)
     api.wait(container)
     return sorted(api.logs(container).split())
+
+
+@same("APIClient.exec_create", "APIClient.create_container")
+def api_config_proxies_join_exec_and_container_environments(docker: ModuleType, env: Env) -> Any:
+    container = env.sleeper()
+    with tempfile.TemporaryDirectory() as config:
+        with open(os.path.join(config, "config.json"), "w") as file:
+            json.dump({"proxies": {"default": {"ftpProxy": "ftp://proxy:21"}}}, file)
+        before = os.environ.get("DOCKER_CONFIG")
+        os.environ["DOCKER_CONFIG"] = config
+        api = docker.APIClient(**docker.utils.kwargs_from_env())
+        try:
+            output = api.exec_start(api.exec_create(container.id, "env", environment={"A": "1"}))
+            created = api.create_container(env.image, "true", labels=env.labels)
+            env.defer(lambda: env.client.api.remove_container(created, force=True))
+            settings = api.inspect_container(created)["Config"]["Env"]
+        finally:
+            api.close()
+            if before is None:
+                del os.environ["DOCKER_CONFIG"]
+            else:
+                os.environ["DOCKER_CONFIG"] = before
+    return (
+        sorted(line for line in output.split() if b"proxy" in line.lower() or line == b"A=1"),
+        sorted(item for item in settings if "proxy" in item.lower()),
+    )

@@ -568,11 +568,8 @@ class APIClient:
         workdir: str | None = None,
         detach_keys: str | None = None,
     ) -> dict[str, str]:
-        """Create (not start) an exec: ``{"Id": ...}``; the CLI config's default proxies
-        join its environment, as docker-py's do."""
-        proxies = await self._client.images.credentials.proxy_environment()
-        if proxies:
-            environment = _with_proxies(environment, proxies)
+        """Create (not start) an exec: ``{"Id": ...}`` (it inherits the container's
+        environment, config proxies included; docker-py adds none of its own)."""
         exec_id = await self._container(container)._exec_create(
             cmd,
             stdout=stdout,

@@ -224,7 +224,7 @@ def api_put_archive_of_utils_tar(docker: ModuleType, env: Env) -> Any:
 
 
 @same("APIClient.exec_create", "APIClient.create_container")
-def api_config_proxies_join_exec_and_container_environments(docker: ModuleType, env: Env) -> Any:
+def api_config_proxies_join_containers_not_execs(docker: ModuleType, env: Env) -> Any:
     container = env.sleeper()
     with tempfile.TemporaryDirectory() as config:
         with open(os.path.join(config, "config.json"), "w") as file:

@@ -27,12 +27,35 @@ def _engine_up(session: nox.Session) -> None:
     session.run("bash", "scripts/engine.sh", "up", external=True)
 
 
+# Engine tests mostly wait on the daemon, so three xdist workers overlap them well even on
+# two cores. A test file runs on one worker (its tests may share names, as the docs examples
+# do; xdist's loadgroup does not group under pytest 9.2); tests marked ``serial`` (swarm
+# mode, signal timing, engine-wide cleanups) run afterwards, alone.
+WORKERS = ["-n", "3", "--dist", "loadfile"]
+PARALLEL_RUN = [*WORKERS, "-m", "not serial"]
+SERIAL_RUN = ["-m", "serial"]
+
+
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Run pytest (config in pyproject.toml); arguments after ``--`` go to pytest."""
+    """Run pytest (config in pyproject.toml): the whole suite, parallel part then serial part.
+
+    Arguments after ``--`` go to a single plain pytest run instead (add ``-n 3`` to spread
+    it over workers; leave tests marked ``serial`` out of such a run).
+    """
     session.install("-e", ".[dev]")
     _engine_up(session)
-    session.run("pytest", *session.posargs)
+    if session.posargs:
+        session.run("pytest", *session.posargs)
+        return
+    failed = []
+    for part in (PARALLEL_RUN, SERIAL_RUN):
+        try:
+            session.run("pytest", *part)
+        except nox.command.CommandFailed:
+            failed.append(" ".join(part))
+    if failed:
+        session.error(f"pytest failed: {'; '.join(failed)}")
 
 
 @nox.session(python=PYTHON)
@@ -214,7 +237,8 @@ def _lowest_constraints(session: nox.Session) -> Path:
 
 # The dev extra's test tools, less those that need newer runtime dependencies than ours:
 # fastapi (pydantic 2.9) and the docs toolchain, whose tests the `tests` session runs.
-LOWEST_TEST_TOOLS = ["pytest>=8", "pytest-timeout>=2.3", "hypothesis>=6.100", "docker[ssh]>=7"]
+LOWEST_TEST_TOOLS = ["pytest>=8", "pytest-timeout>=2.3", "pytest-xdist>=3.6", "hypothesis>=6.100"]
+LOWEST_TEST_TOOLS += ["docker[ssh]>=7"]
 LOWEST_TEST_TOOLS += ["jsonschema>=4", "psutil>=5.9", "ruff>=0.6"]
 LOWEST_SKIPPED = ["tests/unit/test_contrib_fastapi.py", "tests/unit/test_docs_site.py"]
 # The engine tests of the code that leans hardest on the runtime dependencies: aiohttp's
@@ -237,5 +261,6 @@ def lowest(session: nox.Session) -> None:
     session.install("-c", str(constraints), "-e", ".[compose,cli,ssh]", *LOWEST_TEST_TOOLS)
     _engine_up(session)
     ignored = [f"--ignore={path}" for path in LOWEST_SKIPPED]
-    paths = session.posargs or ["tests/unit", *LOWEST_ENGINE_PATHS]
+    # None of these paths holds a test marked serial: all of it runs on the workers.
+    paths = session.posargs or ["tests/unit", *LOWEST_ENGINE_PATHS, *WORKERS]
     session.run("pytest", *paths, *ignored)

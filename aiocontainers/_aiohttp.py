@@ -41,6 +41,10 @@ from .errors import (
 __all__ = ["AiohttpTransport"]
 
 _READ_LIMIT = 2**16
+# aiohttp offers ``Accept-Encoding: gzip, deflate`` on every request, and the daemon then
+# gzips archives (get_archive, export) on the fly: 3-5x slower over a local socket, and
+# decompressed again in Python. Bodies are asked for as they are, as docker-py does.
+_NO_AUTO_HEADERS = ("Accept-Encoding",)
 
 
 class _KeepAtMost:
@@ -49,6 +53,11 @@ class _KeepAtMost:
     aiohttp's own ``limit`` caps connections in use and makes callers queue;
     we pass ``limit=0`` (none) and close, instead of pooling, a connection
     released while ``max_idle`` idle ones are already kept.
+
+    A connection closed with request bytes still unsent is aborted: that happens
+    when the daemon answers an upload early (an error) and stops reading it; a
+    graceful close would wait forever for the daemon to read the rest, and the
+    socket would outlive the client.
     """
 
     _max_idle: int
@@ -57,7 +66,17 @@ class _KeepAtMost:
         idle = self._conns.get(key)  # type: ignore[attr-defined]
         if idle is not None and len(idle) >= self._max_idle:
             should_close = True
+        if should_close or protocol.should_close:
+            _abort_if_unsent(protocol)
         super()._release(key, protocol, should_close=should_close)  # type: ignore[misc]
+
+
+def _abort_if_unsent(protocol: Any) -> None:
+    """Drop the connection at once if bytes of an abandoned request wait to be sent."""
+    transport = protocol.transport
+    unsent = getattr(transport, "get_write_buffer_size", None)
+    if unsent is not None and unsent():
+        transport.abort()
 
 
 class _UnixConnector(_KeepAtMost, aiohttp.UnixConnector):
@@ -169,6 +188,7 @@ class AiohttpTransport:
                 data=request.content,
                 headers=request.headers,
                 timeout=self._timeout(timeout),
+                skip_auto_headers=_NO_AUTO_HEADERS,
                 # Bodies without a length (hijacked exec/attach) end at EOF.
                 read_until_eof=True,
             ) as response:
@@ -188,6 +208,7 @@ class AiohttpTransport:
                     data=request.content,
                     headers=request.headers,
                     timeout=self._stream_timeout,
+                    skip_auto_headers=_NO_AUTO_HEADERS,
                     read_until_eof=True,
                 )
         except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:

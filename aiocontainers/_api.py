@@ -5,9 +5,9 @@ data, list rows), bytes, or streams. This layer sends no request of its own: eac
 method calls the resource layer (``client.containers``, ``client.images``...),
 which owns every endpoint, and hands back the ``attrs`` or answer it got, so a
 request is built in one place (docker-py's layering is the other way round: its
-models call its ``APIClient``). Containers, exec, images, networks and volumes
-are covered; ``docs/content/porting.md`` lists the methods and the differential
-cases compare each with docker-py's.
+models call its ``APIClient``). Every method of docker-py's ``APIClient`` is here;
+``docs/content/porting.md`` lists them and the differential cases compare each with
+docker-py's.
 
 ``create_host_config()``, ``create_networking_config()`` and
 ``create_endpoint_config()`` build docker-py's dicts
@@ -32,6 +32,7 @@ from ._resources._streaming import DockerStream
 from ._resources.containers import DEFAULT_CHUNK_SIZE, Container
 from ._resources.images import Image, _message_dict, _message_line, json_line
 from ._resources.networks import Network
+from ._resources.plugins import Plugin
 from ._resources.services import inspect_task, list_tasks, merge_service_spec
 from ._transport import check_timeout
 from ._validation import validated
@@ -89,6 +90,9 @@ class APIClient:
 
     def _network(self, network: Resource) -> Network:
         return self._client.networks.prepare_model({"Id": _resource_id(network, "network")})
+
+    def _plugin(self, plugin: Resource) -> Plugin:
+        return self._client.plugins.prepare_model({"Id": _resource_id(plugin, "plugin")})
 
     @property
     def headers(self) -> dict[str, str]:
@@ -1297,6 +1301,80 @@ class APIClient:
         configs = self._client.configs
         return await configs.prepare_model({"ID": _resource_id(id, "config")}).remove()
 
+    # -- plugins ---------------------------------------------------------------------------
+
+    @validated
+    async def plugins(self) -> builtins.list[dict[str, Any]]:
+        """The installed plugins, as dicts."""
+        return await self._client.plugins._rows()
+
+    @validated
+    async def inspect_plugin(self, name: str) -> dict[str, Any]:
+        """A plugin's inspect data."""
+        return (await self._client.plugins.get(name)).attrs
+
+    @validated
+    async def plugin_privileges(self, name: str) -> builtins.list[dict[str, Any]]:
+        """The privileges the remote plugin ``name`` asks for (to pass to `pull_plugin`)."""
+        return await self._client.plugins.privileges(name)
+
+    @validated
+    async def pull_plugin(
+        self, remote: str, privileges: Sequence[Mapping[str, Any]], name: str | None = None
+    ) -> DockerStream[dict[str, Any]]:
+        """Install the plugin ``remote`` (as ``name``), granting ``privileges``: a stream of
+        the daemon's progress messages (dicts), read to install it."""
+        return self._client.plugins._pull_stream(remote, _privileges(privileges), name)
+
+    @validated
+    async def push_plugin(self, name: Resource) -> DockerStream[dict[str, Any]]:
+        """Push the plugin to its registry: a stream of the daemon's progress messages
+        (dicts), read to push it (docker-py 7's posts to the pull endpoint and fails)."""
+        return self._plugin(name)._push_stream()
+
+    @validated
+    async def upgrade_plugin(
+        self, name: Resource, remote: str, privileges: Sequence[Mapping[str, Any]]
+    ) -> DockerStream[dict[str, Any]]:
+        """Upgrade the disabled plugin ``name`` to ``remote``, granting ``privileges``: a
+        stream of the daemon's progress messages (dicts), read to upgrade it."""
+        return self._plugin(name)._upgrade_stream(remote, _privileges(privileges))
+
+    @validated
+    async def create_plugin(
+        self, name: str, plugin_data_dir: str | os.PathLike[str], gzip: bool = False
+    ) -> bool:
+        """Create a plugin from a directory holding its ``config.json`` and ``rootfs/``;
+        ``True``."""
+        await self._client.plugins._create_raw(name, plugin_data_dir, gzip)
+        return True
+
+    @validated
+    async def configure_plugin(
+        self, name: Resource, options: Mapping[str, Any] | builtins.list[str]
+    ) -> bool:
+        """Change settings (``{"DEBUG": "1"}`` or ``["DEBUG=1"]``) of a disabled plugin;
+        ``True``."""
+        await self._plugin(name)._set(options)
+        return True
+
+    @validated
+    async def enable_plugin(self, name: str, timeout: int = 0) -> bool:
+        """Enable the plugin (``timeout``: the daemon's wait for it to start); ``True``."""
+        await self._plugin(name)._enable(timeout)
+        return True
+
+    @validated
+    async def disable_plugin(self, name: str, force: bool = False) -> bool:
+        """Disable the plugin (``force``: even while in use); ``True``."""
+        await self._plugin(name)._disable(force)
+        return True
+
+    @validated
+    async def remove_plugin(self, name: Resource, force: bool = False) -> bool:
+        """Remove the plugin (``force``: even when enabled); ``True``."""
+        return await self._plugin(name).remove(force)
+
     # -- inspecting ------------------------------------------------------------------------
 
     @validated
@@ -1345,6 +1423,11 @@ def _changes(changes: str | Sequence[str] | None) -> builtins.list[str]:
     if changes is None:
         return []
     return [changes] if isinstance(changes, str) else builtins.list(changes)
+
+
+def _privileges(privileges: Sequence[Mapping[str, Any]]) -> builtins.list[dict[str, Any]]:
+    """docker-py's ``privileges`` (`plugin_privileges`' answer) as the request body."""
+    return [dict(privilege) for privilege in privileges]
 
 
 def _file_chunks(path: str | os.PathLike[str]) -> Iterator[bytes]:

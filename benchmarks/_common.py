@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import aiodocker
 import docker
-from _harness import Cell, Stat, Unavailable
+from _harness import Cell, Goal, Row, Stat, SuiteResult, Unavailable
 from _raw import RawDocker
 
 import aiocontainers
@@ -26,9 +26,11 @@ __all__ = [
     "SOCKET",
     "Context",
     "aio_feature",
+    "exited_container",
     "interleave",
     "open_context",
     "per_call",
+    "rate_rows",
     "remove_image",
     "remove_labelled",
     "start_containers",
@@ -178,3 +180,25 @@ async def start_containers(
         return cid
 
     return list(await asyncio.gather(*(one() for _ in range(count))))
+
+
+async def exited_container(raw: RawDocker, script: str) -> str:
+    """The id of a labelled container that ran ``sh -c script`` to its end."""
+    body = {"Image": IMAGE, "Cmd": ["sh", "-c", script], "Labels": LABELS}
+    cid = str((await raw.json("POST", "/containers/create", body))["Id"])
+    await raw.request("POST", f"/containers/{cid}/start")
+    await raw.request("POST", f"/containers/{cid}/wait")
+    return cid
+
+
+async def rate_rows(
+    result: SuiteResult,
+    cases: Mapping[str, Mapping[str, T | Unavailable]],
+    rounds: int,
+    measure: Callable[[T], Awaitable[float]],
+    goals: Sequence[Goal],
+) -> None:
+    """One MB/s row per case (metric -> each library's reader), libraries interleaved."""
+    for metric, readers in cases.items():
+        row = result.add(Row(metric, "MB/s", "higher", goals=list(goals)))
+        row.cells = await interleave(readers, rounds, measure)

@@ -17,7 +17,18 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from _common import BENCH_LABEL, IMAGE, LABELS, Context, aio_feature, interleave
-from _harness import AIO, AIODOCKER, DOCKER_PY, RAW, Cell, Row, Stat, SuiteResult, Unavailable
+from _harness import (
+    AIO,
+    AIODOCKER,
+    DOCKER_PY,
+    RAW,
+    Cell,
+    Goal,
+    Row,
+    Stat,
+    SuiteResult,
+    Unavailable,
+)
 
 __all__ = ["run"]
 
@@ -187,7 +198,14 @@ async def run(ctx: Context) -> SuiteResult:
         counts.append(got)
         return got / elapsed
 
-    row = result.add(Row(f"replay up to {want} events (since/until)", "events/s", "higher"))
+    row = result.add(
+        Row(
+            f"replay up to {want} events (since/until)",
+            "events/s",
+            "higher",
+            goals=[Goal("faster", 0.95, RAW)],
+        )
+    )
     row.cells = await interleave(replays(ctx), rounds, replay)
     result.notes.append(
         f"live: {count} containers (`true`, concurrency 8) created, started, exited and "

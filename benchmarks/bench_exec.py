@@ -134,7 +134,7 @@ async def run(ctx: Context) -> SuiteResult:
             f"streamed exec output ({size / 1e6:g} MB)",
             "MB/s",
             "higher",
-            goals=[Goal("faster", 0.9, RAW)],
+            goals=[Goal("faster", 0.95, RAW)],
         )
     )
     row.cells = await interleave(streaming, rounds, throughput)

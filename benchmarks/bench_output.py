@@ -13,8 +13,8 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
-from _common import IMAGE, LABELS, Context, aio_feature, interleave
-from _harness import AIO, AIODOCKER, DOCKER_PY, RAW, Goal, Row, SuiteResult, Unavailable
+from _common import Context, aio_feature, exited_container, rate_rows
+from _harness import AIO, AIODOCKER, DOCKER_PY, RAW, Goal, SuiteResult, Unavailable
 from _raw import FrameLines, Frames
 
 __all__ = ["run"]
@@ -31,14 +31,7 @@ async def run(ctx: Context) -> SuiteResult:
     )
     size = ctx.pick(30_000_000, 5_000_000)
     rounds = ctx.rounds_or(5, 3)
-    body = {
-        "Image": IMAGE,
-        "Cmd": ["sh", "-c", f"yes '{LINE}' | head -c {size}"],
-        "Labels": LABELS,
-    }
-    cid = str((await ctx.raw.json("POST", "/containers/create", body))["Id"])
-    await ctx.raw.request("POST", f"/containers/{cid}/start")
-    await ctx.raw.request("POST", f"/containers/{cid}/wait")
+    cid = await exited_container(ctx.raw, f"yes '{LINE}' | head -c {size}")
     aio = await ctx.aio.containers.get(cid)
     adk = await ctx.aiodocker.containers.get(cid)
     dpy = ctx.dockerpy.containers.get(cid)
@@ -78,6 +71,9 @@ async def run(ctx: Context) -> SuiteResult:
     async def dpy_bytes() -> int:
         return len(dpy.logs())
 
+    async def dpy_chunks() -> int:
+        return sum(len(chunk) for chunk in dpy.logs(stream=True, follow=False))
+
     async def dpy_attach() -> int:
         return len(dpy.attach(logs=True, stream=False))
 
@@ -95,7 +91,7 @@ async def run(ctx: Context) -> SuiteResult:
             AIO: lambda: aio_stream(lines=False),
             RAW: lambda: raw_payloads("GET", logs_path),
             AIODOCKER: not_offered,
-            DOCKER_PY: not_offered,
+            DOCKER_PY: dpy_chunks,
         },
         "logs(stream=True, records=True)": {
             AIO: aio_feature(lambda: aio.logs) or (lambda: aio_stream(records=True)),
@@ -119,9 +115,7 @@ async def run(ctx: Context) -> SuiteResult:
             raise RuntimeError(f"read {got} bytes of {size}")
         return size / 1e6 / elapsed
 
-    for metric, readers in cases.items():
-        row = result.add(Row(metric, "MB/s", "higher", goals=list(GOALS)))
-        row.cells = await interleave(readers, rounds, measure)
+    await rate_rows(result, cases, rounds, measure, GOALS)
     result.notes.append(
         f"{size / 1e6:g} MB of {len(LINE) + 1}-byte lines (one frame and one HTTP chunk each), "
         f"{rounds} rounds; aiodocker's log() returns a list of lines"

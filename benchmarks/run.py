@@ -47,6 +47,7 @@ SUITES: dict[str, tuple[str, str]] = {
     "unary": ("bench_unary", "Unary calls"),
     "logs": ("bench_logs", "Log streaming throughput"),
     "output": ("bench_output", "Output of an exited container"),
+    "archive": ("bench_archive", "Tar streams: export and get_archive"),
     "load": ("bench_load", "Followed streams beside unary calls"),
     "exec": ("bench_exec", "Exec"),
     "containers": ("bench_containers", "Short-lived containers"),

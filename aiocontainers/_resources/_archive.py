@@ -49,11 +49,20 @@ async def body_chunks(
 ) -> bytes | AsyncIterator[bytes]:
     """A request body from what docker-py's ``put_archive`` and ``images.load`` take: bytes
     or a str, a binary file object or a (sync) iterable of bytes, read in a worker thread;
-    or an async iterable."""
+    or an async iterable. Bytes over 1 MiB come as slices: aiohttp warns (a ResourceWarning)
+    about sending a large body in one piece."""
     if isinstance(data, str):
-        return data.encode()
+        data = data.encode()
     if isinstance(data, (bytes, bytearray, memoryview)):
-        return bytes(data)
+        if len(data) <= _READ_SIZE:
+            return bytes(data)
+        view = memoryview(data)
+
+        async def slices() -> AsyncIterator[bytes]:
+            for start in range(0, len(view), _READ_SIZE):
+                yield bytes(view[start : start + _READ_SIZE])
+
+        return slices()
     if isinstance(data, AsyncIterable):
         return aiter(data)
     if hasattr(data, "read"):

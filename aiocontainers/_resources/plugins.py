@@ -77,6 +77,11 @@ class Plugin(Model):
     @validated
     async def configure(self, options: Mapping[str, Any] | builtins.list[str]) -> None:
         """Change settings (``{"DEBUG": "1"}`` or ``["DEBUG=1"]``) of a disabled plugin."""
+        await self._set(options)
+        await self.reload()
+
+    async def _set(self, options: Mapping[str, Any] | builtins.list[str]) -> None:
+        """``configure()`` without the reload (the low-level ``configure_plugin``)."""
         body = (
             [f"{key}={value}" for key, value in options.items()]
             if isinstance(options, Mapping)
@@ -85,22 +90,30 @@ class Plugin(Model):
         await self._transport.request(
             "POST", "/plugins/{name}/set", path_args={"name": self._ref()}, json=body
         )
-        await self.reload()
 
     @validated
     async def disable(self, force: bool = False) -> None:
         """Disable the plugin (``force``: even while in use)."""
+        await self._disable(force)
+        await self.reload()
+
+    async def _disable(self, force: bool) -> None:
+        """``disable()`` without the reload (the low-level ``disable_plugin``)."""
         await self._transport.request(
             "POST",
             "/plugins/{name}/disable",
             path_args={"name": self._ref()},
             params={"force": force},
         )
-        await self.reload()
 
     @validated
     async def enable(self, timeout: int = 0) -> None:
         """Enable the plugin; ``timeout`` is the daemon's wait for it to start (0: default)."""
+        await self._enable(timeout)
+        await self.reload()
+
+    async def _enable(self, timeout: int) -> None:
+        """``enable()`` without the reload (the low-level ``enable_plugin``)."""
         await self._transport.request(
             "POST",
             "/plugins/{name}/enable",
@@ -108,11 +121,15 @@ class Plugin(Model):
             params={"timeout": timeout},
             timeout=None,
         )
-        await self.reload()
 
     @validated
     async def push(self) -> builtins.list[dict[str, Any]]:
         """Push the plugin to its registry; returns the daemon's progress messages."""
+        async with self._push_stream() as messages:
+            return [message async for message in messages]
+
+    def _push_stream(self) -> DockerStream[dict[str, Any]]:
+        """The progress of pushing the plugin (opened on first use)."""
         collection = self._plugins()
         ref = self._ref()
 
@@ -124,8 +141,7 @@ class Plugin(Model):
                 headers=await collection.client.images._auth_header(ref, None),
             )
 
-        async with _progress(self._transport, "push", ref, open_push) as messages:
-            return [message async for message in messages]
+        return _progress(self._transport, "push", ref, open_push)
 
     @validated
     async def remove(self, force: bool = False) -> bool:
@@ -145,22 +161,31 @@ class Plugin(Model):
         if self.enabled:
             raise InvalidArgument("Plugin must be disabled before upgrading.")
         remote = remote or str(self.attrs.get("PluginReference") or self._ref())
+        privileges = await self._plugins().privileges(remote)
+        async with self._upgrade_stream(remote, privileges) as messages:
+            async for message in messages:
+                yield message
+        await self.reload()
+
+    def _upgrade_stream(
+        self, remote: str, privileges: builtins.list[dict[str, Any]]
+    ) -> DockerStream[dict[str, Any]]:
+        """The progress of upgrading to ``remote``, granting ``privileges`` (opened on first
+        use)."""
         collection = self._plugins()
+        ref = self._ref()
 
         async def open_upgrade() -> ResponseStream:
             return await self._transport.open_stream(
                 "POST",
                 "/plugins/{name}/upgrade",
-                path_args={"name": self._ref()},
+                path_args={"name": ref},
                 params={"remote": remote},
-                json=await collection.privileges(remote),
+                json=privileges,
                 headers=await collection.client.images._auth_header(remote, None),
             )
 
-        async with _progress(self._transport, "upgrade", remote, open_upgrade) as messages:
-            async for message in messages:
-                yield message
-        await self.reload()
+        return _progress(self._transport, "upgrade", remote, open_upgrade)
 
     def _ref(self) -> str:
         return self.name or self.id
@@ -203,8 +228,14 @@ class PluginCollection(Collection[Plugin]):
     @validated
     async def list(self) -> builtins.list[Plugin]:
         """Every installed plugin."""
-        rows = await self._transport.request_json("GET", "/plugins")
-        return [self.prepare_model(attrs) for attrs in rows or []]
+        return [self.prepare_model(attrs) for attrs in await self._rows()]
+
+    async def _rows(self) -> builtins.list[dict[str, Any]]:
+        """The daemon's list answer as it came (the low-level ``plugins()``)."""
+        rows: builtins.list[dict[str, Any]] | None = await self._transport.request_json(
+            "GET", "/plugins"
+        )
+        return rows or []
 
     @validated
     async def create(
@@ -214,6 +245,13 @@ class PluginCollection(Collection[Plugin]):
 
         The directory is sent as a tar stream (``gzip=True`` compresses it).
         """
+        await self._create_raw(name, plugin_data_dir, gzip)
+        return await self.get(name)
+
+    async def _create_raw(
+        self, name: str, plugin_data_dir: str | os.PathLike[str], gzip: bool
+    ) -> None:
+        """``create()`` without fetching the result (the low-level ``create_plugin``)."""
         if not await anyio.Path(plugin_data_dir, "config.json").is_file():
             raise InvalidArgument(f"{os.fspath(plugin_data_dir)!r} has no config.json")
         body = build_context(plugin_data_dir)
@@ -225,7 +263,6 @@ class PluginCollection(Collection[Plugin]):
             headers={"Content-Type": "application/x-tar"},
             timeout=None,
         )
-        return await self.get(name)
 
     @validated
     async def privileges(self, remote: str) -> builtins.list[dict[str, Any]]:
@@ -241,17 +278,28 @@ class PluginCollection(Collection[Plugin]):
     @validated
     async def install(self, remote_name: str, local_name: str | None = None) -> Plugin:
         """Pull and install the plugin ``remote_name`` (disabled), granting its privileges."""
+        privileges = await self.privileges(remote_name)
+        async with self._pull_stream(remote_name, privileges, local_name) as messages:
+            async for _ in messages:
+                pass
+        return await self.get(local_name or remote_name)
+
+    def _pull_stream(
+        self,
+        remote_name: str,
+        privileges: builtins.list[dict[str, Any]],
+        local_name: str | None,
+    ) -> DockerStream[dict[str, Any]]:
+        """The progress of installing ``remote_name`` with ``privileges`` granted (opened on
+        first use)."""
 
         async def open_pull() -> ResponseStream:
             return await self._transport.open_stream(
                 "POST",
                 "/plugins/pull",
                 params={"remote": remote_name, "name": local_name},
-                json=await self.privileges(remote_name),
+                json=privileges,
                 headers=await self.client.images._auth_header(remote_name, None),
             )
 
-        async with _progress(self._transport, "install", remote_name, open_pull) as messages:
-            async for _ in messages:
-                pass
-        return await self.get(local_name or remote_name)
+        return _progress(self._transport, "install", remote_name, open_pull)

@@ -52,7 +52,20 @@ from ..errors import (
     Timeout,
 )
 from ..tls import TLSConfig
-from . import api, compose, constants, context, errors, models, tls, types, utils, version, wait
+from . import (
+    api,
+    client,
+    compose,
+    constants,
+    context,
+    errors,
+    models,
+    tls,
+    types,
+    utils,
+    version,
+    wait,
+)
 from ._classes import (
     Config,
     Container,
@@ -135,6 +148,7 @@ __all__ = [
     "Timeout",
     "Volume",
     "api",
+    "client",
     "compose",
     "constants",
     "context",

@@ -8,7 +8,9 @@ Fixtures, all opt-in (nothing touches Docker unless a test asks for one):
   lease and removes everything labelled with the run's id when the run ends
   -- normally, on Ctrl-C, or killed.
 * ``docker_labels``: the labels to put on anything a test creates itself.
-* ``docker_client``: an async [`DockerClient`][aiocontainers.DockerClient], closed after the test.
+* ``docker_client``: an async [`DockerClient`][aiocontainers.DockerClient], closed after the test;
+  also ``aiocontainers_client``, the only name when pytest-docker-tools is installed (its
+  own fixtures take a docker-py client by the name ``docker_client``).
 * ``docker_run``, ``docker_network``, ``docker_volume``, ``docker_stack``:
   ``await docker_run(image, command, **kwargs)`` and so on create labelled
   resources that are removed after the test (stacks, then containers, then the
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from .._stacks import RunningStack
 
 __all__ = [
-    "docker_client",
+    "aiocontainers_client",
     "docker_labels",
     "docker_network",
     "docker_run",
@@ -127,6 +129,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not _docker_tools_installed(config):
+        config.pluginmanager.register(_DockerClientName(), "aiocontainers-docker-client")
     if config.pluginmanager.has_plugin("asyncio"):
         import pytest_asyncio
 
@@ -170,18 +174,36 @@ async def _docker_client() -> AsyncIterator[DockerClient]:
         yield client
 
 
-docker_client = pytest.fixture(name="docker_client")(_docker_client)
+aiocontainers_client = pytest.fixture(name="aiocontainers_client")(_docker_client)
 # The same function without pytest-asyncio's mark (a copy carries no attributes).
 _docker_client_unmarked = types.FunctionType(
     _docker_client.__code__, _docker_client.__globals__, _docker_client.__name__
 )
 
 
+def _docker_tools_installed(config: pytest.Config) -> bool:
+    """pytest-docker-tools is active: its ``docker_client`` (a docker-py client) is used by
+    its own fixtures, so this plugin's client goes by ``aiocontainers_client`` alone."""
+    return any(
+        getattr(plugin, "__name__", "").startswith("pytest_docker_tools")
+        for plugin in config.pluginmanager.get_plugins()
+    )
+
+
+class _DockerClientName:
+    """The ``docker_client`` fixture, registered unless pytest-docker-tools owns the name."""
+
+    @pytest.fixture
+    def docker_client(self, aiocontainers_client: DockerClient) -> DockerClient:
+        """``aiocontainers_client`` by the name docker tests reach for."""
+        return aiocontainers_client
+
+
 @pytest.fixture
 def _docker_resources(
-    docker_client: DockerClient, docker_labels: dict[str, str]
+    aiocontainers_client: DockerClient, docker_labels: dict[str, str]
 ) -> Iterator[TestResources]:
-    resources = TestResources(docker_client, docker_labels)
+    resources = TestResources(aiocontainers_client, docker_labels)
     yield resources
     if not interrupted():  # after Ctrl-C the watchdog sweeps everything at once
         resources.remove()

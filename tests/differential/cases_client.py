@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import tempfile
 import time
@@ -286,3 +287,10 @@ def context_api(docker: ModuleType, env: Env) -> Any:
 def tls_config(docker: ModuleType, env: Env) -> Any:
     config = docker.TLSConfig(verify=False)
     return type(config).__name__, config.verify
+
+
+@same("docker.DockerClient", "docker.from_env", engine=False)
+def client_module_path(docker: ModuleType, env: Env) -> Any:
+    """``docker.client``, where docker-py defines its client (some code imports it there)."""
+    module = importlib.import_module(f"{docker.__name__}.client")
+    return module.DockerClient is docker.DockerClient, module.from_env is docker.from_env

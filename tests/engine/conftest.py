@@ -17,7 +17,9 @@ import pytest
 
 import aiocontainers
 from aiocontainers import DockerClient
-from aiocontainers.testing import TestSession
+from aiocontainers.testing import SESSION_LABEL, TestSession
+
+from ._leaks import containers, leaked
 
 TEST_LABEL = "aiocontainers.test"
 # The run's session label too: the plugin's watchdog removes all of it when the run ends,
@@ -48,13 +50,6 @@ async def _check_engine() -> str | None:
     return None
 
 
-async def _containers() -> dict[str, str]:
-    """Every container on the engine: id -> a description for a leak report."""
-    async with aiocontainers.from_env(timeout=30) as client:
-        rows = await client.transport.request_json("GET", "/containers/json", params={"all": 1})
-    return {row["Id"]: f"{row['Names']} {row['Command']!r} {row['Labels']}" for row in rows}
-
-
 @pytest.fixture(autouse=True)
 def _anyio_backend_in_closure(anyio_backend: str) -> str:
     """Puts ``anyio_backend`` in every engine test's fixture closure.
@@ -76,12 +71,14 @@ def _engine_session(request: pytest.FixtureRequest) -> Iterator[None]:
             pytrace=False,
         )
     # After the check: its message is clearer than the watchdog's own failure.
-    request.getfixturevalue("docker_session")
-    before = anyio.run(_containers)
+    session = request.getfixturevalue("docker_session")
+    # An xdist worker sees the other workers' containers: it checks its own (_leaks.py).
+    mine = f"{SESSION_LABEL}={session.id}" if hasattr(request.config, "workerinput") else None
+    before = containers(mine)
     yield
     # Runs before the plugin's label sweep: whatever a test created, it must remove.
-    leaked = [info for cid, info in anyio.run(_containers).items() if cid not in before]
-    assert not leaked, f"engine tests left {len(leaked)} container(s): {leaked}"
+    found = leaked(before, mine)
+    assert not found, f"engine tests left {len(found)} container(s): {found}"
 
 
 @pytest.fixture

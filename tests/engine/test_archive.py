@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import tarfile
@@ -9,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import anyio
 import pytest
 
 import aiocontainers
@@ -69,6 +71,34 @@ async def test_get_archive_of_a_missing_path_is_not_found(sleeper: Container) ->
         await sleeper.get_archive("/no/such/path")
 
 
+def _open_sockets() -> int:
+    """How many sockets this process has open (Linux)."""
+    fds = Path("/proc/self/fd")
+    links = []
+    for fd in fds.iterdir():
+        try:
+            links.append(os.readlink(fd))
+        except FileNotFoundError:  # the directory's own descriptor, closed since
+            pass
+    return sum(link.startswith("socket:") for link in links)
+
+
+async def test_an_upload_refused_early_leaves_no_socket_behind(sleeper: Container) -> None:
+    """The daemon answers 404 before reading a large upload and stops reading it; the
+    connection still holding unsent bytes is dropped when the client closes, not left
+    closing forever (waiting for the daemon to read), its socket outliving the client."""
+    data = tar_bytes("blob", os.urandom(8 << 20))
+    before = _open_sockets()
+    async with aiocontainers.from_env() as client:
+        container = await client.containers.get(sleeper.id)
+        with pytest.raises(NotFound):
+            await container.put_archive("/no/such/dir", io.BytesIO(data))
+        assert client.transport.http.connections_in_use == 0
+    await anyio.sleep(0.1)  # the loop closes aborted transports on its next turns
+    gc.collect()
+    assert _open_sockets() == before
+
+
 async def test_put_archive_bytes(sleeper: Container) -> None:
     await sleeper.put_archive("/tmp", tar_bytes("note.txt", b"hello\n"))
     stream, stat = await sleeper.get_archive("/tmp/note.txt")
@@ -77,6 +107,14 @@ async def test_put_archive_bytes(sleeper: Container) -> None:
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         extracted = tar.extractfile("note.txt")
         assert extracted is not None and extracted.read() == b"hello\n"
+
+
+async def test_put_archive_of_large_bytes_sends_them_without_a_warning(sleeper: Container) -> None:
+    # Warnings are errors here: aiohttp warns about a large body given as one bytes object.
+    payload = bytes(range(256)) * 12_000  # about 3 MB
+    await sleeper.put_archive("/tmp", tar_bytes("big.bin", payload))
+    result = await sleeper.exec_run(["wc", "-c", "/tmp/big.bin"])
+    assert result.output.split()[0] == str(len(payload)).encode()
 
 
 async def test_copy_to_and_copy_from_a_directory_tree(sleeper: Container, tmp_path: Path) -> None:

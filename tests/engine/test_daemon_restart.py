@@ -39,9 +39,11 @@ class PrivateDaemon:
         self.url = f"unix://{self.socket}"
         self.process: Process | None = None
         self.starts = 0
+        # Not from the directory's name: mkdtemp's may hold "_", which containerd refuses.
+        self.namespace = f"aioc-test-{uuid.uuid4().hex[:12]}"
 
     def _command(self) -> list[str]:
-        ns = f"aioc-test-{self.root.name}"
+        ns = self.namespace
         dockerd = " ".join(
             [
                 "exec dockerd",

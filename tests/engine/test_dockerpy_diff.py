@@ -89,6 +89,7 @@ def single_node_swarm() -> Iterator[None]:
         client.close()
 
 
+@pytest.mark.serial  # the engine has one swarm
 @pytest.mark.parametrize("case", _params(SWARM_CASES))
 def test_same_as_docker_py_in_a_swarm(case: Case, single_node_swarm: None) -> None:
     _run(case)

@@ -22,11 +22,20 @@ from aiocontainers.testing import remove_labelled
 from tests._docs_blocks import EXAMPLE_LABEL, Block, blocks, runnable_source
 
 # Explicit, so the anyio plugin parametrizes before ours (the conftest marks too late).
+# The examples share names (stacks, containers) and each ends by removing everything
+# labelled demo=docs: the tests session's --dist loadfile runs them on one worker, in turn.
 pytestmark = pytest.mark.anyio
 
 EXAMPLE_TIMEOUT = 60
 
-RUNNABLE = [block for block in blocks() if block.no_run is None]
+
+def _param(block: Block) -> object:
+    # An example that makes the engine a swarm manager runs with the other swarm tests, alone.
+    marks = [pytest.mark.serial] if "swarm.init(" in block.source else []
+    return pytest.param(block, id=block.id, marks=marks)
+
+
+RUNNABLE = [_param(block) for block in blocks() if block.no_run is None]
 
 
 async def _leftovers() -> list[str]:
@@ -59,7 +68,7 @@ async def _run_pytest_module(block: Block, tmp_path: Path) -> None:
     assert not leaked, f"{block.id} left resources behind: {leaked}"
 
 
-@pytest.mark.parametrize("block", RUNNABLE, ids=[block.id for block in RUNNABLE])
+@pytest.mark.parametrize("block", RUNNABLE)
 async def test_docs_example(block: Block, tmp_path: Path) -> None:
     if block.pytest:
         await _run_pytest_module(block, tmp_path)

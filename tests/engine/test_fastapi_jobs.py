@@ -29,6 +29,7 @@ from httpx_sse import aconnect_sse
 from aiocontainers import DockerClient
 from aiocontainers.contrib.fastapi import container_log_events
 from tests.engine._jobs import job_containers
+from tests.engine.conftest import TEST_IMAGE
 
 ROOT = Path(__file__).resolve().parents[2]
 CONCURRENCY = 8
@@ -130,7 +131,7 @@ async def server(labels: dict[str, str], tmp_path: Path) -> AsyncIterator[Server
 
 
 async def _submit(http: httpx.AsyncClient, url: str, command: list[str]) -> str:
-    response = await http.post(f"{url}/jobs", json={"image": "busybox", "command": command})
+    response = await http.post(f"{url}/jobs", json={"image": TEST_IMAGE, "command": command})
     assert response.status_code == 202, response.text
     job_id: str = response.json()["id"]
     return job_id

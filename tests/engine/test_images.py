@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -305,10 +306,18 @@ async def test_seed_examples(
     assert result["SpaceReclaimed"] == 0
 
 
+@pytest.mark.serial  # measures the loop's lag: other tests' CPU load would be counted
 async def test_context_upload_does_not_stall_the_event_loop(
     client: DockerClient, tmp_path: Path, labels: dict[str, str], cleanup: list[str]
 ) -> None:
-    """A few thousand files are tarred and sent while the loop keeps ticking."""
+    """A few thousand files are tarred and sent while the loop keeps ticking.
+
+    What counts is the CPU time the loop's thread spends between two ticks: work done on
+    the loop (tarring, reading files, a module imported on first use) shows up there,
+    while a busy machine delaying the process (or the tarring thread holding the GIL
+    while the OS runs other processes) does not. Wall-clock lag measured here reached
+    100-200 ms at a load of 12 on 2 cores, with at most 5 ms of it spent on the loop.
+    """
     for d in range(30):
         directory = tmp_path / f"dir{d}"
         directory.mkdir()
@@ -318,20 +327,20 @@ async def test_context_upload_does_not_stall_the_event_loop(
     worst = 0.0
     done = False
 
-    async def watch_lag() -> None:
+    async def watch_busy() -> None:
         nonlocal worst
         while not done:
-            before = anyio.current_time()
+            before = time.thread_time()
             await anyio.sleep(0.005)
-            worst = max(worst, anyio.current_time() - before - 0.005)
+            worst = max(worst, time.thread_time() - before)
 
     async with anyio.create_task_group() as tg:
-        tg.start_soon(watch_lag)
+        tg.start_soon(watch_busy)
         image, log = await client.images.build(path=tmp_path, labels=labels)
         done = True
     cleanup.append(image.id)
     assert any(entry.get("stream", "").strip() == "3001" for entry in log)
-    assert worst < 0.05, f"event loop stalled for {worst * 1000:.0f} ms"
+    assert worst < 0.05, f"the event loop was busy for {worst * 1000:.0f} ms between two ticks"
 
 
 async def test_several_tags_extra_hosts_and_an_outside_dockerfile(

@@ -49,6 +49,9 @@ pytestmark = [
     pytest.mark.anyio,
     # The guide's own call (block 6); deprecated in Python 3.12, not ours to change.
     pytest.mark.filterwarnings("ignore:datetime.datetime.utcnow:DeprecationWarning"),
+    # Alone: each example removes every new container of the images it names (busybox,
+    # which the docs examples use too), and the module retags the stand-in image.
+    pytest.mark.serial,
 ]
 
 BLOCKS = seed_blocks()

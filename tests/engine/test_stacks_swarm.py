@@ -26,7 +26,7 @@ from .test_swarm import SwarmSetup, swarm
 
 __all__ = ["swarm"]
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.serial]  # the engine has one swarm
 
 HEALTH = {"test": ["CMD", "test", "-f", "/tmp/ready"], "interval": "100ms", "retries": 100}
 

@@ -23,7 +23,7 @@ from aiocontainers.types import RestartPolicy, ServiceMode, ServiceRestartPolicy
 
 from .conftest import LABELS, TEST_IMAGE
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.timeout(90), pytest.mark.serial]  # the engine has one swarm
 
 _DEADLINE = 30.0
 _MARK = "aiocontainers.test"  # on the swarm this module makes, so a killed run's is found

@@ -38,7 +38,8 @@ from ._inner_pytest import (
 )
 from .conftest import TEST_IMAGE
 
-pytestmark = pytest.mark.anyio
+# Signals at random moments, timed exits: alone, so that other tests' load does not skew them.
+pytestmark = [pytest.mark.anyio, pytest.mark.serial]
 
 TRIALS = int(os.environ.get("AIOCONTAINERS_FAULT_TRIALS", "2"))
 SIGINT_EXIT_LIMIT = 5.0

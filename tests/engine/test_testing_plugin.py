@@ -122,9 +122,10 @@ STACK_SUITE = f"""
     pytestmark = pytest.mark.anyio
     IMAGE = {TEST_IMAGE!r}
 
+    # init: a sleep or httpd that is PID 1 ignores SIGTERM, and each stop would wait 10 s.
     pair = shared_stack({{"name": "pair", "services": {{
-        "a": {{"image": IMAGE, "command": ["sleep", "300"]}},
-        "b": {{"image": IMAGE, "command": ["sleep", "300"]}}}}}}, scope="module")
+        "a": {{"image": IMAGE, "command": ["sleep", "300"], "init": True}},
+        "b": {{"image": IMAGE, "command": ["sleep", "300"], "init": True}}}}}}, scope="module")
 
     async def test_shared_stack(pair, docker_client):
         assert len(await pair.containers(docker_client)) == 2
@@ -135,9 +136,10 @@ STACK_SUITE = f"""
 
     def shop():
         return Stack("shop", services={{
-            "db": {{"image": IMAGE,
+            "db": {{"image": IMAGE, "init": True,
                     "command": "sh -c 'touch /tmp/x; exec httpd -f -p 80 -h /tmp'"}},
-            "web": {{"image": IMAGE, "command": ["sleep", "300"], "depends_on": ["db"]}},
+            "web": {{"image": IMAGE, "command": ["sleep", "300"], "depends_on": ["db"],
+                     "init": True}},
         }}, volumes={{"data": {{}}}})
 
     async def test_the_same_stack_twice(docker_stack, docker_labels):

@@ -17,10 +17,12 @@ __all__ = ["Recorder", "start_recorder"]
 
 @dataclass
 class Recorder:
-    """The requests received so far (method and path) and the socket it listens on."""
+    """The requests received so far (method and path, and their headers) and the socket it
+    listens on."""
 
     socket: Path
     requests: list[tuple[str, str]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
     runner: web.AppRunner | None = None
 
     @property
@@ -29,6 +31,7 @@ class Recorder:
 
     async def _refuse(self, request: web.Request) -> web.Response:
         self.requests.append((request.method, request.path))
+        self.headers.append(dict(request.headers))
         return web.json_response({"message": "the recorder refuses every request"}, status=500)
 
     async def aclose(self) -> None:

@@ -245,6 +245,8 @@ async def test_body_chunks_reads_what_docker_py_put_archive_takes() -> None:
         return b"".join([chunk async for chunk in body])
 
     assert await _archive.body_chunks(b"raw") == b"raw"
+    large = await _archive.body_chunks(b"y" * 3_000_000)  # sliced: aiohttp warns on big bytes
+    assert not isinstance(large, bytes) and await drain(large) == b"y" * 3_000_000
     assert await drain(await _archive.body_chunks(io.BytesIO(b"x" * 3_000_000))) == (
         b"x" * 3_000_000
     )

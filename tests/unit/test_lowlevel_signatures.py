@@ -13,10 +13,9 @@ import requests
 
 from aiocontainers._api import APIClient
 
-# The plugin methods come with the plugins work; requests.Session's own methods
-# (get, post, mount...) are docker-py's transport, not Engine API calls.
+# requests.Session's own methods (get, post, mount...) are docker-py's transport, not
+# Engine API calls.
 _NOT_COMPARED = {name for name in dir(requests.Session) if not name.startswith("_")}
-_PLUGINS = {name for name in dir(docker.APIClient) if "plugin" in name}
 
 
 def _engine_methods() -> list[str]:
@@ -24,7 +23,7 @@ def _engine_methods() -> list[str]:
         name
         for name in dir(docker.APIClient)
         if not name.startswith("_")
-        and name not in _NOT_COMPARED | _PLUGINS
+        and name not in _NOT_COMPARED
         and callable(getattr(docker.APIClient, name))
         and not isinstance(getattr(docker.APIClient, name), type)
     )

@@ -82,9 +82,9 @@ def test_top_level_reexports_the_errors_callers_catch_most() -> None:
 def test_sync_mirrors_the_async_package() -> None:
     async_names = set(aiocontainers.__all__)
     assert async_names <= set(sync.__all__), async_names - set(sync.__all__)
-    # docker-py's docker.version, docker.models and docker.APIClient (async: client.api);
-    # the shim's own closed-client error
-    sync_only = {"PortalClosed", "version", "models", "APIClient"}
+    # docker-py's docker.version, docker.models, docker.client and docker.APIClient (async:
+    # client.api); the shim's own closed-client error
+    sync_only = {"PortalClosed", "version", "models", "client", "APIClient"}
     sync_only |= {"api", "constants", "utils"}  # docker-py's module paths
     assert set(sync.__all__) - async_names == sync_only
 

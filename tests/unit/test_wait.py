@@ -227,6 +227,26 @@ def test_resume_drops_replayed_events_and_asks_from_before_the_last() -> None:
     assert len(stream._events._recent) == 1
 
 
+def test_a_stream_that_does_not_resume_delivers_every_event_and_remembers_none() -> None:
+    stream = aiocontainers.DockerClient("unix:///nonexistent.sock").events(until=1)
+    base = 1_700_000_000 * 10**9
+    twice = [_message(base, "a"), _message(base, "a")]  # nothing to drop: no reconnection
+    assert [e.id for e in stream._events._accept(twice)] == ["a", "a"]
+    assert stream._events._recent == {} and stream._events.last_nano is None
+
+
+def test_events_of_the_current_and_of_the_old_message_forms_agree() -> None:
+    current = _message(1_700_000_000 * 10**9, "v1")
+    current["Actor"]["Attributes"] = {"name": "data"}
+    old = {"Type": "volume", "status": "create", "id": "v1", "time": 1_700_000_000}
+    fast, slow = Event.from_message(current), Event.from_message(old)
+    assert (fast.type, fast.action, fast.id, fast.scope, fast.time_nano) == (
+        slow.type, slow.action, slow.id, slow.scope, slow.time_nano
+    )  # fmt: skip
+    assert fast.attributes == {"name": "data"} and slow.attributes == {}
+    assert fast.raw is current  # taken as decoded, not copied
+
+
 def test_resume_never_asks_for_events_before_since() -> None:
     client = aiocontainers.DockerClient("unix:///nonexistent.sock")
     base = 1_700_000_000 * 10**9

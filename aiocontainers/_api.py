@@ -180,6 +180,14 @@ class APIClient:
         )
 
     @validated
+    def reload_config(self, dockercfg_path: str | None = None) -> None:
+        """Read the CLI config file (``$DOCKER_CONFIG/config.json``) again on next use.
+        Another file (``dockercfg_path``) is not supported: set ``DOCKER_CONFIG``."""
+        if dockercfg_path is not None:
+            raise InvalidArgument("reload_config(dockercfg_path=): set DOCKER_CONFIG instead")
+        self._client.images.credentials.reload()
+
+    @validated
     async def close(self) -> None:
         """Close the client this API belongs to (docker-py closes its session)."""
         await self._client.close()
@@ -199,22 +207,17 @@ class APIClient:
         size: bool = False,
         filters: Filters | None = None,
     ) -> builtins.list[dict[str, Any]]:
-        """The list rows of ``GET /containers/json`` (``[{"Id": ...}]`` with ``quiet``).
-
-        ``size`` and ``trunc`` are not supported (InvalidArgument)."""
-        if size or trunc:
-            raise InvalidArgument("containers(size=, trunc=) are not supported")
-        rows = await _checked_already(self._client.containers.list)(
-            all=all,
-            before=before,
-            since=since,
-            filters=filters,
-            limit=1 if latest else limit,
-            sparse=True,
+        """The list rows of ``GET /containers/json`` (``[{"Id": ...}]`` with ``quiet``;
+        ``trunc``: ids cut to 12 digits, as docker-py does; ``size``: the disk use too)."""
+        rows = await self._client.containers._rows(
+            all, before, filters, 1 if latest else limit, since, size
         )
         if quiet:
-            return [{"Id": row.id} for row in rows]
-        return [row.attrs for row in rows]
+            return [{"Id": row["Id"]} for row in rows]
+        if trunc:
+            for row in rows:
+                row["Id"] = row["Id"][:12]
+        return rows
 
     @validated
     async def inspect_container(self, container: Resource) -> dict[str, Any]:
@@ -256,8 +259,8 @@ class APIClient:
         stdin_open: bool = False,
         tty: bool = False,
         ports: Sequence[Any] | None = None,
-        environment: Mapping[str, str] | Sequence[str] | None = None,
-        volumes: str | Sequence[str] | None = None,
+        environment: Mapping[str, str | None] | Sequence[str] | None = None,
+        volumes: str | Sequence[str] | Mapping[str, Any] | None = None,
         network_disabled: bool = False,
         name: str | None = None,
         entrypoint: str | Sequence[str] | None = None,
@@ -389,13 +392,32 @@ class APIClient:
         return await self._container(container).diff()
 
     @validated
-    async def logs(self, container: Resource, *args: Any, **kwargs: Any) -> Any:
-        """Its output: ``bytes``, or a stream with ``stream=True`` (`Container.logs`'s
-        arguments)."""
-        found = self._container(container)
+    async def logs(
+        self,
+        container: Resource,
+        stdout: bool = True,
+        stderr: bool = True,
+        stream: bool = False,
+        timestamps: bool = False,
+        tail: Tail = "all",
+        since: Timestamp | None = None,
+        follow: bool | None = None,
+        until: Timestamp | None = None,
+    ) -> Any:
+        """Its output: ``bytes``, or a stream with ``stream=True`` (`Container.logs`)."""
+        found: Any = self._container(container)  # the overloads need a literal flag
         await found.reload()  # the TTY setting decides how the output is framed
-        result = found.logs(*args, **kwargs)
-        return result if kwargs.get("stream") else await result
+        result = found.logs(
+            stdout=stdout,
+            stderr=stderr,
+            stream=stream,
+            timestamps=timestamps,
+            tail=tail,
+            since=since,
+            follow=follow,
+            until=until,
+        )
+        return result if stream else await result
 
     @validated
     async def port(self, container: Resource, private_port: int | str) -> Any:
@@ -548,8 +570,10 @@ class APIClient:
         user: str = "",
         environment: Mapping[str, str | None] | Sequence[str] | None = None,
         workdir: str | None = None,
+        detach_keys: str | None = None,
     ) -> dict[str, str]:
-        """Create (not start) an exec: ``{"Id": ...}``."""
+        """Create (not start) an exec: ``{"Id": ...}`` (it inherits the container's
+        environment, config proxies included; docker-py adds none of its own)."""
         exec_id = await self._container(container)._exec_create(
             cmd,
             stdout=stdout,
@@ -560,6 +584,7 @@ class APIClient:
             user=user,
             environment=environment,
             workdir=workdir,
+            detach_keys=detach_keys,
         )
         return {"Id": exec_id}
 
@@ -574,7 +599,7 @@ class APIClient:
         demux: bool = False,
     ) -> Any:
         """Start a created exec: its output (bytes, or ``(stdout, stderr)`` with ``demux``),
-        a stream with ``stream``/``socket``, ``b""`` detached."""
+        a stream with ``stream``/``socket``; ``""`` detached, as docker-py."""
         result: ExecResult[Any] = await exec_start(
             self._client.transport,
             _resource_id(exec_id, "exec"),
@@ -584,7 +609,7 @@ class APIClient:
             socket=socket,
             demux=demux,
         )
-        return result.output
+        return "" if detach else result.output
 
     @validated
     async def exec_inspect(self, exec_id: Resource) -> dict[str, Any]:
@@ -722,13 +747,13 @@ class APIClient:
         """Create an image from a root file system tar, like ``docker import``: the daemon's
         messages as JSON text, one a line. ``src`` is a tar file's path, a URL the daemon
         fetches, bytes, a binary file object or an iterable of byte chunks; ``image``
-        names an image to pull instead (docker-py's ``fromImage``). ``changes`` is one
-        Dockerfile instruction (``"ENV A=1"``). A failure the daemon reports raises
-        [`ImageLoadError`][aiocontainers.errors.ImageLoadError]."""
+        names an image to pull instead (docker-py's ``fromImage``). ``changes`` is
+        Dockerfile instructions (``"ENV A=1"``, or a list of them). A failure the daemon
+        reports raises [`ImageLoadError`][aiocontainers.errors.ImageLoadError]."""
         del stream_src  # every body is streamed
         if not (src or image):
             raise InvalidArgument("Must specify src or image to import from")
-        params: dict[str, Any] = {"repo": repository, "tag": tag, "changes": _one_change(changes)}
+        params: dict[str, Any] = {"repo": repository, "tag": tag, "changes": _changes(changes)}
         body: bytes | AsyncIterator[bytes] | None = None
         if image:
             params["fromImage"] = image
@@ -1353,9 +1378,12 @@ class APIClient:
     # -- inspecting ------------------------------------------------------------------------
 
     @validated
-    async def inspect_network(self, net_id: Resource) -> dict[str, Any]:
-        """The network's inspect data."""
-        return (await self._client.networks.get(_resource_id(net_id, "network"))).attrs
+    async def inspect_network(
+        self, net_id: Resource, verbose: bool | None = None, scope: str | None = None
+    ) -> dict[str, Any]:
+        """The network's inspect data (``verbose``: a swarm network's services too)."""
+        found = await self._client.networks.get(_resource_id(net_id, "network"), verbose, scope)
+        return found.attrs
 
     @validated
     async def inspect_volume(self, name: str) -> dict[str, Any]:
@@ -1390,18 +1418,16 @@ def _service_networks(
     return [{"Target": n} if isinstance(n, str) else n for n in networks]
 
 
+def _changes(changes: str | Sequence[str] | None) -> builtins.list[str]:
+    """The Dockerfile instructions of ``changes``, one query parameter each."""
+    if changes is None:
+        return []
+    return [changes] if isinstance(changes, str) else builtins.list(changes)
+
+
 def _privileges(privileges: Sequence[Mapping[str, Any]]) -> builtins.list[dict[str, Any]]:
     """docker-py's ``privileges`` (`plugin_privileges`' answer) as the request body."""
     return [dict(privilege) for privilege in privileges]
-
-
-def _one_change(changes: str | Sequence[str] | None) -> str | None:
-    """The one Dockerfile instruction of ``changes`` (the query carries a single one)."""
-    if changes is None or isinstance(changes, str):
-        return changes
-    if len(changes) > 1:
-        raise InvalidArgument("changes: one instruction per import is supported")
-    return changes[0] if changes else None
 
 
 def _file_chunks(path: str | os.PathLike[str]) -> Iterator[bytes]:
@@ -1425,11 +1451,14 @@ async def _json_lines(entries: DockerStream[dict[str, Any]]) -> AsyncIterator[by
 
 
 def _with_proxies(
-    environment: Mapping[str, str] | Sequence[str] | None, proxies: Mapping[str, str]
+    environment: Mapping[str, str | None] | Sequence[str] | None, proxies: Mapping[str, str]
 ) -> list[str]:
-    """``environment`` as ``KEY=value`` entries, the proxy variables added (docker-py's)."""
+    """``environment`` as ``KEY=value`` entries (``KEY`` alone for a ``None`` value), the
+    proxy variables added (docker-py's)."""
     if isinstance(environment, Mapping):
-        entries = [f"{key}={value}" for key, value in environment.items()]
+        entries = [
+            key if value is None else f"{key}={value}" for key, value in environment.items()
+        ]
     else:
         entries = list(environment or [])
     return entries + [f"{key}={value}" for key, value in proxies.items()]

@@ -155,6 +155,12 @@ class Credentials:
         return dict(self._proxies)
 
     @validated
+    def reload(self) -> None:
+        """Read the config file's proxies again on next use (its credentials are read
+        at each use already)."""
+        self._proxies = None
+
+    @validated
     def remember(self, registry: Name, auth: AuthConfig) -> None:
         """Use ``auth`` for ``registry`` from now on (what ``client.login`` does)."""
         self._remembered[resolve_index_name(registry)] = dict(auth)

@@ -43,6 +43,7 @@ __all__ = [
     "build_context",
     "clean_path",
     "context_files",
+    "dockerfile_bytes",
     "dockerfile_tar",
     "read_dockerignore",
     "tar_stream",
@@ -343,6 +344,10 @@ def build_context(
     """
     root = os.fspath(path)
     relative = clean_path((dockerfile or "Dockerfile").replace(os.sep, "/"))
+    # A Dockerfile from outside the context travels in ``extra``: the ``.dockerignore``
+    # sent then also names it (and itself, when there was none), so the daemon drops both
+    # before ``COPY .`` sees them, as docker-py does.
+    outside = any(name == relative for name, _ in extra)
 
     def pieces() -> Iterator[bytes]:
         try:
@@ -352,18 +357,32 @@ def build_context(
             patterns = []
         except OSError as exc:
             raise DockerException(f"cannot read {root}/.dockerignore: {exc}") from exc
-        yield from _iter_members(root, context_files(root, patterns, relative), extra, chunk_size)
+        names: Iterable[str] = context_files(root, patterns, relative)
+        added = extra
+        if outside:
+            ignored = "\n".join([*(patterns or [".dockerignore"]), relative]).encode()
+            names = (name for name in names if name != ".dockerignore")
+            added = [*extra, (".dockerignore", ignored)]
+        yield from _iter_members(root, names, added, chunk_size)
 
     if not os.path.isdir(root):
         raise InvalidArgument(f"build context {root!r} is not a directory")
     return tar_stream(pieces(), chunk_size)
 
 
+def dockerfile_bytes(dockerfile: IO[bytes] | IO[str] | bytes | str) -> bytes:
+    """A Dockerfile's bytes; an in-memory file's whole buffer wherever its position is (a
+    ``BytesIO`` can build twice, as with docker-py)."""
+    if isinstance(dockerfile, (io.BytesIO, io.StringIO)):
+        data: bytes | str = dockerfile.getvalue()
+    else:
+        data = dockerfile if isinstance(dockerfile, (bytes, str)) else dockerfile.read()
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
 def dockerfile_tar(dockerfile: IO[bytes] | IO[str] | bytes | str) -> bytes:
     """A context holding just ``Dockerfile``, from a file object or the Dockerfile text."""
-    data = dockerfile if isinstance(dockerfile, (bytes, str)) else dockerfile.read()
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+    data = dockerfile_bytes(dockerfile)
     buffer = io.BytesIO()
     buffer.write(_file_member("Dockerfile", data))
     buffer.write(b"\0" * (2 * BLOCK))

@@ -4,7 +4,8 @@ Every public method carries `validated`. The annotations of its signature are th
 contract: on the first call they are resolved (names that modules import only for type
 checkers, to avoid import cycles or to load lazily, are found in ``_LATE_NAMES``) and pydantic's
 ``validate_call`` checks each call's arguments against them, in strict mode: ``"5"`` is
-not an int, ``1`` is not a bool, an int is a float, and a float is finite. A failure raises
+not an int, an int is a float, and a float is finite. A flag (``bool``) takes ``0`` and
+``1`` too, as docker-py's flags do (``stream=0``); ``2`` or ``"yes"`` is refused. A failure raises
 `InvalidArgument` naming each bad argument before the
 method's body runs, so before any daemon call. Argument types with rules of their own
 (non-empty names, finite timestamps, filters, shell commands...) are in
@@ -30,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import InvalidArgument
+from .errors import InvalidArgument, InvalidArgumentType
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -148,7 +149,11 @@ def invalid_argument(
         else:
             problems.append(f"{path}: {msg}")
     plural = "s" if len(problems) > 1 else ""
-    return InvalidArgument(
+    # Every problem a wrong type: docker-py's TypeError for these (InvalidArgumentType).
+    wrong_type = all(
+        _mismatch(error["type"]) and error["type"] != "literal_error" for error in errors
+    )
+    return (InvalidArgumentType if wrong_type else InvalidArgument)(
         f"invalid argument{plural} to {where}: {'; '.join(problems)}", errors=errors
     )
 
@@ -163,6 +168,22 @@ def _late_names(fn: Callable[..., Any]) -> dict[str, Any]:
         for name, module in _LATE_NAMES.items()
         if name in used and name not in fn.__globals__
     }
+
+
+def _flag(value: object) -> object:
+    """``0``/``1`` as ``False``/``True`` (docker-py callers pass them as flags)."""
+    return bool(value) if type(value) is int and value in (0, 1) else value
+
+
+def _taking_0_1(hint: Any) -> Any:
+    """``hint`` with each ``bool`` (alone or in a union) also taking ``0`` and ``1``."""
+    if hint is bool:
+        from pydantic import BeforeValidator
+
+        return typing.Annotated[bool, BeforeValidator(_flag)]
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return typing.Union[tuple(_taking_0_1(arg) for arg in typing.get_args(hint))]  # noqa: UP007
+    return hint
 
 
 class _Checker:
@@ -209,6 +230,8 @@ class _Checker:
         target.__module__ = fn.__module__
         self._expected = {name: _describe(hint) for name, hint in hints.items()}
         from pydantic import ConfigDict, validate_call  # on the first call: pydantic is heavy
+
+        target.__annotations__ = {name: _taking_0_1(hint) for name, hint in hints.items()}
 
         config = ConfigDict(strict=True, arbitrary_types_allowed=True, allow_inf_nan=False)
         validator: Callable[..., Any] = validate_call(config=config)(target)

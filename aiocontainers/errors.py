@@ -78,6 +78,7 @@ __all__ = [
     "ImageLoadError",
     "ImageNotFound",
     "InvalidArgument",
+    "InvalidArgumentType",
     "InvalidConfigFile",
     "InvalidRepository",
     "InvalidResponse",
@@ -299,6 +300,11 @@ class InvalidArgument(DockerException, ValueError):
             if errors
             else [{"loc": (), "msg": message, "type": "invalid_argument"}]
         )
+
+
+class InvalidArgumentType(InvalidArgument, TypeError):
+    """An argument of the wrong type (a list where a dict is wanted): also a ``TypeError``,
+    which docker-py raises for these, so code catching either keeps working."""
 
 
 class UnsafeArchiveError(DockerException):

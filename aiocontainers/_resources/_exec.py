@@ -410,8 +410,10 @@ class ExecMixin(Model):
         user: str = "",
         environment: Environment | None = None,
         workdir: str | None = None,
+        detach_keys: str | None = None,
     ) -> str:
-        """Create (not start) an exec of ``cmd``; its id."""
+        """Create (not start) an exec of ``cmd``; its id (``detach_keys``: the key
+        sequence that detaches an attached client, ``"ctrl-p,ctrl-q"``)."""
         created = await self._transport.request_json(
             "POST",
             "/containers/{id}/exec",
@@ -426,6 +428,7 @@ class ExecMixin(Model):
                 "User": user,
                 "Env": _environment(environment),
                 "WorkingDir": workdir,
+                **({"DetachKeys": detach_keys} if detach_keys else {}),
             },
             expect=dict,
         )

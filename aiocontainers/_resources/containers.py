@@ -785,6 +785,34 @@ class ContainerCollection(Collection[Container]):
         )
         return self.prepare_model(attrs)
 
+    async def _rows(
+        self,
+        all: bool,
+        before: str | None,
+        filters: Mapping[str, Any] | None,
+        limit: int,
+        since: str | None,
+        size: bool = False,
+    ) -> builtins.list[dict[str, Any]]:
+        """The daemon's list rows (``size``: with each container's disk use)."""
+        merged = dict(filters or {})
+        if before is not None:
+            merged["before"] = before
+        if since is not None:
+            merged["since"] = since
+        rows: builtins.list[dict[str, Any]] = await self._transport.request_json(
+            "GET",
+            "/containers/json",
+            params={
+                "all": all,
+                "limit": limit if limit > 0 else None,
+                "size": size or None,
+                "filters": convert_filters(merged),
+            },
+            expect=list,
+        )
+        return rows
+
     @validated
     async def list(
         self,
@@ -802,21 +830,7 @@ class ContainerCollection(Collection[Container]):
         concurrently) so ``attrs`` is complete; ``ignore_removed`` skips those
         removed meanwhile instead of raising NotFound.
         """
-        merged = dict(filters or {})
-        if before is not None:
-            merged["before"] = before
-        if since is not None:
-            merged["since"] = since
-        rows = await self._transport.request_json(
-            "GET",
-            "/containers/json",
-            params={
-                "all": all,
-                "limit": limit if limit > 0 else None,
-                "filters": convert_filters(merged),
-            },
-            expect=list,
-        )
+        rows = await self._rows(all, before, filters, limit, since)
         ids = row_ids(rows, "GET /containers/json")
         if sparse:
             return [self.prepare_model(row) for row in rows]

@@ -651,13 +651,17 @@ class ImageCollection(RegistryImages, Collection[Image]):
     ) -> DockerStream[dict[str, Any]]:
         """``docker import`` (the low-level API's ``import_image``): ``POST /images/create``
         with ``fromSrc`` (``"-"``: ``body`` is the root file system tar; else a URL the
-        daemon fetches) or ``fromImage``. Its messages; one reporting an error raises
-        ``ImageLoadError``."""
+        daemon fetches) or ``fromImage``; ``params["changes"]``, a list of Dockerfile
+        instructions, is the query parameter repeated. Its messages; one reporting an
+        error raises ``ImageLoadError``."""
+        params = dict(params)
+        changes = _query("changes", params.pop("changes", None) or ())
+        path = f"/images/create?{changes}" if changes else "/images/create"
 
         async def open_import() -> tuple[ChunkSource, Decoder[dict[str, Any]]]:
             response = await self._transport.open_stream(
                 "POST",
-                "/images/create",
+                path,
                 params=params,
                 data=body,
                 headers=None if body is None else {"Content-Type": "application/tar"},
@@ -701,7 +705,11 @@ class ImageCollection(RegistryImages, Collection[Image]):
         headers = {"Content-Type": "application/x-tar"}
         params: dict[str, Any] = {}
         body: bytes | AsyncIterator[bytes] | None
-        from .._build_context import build_context, dockerfile_tar  # loaded by builds only
+        from .._build_context import (  # loaded by builds only
+            build_context,
+            dockerfile_bytes,
+            dockerfile_tar,
+        )
 
         if custom_context:
             if fileobj is None:
@@ -722,8 +730,7 @@ class ImageCollection(RegistryImages, Collection[Image]):
             else:
                 if dockerfile is not None:
                     raise InvalidArgument("give the Dockerfile as fileobj or dockerfile, not both")
-                text = fileobj if isinstance(fileobj, (bytes, str)) else fileobj.read()
-                data = text.encode() if isinstance(text, str) else text
+                data = await anyio.to_thread.run_sync(dockerfile_bytes, fileobj)
                 dockerfile = f".dockerfile.{secrets.token_hex(10)}"
                 body = build_context(path, dockerfile, extra=[(dockerfile, data)])
         elif str(path).startswith(_REMOTE_PREFIXES):
@@ -835,6 +842,8 @@ class ImageCollection(RegistryImages, Collection[Image]):
         (``build(timeout=...)`` bounds a whole build). Parameters are those of
         [`build()`][aiocontainers._resources.images.ImageCollection.build].
         """
+        if gzip and encoding:  # at the call, as docker-py refuses it
+            raise InvalidArgument("build(): a custom encoding cannot be used with gzip=True")
         log: builtins.list[dict[str, Any]] = []
 
         def accept(entry: Mapping[str, Any]) -> dict[str, Any]:

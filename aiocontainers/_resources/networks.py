@@ -19,6 +19,7 @@ import anyio
 
 from .._arguments import Filters, JsonObject, Name
 from .._specs import EndpointConfig, IPAMConfig
+from .._specs._versions import require_api
 from .._validation import validated
 from ..errors import DockerException, NotFound
 from ._base import Collection, Model, convert_filters
@@ -83,6 +84,9 @@ class Network(Model):
 
         ``aliases`` are extra DNS names on this network; ``ipv4_address`` and
         ``ipv6_address`` need a network created with a matching IPAM pool.
+        ``mac_address`` is sent from API 1.25, as docker-py does: on connect the
+        daemon keeps it before 1.44 too (`EndpointConfig` gates it at 1.44, where
+        container create starts honouring it).
         """
         endpoint = EndpointConfig(
             aliases=list(aliases) if aliases is not None else None,
@@ -91,12 +95,13 @@ class Network(Model):
             ipv6_address=ipv6_address,
             link_local_ips=list(link_local_ips) if link_local_ips is not None else None,
             driver_opt=dict(driver_opt) if driver_opt is not None else None,
-            mac_address=mac_address,
         )
-        body = {
-            "Container": _container_id(container),
-            "EndpointConfig": endpoint.to_wire(await self._transport.api_version()),
-        }
+        version = await self._transport.api_version()
+        wire = endpoint.to_wire(version)
+        if mac_address:
+            require_api(version, "1.25", "connect(mac_address=)")
+            wire["MacAddress"] = mac_address
+        body = {"Container": _container_id(container), "EndpointConfig": wire}
         await self._transport.request(
             "POST", "/networks/{id}/connect", path_args={"id": self.id}, json=body
         )

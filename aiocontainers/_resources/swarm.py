@@ -211,5 +211,5 @@ class Swarm(Model):
                 "rotateManagerToken": rotate_manager_token,
                 "rotateManagerUnlockKey": rotate_manager_unlock_key,
             },
-            json=spec,
+            json={} if spec is None else spec,  # the daemon wants a body (docker-py: {})
         )

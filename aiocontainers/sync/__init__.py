@@ -52,7 +52,20 @@ from ..errors import (
     Timeout,
 )
 from ..tls import TLSConfig
-from . import client, compose, context, errors, models, tls, types, version, wait
+from . import (
+    api,
+    client,
+    compose,
+    constants,
+    context,
+    errors,
+    models,
+    tls,
+    types,
+    utils,
+    version,
+    wait,
+)
 from ._classes import (
     Config,
     Container,
@@ -134,8 +147,10 @@ __all__ = [
     "TLSConfig",
     "Timeout",
     "Volume",
+    "api",
     "client",
     "compose",
+    "constants",
     "context",
     "errors",
     "from_context",
@@ -143,6 +158,7 @@ __all__ = [
     "models",
     "tls",
     "types",
+    "utils",
     "version",
     "wait",
     "wait_until_healthy",

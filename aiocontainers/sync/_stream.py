@@ -9,7 +9,7 @@ normal await. So a stream of small items costs a list append and pop per
 item, not a round trip between threads. The pump starts on the first
 ``next()``. Closing (``close()``, leaving ``with``, or dropping the iterator)
 cancels the pump and ``aclose()``s the async iterator in the loop, which
-releases its connection.
+releases its connection; a thread iterating meanwhile sees the iteration end.
 """
 
 from __future__ import annotations
@@ -196,7 +196,12 @@ class Pump:
                 self._flush(batch, size)
             put((_END, None, 0, 0))
         except asyncio.CancelledError:
-            put((_ERROR, PortalClosed("the stream was closed"), 0, 0))
+            # Closed by its owner (perhaps from another thread while one iterates): the
+            # iteration ends, as docker-py's does. Cancelled otherwise: the portal is gone.
+            if self._closed:
+                put((_END, None, 0, 0))
+            else:
+                put((_ERROR, PortalClosed("the stream was closed"), 0, 0))
             raise
         except BaseException as exc:
             if batch:

@@ -16,6 +16,7 @@ CASE_MODULES = (
     "cases_client",
     "cases_containers",
     "cases_images",
+    "cases_lowlevel_args",
     "cases_networks_volumes",
     "cases_plugins",
     "cases_swarm",

@@ -21,7 +21,7 @@ import shlex
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
-from .._specs._parse import (
+from ..._specs._parse import (
     parse_bytes,
     parse_devices,
     parse_environment,
@@ -31,9 +31,9 @@ from .._specs._parse import (
     parse_tmpfs,
     parse_volumes,
 )
-from .._specs._types import LogConfigTypes
-from ..errors import InvalidArgument, InvalidVersion, NullResource
-from ._wrap import StreamProxy
+from ..._specs._types import LogConfigTypes
+from ...errors import InvalidArgument, InvalidVersion, NullResource
+from .._wrap import StreamProxy
 
 __all__ = [
     "CancellableStream",

@@ -8,6 +8,7 @@ outer test can look for anything labelled with those ids afterwards.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -74,7 +75,14 @@ def start_pytest(
             stdout=output,
             stderr=subprocess.STDOUT,
             env={**os.environ, "INNER_DIR": str(directory), **(env or {})},
+            preexec_fn=_interruptible,
         )
+
+
+def _interruptible() -> None:
+    """Ctrl-C as at a terminal: a suite started in the background (``cmd &`` in a script)
+    inherits SIGINT ignored, and Python then never installs its KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def output(directory: Path) -> str:

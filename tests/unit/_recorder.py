@@ -7,6 +7,8 @@ daemon at all. It fakes none of the engine's behaviour (nothing succeeds against
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,11 +40,14 @@ class Recorder:
         if self.runner is not None:
             await self.runner.cleanup()
             self.runner = None
+        shutil.rmtree(self.socket.parent, ignore_errors=True)
 
 
-async def start_recorder(directory: Path) -> Recorder:
-    """Serve a :class:`Recorder` on a unix socket in ``directory``."""
-    recorder = Recorder(directory / "recorder.sock")
+async def start_recorder() -> Recorder:
+    """Serve a :class:`Recorder` on a unix socket of its own, in a short directory under
+    /tmp: a socket path may not exceed 107 bytes, and pytest's temporary directories (longer
+    under xdist, or under a nox session's temp dir) can be longer than that."""
+    recorder = Recorder(Path(tempfile.mkdtemp(prefix="aioc-rec-", dir="/tmp")) / "d.sock")
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", recorder._refuse)
     recorder.runner = web.AppRunner(app, access_log=None)

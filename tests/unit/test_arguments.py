@@ -129,7 +129,7 @@ class _EndedSource:
 
 
 async def _make_world(portal: anyio.from_thread.BlockingPortal, directory: Path) -> World:
-    recorder = await start_recorder(directory)
+    recorder = await start_recorder()
     client = DockerClient(
         base_url=recorder.url, version="1.41", environment={"DOCKER_CONFIG": str(directory)}
     )

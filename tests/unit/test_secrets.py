@@ -37,8 +37,8 @@ def printed(exc: BaseException) -> str:
 
 
 @pytest.fixture
-async def recorder(tmp_path: Path) -> AsyncIterator[Recorder]:
-    served = await start_recorder(tmp_path)
+async def recorder() -> AsyncIterator[Recorder]:
+    served = await start_recorder()
     yield served
     await served.aclose()
 

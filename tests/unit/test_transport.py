@@ -491,12 +491,10 @@ async def test_calls_whose_daemon_work_is_long_get_ten_times_the_timeout() -> No
             await client.containers.prune()
 
 
-async def test_no_request_offers_compression_so_archives_come_uncompressed(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
+async def test_no_request_offers_compression_so_archives_come_uncompressed() -> None:
     """The daemon gzips an archive for a client that accepts it (3-5x slower over a local
     socket, then inflated in Python): like docker-py, nothing offers ``gzip``/``deflate``."""
-    recorder = await start_recorder(tmp_path_factory.mktemp("recorder"))
+    recorder = await start_recorder()
     try:
         async with DockerClient(base_url=recorder.url, version="1.41") as client:
             container = client.containers.prepare_model({"Id": "c1"})

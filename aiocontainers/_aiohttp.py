@@ -76,6 +76,11 @@ def _abort_if_unsent(protocol: Any) -> None:
     transport = protocol.transport
     unsent = getattr(transport, "get_write_buffer_size", None)
     if unsent is not None and unsent():
+        # The paused writer's wait for the buffer to drain: nobody awaits it any more, and
+        # the abort would leave an error on it that nobody reads (aiohttp < 3.14 logs it).
+        waiter = getattr(protocol, "_drain_waiter", None)
+        if waiter is not None and not waiter.done():
+            waiter.cancel()
         transport.abort()
 
 

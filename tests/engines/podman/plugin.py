@@ -44,6 +44,11 @@ DNS = "Podman 4.3 with CNI resolves container names only with the dnsname plugin
 
 LIMITS: dict[str, tuple[str, str]] = {
     # test node id (with or without its parameters): ("xfail" | "flaky" | "skip", limitation)
+    "test_archive.py::test_an_upload_refused_early_leaves_no_socket_behind": (
+        "xfail",
+        "Podman's PUT /containers/{id}/archive into a directory that does not exist creates "
+        "it and extracts there (200); Docker answers 404 before reading the upload",
+    ),
     "test_archive.py::test_copy_from_one_symlink_copies_the_link": (
         "xfail",
         "Podman's GET /containers/{id}/archive?path=/bin/sh follows the symlink and sends "

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 import structlog
 from structlog.typing import EventDict
@@ -11,6 +16,15 @@ from structlog.typing import EventDict
 def anyio_backend() -> str:
     """The library is asyncio-native (aiohttp underneath): test on asyncio."""
     return "asyncio"
+
+
+@pytest.fixture
+def socket_dir() -> Iterator[Path]:
+    """A short directory for unix sockets: a socket path must fit in 108 bytes, and
+    ``tmp_path`` under a deep checkout or nox's per-session TMPDIR does not."""
+    directory = Path(tempfile.mkdtemp(prefix="aioc-", dir="/tmp"))
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def _drop_event(_logger: object, _method: str, _event: EventDict) -> EventDict:

@@ -20,9 +20,7 @@ import asyncio
 import contextlib
 import os
 import re
-import shutil
-import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -30,7 +28,7 @@ from typing import Literal
 import pytest
 from aiohttp import web
 
-__all__ = ["FakeDaemon", "Fault", "FaultProxy", "fake_daemon", "fault_proxy", "socket_dir"]
+__all__ = ["FakeDaemon", "Fault", "FaultProxy", "fake_daemon", "fault_proxy"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -235,14 +233,6 @@ async def _pumping(
     finally:
         task.cancel()
         await asyncio.wait([task])
-
-
-@pytest.fixture
-def socket_dir() -> Iterator[Path]:
-    """A short directory for sockets (a socket path must fit in 108 bytes)."""
-    directory = Path(tempfile.mkdtemp(prefix="aioc-", dir="/tmp"))
-    yield directory
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture

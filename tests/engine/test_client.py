@@ -39,8 +39,8 @@ async def test_docker_host_beats_docker_context(tmp_path: Path) -> None:
         assert await client.ping()
 
 
-async def test_wrong_socket_fails_fast_naming_the_path(tmp_path: Path) -> None:
-    path = tmp_path / "nothing-here.sock"
+async def test_wrong_socket_fails_fast_naming_the_path(socket_dir: Path) -> None:
+    path = socket_dir / "nothing-here.sock"
     async with DockerClient(base_url=f"unix://{path}") as client:
         start = time.monotonic()
         with pytest.raises(aiocontainers.DaemonUnavailable) as info:

@@ -18,9 +18,9 @@ import pytest
 
 from aiocontainers import Container, DockerClient, StreamError, Timeout
 from aiocontainers._resources.containers import CANCEL_GRACE, CREATE_TOKEN_LABEL
-from tests.faults import FaultProxy, fault_proxy, socket_dir
+from tests.faults import FaultProxy, fault_proxy
 
-__all__ = ["fault_proxy", "socket_dir"]  # fixtures, imported for use here
+__all__ = ["fault_proxy"]  # fixtures, imported for use here
 
 
 def frame(data: bytes) -> bytes:

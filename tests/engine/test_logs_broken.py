@@ -53,13 +53,13 @@ Serve = Callable[[Reply], Awaitable[DockerClient]]
 
 
 @pytest.fixture
-async def fake_daemon(tmp_path: Path) -> AsyncIterator[Serve]:
+async def fake_daemon(socket_dir: Path) -> AsyncIterator[Serve]:
     """Start a server answering each request with ``reply(request_line)``, then hanging up."""
     servers: list[asyncio.AbstractServer] = []
     clients: list[DockerClient] = []
 
     async def serve(reply: Reply) -> DockerClient:
-        path = tmp_path / f"fake{len(servers)}.sock"
+        path = socket_dir / f"fake{len(servers)}.sock"
 
         async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             while True:

@@ -291,10 +291,10 @@ async def test_a_released_watchdog_removes_its_runs_resources(
     assert await client.volumes.list(filters={"label": f"{LEASE_LABEL}={session.id}"}) == []
 
 
-async def test_a_watchdog_that_cannot_reach_the_engine_says_why(tmp_path: Path) -> None:
+async def test_a_watchdog_that_cannot_reach_the_engine_says_why(socket_dir: Path) -> None:
     def start() -> str:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("DOCKER_HOST", f"unix://{tmp_path}/nothing.sock")
+            patch.setenv("DOCKER_HOST", f"unix://{socket_dir}/nothing.sock")
             try:
                 Watchdog.start(TestSession(), timeout=30)
             except Exception as exc:

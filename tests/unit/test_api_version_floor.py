@@ -14,9 +14,9 @@ from aiohttp import web
 from aiocontainers import DockerClient
 from aiocontainers._version import MIN_API_VERSION
 from aiocontainers.errors import InvalidVersion
-from tests.faults import FakeDaemon, fake_daemon, socket_dir
+from tests.faults import FakeDaemon, fake_daemon
 
-__all__ = ["fake_daemon", "socket_dir"]  # fixtures, imported for use here
+__all__ = ["fake_daemon"]  # fixtures, imported for use here
 
 pytestmark = pytest.mark.anyio
 

@@ -19,9 +19,9 @@ from aiohttp import web
 
 from aiocontainers import DaemonUnavailable, DockerClient, InvalidResponse, StreamError, Timeout
 from aiocontainers._aiohttp import AiohttpTransport
-from tests.faults import FakeDaemon, FaultProxy, fake_daemon, socket_dir
+from tests.faults import FakeDaemon, FaultProxy, fake_daemon
 
-__all__ = ["fake_daemon", "socket_dir"]  # fixtures, imported for use here
+__all__ = ["fake_daemon"]  # fixtures, imported for use here
 
 pytestmark = pytest.mark.anyio
 

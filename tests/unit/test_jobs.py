@@ -252,8 +252,8 @@ async def test_a_runner_takes_jobs_only_inside_its_block_and_runs_once() -> None
                 pass
 
 
-async def test_an_unreachable_daemon_is_retried_then_reported(tmp_path: Path) -> None:
-    socket = tmp_path / "docker.sock"  # nothing listens here
+async def test_an_unreachable_daemon_is_retried_then_reported(socket_dir: Path) -> None:
+    socket = socket_dir / "docker.sock"  # nothing listens here
     spec = JobSpec("busybox", ["true"], retries=2, retry_backoff=0.01)
     with capture_events() as events:
         async with aiocontainers.DockerClient(f"unix://{socket}") as client:

@@ -80,9 +80,9 @@ class FakeDaemon:
 
 
 @pytest.fixture
-async def daemon(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[FakeDaemon]:
+async def daemon(request: pytest.FixtureRequest, socket_dir: Path) -> AsyncIterator[FakeDaemon]:
     api = getattr(request, "param", "1.50")
-    socket = tmp_path / "docker.sock"
+    socket = socket_dir / "docker.sock"
     fake = FakeDaemon(f"unix://{socket}", newer_engine_version(api))
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", fake.handle)

@@ -121,6 +121,9 @@ def plain_to_tls_port(endpoint: Endpoint) -> str:
     )
 
 
+_MAX_SOCKET_PATH = 107  # sockaddr_un.sun_path holds 108 bytes with the NUL
+
+
 def describe_failure(exc: BaseException, endpoint: Endpoint) -> str:
     """Why connecting to ``endpoint`` failed: names the TLS or SSH cause when there is one."""
     where = f"the Docker daemon at {endpoint.url} ({endpoint.source})"
@@ -153,6 +156,13 @@ def describe_failure(exc: BaseException, endpoint: Endpoint) -> str:
         # daemon's alert can lose the race with its closing the connection.
         reason = "connection closed right after the TLS handshake"
         return f"cannot connect to {where}: {_client_certificate(reason, endpoint)}"
+    if endpoint.url.startswith("unix://"):
+        size = len(endpoint.url[len("unix://") :].encode())
+        if size > _MAX_SOCKET_PATH:
+            return (
+                f"cannot connect to {where}: the socket path is {size} bytes long; "
+                f"a unix socket path may have at most {_MAX_SOCKET_PATH}"
+            )
     return f"cannot connect to {where}: {exc}"
 
 

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+import aiocontainers
 from aiocontainers._config import Endpoint, resolve_endpoint
 from aiocontainers._connect_errors import (
     certificate_not_after,
@@ -201,3 +202,25 @@ def test_tls_files_are_remembered(tmp_path: Path) -> None:
     assert endpoint.ca_file is None  # no ca.pem there: the system's CAs
     _certificate(tmp_path / "ca.pem", tomorrow)
     assert resolve_endpoint(environ=env).ca_file == tmp_path / "ca.pem"
+
+
+@pytest.mark.anyio
+async def test_a_socket_path_too_long_for_unix_sockets_says_so(socket_dir: Path) -> None:
+    path = socket_dir / ("d" * 100) / "docker.sock"
+    async with aiocontainers.DockerClient(f"unix://{path}") as client:
+        with pytest.raises(aiocontainers.DaemonUnavailable) as info:
+            await client.ping()
+    size = len(str(path).encode())
+    assert f"the socket path is {size} bytes long" in str(info.value)
+    assert "at most 107" in str(info.value)
+
+
+@pytest.mark.anyio
+async def test_a_missing_socket_of_a_fitting_length_is_not_blamed_on_its_length(
+    socket_dir: Path,
+) -> None:
+    async with aiocontainers.DockerClient(f"unix://{socket_dir}/docker.sock") as client:
+        with pytest.raises(aiocontainers.DaemonUnavailable) as info:
+            await client.ping()
+    assert "bytes long" not in str(info.value)
+    assert "No such file or directory" in str(info.value)

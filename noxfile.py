@@ -10,6 +10,7 @@ install step. Python 3.11 by default; pick another with ``nox -P 3.12 -s tests``
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 import nox
@@ -27,23 +28,41 @@ def _engine_up(session: nox.Session) -> None:
     session.run("bash", "scripts/engine.sh", "up", external=True)
 
 
-# The unit tests on three xdist workers; the engine tests one at a time. (Engine test files
-# on workers, with the ``serial`` ones after, took the session from 23 to 13 minutes, but in
-# three rehearsals files interfered through the shared engine: explicit subnets against
-# concurrently allocated ones, a stack's alias that did not resolve, a docs job that failed.)
-# A test file runs on one worker (xdist's loadgroup does not group under pytest 9.2).
+# The unit tests run on three xdist workers. The engine tests run on two, each with an
+# engine of its own: gw0 on the first engine, gw1 inside the network namespace of
+# scripts/engine-private.sh, on a private engine with its own registry and test image. A
+# test file goes whole to whichever worker is free (loadfile). Sharing one engine between
+# workers made files interfere in three rehearsals (explicit subnets against concurrently
+# allocated ones, a stack's alias that did not resolve, a docs job that failed); separate
+# engines share nothing but the CPU.
 WORKERS = ["-n", "3", "--dist", "loadfile"]
-PARALLEL_RUN = [*WORKERS, "tests/unit"]
-SERIAL_RUN = ["--ignore=tests/unit"]
+UNIT_RUN = [*WORKERS, "tests/unit"]
+ENGINE_TESTS = ["--ignore=tests/unit"]
+PRIVATE_ENGINE = "scripts/engine-private.sh"
+
+
+def _engine_workers(session: nox.Session) -> list[str]:
+    """xdist options for one worker per engine: the private one's runs through ``run``."""
+    python = shlex.quote(str(Path(session.bin) / "python"))
+    script = shlex.quote(str(Path(PRIVATE_ENGINE).resolve()))
+    private = f"popen//python=bash {script} run {python}"
+    return ["--dist", "loadfile", "--tx", "popen", "--tx", private]
+
+
+def _private_engine_leftovers(session: nox.Session) -> list[str]:
+    """Containers still on the private engine after the run (its worker was alone there)."""
+    listed = session.run(
+        "bash", PRIVATE_ENGINE, "run", "docker", "ps", "-aq", external=True, silent=True
+    )
+    return str(listed or "").split()
 
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Run pytest (config in pyproject.toml): the unit tests on workers, then the rest.
+    """Run pytest (config in pyproject.toml): the unit tests, then the engine tests on two
+    engines at once (the first and a private one, see scripts/engine-private.sh).
 
-    Arguments after ``--`` go to a single plain pytest run instead (``-n 3 -m "not serial"``
-    spreads engine tests over workers, then run ``-m serial`` alone: quicker, but files can
-    interfere through the shared engine).
+    Arguments after ``--`` go to a single plain pytest run on the first engine instead.
     """
     session.install("-e", ".[dev]")
     _engine_up(session)
@@ -51,13 +70,22 @@ def tests(session: nox.Session) -> None:
         session.run("pytest", *session.posargs)
         return
     failed = []
-    for part in (PARALLEL_RUN, SERIAL_RUN):
-        try:
-            session.run("pytest", *part)
-        except nox.command.CommandFailed:
-            failed.append(" ".join(part))
+    try:
+        session.run("pytest", *UNIT_RUN)
+    except nox.command.CommandFailed:
+        failed.append("unit tests")
+    session.run("bash", PRIVATE_ENGINE, "up", external=True)
+    try:
+        session.run("pytest", *_engine_workers(session), *ENGINE_TESTS)
+    except nox.command.CommandFailed:
+        failed.append("engine tests")
+    finally:
+        leftovers = _private_engine_leftovers(session)
+        session.run("bash", PRIVATE_ENGINE, "down", external=True)
+    if leftovers:
+        failed.append(f"the engine tests left containers on the private engine: {leftovers}")
     if failed:
-        session.error(f"pytest failed: {'; '.join(failed)}")
+        session.error(f"failed: {'; '.join(failed)}")
 
 
 @nox.session(python=PYTHON)
@@ -263,6 +291,6 @@ def lowest(session: nox.Session) -> None:
     session.install("-c", str(constraints), "-e", ".[compose,cli,ssh]", *LOWEST_TEST_TOOLS)
     _engine_up(session)
     ignored = [f"--ignore={path}" for path in LOWEST_SKIPPED]
-    # None of these paths holds a test marked serial: all of it runs on the workers.
+    # These tests share the engine on three workers: none of them counts engine-wide state.
     paths = session.posargs or ["tests/unit", *LOWEST_ENGINE_PATHS, *WORKERS]
     session.run("pytest", *paths, *ignored)

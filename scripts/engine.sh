@@ -22,15 +22,17 @@
 #      offline. An alias is busybox, not Alpine: only busybox applets are available.
 #
 # Environment: DOCKER_HOST (unix:// or tcp:// engine to use), AIOCONTAINERS_STATE_DIR,
-# AIOCONTAINERS_LOG_DIR, PYTHON (interpreter for the stdlib-only probes, default python3).
+# AIOCONTAINERS_LOG_DIR, AIOCONTAINERS_RUN_DIR (pid files, default /var/run), PYTHON
+# (interpreter for the stdlib-only probes, default python3).
 set -euo pipefail
 
 ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly ROOT_DIR
 readonly STATE_DIR="${AIOCONTAINERS_STATE_DIR:-/var/lib/aiocontainers}"
 readonly LOG_DIR="${AIOCONTAINERS_LOG_DIR:-/var/log/aiocontainers}"
-readonly DOCKERD_PIDFILE=/var/run/aiocontainers-dockerd.pid
-readonly REGISTRY_PIDFILE=/var/run/aiocontainers-registry.pid
+readonly RUN_DIR="${AIOCONTAINERS_RUN_DIR:-/var/run}"
+readonly DOCKERD_PIDFILE="$RUN_DIR/aiocontainers-dockerd.pid"
+readonly REGISTRY_PIDFILE="$RUN_DIR/aiocontainers-registry.pid"
 readonly DEFAULT_HOST=unix:///var/run/docker.sock
 readonly ENGINE_HOST="${DOCKER_HOST:-$DEFAULT_HOST}"
 readonly REGISTRY_ADDR=127.0.0.1:5000

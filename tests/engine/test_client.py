@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -31,7 +32,7 @@ async def test_explicit_unix_url() -> None:
 
 async def test_docker_host_beats_docker_context(tmp_path: Path) -> None:
     env = {
-        "DOCKER_HOST": "unix:///var/run/docker.sock",
+        "DOCKER_HOST": os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock"),
         "DOCKER_CONTEXT": "does-not-exist",
         "DOCKER_CONFIG": str(tmp_path),
     }

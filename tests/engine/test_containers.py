@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -495,7 +496,7 @@ async def test_config_proxies_reach_the_container_environment(
 ) -> None:
     proxies = {"default": {"httpProxy": "http://proxy.invalid:3128", "noProxy": "*.local"}}
     (tmp_path / "config.json").write_text(json.dumps({"proxies": proxies}))
-    env = {"DOCKER_CONFIG": str(tmp_path)}
+    env = {**os.environ, "DOCKER_CONFIG": str(tmp_path)}  # the same engine (DOCKER_HOST)
     async with aiocontainers.from_env(environment=env) as client:
         with_proxy = await client.containers.create(TEST_IMAGE, "true", labels=case_labels)
         without = await client.containers.create(

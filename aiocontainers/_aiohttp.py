@@ -199,7 +199,7 @@ class AiohttpTransport:
             ) as response:
                 answered = True
                 body = await response.read()
-                return Response(response.status, headers=response.headers, content=body)
+                return Response.received_from(response.status, response.headers, body)
         except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
             raise self._translate(exc, request, answered=answered) from exc
 

@@ -136,6 +136,14 @@ class Response:
         self.received = bytearray()
         self.stdin_closed = False
 
+    @classmethod
+    def received_from(cls, status: int, headers: Mapping[str, str], body: bytes) -> Response:
+        """The answer a transport read: its headers kept as they are (read-only, and
+        case-insensitive for aiohttp's), not copied into a dict on every call."""
+        response = cls(status, content=body)
+        response.headers = headers
+        return response
+
     def __repr__(self) -> str:
         return f"<Response {self.status}>"
 

@@ -17,10 +17,18 @@ import logging
 import sys
 from typing import Any
 
-__all__ = ["LOGGER_NAME", "log_event"]
+__all__ = ["LOGGER_NAME", "log_event", "logging_enabled"]
 
 LOGGER_NAME = "aiocontainers"
 _stdlib_logger = logging.getLogger(LOGGER_NAME)
+
+
+def logging_enabled(level: int = logging.DEBUG) -> bool:
+    """Whether an event at ``level`` goes anywhere: callers skip building its fields if not."""
+    structlog = sys.modules.get("structlog")
+    if structlog is not None and structlog.is_configured():
+        return True
+    return _stdlib_logger.isEnabledFor(level)
 
 
 def log_event(event: str, *, level: int = logging.DEBUG, **fields: Any) -> None:

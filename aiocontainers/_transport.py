@@ -31,7 +31,7 @@ from ._aiohttp import AiohttpTransport
 from ._config import Endpoint
 from ._connect_errors import HTTPS_ONLY_REPLY, plain_to_tls_port
 from ._http import HTTPTransport, Request, ResponseStream
-from ._logging import log_event
+from ._logging import log_event, logging_enabled
 from ._reaper import Reaper
 from ._version import MAX_API_VERSION, MIN_API_VERSION, parse_version, version_lt
 from .errors import (
@@ -183,6 +183,8 @@ def _log_call(
     start: float,
 ) -> None:
     """Log the one structured event of a daemon call (path template and id, no secrets)."""
+    if not logging_enabled():
+        return
     log_event(
         event,
         method=method,

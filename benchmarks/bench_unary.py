@@ -7,8 +7,10 @@ import asyncio
 import json
 import urllib.parse
 
-from _common import LABEL_FILTER, Context, interleave, per_call, start_containers, sync_op
+from _common import LABEL_FILTER, SOCKET, Context, interleave, per_call, start_containers, sync_op
 from _harness import AIO, AIODOCKER, DOCKER_PY, RAW, Goal, Row, SuiteResult, scale
+
+import aiocontainers
 
 __all__ = ["run"]
 
@@ -22,6 +24,7 @@ async def run(ctx: Context) -> SuiteResult:
     repeat = ctx.pick(20, 10)
     raw, aio, adk, dpy = ctx.raw, ctx.aio, ctx.aiodocker, ctx.dockerpy
     await start_containers(raw, LISTED, ["sleep", "600"])
+    bare = aiocontainers.DockerClient(f"unix://{SOCKET}", max_pool_size=32, timeout=None)
     query = urllib.parse.quote(json.dumps(LABEL_FILTER))
     filters_json = json.dumps(LABEL_FILTER)
 
@@ -65,6 +68,20 @@ async def run(ctx: Context) -> SuiteResult:
             AIODOCKER: adk_list_inspected,
             DOCKER_PY: sync_op(lambda: dpy.containers.list(filters=LABEL_FILTER)),
         },
+        # aiodocker's default client sets no deadline on a call; ours does (60 s), and
+        # aiohttp's deadline costs about 20 us a call here. The same calls without one:
+        "ping, no call deadline (timeout=None)": {
+            AIO: bare.ping,
+            RAW: lambda: raw.request("GET", "/_ping", versioned=False),
+            AIODOCKER: adk_ping,
+            DOCKER_PY: sync_op(dpy.ping),
+        },
+        f"containers.list + inspect each ({LISTED} containers), no call deadline": {
+            AIO: lambda: bare.containers.list(filters=LABEL_FILTER),
+            RAW: raw_list_inspected,
+            AIODOCKER: adk_list_inspected,
+            DOCKER_PY: sync_op(lambda: dpy.containers.list(filters=LABEL_FILTER)),
+        },
         # The low-level layer (client.api, docker-py's APIClient) beside the same calls:
         # its cost is the difference from the rows above.
         "api.ping (low-level)": {
@@ -86,14 +103,17 @@ async def run(ctx: Context) -> SuiteResult:
             DOCKER_PY: sync_op(lambda: dpy.api.containers(filters=LABEL_FILTER)),
         },
     }
-    for ops in cases.values():  # warm up connections and version negotiation
-        for op in ops.values():
-            await op()
-    for metric, ops in cases.items():
-        cells = await interleave(ops, rounds, per_call(repeat))
-        row = result.add(Row(metric, "ms/call", "lower", goals=list(GOALS)))
-        for name, cell in cells.items():
-            row.cells[name] = scale(cell, 1000)
+    try:
+        for ops in cases.values():  # warm up connections and version negotiation
+            for op in ops.values():
+                await op()
+        for metric, ops in cases.items():
+            cells = await interleave(ops, rounds, per_call(repeat))
+            row = result.add(Row(metric, "ms/call", "lower", goals=list(GOALS)))
+            for name, cell in cells.items():
+                row.cells[name] = scale(cell, 1000)
+    finally:
+        await bare.close()
     result.notes.append(
         f"{rounds} rounds x {repeat} back-to-back calls per library, one kept-alive client each"
     )

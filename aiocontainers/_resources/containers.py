@@ -780,10 +780,13 @@ class ContainerCollection(Collection[Container]):
     @validated
     async def get(self, container_id: Name) -> Container:
         """The container with this id, short id or name; NotFound if there is none."""
-        attrs = await self._transport.request_json(
+        return self.prepare_model(await self._inspect(container_id))
+
+    async def _inspect(self, container_id: str) -> dict[str, Any]:
+        attrs: dict[str, Any] = await self._transport.request_json(
             "GET", "/containers/{id}/json", path_args={"id": container_id}, expect=dict
         )
-        return self.prepare_model(attrs)
+        return attrs
 
     async def _rows(
         self,
@@ -836,12 +839,14 @@ class ContainerCollection(Collection[Container]):
             return [self.prepare_model(row) for row in rows]
         found: builtins.list[Container | None] = [None] * len(rows)
         failures: builtins.list[DockerException] = []
-        limiter = anyio.CapacityLimiter(_LIST_CONCURRENCY)
+        # A few workers take the ids in turn: as many tasks as inspect at once, not one
+        # per container, and no limiter to pass through for each.
+        todo = iter(enumerate(ids))
 
-        async def inspect(index: int, container_id: str) -> None:
-            async with limiter:
+        async def inspect_in_turn() -> None:
+            for index, container_id in todo:
                 try:
-                    found[index] = await self.get(container_id)
+                    found[index] = self.prepare_model(await self._inspect(container_id))
                 except NotFound as exc:
                     if not ignore_removed:
                         failures.append(exc)
@@ -851,8 +856,8 @@ class ContainerCollection(Collection[Container]):
                     tg.cancel_scope.cancel()
 
         async with anyio.create_task_group() as tg:
-            for index, container_id in enumerate(ids):
-                tg.start_soon(inspect, index, container_id)
+            for _ in range(min(len(ids), _LIST_CONCURRENCY)):
+                tg.start_soon(inspect_in_turn)
         if failures:
             raise failures[0]
         return [container for container in found if container is not None]

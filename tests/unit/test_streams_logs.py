@@ -46,6 +46,24 @@ def test_record_is_frozen_and_decodes_text_with_replacement() -> None:
     assert LogRecord("stdout", b"x") == LogRecord("stdout", b"x", None)
 
 
+def test_decoded_records_are_the_same_as_constructed_ones() -> None:
+    """The decoder builds records without the dataclass ``__init__``: same value, hash,
+    repr and immutability as records built the public way."""
+    [plain] = decode([encode(STDERR, b"one\n")])
+    [stamped] = decode([encode(STDOUT, T1 + b" two\n")], timestamps=True)
+    tty = decode([T1 + b" three\n" + T2 + b" four"], tty=True, timestamps=True)
+    for record, built in [
+        (plain, LogRecord("stderr", b"one\n")),
+        (stamped, LogRecord("stdout", b"two\n", DT1)),
+        (tty[0], LogRecord("stdout", b"three\n", DT1)),
+        (tty[1], LogRecord("stdout", b"four", DT2)),
+    ]:
+        assert type(record) is LogRecord
+        assert record == built and hash(record) == hash(built) and repr(record) == repr(built)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.stream = "stdout"  # type: ignore[misc]
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

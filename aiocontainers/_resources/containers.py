@@ -840,24 +840,32 @@ class ContainerCollection(Collection[Container]):
         found: builtins.list[Container | None] = [None] * len(rows)
         failures: builtins.list[DockerException] = []
         # A few workers take the ids in turn: as many tasks as inspect at once, not one
-        # per container, and no limiter to pass through for each.
+        # per container. After a failure they take no more (those in flight finish).
         todo = iter(enumerate(ids))
 
         async def inspect_in_turn() -> None:
             for index, container_id in todo:
+                if failures:
+                    return
                 try:
                     found[index] = self.prepare_model(await self._inspect(container_id))
                 except NotFound as exc:
                     if not ignore_removed:
                         failures.append(exc)
-                        tg.cancel_scope.cancel()
                 except DockerException as exc:
                     failures.append(exc)
-                    tg.cancel_scope.cancel()
 
-        async with anyio.create_task_group() as tg:
-            for _ in range(min(len(ids), _LIST_CONCURRENCY)):
-                tg.start_soon(inspect_in_turn)
+        # Plain asyncio tasks: an anyio task group costs ~40 us a task here, a tenth of an
+        # inspect. gather() cancels them when this call is cancelled.
+        workers = [
+            asyncio.ensure_future(inspect_in_turn())
+            for _ in range(min(len(ids), _LIST_CONCURRENCY))
+        ]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            for worker in workers:
+                worker.cancel()
         if failures:
             raise failures[0]
         return [container for container in found if container is not None]

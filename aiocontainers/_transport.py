@@ -30,6 +30,7 @@ import anyio
 from ._aiohttp import AiohttpTransport
 from ._config import Endpoint
 from ._connect_errors import HTTPS_ONLY_REPLY, plain_to_tls_port
+from ._deadlines import Deadlines
 from ._http import HTTPTransport, Request, ResponseStream
 from ._logging import log_event, logging_enabled
 from ._reaper import Reaper
@@ -268,6 +269,7 @@ class Transport:
         self._version: str | None = None if version == "auto" else version.lstrip("v")
         self._probe: _Probe | None = None
         self._closed = False
+        self._deadlines = Deadlines()
         #: Clean-up that cancelled calls left to finish (see `aiocontainers._reaper`).
         self.reaper = Reaper()
 
@@ -401,8 +403,11 @@ class Transport:
         send; its deadline is measured from the last chunk sent instead.
         """
         content = request.content
-        if limit is None or content is None or isinstance(content, bytes):
-            return await send(request, timeout=limit)
+        if limit is None:
+            return await send(request, timeout=None)
+        if content is None or isinstance(content, bytes):
+            with self._deadlines.within(limit):
+                return await send(request, timeout=None)
         with anyio.CancelScope(deadline=anyio.current_time() + limit) as scope:
             request.content = _WatchedUpload(content, scope, limit)
             return await send(request, timeout=None)

@@ -81,6 +81,34 @@ def _engine_session(request: pytest.FixtureRequest) -> Iterator[None]:
     assert not found, f"engine tests left {len(found)} container(s): {found}"
 
 
+async def _swarm_bridges() -> list[str]:
+    async with aiocontainers.from_env(timeout=30) as client:
+        return [n.id for n in await client.networks.list(names=["docker_gwbridge"])]
+
+
+async def _remove_network(network_id: str) -> None:
+    async with aiocontainers.from_env(timeout=30) as client:
+        try:
+            await client.transport.request(
+                "DELETE", "/networks/{id}", path_args={"id": network_id}
+            )
+        except aiocontainers.DockerException:
+            pass  # still in use: the module left a swarm it did not make, or none at all
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_swarm_bridge_left() -> Iterator[None]:
+    """Swarm mode makes ``docker_gwbridge`` from the engine's default pools, and leaving the
+    swarm keeps it. The engine hands those pools out in turn, so a bridge left behind could
+    hold the subnet a later example asks for by name (the docker-py guide's 192.168.52.0/24):
+    a module that made one removes it."""
+    existed = anyio.run(_swarm_bridges)
+    yield
+    if not existed:
+        for network_id in anyio.run(_swarm_bridges):
+            anyio.run(_remove_network, network_id)
+
+
 @pytest.fixture
 async def client() -> AsyncIterator[DockerClient]:
     """A fresh client per test, closed afterwards.

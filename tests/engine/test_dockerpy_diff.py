@@ -56,21 +56,6 @@ def _run(case: Case) -> None:
     compare(case, theirs, ours, sync)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _no_swarm_bridge_left() -> Iterator[None]:
-    """Swarm mode creates ``docker_gwbridge`` (192.168.48.0/20) and leaving keeps it; remove
-    it afterwards when this module made it, as other tests create networks in that range."""
-    client = docker.from_env()
-    try:
-        existed = bool(client.networks.list(names=["docker_gwbridge"]))
-        yield
-        if not existed:
-            for network in client.networks.list(names=["docker_gwbridge"]):
-                network.remove()
-    finally:
-        client.close()
-
-
 @pytest.mark.parametrize("case", _params(ENGINE_CASES))
 def test_same_as_docker_py(case: Case) -> None:
     _run(case)

@@ -207,9 +207,11 @@ async def test_prune_removes_unused_networks(client: DockerClient, labels: dict[
 async def test_seed_examples(
     client: DockerClient, labels: dict[str, str], start_server: StartServer
 ) -> None:
-    """The docker-py guide's network section, with await."""
+    """The docker-py guide's network section, with await. Its subnet is outside the engine's
+    default pools: the engine hands those out in turn, so after enough networks ``app-net``
+    itself may get 192.168.144.0/20, which holds any 192.168.15x.0/24."""
     network = await client.networks.create(unique("app-net"), driver="bridge", labels=labels)
-    ipam_pool = IPAMPool(subnet="192.168.152.0/24", gateway="192.168.152.254")
+    ipam_pool = IPAMPool(subnet="10.236.152.0/24", gateway="10.236.152.254")
     ipam_config = IPAMConfig(pool_configs=[ipam_pool])
     isolated = await client.networks.create(
         unique("isolated-net"),
@@ -222,7 +224,7 @@ async def test_seed_examples(
     try:
         container = await start_server("seed")
         await network.connect(container, aliases=["web", "frontend"])
-        await isolated.connect(container, ipv4_address="192.168.152.10")
+        await isolated.connect(container, ipv4_address="10.236.152.10")
         await network.disconnect(container)
 
         await isolated.reload()

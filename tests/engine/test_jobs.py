@@ -52,6 +52,18 @@ async def test_run_returns_exit_code_and_both_streams_then_removes(
     assert await job_containers(client, labels) == []
 
 
+async def test_quick_jobs_get_their_output_exactly_once(
+    client: DockerClient, image: str, labels: dict[str, str]
+) -> None:
+    """A job that writes at once and exits: its output was doubled now and then (3 jobs
+    in 200 on a loaded engine) while the attach also asked for the log's replay."""
+    spec = JobSpec(image, ["sh", "-c", "echo out; echo err >&2"])
+    async with JobRunner(client, concurrency=8, labels=labels) as runner:
+        results = [result async for result in runner.map([spec] * 80)]
+    assert {(r.stdout, r.stderr, r.exit_code) for r in results} == {(b"out\n", b"err\n", 0)}
+    assert len(results) == 80
+
+
 async def test_job_container_carries_runner_spec_and_job_labels(
     client: DockerClient, image: str, labels: dict[str, str]
 ) -> None:
